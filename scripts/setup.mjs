@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Brings a fresh clone to a runnable state: Node dependencies (when missing or stale) and the Temporal CLI.
+// Runs before `npm run demo` and `npm test`, so those two commands are all a new machine needs.
+import { execSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveTemporalCli } from './temporal-cli.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const installedMarker = join(root, 'node_modules', '.package-lock.json');
+const lockFile = join(root, 'package-lock.json');
+
+const stale = !existsSync(installedMarker) || (existsSync(lockFile) && statSync(lockFile).mtimeMs > statSync(installedMarker).mtimeMs);
+if (stale) {
+  process.stderr.write('[setup] installing Node dependencies\n');
+  execSync(existsSync(lockFile) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund', {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
+
+const cli = resolveTemporalCli();
+if (cli) process.stderr.write(`[setup] Temporal CLI: ${cli}\n`);
+else process.stderr.write('[setup] no Temporal CLI found; the Temporal SDK will try to download the dev server (needs internet)\n');

@@ -1,0 +1,148 @@
+// Starting flows as workflows: startFlowWorkflow (returns a handle) and executeFlowWorkflow (returns the result).
+import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import type { Action, z } from 'genkit';
+import { parseSchema } from 'genkit/schema';
+import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
+import { getTemporalClient } from './connection';
+import { FLOW_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
+import { toFlowRunError } from './flow-run-error';
+import type { FlowRunRequest, TemporalFlowOptions } from './types';
+
+/** A flow object, or a flow's registered name. */
+export type FlowRef = Action<any, any, any> | string;
+/** The input type of a flow (`unknown` for a flow given by name). */
+export type FlowInput<F> = F extends Action<infer I, any, any> ? z.infer<I> : unknown;
+/** The output type of a flow (`unknown` for a flow given by name). */
+export type FlowOutput<F> = F extends Action<any, infer O, any> ? z.infer<O> : unknown;
+/** The workflow function type of a flow run, so handles are typed by the flow's output. */
+export type FlowWorkflow<F> = (request: FlowRunRequest) => Promise<FlowOutput<F>>;
+
+/** The `GenkitFlow` keyword search attribute: `temporal workflow list --query 'GenkitFlow="jokeFlow"'`. */
+export const GenkitFlowSearchAttribute = defineSearchAttributeKey(FLOW_SEARCH_ATTRIBUTE, SearchAttributeType.KEYWORD);
+
+/** Options of `startFlowWorkflow` / `executeFlowWorkflow`. */
+export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<TemporalFlowOptions, 'taskQueue'> {
+  /** Use this client instead of the shared cached one. */
+  client?: Client;
+  /** Workflow ID. @default `${flowName}-${idempotencyKey ?? random UUID}` */
+  workflowId?: string;
+  /**
+   * Starts at most one run per key: a second start with the same key (while the first runs) returns the same
+   * run instead of starting another.
+   */
+  idempotencyKey?: string;
+  /** Genkit action context for the flow (`context` in its side channel), e.g. the caller's auth. */
+  context?: Record<string, unknown>;
+  /** Extra memo fields (the flow name is always recorded as `genkitFlow`). */
+  memo?: Record<string, unknown>;
+  /** Extra search attributes. Set `GenkitFlow: false` to skip the `GenkitFlow` attribute. */
+  searchAttributes?: SearchAttributePair[];
+  /** Skip the `GenkitFlow` search attribute (for namespaces where it is not registered). @default false */
+  withoutFlowSearchAttribute?: boolean;
+}
+
+let searchAttributeMissingWarned = false;
+
+/**
+ * Starts a flow as a durable workflow and returns its handle at once. With the flow object, the input is
+ * validated against the flow's schema first, so bad input never starts a run.
+ *
+ * @example
+ * ```ts
+ * const handle = await startFlowWorkflow(jokeFlow, { topic: 'cats' }, { idempotencyKey: requestId });
+ * console.log(handle.workflowId, await handle.result());
+ * ```
+ */
+export async function startFlowWorkflow<F extends FlowRef>(
+  flow: F,
+  input: FlowInput<F>,
+  options: FlowWorkflowOptions = {},
+): Promise<WorkflowHandle<FlowWorkflow<F>>> {
+  const flowName = typeof flow === 'string' ? flow : flow.__action.name;
+  if (typeof flow !== 'string') {
+    // Throws Genkit's ValidationError (INVALID_ARGUMENT, with the details) before anything starts.
+    parseSchema(input, { schema: flow.__action.inputSchema, jsonSchema: flow.__action.inputJsonSchema });
+  }
+  const config = resolveTemporalConfig(options);
+  const client = options.client ?? (await getTemporalClient(options));
+  const request: FlowRunRequest = {
+    flowName,
+    input,
+    context: options.context,
+    options: pickFlowOptions(options),
+  };
+  const workflowId = options.workflowId ?? `${flowName}-${options.idempotencyKey ?? randomUUID()}`;
+  const start = (searchAttributes: SearchAttributePair[]) =>
+    client.workflow.start<FlowWorkflow<F>>(WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: options.taskQueue ?? config.taskQueue,
+      args: [request],
+      workflowIdConflictPolicy: options.idempotencyKey ? 'USE_EXISTING' : 'FAIL',
+      workflowExecutionTimeout: options.workflowExecutionTimeout,
+      memo: { genkitFlow: flowName, ...options.memo },
+      typedSearchAttributes: searchAttributes,
+      staticSummary: `Genkit flow ${flowName}`,
+    });
+  const extra = options.searchAttributes ?? [];
+  if (options.withoutFlowSearchAttribute || searchAttributeMissingWarned) return start(extra);
+  try {
+    return await start([{ key: GenkitFlowSearchAttribute, value: flowName }, ...extra]);
+  } catch (err) {
+    if (!isUnknownSearchAttribute(err)) throw err;
+    searchAttributeMissingWarned = true;
+    console.warn(
+      `[genkitx-temporal] search attribute "${FLOW_SEARCH_ATTRIBUTE}" is not registered in namespace ` +
+        `"${config.namespace}"; starting runs without it. Register it with: temporal operator search-attribute ` +
+        `create --name ${FLOW_SEARCH_ATTRIBUTE} --type Keyword`,
+    );
+    return start(extra);
+  }
+}
+
+/**
+ * Runs a flow as a durable workflow and returns its output. A failed run throws `FlowRunError`, which keeps
+ * the flow's Genkit status, message and detail and says how many attempts were made.
+ *
+ * @example
+ * ```ts
+ * const joke = await executeFlowWorkflow(jokeFlow, { topic: 'cats' });
+ * ```
+ */
+export async function executeFlowWorkflow<F extends FlowRef>(
+  flow: F,
+  input: FlowInput<F>,
+  options: FlowWorkflowOptions = {},
+): Promise<FlowOutput<F>> {
+  const handle = await startFlowWorkflow(flow, input, options);
+  try {
+    return await handle.result();
+  } catch (err) {
+    throw toFlowRunError(err, handle.workflowId, (handle as { firstExecutionRunId?: string }).firstExecutionRunId);
+  }
+}
+
+/** The name the original genkitx-temporal used for `executeFlowWorkflow`. */
+export const executeTemporalFlow = executeFlowWorkflow;
+/** The name the original genkitx-temporal used for `startFlowWorkflow`. */
+export const startTemporalFlow = startFlowWorkflow;
+
+function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefined {
+  const picked: TemporalFlowOptions = {
+    retry: o.retry,
+    startToCloseTimeout: o.startToCloseTimeout,
+    scheduleToCloseTimeout: o.scheduleToCloseTimeout,
+    heartbeatTimeout: o.heartbeatTimeout,
+    nonRetryableStatuses: o.nonRetryableStatuses,
+    durable: o.durable,
+    taskQueue: o.taskQueue,
+  };
+  const defined = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
+  return Object.keys(defined).length ? defined : undefined;
+}
+
+function isUnknownSearchAttribute(err: unknown): boolean {
+  const message = (err as Error | undefined)?.message ?? '';
+  return message.includes(FLOW_SEARCH_ATTRIBUTE) && /search attribute|not defined|unknown/i.test(message);
+}

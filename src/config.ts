@@ -1,0 +1,80 @@
+// Where connection settings come from. Resolution order, first match wins:
+//   1. options passed to the call (`executeFlowWorkflow`, `startTemporalWorker`, …)
+//   2. options given to the `temporal()` Genkit plugin
+//   3. environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_API_KEY, TEMPORAL_TLS*, …
+//   4. the envconfig profile file (temporal.toml; TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE choose it)
+//   5. defaults: localhost:7233, namespace `default`, task queue `genkit`
+import { loadClientConnectConfig, type ConfigDataSource } from '@temporalio/envconfig';
+import type { Metadata, TLSConfig } from '@temporalio/client';
+import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from './defaults';
+
+/** How to reach Temporal. Every field is optional; see the resolution order above. */
+export interface TemporalConnectionOptions {
+  /** `host:port` of the Temporal frontend. @default 'localhost:7233' */
+  address?: string;
+  /** @default 'default' */
+  namespace?: string;
+  /** @default 'genkit' */
+  taskQueue?: string;
+  /** Temporal Cloud API key; implies TLS. */
+  apiKey?: string;
+  /** `true` for TLS with system roots, or certificates for mTLS. */
+  tls?: boolean | TLSConfig;
+  /** Extra gRPC metadata sent with every call. */
+  metadata?: Metadata;
+  /** envconfig profile name. @default process.env.TEMPORAL_PROFILE ?? 'default' */
+  profile?: string;
+  /** Where the envconfig TOML comes from instead of the default file location. */
+  configSource?: ConfigDataSource;
+}
+
+/** Settings after resolution; `address`, `namespace` and `taskQueue` are always set. */
+export interface ResolvedTemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  apiKey?: string;
+  tls?: boolean | TLSConfig;
+  metadata?: Metadata;
+}
+
+let pluginDefaults: TemporalConnectionOptions = {};
+
+/** @internal Called by the `temporal()` plugin. */
+export function setPluginDefaults(options: TemporalConnectionOptions): void {
+  pluginDefaults = { ...options };
+}
+
+/**
+ * Resolves connection settings: call options > plugin options > environment > profile file > defaults.
+ * @param env the environment to read (tests pass their own)
+ */
+export function resolveTemporalConfig(
+  options: TemporalConnectionOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedTemporalConfig {
+  const given = { ...pluginDefaults, ...defined(options) };
+  const fromEnvAndFile = loadClientConnectConfig({
+    profile: given.profile,
+    configSource: given.configSource,
+    overrideEnvVars: definedStrings(env),
+  });
+  const conn = fromEnvAndFile.connectionOptions;
+  const apiKey = given.apiKey ?? (typeof conn.apiKey === 'string' ? conn.apiKey : undefined);
+  return {
+    address: given.address ?? conn.address ?? DEFAULT_ADDRESS,
+    namespace: given.namespace ?? fromEnvAndFile.namespace ?? DEFAULT_NAMESPACE,
+    taskQueue: given.taskQueue ?? env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
+    apiKey,
+    tls: given.tls ?? conn.tls ?? (apiKey ? true : undefined),
+    metadata: given.metadata ?? conn.metadata,
+  };
+}
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function definedStrings(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}

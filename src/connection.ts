@@ -1,0 +1,51 @@
+// One Temporal client per (address, namespace, credentials) per process: created lazily, reused by every
+// call, closable. gRPC reconnects by itself after a server restart, and the SDK retries UNAVAILABLE calls.
+import { Client, Connection } from '@temporalio/client';
+import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
+
+const clients = new Map<string, Promise<Client>>();
+let connectionsOpened = 0;
+
+function cacheKey(c: ResolvedTemporalConfig): string {
+  return JSON.stringify([c.address, c.namespace, c.apiKey ?? null, c.tls ?? null, c.metadata ?? null]);
+}
+
+/**
+ * The shared client for these options (see the configuration order in `config.ts`). The first call connects;
+ * later calls with the same settings get the same client.
+ */
+export function getTemporalClient(options: TemporalConnectionOptions = {}): Promise<Client> {
+  const config = resolveTemporalConfig(options);
+  const key = cacheKey(config);
+  let client = clients.get(key);
+  if (!client) {
+    client = connect(config);
+    clients.set(key, client);
+    // A failed connect must not poison the cache: the next call tries again.
+    client.catch(() => clients.delete(key));
+  }
+  return client;
+}
+
+async function connect(config: ResolvedTemporalConfig): Promise<Client> {
+  const connection = await Connection.connect({
+    address: config.address,
+    apiKey: config.apiKey,
+    tls: config.tls,
+    metadata: config.metadata,
+  });
+  connectionsOpened++;
+  return new Client({ connection, namespace: config.namespace });
+}
+
+/** Closes every cached connection (call before a short-lived process exits). */
+export async function closeTemporalClients(): Promise<void> {
+  const all = [...clients.values()];
+  clients.clear();
+  await Promise.all(all.map(async (c) => (await c.catch(() => undefined))?.connection.close()));
+}
+
+/** How many connections this process has opened so far (for tests and diagnostics). */
+export function connectionCount(): number {
+  return connectionsOpened;
+}

@@ -1,0 +1,40 @@
+// genkitx-temporal: run any Genkit flow as a durable Temporal workflow.
+// Workflow code lives in `genkitx-temporal/workflows`; activities in `genkitx-temporal/activities`.
+export { temporal, type TemporalPluginOptions } from './plugin';
+export {
+  defineTemporalFlow,
+  type TemporalFlowConfig,
+  type TemporalFlowFn,
+  type TemporalFlowSideChannel,
+} from './flow';
+export { registerTemporalFlow, listFlowNames, type AnyFlow } from './registry';
+export { startTemporalWorker, type TemporalWorkerHandle, type TemporalWorkerOptions } from './worker';
+export {
+  executeFlowWorkflow,
+  executeTemporalFlow,
+  GenkitFlowSearchAttribute,
+  startFlowWorkflow,
+  startTemporalFlow,
+  type FlowInput,
+  type FlowOutput,
+  type FlowRef,
+  type FlowWorkflow,
+  type FlowWorkflowOptions,
+} from './client';
+export { closeTemporalClients, getTemporalClient } from './connection';
+export { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
+export { FlowRunError } from './flow-run-error';
+export { isGenkitError, isRetryable } from './errors';
+export { step } from './journal/step';
+export { NonDeterministicFlowError, StepResultTooLargeError } from './journal/durable-run';
+export { removeGenkitSignalHandlers } from './genkit-signals';
+export * from './defaults';
+export {
+  FailureTypes,
+  type FlowProgress,
+  type FlowRetryPolicy,
+  type FlowRunRequest,
+  type JournalEntry,
+  type StepInFlight,
+  type TemporalFlowOptions,
+} from './types';

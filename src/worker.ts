@@ -1,0 +1,101 @@
+// startTemporalWorker: a Temporal worker that hosts this process's Genkit flows.
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { AttemptTracker } from './activities/attempt-tracker';
+import { createFlowActivities } from './activities/flow-activities';
+import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
+import { removeGenkitSignalHandlers } from './genkit-signals';
+import { listFlowNames } from './registry';
+
+/** Options of `startTemporalWorker`. Connection settings follow the order in `config.ts`. */
+export interface TemporalWorkerOptions extends TemporalConnectionOptions {
+  /** Workflow code to load; defaults to this package's workflows (`runGenkitFlow`). */
+  workflowsPath?: string;
+  /** A prebuilt bundle from `bundleWorkflowCode` (faster start; use in production). */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Your own activities, registered beside the flow activities. */
+  activities?: Record<string, (...args: any[]) => unknown>;
+  /** Use this connection instead of opening one (it is then not closed by `shutdown()`). */
+  connection?: NativeConnection;
+  /** How long in-flight work may take to finish on shutdown. @default '8s' (Cloud Run gives 10 s) */
+  shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  /** Any other `Worker.create` option; wins over the above. */
+  workerOptions?: Partial<WorkerOptions>;
+  /** Stop gracefully on SIGTERM / SIGINT. @default true */
+  handleSignals?: boolean;
+}
+
+/** A running worker. */
+export interface TemporalWorkerHandle {
+  worker: Worker;
+  /** Fails in-flight flow attempts over to other workers, drains, stops, and closes the owned connection. */
+  shutdown(): Promise<void>;
+  /** Settles when the worker has stopped (rejects if it crashed). */
+  done: Promise<void>;
+}
+
+/**
+ * Starts a worker for the Genkit flows of this process. Call it after defining your flows.
+ *
+ * @example
+ * ```ts
+ * const ai = genkit({ plugins: [temporal()] });
+ * defineTemporalFlow(ai, 'jokeFlow', async (topic: string) => (await ai.generate(topic)).text);
+ * const { done } = await startTemporalWorker();
+ * await done; // SIGTERM drains and resolves
+ * ```
+ */
+export async function startTemporalWorker(options: TemporalWorkerOptions = {}): Promise<TemporalWorkerHandle> {
+  const config = resolveTemporalConfig(options);
+  // Genkit's handlers would process.exit(0) mid-drain; the worker handles the signals itself.
+  removeGenkitSignalHandlers();
+  await listFlowNames(); // initialises Genkit plugins, so flows defined by plugins are found
+  const connection =
+    options.connection ??
+    (await NativeConnection.connect({
+      address: config.address,
+      apiKey: config.apiKey,
+      tls: config.tls,
+      metadata: config.metadata,
+    }));
+  const tracker = new AttemptTracker();
+  const bundleOrPath = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() };
+  const worker = await Worker.create({
+    connection,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    ...bundleOrPath,
+    activities: { ...options.activities, ...createFlowActivities(tracker) },
+    shutdownGraceTime: options.shutdownGraceTime ?? '8s',
+    // Cancellation reaches an activity only with a heartbeat reply; keep that within about a second.
+    maxHeartbeatThrottleInterval: '1s',
+    ...options.workerOptions,
+  });
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      tracker.abortAll();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done.catch(() => undefined);
+    })();
+    return stopping;
+  };
+  const onSignal = () => void shutdown();
+  if (options.handleSignals !== false) {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  const done = worker.run().finally(async () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    if (!options.connection) await connection.close();
+  });
+  return { worker, shutdown, done };
+}
+
+function defaultWorkflowsPath(): string {
+  // Resolves to workflows/index.js in the build, or workflows/index.ts when run from source (tests, tsx).
+  return require.resolve('./workflows');
+}

@@ -1,0 +1,83 @@
+// The workflow's deterministic view of a flow run's step journal and attempt lease.
+// Sandbox code: imports only ../types.
+import type { AttemptLease, FlowProgress, JournalEntry, SerializedFlowError, StepInFlight } from '../types';
+
+/** -1, 0 or 1 as lease `a` is older than, the same as, or newer than lease `b`. */
+function compareLeases(a: AttemptLease, b: AttemptLease): number {
+  if (a.execution !== b.execution) return a.execution < b.execution ? -1 : 1;
+  if (a.attempt !== b.attempt) return a.attempt < b.attempt ? -1 : 1;
+  return 0;
+}
+
+/**
+ * Journal entries by key, plus the lease of the one attempt allowed to append to them.
+ * An attempt claims the lease before it replays; a newer claim fences out every older attempt.
+ */
+export class FlowJournalState {
+  private readonly journal = new Map<string, JournalEntry>();
+  private lease: AttemptLease = { execution: 0, attempt: 0 };
+  private executions = 0;
+  private inFlight?: StepInFlight;
+  private lastError?: SerializedFlowError;
+  status: FlowProgress['status'] = 'running';
+
+  constructor(private readonly flowName: string) {}
+
+  nextExecution(): number {
+    return ++this.executions;
+  }
+
+  assertCanClaim(lease: AttemptLease): void {
+    if (compareLeases(lease, this.lease) < 0) {
+      throw new Error(`stale flow attempt ${describe(lease)}: attempt ${describe(this.lease)} holds the run`);
+    }
+  }
+
+  claim(lease: AttemptLease): JournalEntry[] {
+    this.lease = lease;
+    this.inFlight = undefined;
+    return this.entries();
+  }
+
+  assertCanRecord(lease: AttemptLease, entry: JournalEntry): void {
+    if (compareLeases(lease, this.lease) !== 0) {
+      throw new Error(`stale flow attempt ${describe(lease)}: attempt ${describe(this.lease)} holds the run`);
+    }
+    if (this.journal.has(entry.key)) throw new Error(`step ${entry.key} is already recorded`);
+  }
+
+  record(entry: JournalEntry): void {
+    this.journal.set(entry.key, entry);
+    if (this.inFlight?.key === entry.key) this.inFlight = undefined;
+  }
+
+  stepStarted(lease: AttemptLease, step: StepInFlight): void {
+    if (compareLeases(lease, this.lease) === 0) this.inFlight = step;
+  }
+
+  attemptFailed(lease: AttemptLease, error: SerializedFlowError): void {
+    if (compareLeases(lease, this.lease) === 0) {
+      this.lastError = error;
+      this.inFlight = undefined;
+    }
+  }
+
+  entries(): JournalEntry[] {
+    return [...this.journal.values()];
+  }
+
+  progress(): FlowProgress {
+    return {
+      flowName: this.flowName,
+      status: this.status,
+      stepsCompleted: this.journal.size,
+      stepInFlight: this.inFlight,
+      attempt: this.lease.attempt,
+      lastError: this.lastError,
+    };
+  }
+}
+
+function describe(lease: AttemptLease): string {
+  return `${lease.execution}.${lease.attempt}`;
+}

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executeFlowWorkflow, FlowRunError, startFlowWorkflow, closeTemporalClients } from '../../src';
+import type { TemporalWorkerHandle } from '../../src/worker';
+import { askFlow, greetFlow, model, setScript } from '../fixtures/basic-flows';
+import { activityStarts, address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+
+const taskQueue = uniqueTaskQueue('foundation');
+const opts = () => ({ address: address(), namespace: namespace(), taskQueue });
+let worker: TemporalWorkerHandle;
+
+beforeAll(async () => {
+  worker = await startWorker(taskQueue);
+});
+afterAll(async () => {
+  await worker?.shutdown();
+  await closeTemporalClients();
+});
+
+describe('a flow with object input and output', () => {
+  it('runs end to end through executeFlowWorkflow, and still directly and through flow.run', async () => {
+    const input = { name: 'Ada', times: 2 };
+    const viaTemporal = await executeFlowWorkflow(greetFlow, input, opts());
+    expect(viaTemporal).toEqual({ greeting: 'hello Ada, hello Ada', length: 20 });
+    expect(await greetFlow(input)).toEqual(viaTemporal);
+    expect((await greetFlow.run(input)).result).toEqual(viaTemporal);
+  });
+});
+
+describe('failure semantics', () => {
+  it('fails an unknown flow after exactly one attempt, listing the registered flows', async () => {
+    const handle = await startFlowWorkflow('noSuchFlow', {}, opts());
+    const err = await executeResult(handle);
+    expect(err).toBeInstanceOf(FlowRunError);
+    expect(err.failureType).toBe('GenkitFlowNotFound');
+    expect(err.status).toBe('NOT_FOUND');
+    expect(err.message).toContain('noSuchFlow');
+    expect(err.message).toContain('greetFlow');
+    expect(err.attempts).toBe(1);
+    const history = (await handle.fetchHistory()).events ?? [];
+    const markers = history.filter((e) => e.markerRecordedEventAttributes);
+    expect(markers).toHaveLength(1); // one local-activity attempt, recorded once
+    expect(history.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
+  });
+
+  it('rejects invalid input before any workflow starts when given the flow object', async () => {
+    const workflowId = `invalid-${Date.now()}`;
+    await expect(
+      startFlowWorkflow(greetFlow, { name: 'Ada', times: 'twice' } as never, { ...opts(), workflowId }),
+    ).rejects.toMatchObject({ status: 'INVALID_ARGUMENT' });
+    const { client } = await import('../../src/connection').then(async (m) => ({ client: await m.getTemporalClient(opts()) }));
+    await expect(client.workflow.getHandle(workflowId).describe()).rejects.toThrow(/not found/i);
+  });
+
+  it('fails invalid input given by name non-retryably after one attempt, with the validation details', async () => {
+    const handle = await startFlowWorkflow('greetFlow', { name: 42 }, opts());
+    const err = await executeResult(handle);
+    expect(err.status).toBe('INVALID_ARGUMENT');
+    expect(err.attempts).toBe(1);
+    expect(JSON.stringify(err.detail)).toMatch(/name|times/);
+    expect((await activityStarts(handle)).map((s) => s.attempt)).toEqual([1]);
+  });
+
+  it('retries UNAVAILABLE and succeeds on the third attempt', async () => {
+    setScript([
+      { error: { status: 'UNAVAILABLE', message: 'overloaded' } },
+      { error: { status: 'UNAVAILABLE', message: 'overloaded' } },
+      { text: 'third time lucky' },
+    ]);
+    const handle = await startFlowWorkflow(askFlow, 'hi', opts());
+    expect(await handle.result()).toBe('third time lucky');
+    expect((await activityStarts(handle)).map((s) => s.attempt)).toEqual([3]);
+  });
+
+  it('waits at least Retry-After before the next attempt on RESOURCE_EXHAUSTED', async () => {
+    setScript([{ error: { status: 'RESOURCE_EXHAUSTED', message: 'quota', retryAfterMs: 1500 } }, { text: 'later' }]);
+    const handle = await startFlowWorkflow(askFlow, 'hi', opts());
+    expect(await handle.result()).toBe('later');
+    const events = (await handle.fetchHistory()).events ?? [];
+    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes)!;
+    const started = events.find((e) => e.activityTaskStartedEventAttributes)!;
+    expect(started.activityTaskStartedEventAttributes!.attempt).toBe(2);
+    const { tsMs } = await import('../helpers/temporal');
+    // Attempt 1 started no earlier than scheduling, so attempt 2 began >= 1.5 s after attempt 1.
+    expect(tsMs(started.eventTime) - tsMs(scheduled.eventTime)).toBeGreaterThanOrEqual(1500);
+  });
+
+  it('does not retry INVALID_ARGUMENT from the model, and the caller keeps Genkit status and message', async () => {
+    setScript([{ error: { status: 'INVALID_ARGUMENT', message: 'prompt too long' } }]);
+    const handle = await startFlowWorkflow(askFlow, 'hi', opts());
+    const err = await executeResult(handle);
+    expect(err.status).toBe('INVALID_ARGUMENT');
+    expect(err.message).toContain('prompt too long');
+    expect(err.attempts).toBe(1);
+    expect((await activityStarts(handle)).map((s) => s.attempt)).toEqual([1]);
+  });
+});
+
+describe('cancellation', () => {
+  it('aborts the in-flight model call within 2 s and ends the run CANCELLED', async () => {
+    setScript([{ delayMs: 60_000, text: 'never' }]);
+    const abortsBefore = model.aborts;
+    const callsBefore = model.calls;
+    const handle = await startFlowWorkflow(askFlow, 'slow', opts());
+    await waitFor(() => model.calls > callsBefore, 20_000, 'the model call to start');
+    const cancelledAt = Date.now();
+    await handle.cancel();
+    await waitFor(() => model.aborts > abortsBefore, 5_000, 'the model to see its abortSignal');
+    expect(Date.now() - cancelledAt).toBeLessThan(2_000);
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+  });
+});
+
+describe('idempotency', () => {
+  it('starts one run for two concurrent starts with the same key', async () => {
+    setScript([{ delayMs: 500, text: 'once' }]);
+    const key = `key-${Date.now()}`;
+    const [a, b] = await Promise.all([
+      startFlowWorkflow(askFlow, 'x', { ...opts(), idempotencyKey: key }),
+      startFlowWorkflow(askFlow, 'x', { ...opts(), idempotencyKey: key }),
+    ]);
+    expect(a.workflowId).toBe(b.workflowId);
+    const [da, db] = await Promise.all([a.describe(), b.describe()]);
+    expect(da.runId).toBe(db.runId);
+    expect(await a.result()).toBe('once');
+  });
+});
+
+async function executeResult(handle: { result(): Promise<unknown>; workflowId: string }): Promise<FlowRunError> {
+  const { toFlowRunError } = await import('../../src/flow-run-error');
+  try {
+    await handle.result();
+  } catch (err) {
+    return toFlowRunError(err, handle.workflowId) as FlowRunError;
+  }
+  throw new Error('expected the run to fail');
+}
