@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup-runtime.ts'],
     // Integration tests run real workers against a real dev server; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 120_000,
