@@ -73,8 +73,19 @@ export interface JournalEntry {
   output?: unknown;
   /** Set when the step failed with an error that cannot succeed on retry; replay rethrows it. */
   error?: SerializedFlowError;
-  /** How many chunks the flow had streamed when the step completed; replay does not stream those again. */
-  chunks?: number;
+}
+
+/** What a new attempt receives when it claims the run. */
+export interface ClaimedRun {
+  entries: JournalEntry[];
+  /** Chunks already stored; the attempt does not send those again. */
+  chunkCount: number;
+}
+
+/** Chunks a flow streamed, addressed by the offset of the first one in the run's whole chunk sequence. */
+export interface ChunkBatch {
+  offset: number;
+  chunks: unknown[];
 }
 
 /** Identifies one flow attempt: the n-th activity the workflow scheduled, and Temporal's attempt number. */

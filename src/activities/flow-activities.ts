@@ -45,31 +45,45 @@ export function createFlowActivities(tracker = new AttemptTracker()): FlowActivi
         attempt,
       });
       let run: DurableRun | undefined;
+      let chunkIndex = 0;
       const stopHeartbeats = startHeartbeats(ctx, () => ({ attempt, stepsCompleted: run?.stepsCompleted ?? 0 }));
       try {
-        if (request.durable) {
-          run = new DurableRun(await writer.claim(), writer, request.nonRetryableStatuses, () => abort.signal.aborted);
-        }
+        const claimed = await writer.claim();
+        if (request.durable) run = new DurableRun(claimed.entries, writer, request.nonRetryableStatuses, abort.signal);
         const invoke = () =>
           found.flow.run(request.input, {
             context: request.context,
             abortSignal: abort.signal,
-            onChunk: () => run?.admitChunk(),
+            onChunk: (chunk: unknown) => writer.chunk(chunkIndex++, chunk),
           });
-        const { result } = run ? await run.enter(invoke) : await invoke();
+        // A flow body that ignores its abortSignal must not hold the attempt open: the attempt ends at once and
+        // anything the body still does is fenced out of the journal by the next attempt's claim.
+        const { result } = await untilAborted(run ? run.enter(invoke) : invoke(), abort.signal);
         if (run?.divergence) throw run.divergence;
+        await writer.flush();
         return result;
       } catch (err) {
         const failure = toFailure(run?.divergence ?? err, abort.signal, request, attempt);
-        if (request.durable && !ctx.cancellationSignal.aborted) await writer.attemptFailed(serializeError(err));
+        if (!ctx.cancellationSignal.aborted) await writer.attemptFailed(serializeError(err));
         throw failure;
       } finally {
         stopHeartbeats();
+        writer.close();
         untrack();
         ctx.cancellationSignal.removeEventListener('abort', onCancel);
       }
     },
   };
+}
+
+/** Settles like `promise`, or rejects with the signal's reason as soon as it fires. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function toFailure(err: unknown, signal: AbortSignal, request: FlowActivityRequest, attempt: number): unknown {

@@ -51,9 +51,6 @@ export function currentDurableRun(): DurableRun | undefined {
 export class DurableRun {
   private readonly recorded = new Map<string, JournalEntry>();
   private readonly root: Scope;
-  /** Chunks already streamed by earlier attempts; the replay does not stream them again. */
-  readonly replayedChunks: number;
-  private chunksSeen = 0;
   stepsCompleted = 0;
   /** Set when replay diverged; the attempt fails with it even if the flow caught it. */
   divergence?: NonDeterministicFlowError;
@@ -62,10 +59,10 @@ export class DurableRun {
     entries: JournalEntry[],
     private readonly writer: JournalWriter,
     private readonly nonRetryableStatuses: readonly string[] | undefined,
-    private readonly aborted: () => boolean,
+    /** The attempt's abort signal (cancellation or worker shutdown), handed to step functions. */
+    readonly signal: AbortSignal,
   ) {
     for (const entry of entries) this.recorded.set(entry.key, entry);
-    this.replayedChunks = Math.max(0, ...entries.map((e) => e.chunks ?? 0));
     this.stepsCompleted = entries.length;
     this.root = { run: this, prefix: '', next: 0 };
   }
@@ -73,11 +70,6 @@ export class DurableRun {
   /** Runs `fn` with this run as the current one. */
   enter<T>(fn: () => T): T {
     return scopes.run(this.root, fn);
-  }
-
-  /** Counts a chunk the flow streamed; false when it was already streamed by an earlier attempt. */
-  admitChunk(): boolean {
-    return ++this.chunksSeen > this.replayedChunks;
   }
 
   /** Returns the step's recorded result, or runs `fn`, records its result and returns it. */
@@ -93,7 +85,7 @@ export class DurableRun {
       output = await scopes.run({ run: this, prefix: `${key}.`, next: 0 }, fn);
     } catch (err) {
       // An error no retry can fix is part of the run's history: replay must throw it again, not re-run the step.
-      if (!this.aborted() && !(err instanceof NonDeterministicFlowError) && !isRetryable(err, this.nonRetryableStatuses)) {
+      if (!this.signal.aborted && !(err instanceof NonDeterministicFlowError) && !isRetryable(err, this.nonRetryableStatuses)) {
         await this.write({ key, kind, name, error: serializeError(err) });
       }
       throw err;
@@ -117,7 +109,7 @@ export class DurableRun {
   }
 
   private async write(entry: JournalEntry): Promise<void> {
-    await this.writer.record({ ...entry, chunks: this.chunksSeen });
+    await this.writer.record(entry);
     this.stepsCompleted++;
   }
 }

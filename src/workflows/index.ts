@@ -3,7 +3,9 @@
 // it loads Genkit and Node built-ins, which Temporal's sandbox rejects.
 export { runGenkitFlow } from './run-genkit-flow';
 export {
+  appendChunksUpdate,
   attemptFailedSignal,
+  chunksQuery,
   claimAttemptUpdate,
   journalQuery,
   progressQuery,

@@ -1,6 +1,14 @@
 // The workflow's deterministic view of a flow run's step journal and attempt lease.
 // Sandbox code: imports only ../types.
-import type { AttemptLease, FlowProgress, JournalEntry, SerializedFlowError, StepInFlight } from '../types';
+import type {
+  AttemptLease,
+  ChunkBatch,
+  ClaimedRun,
+  FlowProgress,
+  JournalEntry,
+  SerializedFlowError,
+  StepInFlight,
+} from '../types';
 
 /** -1, 0 or 1 as lease `a` is older than, the same as, or newer than lease `b`. */
 function compareLeases(a: AttemptLease, b: AttemptLease): number {
@@ -15,6 +23,8 @@ function compareLeases(a: AttemptLease, b: AttemptLease): number {
  */
 export class FlowJournalState {
   private readonly journal = new Map<string, JournalEntry>();
+  /** Every chunk the flow streamed, in order; offsets index into it. */
+  readonly chunks: unknown[] = [];
   private lease: AttemptLease = { execution: 0, attempt: 0 };
   private executions = 0;
   private inFlight?: StepInFlight;
@@ -33,22 +43,42 @@ export class FlowJournalState {
     }
   }
 
-  claim(lease: AttemptLease): JournalEntry[] {
+  claim(lease: AttemptLease): ClaimedRun {
     this.lease = lease;
     this.inFlight = undefined;
-    return this.entries();
+    return { entries: this.entries(), chunkCount: this.chunks.length };
   }
 
-  assertCanRecord(lease: AttemptLease, entry: JournalEntry): void {
+  assertCanRecord(lease: AttemptLease, entry: JournalEntry, batch: ChunkBatch | null): void {
+    this.assertHoldsLease(lease);
+    if (this.journal.has(entry.key)) throw new Error(`step ${entry.key} is already recorded`);
+    if (batch) this.assertCanAppend(lease, batch);
+  }
+
+  record(entry: JournalEntry, batch: ChunkBatch | null): void {
+    if (batch) this.appendChunks(batch);
+    this.journal.set(entry.key, entry);
+    if (this.inFlight?.key === entry.key) this.inFlight = undefined;
+  }
+
+  assertCanAppend(lease: AttemptLease, batch: ChunkBatch): void {
+    this.assertHoldsLease(lease);
+    if (batch.offset > this.chunks.length) {
+      throw new Error(`chunk offset ${batch.offset} leaves a gap: the stream has ${this.chunks.length} chunks`);
+    }
+  }
+
+  /** Appends the chunks not stored yet; a replaying attempt re-sends chunks that are already here. */
+  appendChunks(batch: ChunkBatch): void {
+    batch.chunks.forEach((chunk, i) => {
+      if (batch.offset + i === this.chunks.length) this.chunks.push(chunk);
+    });
+  }
+
+  private assertHoldsLease(lease: AttemptLease): void {
     if (compareLeases(lease, this.lease) !== 0) {
       throw new Error(`stale flow attempt ${describe(lease)}: attempt ${describe(this.lease)} holds the run`);
     }
-    if (this.journal.has(entry.key)) throw new Error(`step ${entry.key} is already recorded`);
-  }
-
-  record(entry: JournalEntry): void {
-    this.journal.set(entry.key, entry);
-    if (this.inFlight?.key === entry.key) this.inFlight = undefined;
   }
 
   stepStarted(lease: AttemptLease, step: StepInFlight): void {

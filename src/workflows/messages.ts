@@ -1,13 +1,27 @@
 // Names of the messages the runGenkitFlow workflow answers. Imported by the workflow sandbox and by
 // Node code (activity, client), so it may import only @temporalio/workflow and ../types.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AttemptLease, FlowProgress, JournalEntry, SerializedFlowError, StepInFlight } from '../types';
+import type {
+  AttemptLease,
+  ChunkBatch,
+  ClaimedRun,
+  FlowProgress,
+  JournalEntry,
+  SerializedFlowError,
+  StepInFlight,
+} from '../types';
 
 /** A new flow attempt takes over the run and receives the journal to replay. Older attempts lose their lease. */
-export const claimAttemptUpdate = defineUpdate<JournalEntry[], [AttemptLease]>('genkit.claimAttempt');
+export const claimAttemptUpdate = defineUpdate<ClaimedRun, [AttemptLease]>('genkit.claimAttempt');
 
-/** Appends one completed step. Rejected unless the caller holds the current lease (zombie attempts cannot write). */
-export const recordStepUpdate = defineUpdate<void, [AttemptLease, JournalEntry]>('genkit.recordStep');
+/**
+ * Appends one completed step, with the chunks streamed since the last write (so a recorded step never
+ * outruns its chunks). Rejected unless the caller holds the current lease: zombie attempts cannot write.
+ */
+export const recordStepUpdate = defineUpdate<void, [AttemptLease, JournalEntry, ChunkBatch | null]>('genkit.recordStep');
+
+/** Appends streamed chunks at their offsets; chunks already stored (replays re-send them) are ignored. */
+export const appendChunksUpdate = defineUpdate<void, [AttemptLease, ChunkBatch]>('genkit.appendChunks');
 
 /** Informational: the attempt started a step. Fire-and-forget, so it costs the flow no round trip. */
 export const stepStartedSignal = defineSignal<[AttemptLease, StepInFlight]>('genkit.stepStarted');
@@ -20,3 +34,6 @@ export const progressQuery = defineQuery<FlowProgress>('progress');
 
 /** The journal as recorded so far. */
 export const journalQuery = defineQuery<JournalEntry[]>('genkit.journal');
+
+/** Chunks streamed so far, from `offset` on. */
+export const chunksQuery = defineQuery<ChunkBatch, [number]>('genkit.chunks');

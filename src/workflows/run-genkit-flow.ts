@@ -14,7 +14,9 @@ import { DEFAULT_HEARTBEAT_TIMEOUT, DEFAULT_RETRY, DEFAULT_START_TO_CLOSE_TIMEOU
 import type { FlowRunRequest, TemporalFlowOptions } from '../types';
 import { FlowJournalState } from './journal-state';
 import {
+  appendChunksUpdate,
   attemptFailedSignal,
+  chunksQuery,
   claimAttemptUpdate,
   journalQuery,
   progressQuery,
@@ -41,9 +43,13 @@ export async function runGenkitFlow(request: FlowRunRequest): Promise<unknown> {
 
   setHandler(progressQuery, () => state.progress());
   setHandler(journalQuery, () => state.entries());
+  setHandler(chunksQuery, (offset) => ({ offset, chunks: state.chunks.slice(offset) }));
   setHandler(claimAttemptUpdate, (lease) => state.claim(lease), { validator: (lease) => state.assertCanClaim(lease) });
-  setHandler(recordStepUpdate, (lease, entry) => state.record(entry), {
-    validator: (lease, entry) => state.assertCanRecord(lease, entry),
+  setHandler(recordStepUpdate, (lease, entry, batch) => state.record(entry, batch), {
+    validator: (lease, entry, batch) => state.assertCanRecord(lease, entry, batch),
+  });
+  setHandler(appendChunksUpdate, (lease, batch) => state.appendChunks(batch), {
+    validator: (lease, batch) => state.assertCanAppend(lease, batch),
   });
   setHandler(stepStartedSignal, (lease, step) => state.stepStarted(lease, step));
   setHandler(attemptFailedSignal, (lease, error) => state.attemptFailed(lease, error));

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeFlowWorkflow, FlowRunError, startFlowWorkflow, closeTemporalClients } from '../../src';
+import { closeTemporalClients, executeFlowWorkflow, FlowRunError, getTemporalClient, startFlowWorkflow } from '../../src';
+import { toFlowRunError } from '../../src/flow-run-error';
 import type { TemporalWorkerHandle } from '../../src/worker';
 import { askFlow, greetFlow, model, setScript } from '../fixtures/basic-flows';
-import { activityStarts, address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+import { activityStarts, address, namespace, startWorker, tsMs, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 
 const taskQueue = uniqueTaskQueue('foundation');
 const opts = () => ({ address: address(), namespace: namespace(), taskQueue });
@@ -47,7 +48,7 @@ describe('failure semantics', () => {
     await expect(
       startFlowWorkflow(greetFlow, { name: 'Ada', times: 'twice' } as never, { ...opts(), workflowId }),
     ).rejects.toMatchObject({ status: 'INVALID_ARGUMENT' });
-    const { client } = await import('../../src/connection').then(async (m) => ({ client: await m.getTemporalClient(opts()) }));
+    const client = await getTemporalClient(opts());
     await expect(client.workflow.getHandle(workflowId).describe()).rejects.toThrow(/not found/i);
   });
 
@@ -79,7 +80,6 @@ describe('failure semantics', () => {
     const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes)!;
     const started = events.find((e) => e.activityTaskStartedEventAttributes)!;
     expect(started.activityTaskStartedEventAttributes!.attempt).toBe(2);
-    const { tsMs } = await import('../helpers/temporal');
     // Attempt 1 started no earlier than scheduling, so attempt 2 began >= 1.5 s after attempt 1.
     expect(tsMs(started.eventTime) - tsMs(scheduled.eventTime)).toBeGreaterThanOrEqual(1500);
   });
@@ -127,7 +127,6 @@ describe('idempotency', () => {
 });
 
 async function executeResult(handle: { result(): Promise<unknown>; workflowId: string }): Promise<FlowRunError> {
-  const { toFlowRunError } = await import('../../src/flow-run-error');
   try {
     await handle.result();
   } catch (err) {

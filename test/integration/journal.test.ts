@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closeTemporalClients, executeFlowWorkflow, FlowRunError, startFlowWorkflow } from '../../src';
+import { chunksQuery, journalQuery, progressQuery } from '../../src/workflows/messages';
+import { toFlowRunError } from '../../src/flow-run-error';
+import type { TemporalWorkerHandle } from '../../src/worker';
+import { driftFlow, hugeStepFlow } from '../fixtures/drift-flows';
+import { failNextModelCall, ledger, sixStepFlow } from '../fixtures/durable-flows';
+import { activityStarts, address, namespace, startWorker, uniqueTaskQueue } from '../helpers/temporal';
+
+const taskQueue = uniqueTaskQueue('journal');
+const opts = () => ({ address: address(), namespace: namespace(), taskQueue });
+let worker: TemporalWorkerHandle;
+
+beforeAll(async () => {
+  worker = await startWorker(taskQueue);
+});
+afterAll(async () => {
+  await worker?.shutdown();
+  await closeTemporalClients();
+});
+beforeEach(() => {
+  ledger.length = 0;
+});
+
+const ALL_STEPS = ['model:research', 'tool:lookup', 'model:research-after-tool', 'step:charge', 'model:summarize', 'model:finalize'];
+
+async function uninterrupted(topic: string) {
+  const handle = await startFlowWorkflow(sixStepFlow, topic, opts());
+  const result = await handle.result();
+  const chunks = (await handle.query(chunksQuery, 0)).chunks;
+  return { handle, result, chunks };
+}
+
+describe('the step journal', () => {
+  it('records model, tool, step and prompt calls in order under their names', async () => {
+    const { handle, result } = await uninterrupted('owls');
+    expect(ledger).toEqual(ALL_STEPS);
+    const journal = await handle.query(journalQuery);
+    expect(journal.map((e) => `${e.kind}:${e.name}`)).toEqual([
+      'model:ledger/model', 'tool:lookup', 'model:ledger/model', 'step:charge', 'model:ledger/model', 'model:ledger/model',
+    ]);
+    expect(journal.map((e) => e.key)).toEqual(['0', '1', '2', '3', '4', '5']);
+    expect(result).toMatchObject({ receipt: { id: 'receipt-owls' }, research: 'researched: facts about owls' });
+    const progress = await handle.query(progressQuery);
+    expect(progress).toMatchObject({ flowName: 'sixStepFlow', stepsCompleted: 6, attempt: 1, status: 'completed' });
+  });
+
+  it('does not run steps 1-4 again when the model fails with UNAVAILABLE at step 5', async () => {
+    const baseline = await uninterrupted('bats');
+    ledger.length = 0;
+    failNextModelCall('summarize', 'UNAVAILABLE');
+    const handle = await startFlowWorkflow(sixStepFlow, 'bats', opts());
+    const result = await handle.result();
+    expect(result).toEqual(baseline.result);
+    expect(ledger).toEqual([...ALL_STEPS.slice(0, 5), 'model:summarize', 'model:finalize']);
+    expect((await activityStarts(handle)).map((s) => s.attempt)).toEqual([2]);
+    const progress = await handle.query(progressQuery);
+    expect(progress.lastError).toMatchObject({ status: 'UNAVAILABLE' });
+    // Chunks streamed before the failure were stored once; the replay did not add them again.
+    expect((await handle.query(chunksQuery, 0)).chunks).toEqual(baseline.chunks);
+  });
+
+  it('re-runs the whole flow when durable is false', async () => {
+    failNextModelCall('summarize', 'UNAVAILABLE');
+    const result = await executeFlowWorkflow(sixStepFlow, 'cats', { ...opts(), durable: false });
+    expect(result).toMatchObject({ receipt: { id: 'receipt-cats' } });
+    expect(ledger).toEqual([...ALL_STEPS.slice(0, 5), ...ALL_STEPS]);
+  });
+
+  it('fails once with NonDeterministicFlow when the code path changes between attempts', async () => {
+    const handle = await startFlowWorkflow(driftFlow, 'x', opts());
+    const err = await handle.result().then(
+      () => undefined,
+      (e) => e,
+    );
+    const flowErr = toFlowRunError(err, handle.workflowId) as FlowRunError;
+    expect(flowErr.failureType).toBe('NonDeterministicFlow');
+    expect(flowErr.message).toMatch(/step 0 was recorded as step "a" but this attempt asked for step "b"/);
+    expect((await activityStarts(handle)).map((s) => s.attempt)).toEqual([2]);
+  });
+
+  it('fails a step whose result is above the limit clearly, without retrying', async () => {
+    const err = await executeFlowWorkflow(hugeStepFlow, 600, opts()).catch((e) => e);
+    expect(err).toBeInstanceOf(FlowRunError);
+    expect(err.failureType).toBe('StepResultTooLarge');
+    expect(err.message).toMatch(/"download".*524288-byte limit/);
+    expect(err.attempts).toBe(1);
+    expect(await executeFlowWorkflow(hugeStepFlow, 10, opts())).toBe(10 * 1024);
+  });
+});
