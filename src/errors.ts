@@ -28,8 +28,8 @@ export interface GenkitErrorLike {
  */
 export function isGenkitError(err: unknown): err is GenkitErrorLike {
   const e = err as Partial<GenkitErrorLike> | null;
-  return !!e && typeof e === 'object' && typeof e.status === 'string' && GENKIT_STATUSES.has(e.status) &&
-    (e.name === 'GenkitError' || typeof e.message === 'string');
+  return !!e && typeof e === 'object' && typeof e.message === 'string' && typeof e.status === 'string' &&
+    GENKIT_STATUSES.has(e.status);
 }
 
 /** An error as JSON: Genkit's status, message (without the status prefix), detail and retry hint. */

@@ -70,6 +70,10 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
     shutdownGraceTime: options.shutdownGraceTime ?? '8s',
     // Cancellation reaches an activity only with a heartbeat reply; keep that within about a second.
     maxHeartbeatThrottleInterval: '1s',
+    // A resumed attempt's first call (claiming the journal) is a workflow task, routed first to the sticky queue
+    // of the worker that ran the workflow last. If that worker just stopped, the server waits this long before
+    // giving the task to another worker; the SDK default of 10 s would stall every failover by that much.
+    stickyQueueScheduleToStartTimeout: '1s',
     ...options.workerOptions,
   });
 
