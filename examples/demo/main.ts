@@ -1,0 +1,50 @@
+// `npm run demo`: starts a local Temporal dev server and a worker, runs the tripPlanner flow as a durable
+// workflow, and prints the result, the run's progress and where to look at it in the Temporal Web UI.
+// `npm run demo -- --keep` leaves the server, UI and worker running until Ctrl-C.
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { resolveTemporalCli } from '../../scripts/temporal-cli.mjs';
+import { closeTemporalClients, startFlowWorkflow, startTemporalWorker } from '../../src';
+import { startDevServer } from '../../src/testing';
+import { progressQuery } from '../../src/workflows';
+import { modelName, tripPlanner } from './flows';
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const keep = process.argv.includes('--keep');
+  const server = await startDevServer({ cliPath: resolveTemporalCli(), ui: true });
+  const address = server.address;
+  const [host, port] = address.split(':');
+  const uiUrl = `http://${host}:${Number(port) + 1000}`;
+  console.log(`Temporal dev server: ${address}   Web UI: ${uiUrl}`);
+
+  const worker = await startTemporalWorker({ address, taskQueue: 'genkit' });
+  console.log(`Worker polling task queue "genkit" (model: ${modelName})`);
+
+  const handle = await startFlowWorkflow(tripPlanner, { city: 'Porto', days: 2 }, { address });
+  console.log(`Started workflow ${handle.workflowId}`);
+  const result = await handle.result();
+  const progress = await handle.query(progressQuery);
+
+  console.log('\nResult:');
+  console.log(JSON.stringify(result, null, 2));
+  console.log(`\nSteps journaled: ${progress.stepsCompleted} (attempt ${progress.attempt}, status ${progress.status})`);
+  console.log(`See the run: ${uiUrl}/namespaces/default/workflows/${handle.workflowId}`);
+  console.log(`Find runs by flow: temporal workflow list --address ${address} --query 'GenkitFlow="tripPlanner"'`);
+
+  if (keep) {
+    console.log('\n--keep: server, UI and worker stay up; press Ctrl-C to stop.');
+    await worker.done;
+  } else {
+    await worker.shutdown();
+  }
+  await closeTemporalClients();
+  await server.teardown();
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
