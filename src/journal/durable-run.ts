@@ -79,10 +79,16 @@ export class DurableRun {
     const recorded = this.recorded.get(key);
     if (recorded) return this.replay(key, recorded, kind, name) as T;
 
-    this.writer.stepStarted({ key, kind, name, attempt: this.writer.lease.attempt, startedAt: new Date().toISOString() });
+    const cancelReport = this.writer.reportStepInFlight({
+      key,
+      kind,
+      name,
+      attempt: this.writer.lease.attempt,
+      startedAt: new Date().toISOString(),
+    });
     let output: T;
     try {
-      output = await scopes.run({ run: this, prefix: `${key}.`, next: 0 }, fn);
+      output = await scopes.run({ run: this, prefix: `${key}.`, next: 0 }, fn).finally(cancelReport);
     } catch (err) {
       // An error no retry can fix is part of the run's history: replay must throw it again, not re-run the step.
       if (!this.signal.aborted && !(err instanceof NonDeterministicFlowError) && !isRetryable(err, this.nonRetryableStatuses)) {

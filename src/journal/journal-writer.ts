@@ -10,6 +10,9 @@ import {
   stepStartedSignal,
 } from '../workflows/messages';
 
+/** A step still running after this long shows as `stepInFlight` in the progress query. */
+export const STEP_REPORT_DELAY_MS = 250;
+
 /** Streamed chunks are sent in batches at most this often, so history stays small. */
 export const CHUNK_FLUSH_INTERVAL_MS = 100;
 
@@ -62,9 +65,16 @@ export class JournalWriter {
     });
   }
 
-  /** Best effort and not awaited by the flow: progress reporting must never slow a step down. */
-  stepStarted(step: StepInFlight): void {
-    this.handle.signal(stepStartedSignal, this.lease, step).catch(() => undefined);
+  /**
+   * Reports the step in flight (for the `progress` query) if it is still running after
+   * `STEP_REPORT_DELAY_MS`; returns the function that cancels the report. Fast steps are never reported: a
+   * signal costs a workflow task, which would queue in front of the step's own recordStep update.
+   */
+  reportStepInFlight(step: StepInFlight): () => void {
+    const timer = setTimeout(() => {
+      this.handle.signal(stepStartedSignal, this.lease, step).catch(() => undefined);
+    }, STEP_REPORT_DELAY_MS);
+    return () => clearTimeout(timer);
   }
 
   async attemptFailed(error: SerializedFlowError): Promise<void> {

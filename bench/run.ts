@@ -1,0 +1,57 @@
+// `npm run bench`: starts a local dev server and a worker, runs the benchmarks, prints a results table and
+// writes bench/results/latest.json. Targets are checked here, never in tests.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { resolveTemporalCli } from '../scripts/temporal-cli.mjs';
+import { closeTemporalClients, getTemporalClient, startTemporalWorker } from '../src';
+import { startDevServer } from '../src/testing';
+import { measureJournalOverhead } from './journal-overhead';
+import { measureUpdateRtt } from './update-rtt';
+
+const TARGET_OVERHEAD_P50_MS = 5;
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const runs = Number(process.env.BENCH_RUNS ?? 10);
+  const server = await startDevServer({ cliPath: resolveTemporalCli() });
+  const taskQueue = 'bench';
+  const worker = await startTemporalWorker({ address: server.address, taskQueue });
+  try {
+    const journal = await measureJournalOverhead({ address: server.address, taskQueue, runs });
+    const updateRtt = await measureUpdateRtt(server.nativeConnection, await getTemporalClient({ address: server.address }), 200);
+    const ms = (v: number) => `${v.toFixed(2)} ms`;
+    console.log(`\n${journal.name}, ${journal.runsPerSide} runs per side`);
+    console.table({
+      'durable step latency': { p50: ms(journal.durable.p50), p95: ms(journal.durable.p95) },
+      'durable:false step latency': { p50: ms(journal.notDurable.p50), p95: ms(journal.notDurable.p95) },
+      'journaling overhead per step': { p50: ms(journal.overheadPerStep.p50), p95: ms(journal.overheadPerStep.p95) },
+      'baseline: one bare Update round trip': { p50: ms(updateRtt.p50), p95: ms(updateRtt.p95) },
+    });
+    const perRtt = journal.overheadPerStep.p50 / updateRtt.p50;
+    console.log(`overhead per step / bare Update round trip (p50): ${perRtt.toFixed(2)}x`);
+    const verdict = journal.overheadPerStep.p50 <= TARGET_OVERHEAD_P50_MS ? 'meets' : 'MISSES';
+    console.log(`run time ratio durable / durable:false: ${journal.runTimeRatio.toFixed(2)}x`);
+    console.log(`target: overhead p50 <= ${TARGET_OVERHEAD_P50_MS} ms per step -> ${verdict}`);
+    mkdirSync(join(__dirname, 'results'), { recursive: true });
+    const out = join(__dirname, 'results', 'latest.json');
+    writeFileSync(out, JSON.stringify(
+        { date: new Date().toISOString(), node: process.version, journal, updateRtt, overheadPerUpdateRtt: perRtt, targetP50Ms: TARGET_OVERHEAD_P50_MS },
+        null,
+        2,
+      ));
+    console.log(`results: ${out}`);
+  } finally {
+    await worker.shutdown();
+    await closeTemporalClients();
+    await server.teardown();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
