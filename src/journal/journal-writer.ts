@@ -31,7 +31,10 @@ export class JournalWriter {
 
   /** Takes the run over from any older attempt; returns the steps recorded and the chunks stored so far. */
   async claim(): Promise<ClaimedRun> {
-    const claimed = await this.handle.executeUpdate(claimAttemptUpdate, { args: [this.lease] });
+    const claimed = await this.handle.executeUpdate(claimAttemptUpdate, {
+      args: [this.lease],
+      updateId: `claim attempt ${this.attemptLabel}`,
+    });
     this.nextChunkOffset = claimed.chunkCount;
     return claimed;
   }
@@ -61,7 +64,11 @@ export class JournalWriter {
   record(entry: JournalEntry): Promise<void> {
     return this.enqueue(() => {
       const batch = this.takePending();
-      return this.handle.executeUpdate(recordStepUpdate, { args: [this.lease, entry, batch ?? null] });
+      return this.handle.executeUpdate(recordStepUpdate, {
+        args: [this.lease, entry, batch ?? null],
+        // The update ID is what the Web UI shows for the history event: name the step.
+        updateId: `step ${entry.key} ${entry.kind} ${entry.name} (attempt ${this.attemptLabel})`,
+      });
     });
   }
 
@@ -85,6 +92,10 @@ export class JournalWriter {
   close(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+  }
+
+  private get attemptLabel(): string {
+    return `${this.lease.execution}.${this.lease.attempt}`;
   }
 
   private takePending(): ChunkBatch | undefined {

@@ -88,3 +88,21 @@ describe('the step journal', () => {
     expect(await executeFlowWorkflow(hugeStepFlow, 10, opts())).toBe(10 * 1024);
   });
 });
+
+describe('history', () => {
+  it('names each journaled step in the run history', async () => {
+    const { handle } = await uninterrupted('moles');
+    const events = (await handle.fetchHistory()).events ?? [];
+    const updateIds = events
+      .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId)
+      .filter((id): id is string => !!id && id.startsWith('step '));
+    expect(updateIds).toEqual([
+      'step 0 model ledger/model (attempt 1.1)',
+      'step 1 tool lookup (attempt 1.1)',
+      'step 2 model ledger/model (attempt 1.1)',
+      'step 3 step charge (attempt 1.1)',
+      'step 4 model ledger/model (attempt 1.1)',
+      'step 5 model ledger/model (attempt 1.1)',
+    ]);
+  });
+});
