@@ -1,6 +1,7 @@
 // defineTemporalFlow: `ai.defineFlow` plus Temporal registration and a durable side channel.
 import type { Action, FlowConfig, FlowSideChannel, Genkit, z } from 'genkit';
 import { step } from './journal/step';
+import { waitForInput } from './journal/wait-for-input';
 import { registerGenkitInstance, registerTemporalFlow } from './registry';
 import type { TemporalFlowOptions } from './types';
 
@@ -20,6 +21,8 @@ export interface TemporalFlowSideChannel<S> extends FlowSideChannel<S> {
    * instead of running it again. Use it for side effects Genkit does not see (HTTP calls, database writes).
    */
   step: typeof step;
+  /** Waits durably for a value sent with `provideFlowInput`; no worker is held meanwhile. */
+  waitForInput: typeof waitForInput;
 }
 
 /** A flow body: Genkit's signature, with the durable side channel. */
@@ -53,7 +56,7 @@ export function defineTemporalFlow<
   const { temporal, ...flowConfig } = typeof config === 'string' ? { name: config, temporal: undefined } : config;
   registerGenkitInstance(ai);
   const flow = ai.defineFlow<I, O, S>(flowConfig, (input, sideChannel) =>
-    fn(input, Object.assign(sideChannel, { step }) as TemporalFlowSideChannel<z.infer<S>>),
+    fn(input, Object.assign(sideChannel, { step, waitForInput }) as TemporalFlowSideChannel<z.infer<S>>),
   );
   registerTemporalFlow(flowConfig.name, flow, temporal);
   return flow;

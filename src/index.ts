@@ -22,10 +22,22 @@ export {
   type FlowWorkflowOptions,
 } from './client';
 export { closeTemporalClients, getTemporalClient } from './connection';
+export {
+  cancelFlowRun,
+  getFlowRun,
+  provideFlowInput,
+  streamFlowRun,
+  type FlowRun,
+  type FlowRunOptions,
+  type FlowStreamEvent,
+  type StreamFlowRunOptions,
+} from './flow-runs';
 export { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 export { FlowRunError } from './flow-run-error';
 export { isGenkitError, isRetryable } from './errors';
 export { step } from './journal/step';
+export { waitForInput, type WaitForInputOptions } from './journal/wait-for-input';
+export { InterruptAnswerSchema, interruptInputName, ToolDeniedError, type InterruptAnswer } from './journal/interrupts';
 export { NonDeterministicFlowError, StepResultTooLargeError } from './journal/durable-run';
 export { removeGenkitSignalHandlers } from './genkit-signals';
 export * from './defaults';
@@ -35,6 +47,7 @@ export {
   type FlowRetryPolicy,
   type FlowRunRequest,
   type JournalEntry,
+  type PendingInput,
   type StepInFlight,
   type TemporalFlowOptions,
 } from './types';

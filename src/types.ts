@@ -54,7 +54,7 @@ export interface FlowRunRequest {
 }
 
 /** Which kind of durable step a journal entry records. */
-export type StepKind = 'model' | 'tool' | 'run' | 'step';
+export type StepKind = 'model' | 'tool' | 'run' | 'step' | 'input';
 
 /** An error as the journal and failures carry it: enough to rebuild a GenkitError. */
 export interface SerializedFlowError {
@@ -103,6 +103,37 @@ export interface FlowActivityRequest extends FlowRunRequest {
   retry: Required<FlowRetryPolicy>;
 }
 
+/** What a flow waiting in `waitForInput` asks for. Travels from the activity to the workflow. */
+export interface InputRequest {
+  name: string;
+  /** The journal key the answer is recorded under. */
+  key: string;
+  /** JSON Schema the value must match (checked by the workflow before it accepts the value). */
+  schema?: unknown;
+  description?: string;
+  timeoutMs?: number;
+  /** Whether `defaultValue` applies on timeout (a default may itself be `undefined`/`null`). */
+  hasDefault: boolean;
+  defaultValue?: unknown;
+  /** For Genkit tool interrupts: the interrupted tool request. */
+  interrupt?: unknown;
+}
+
+/** How one flow attempt ended without failing. */
+export type FlowAttemptOutcome =
+  | { kind: 'completed'; result: unknown }
+  | { kind: 'suspended'; input: InputRequest };
+
+/** An input the run is waiting for, as `getFlowRun` and the `progress` query show it. */
+export interface PendingInput {
+  name: string;
+  schema?: unknown;
+  description?: string;
+  interrupt?: unknown;
+  requestedAt: string;
+  expiresAt?: string;
+}
+
 /** What `describeGenkitFlow` tells the workflow about a flow registered on the worker. */
 export interface FlowDescription {
   flowName: string;
@@ -125,7 +156,9 @@ export interface FlowProgress {
   stepInFlight?: StepInFlight;
   attempt: number;
   lastError?: SerializedFlowError;
-  status: 'running' | 'completed' | 'failed';
+  /** Inputs the run waits for (no activity runs meanwhile). */
+  pendingInputs: PendingInput[];
+  status: 'running' | 'waiting' | 'completed' | 'failed';
 }
 
 /** Failure types the library raises; match on them in `nonRetryableErrorTypes` or in caller code. */
@@ -136,4 +169,5 @@ export const FailureTypes = {
   workerShutdown: 'WorkerShuttingDown',
   stepTooLarge: 'StepResultTooLarge',
   staleAttempt: 'StaleFlowAttempt',
+  inputTimeout: 'InputTimeout',
 } as const;

@@ -4,7 +4,7 @@ import { libraryFailure, serializeError, toApplicationFailure } from '../errors'
 import { DurableRun, NonDeterministicFlowError, StepResultTooLargeError } from '../journal/durable-run';
 import { JournalWriter } from '../journal/journal-writer';
 import { findFlow, listFlowNames } from '../registry';
-import { FailureTypes, type FlowActivityRequest, type FlowDescription } from '../types';
+import { FailureTypes, type FlowActivityRequest, type FlowAttemptOutcome, type FlowDescription } from '../types';
 import { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
 import { startHeartbeats } from './heartbeat';
 
@@ -14,7 +14,8 @@ const SHUTDOWN_RETRY_DELAY_MS = 100;
 /** Activities a worker must register for `runGenkitFlow`; `createFlowActivities()` builds them. */
 export interface FlowActivities {
   describeGenkitFlow(flowName: string): Promise<FlowDescription>;
-  runGenkitFlowActivity(request: FlowActivityRequest): Promise<unknown>;
+  /** Runs one attempt: the flow's result, or the input it now waits for. */
+  runGenkitFlowActivity(request: FlowActivityRequest): Promise<FlowAttemptOutcome>;
 }
 
 /**
@@ -56,12 +57,16 @@ export function createFlowActivities(tracker = new AttemptTracker()): FlowActivi
             abortSignal: abort.signal,
             onChunk: (chunk: unknown) => writer.chunk(chunkIndex++, chunk),
           });
+        const completed = (run ? run.enter(invoke) : invoke()).then(
+          ({ result }): FlowAttemptOutcome => ({ kind: 'completed', result }),
+        );
+        const suspended = run?.suspended.then((input): FlowAttemptOutcome => ({ kind: 'suspended', input }));
         // A flow body that ignores its abortSignal must not hold the attempt open: the attempt ends at once and
         // anything the body still does is fenced out of the journal by the next attempt's claim.
-        const { result } = await untilAborted(run ? run.enter(invoke) : invoke(), abort.signal);
+        const outcome = await untilAborted(suspended ? Promise.race([completed, suspended]) : completed, abort.signal);
         if (run?.divergence) throw run.divergence;
         await writer.flush();
-        return result;
+        return outcome;
       } catch (err) {
         const failure = toFailure(run?.divergence ?? err, abort.signal, request, attempt);
         if (!ctx.cancellationSignal.aborted) await writer.attemptFailed(serializeError(err));

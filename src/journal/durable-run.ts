@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { GenkitError } from 'genkit';
 import { MAX_STEP_RESULT_BYTES } from '../defaults';
 import { deserializeError, isRetryable, serializeError } from '../errors';
-import type { JournalEntry, StepKind } from '../types';
+import type { InputRequest, JournalEntry, StepKind } from '../types';
 import type { JournalWriter } from './journal-writer';
 
 /** The replayed flow asked for a different step than the journal holds at that position. */
@@ -54,6 +54,9 @@ export class DurableRun {
   stepsCompleted = 0;
   /** Set when replay diverged; the attempt fails with it even if the flow caught it. */
   divergence?: NonDeterministicFlowError;
+  /** Resolves when the flow waits for input that has not arrived: the attempt then ends as suspended. */
+  readonly suspended: Promise<InputRequest>;
+  private suspend!: (request: InputRequest) => void;
 
   constructor(
     entries: JournalEntry[],
@@ -65,6 +68,7 @@ export class DurableRun {
     for (const entry of entries) this.recorded.set(entry.key, entry);
     this.stepsCompleted = entries.length;
     this.root = { run: this, prefix: '', next: 0 };
+    this.suspended = new Promise((resolve) => (this.suspend = resolve));
   }
 
   /** Runs `fn` with this run as the current one. */
@@ -74,8 +78,7 @@ export class DurableRun {
 
   /** Returns the step's recorded result, or runs `fn`, records its result and returns it. */
   async step<T>(kind: StepKind, name: string, fn: () => Promise<T>): Promise<T> {
-    const scope = scopes.getStore() ?? this.root;
-    const key = `${scope.prefix}${scope.next++}`;
+    const key = this.nextKey();
     const recorded = this.recorded.get(key);
     if (recorded) return this.replay(key, recorded, kind, name) as T;
 
@@ -103,6 +106,23 @@ export class DurableRun {
     await this.write({ key, kind, name, output: stored });
     // Return what replay will return, so both paths see identical (JSON) values.
     return stored as T;
+  }
+
+  /**
+   * Returns the recorded answer to this input, or suspends the attempt: the returned promise then never
+   * settles, and the workflow waits for the value and starts a new attempt that replays up to here.
+   */
+  async waitForInput<T>(request: Omit<InputRequest, 'key'>): Promise<T> {
+    const key = this.nextKey();
+    const recorded = this.recorded.get(key);
+    if (recorded) return this.replay(key, recorded, 'input', request.name) as T;
+    this.suspend({ ...request, key });
+    return new Promise<T>(() => undefined);
+  }
+
+  private nextKey(): string {
+    const scope = scopes.getStore() ?? this.root;
+    return `${scope.prefix}${scope.next++}`;
   }
 
   private replay(key: string, recorded: JournalEntry, kind: StepKind, name: string): unknown {

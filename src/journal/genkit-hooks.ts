@@ -4,6 +4,7 @@
 // Generate middleware would need a `use` on every call and misses prompts.
 import type { Genkit } from 'genkit';
 import { currentDurableRun, type DurableRun } from './durable-run';
+import { resolveInterruptsOn } from './interrupts';
 
 type AnyActionFn = ((input: unknown, options?: ActionCallOptions) => Promise<unknown>) & {
   __action?: { name: string; actionType?: string };
@@ -29,6 +30,7 @@ export function journalGenkitInstance(ai: Genkit): void {
   wrapRegistryLookups(ai);
   wrapRun(ai);
   wrapDynamicTool(ai);
+  resolveInterruptsOn(ai);
 }
 
 function wrapRegistryLookups(ai: Genkit): void {

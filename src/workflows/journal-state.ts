@@ -1,14 +1,17 @@
-// The workflow's deterministic view of a flow run's step journal and attempt lease.
-// Sandbox code: imports only ../types.
+// The workflow's deterministic view of a flow run's step journal, attempt lease, chunks and pending input.
+// Sandbox code: imports only ../types and siblings.
 import type {
   AttemptLease,
   ChunkBatch,
   ClaimedRun,
   FlowProgress,
+  InputRequest,
   JournalEntry,
+  PendingInput,
   SerializedFlowError,
   StepInFlight,
 } from '../types';
+import { validateJsonSchema } from './json-schema';
 
 /** -1, 0 or 1 as lease `a` is older than, the same as, or newer than lease `b`. */
 function compareLeases(a: AttemptLease, b: AttemptLease): number {
@@ -28,6 +31,7 @@ export class FlowJournalState {
   private lease: AttemptLease = { execution: 0, attempt: 0 };
   private executions = 0;
   private inFlight?: StepInFlight;
+  private waiting?: { request: InputRequest; pending: PendingInput };
   private lastError?: SerializedFlowError;
   status: FlowProgress['status'] = 'running';
 
@@ -92,6 +96,51 @@ export class FlowJournalState {
     }
   }
 
+  /** The run now waits for `request` (no attempt runs until it arrives or times out). */
+  awaitInput(request: InputRequest, now: Date): void {
+    const expiresAt = request.timeoutMs !== undefined ? new Date(now.getTime() + request.timeoutMs).toISOString() : undefined;
+    this.waiting = {
+      request,
+      pending: {
+        name: request.name,
+        schema: request.schema,
+        description: request.description,
+        interrupt: request.interrupt,
+        requestedAt: now.toISOString(),
+        expiresAt,
+      },
+    };
+  }
+
+  get isWaiting(): boolean {
+    return this.waiting !== undefined;
+  }
+
+  /** Rejects a value the run is not waiting for, or one that does not match the requested schema. */
+  assertCanProvide(name: string, value: unknown): void {
+    if (!this.waiting) throw new Error(`the run is not waiting for input "${name}"`);
+    if (this.waiting.request.name !== name) {
+      throw new Error(`the run is waiting for input "${this.waiting.request.name}", not "${name}"`);
+    }
+    const problems = validateJsonSchema(value, this.waiting.request.schema as Record<string, unknown> | undefined);
+    if (problems.length) throw new Error(`invalid value for input "${name}": ${problems.join('; ')}`);
+  }
+
+  /** Records the answer as the journal entry the waiting flow will replay. */
+  provide(value: unknown): void {
+    const { request } = this.waiting!;
+    this.journal.set(request.key, { key: request.key, kind: 'input', name: request.name, output: value });
+    this.waiting = undefined;
+  }
+
+  /** Stops waiting after a timeout: records the default, or returns false when there is none. */
+  timeOut(): boolean {
+    const { request } = this.waiting!;
+    if (!request.hasDefault) return false;
+    this.provide(request.defaultValue);
+    return true;
+  }
+
   entries(): JournalEntry[] {
     return [...this.journal.values()];
   }
@@ -99,7 +148,8 @@ export class FlowJournalState {
   progress(): FlowProgress {
     return {
       flowName: this.flowName,
-      status: this.status,
+      status: this.waiting ? 'waiting' : this.status,
+      pendingInputs: this.waiting ? [this.waiting.pending] : [],
       stepsCompleted: this.journal.size,
       stepInFlight: this.inFlight,
       attempt: this.lease.attempt,

@@ -29,11 +29,17 @@ export const stepStartedSignal = defineSignal<[AttemptLease, StepInFlight]>('gen
 /** Informational: the attempt failed and will be retried (or not); shown as `lastError` in progress. */
 export const attemptFailedSignal = defineSignal<[AttemptLease, SerializedFlowError]>('genkit.attemptFailed');
 
-/** Steps completed, the step in flight, the attempt and the last error. */
+/**
+ * Answers the input the run waits for (`waitForInput`, or a tool interrupt). The validator rejects a wrong name
+ * or a value that does not match the requested schema, and the run keeps waiting.
+ */
+export const provideInputUpdate = defineUpdate<void, [name: string, value: unknown]>('genkit.provideInput');
+
+/** Steps completed, the step in flight, the attempt, the last error and the inputs the run waits for. */
 export const progressQuery = defineQuery<FlowProgress>('progress');
 
 /** The journal as recorded so far. */
 export const journalQuery = defineQuery<JournalEntry[]>('genkit.journal');
 
-/** Chunks streamed so far, from `offset` on. */
-export const chunksQuery = defineQuery<ChunkBatch, [number]>('genkit.chunks');
+/** Chunks streamed so far, from `offset` on; `done` once the run has completed or failed. */
+export const chunksQuery = defineQuery<ChunkBatch & { done: boolean }, [number]>('genkit.chunks');

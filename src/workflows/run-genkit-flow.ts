@@ -3,6 +3,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  condition,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
@@ -11,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { FlowActivities } from '../activities/flow-activities';
 import { DEFAULT_HEARTBEAT_TIMEOUT, DEFAULT_RETRY, DEFAULT_START_TO_CLOSE_TIMEOUT } from '../defaults';
-import type { FlowRunRequest, TemporalFlowOptions } from '../types';
+import { FailureTypes, type FlowRunRequest, type InputRequest, type TemporalFlowOptions } from '../types';
 import { FlowJournalState } from './journal-state';
 import {
   appendChunksUpdate,
@@ -20,6 +21,7 @@ import {
   claimAttemptUpdate,
   journalQuery,
   progressQuery,
+  provideInputUpdate,
   recordStepUpdate,
   stepStartedSignal,
 } from './messages';
@@ -43,7 +45,11 @@ export async function runGenkitFlow(request: FlowRunRequest): Promise<unknown> {
 
   setHandler(progressQuery, () => state.progress());
   setHandler(journalQuery, () => state.entries());
-  setHandler(chunksQuery, (offset) => ({ offset, chunks: state.chunks.slice(offset) }));
+  setHandler(chunksQuery, (offset) => ({
+    offset,
+    chunks: state.chunks.slice(offset),
+    done: state.status === 'completed' || state.status === 'failed',
+  }));
   setHandler(claimAttemptUpdate, (lease) => state.claim(lease), { validator: (lease) => state.assertCanClaim(lease) });
   setHandler(recordStepUpdate, (lease, entry, batch) => state.record(entry, batch), {
     validator: (lease, entry, batch) => state.assertCanRecord(lease, entry, batch),
@@ -53,6 +59,9 @@ export async function runGenkitFlow(request: FlowRunRequest): Promise<unknown> {
   });
   setHandler(stepStartedSignal, (lease, step) => state.stepStarted(lease, step));
   setHandler(attemptFailedSignal, (lease, error) => state.attemptFailed(lease, error));
+  setHandler(provideInputUpdate, (name, value) => state.provide(value), {
+    validator: (name, value) => state.assertCanProvide(name, value),
+  });
 
   const description = await describeGenkitFlow(request.flowName);
   const options: TemporalFlowOptions = { ...description.options, ...request.options };
@@ -67,21 +76,42 @@ export async function runGenkitFlow(request: FlowRunRequest): Promise<unknown> {
   });
 
   try {
-    const result = await runGenkitFlowActivity({
-      flowName: request.flowName,
-      input: request.input,
-      context: request.context,
-      execution: state.nextExecution(),
-      durable: options.durable !== false,
-      nonRetryableStatuses: options.nonRetryableStatuses,
-      retry,
-    });
-    state.status = 'completed';
-    return result;
+    // Each pass runs the flow until it completes or waits for input. While it waits, no activity (and no
+    // worker slot) is held: the workflow waits durably, then a new attempt replays the journal.
+    for (;;) {
+      const outcome = await runGenkitFlowActivity({
+        flowName: request.flowName,
+        input: request.input,
+        context: request.context,
+        execution: state.nextExecution(),
+        durable: options.durable !== false,
+        nonRetryableStatuses: options.nonRetryableStatuses,
+        retry,
+      });
+      if (outcome.kind === 'completed') {
+        state.status = 'completed';
+        return outcome.result;
+      }
+      await waitForInput(state, outcome.input);
+    }
   } catch (err) {
     state.status = 'failed';
     throw unwrapActivityFailure(err);
   }
+}
+
+async function waitForInput(state: FlowJournalState, input: InputRequest): Promise<void> {
+  state.awaitInput(input, new Date());
+  if (input.timeoutMs === undefined) return condition(() => !state.isWaiting);
+  const arrived = await condition(() => !state.isWaiting, input.timeoutMs);
+  if (arrived || state.timeOut()) return;
+  const message = `no value for input "${input.name}" arrived within ${input.timeoutMs} ms`;
+  throw ApplicationFailure.create({
+    type: FailureTypes.inputTimeout,
+    message: `DEADLINE_EXCEEDED: ${message}`,
+    nonRetryable: true,
+    details: [{ error: { name: FailureTypes.inputTimeout, status: 'DEADLINE_EXCEEDED', message }, attempt: 1 }],
+  });
 }
 
 /** The caller wants the flow's own error, not Temporal's ActivityFailure wrapper around it. */

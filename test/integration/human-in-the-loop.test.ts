@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  closeTemporalClients,
+  FlowRunError,
+  getFlowRun,
+  getTemporalClient,
+  provideFlowInput,
+  startFlowWorkflow,
+} from '../../src';
+import type { TemporalWorkerHandle } from '../../src/worker';
+import { approvalFlow, timeoutFlow, timeoutWithDefaultFlow, transferFlow } from '../fixtures/hitl-flows';
+import { entries as ledger } from '../fixtures/hitl-ledger';
+import { address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+
+const taskQueue = uniqueTaskQueue('hitl');
+const opts = () => ({ address: address(), namespace: namespace(), taskQueue });
+let worker: TemporalWorkerHandle;
+
+beforeAll(async () => {
+  worker = await startWorker(taskQueue);
+});
+afterAll(async () => {
+  await worker?.shutdown();
+  await closeTemporalClients();
+});
+beforeEach(() => {
+  ledger.length = 0;
+});
+
+async function waitingFor(workflowId: string, name: string) {
+  return waitFor(async () => {
+    const run = await getFlowRun(workflowId, opts());
+    return run.status === 'WAITING' && run.pendingInputs.some((p) => p.name === name) ? run : undefined;
+  }, 20_000, `the run to wait for "${name}"`);
+}
+
+async function pendingActivities(workflowId: string) {
+  const client = await getTemporalClient(opts());
+  const description = await client.workflow.getHandle(workflowId).describe();
+  return description.raw.pendingActivities ?? [];
+}
+
+describe('waitForInput', () => {
+  it('suspends holding no activity, survives a worker restart, rejects bad input, then completes with the value', async () => {
+    const handle = await startFlowWorkflow(approvalFlow, 'laptop', opts());
+    const run = await waitingFor(handle.workflowId, 'approval');
+    expect(run.pendingInputs[0]).toMatchObject({ name: 'approval', description: 'approve quote: 42 EUR?' });
+    expect(run.pendingInputs[0].schema).toMatchObject({ type: 'object', required: ['approved', 'approver'] });
+    expect(await pendingActivities(handle.workflowId)).toHaveLength(0);
+
+    // Restart the worker while the run waits: nothing changes.
+    await worker.shutdown();
+    worker = await startWorker(taskQueue);
+    expect((await getFlowRun(handle.workflowId, opts())).status).toBe('WAITING');
+
+    await expect(provideFlowInput(handle.workflowId, 'approval', { approved: 'yes' }, opts())).rejects.toMatchObject({
+      status: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/^(?=.*\$\.approved: must be boolean)(?=.*\$\.approver: is required)/),
+    });
+    await expect(provideFlowInput(handle.workflowId, 'other', {}, opts())).rejects.toMatchObject({ status: 'FAILED_PRECONDITION' });
+    expect((await getFlowRun(handle.workflowId, opts())).status).toBe('WAITING');
+
+    await provideFlowInput(handle.workflowId, 'approval', { approved: true, approver: 'ana' }, opts());
+    expect(await handle.result()).toEqual({ quote: 'quote: 42 EUR', approved: true, approver: 'ana' });
+    // The steps before the wait ran once, although the flow was replayed after the wait.
+    expect(ledger).toEqual(['model', 'step:reserve', 'step:pay']);
+    const done = await getFlowRun(handle.workflowId, opts());
+    expect(done).toMatchObject({ status: 'COMPLETED', flowName: 'approvalFlow', pendingInputs: [] });
+  });
+
+  it('goes on with the default when the timeout passes', async () => {
+    const handle = await startFlowWorkflow(timeoutWithDefaultFlow, undefined, opts());
+    expect(await handle.result()).toBe(false);
+  });
+
+  it('fails with InputTimeout when the timeout passes without a default', async () => {
+    const handle = await startFlowWorkflow(timeoutFlow, undefined, opts());
+    const run = await waitFor(async () => {
+      const r = await getFlowRun(handle.workflowId, opts());
+      return r.status === 'FAILED' ? r : undefined;
+    }, 20_000, 'the run to fail');
+    expect(run.error).toBeInstanceOf(FlowRunError);
+    expect(run.error).toMatchObject({ failureType: 'InputTimeout', status: 'DEADLINE_EXCEEDED' });
+    expect(run.error!.message).toMatch(/no value for input "confirm" arrived within 1000 ms/);
+  });
+});
+
+describe('tool interrupts through toolApproval', () => {
+  it('approve: the tool runs and the same generate goes on', async () => {
+    const handle = await startFlowWorkflow(transferFlow, undefined, opts());
+    const run = await waitingFor(handle.workflowId, 'interrupt:transfer');
+    expect(run.pendingInputs[0].interrupt).toMatchObject({ toolRequest: { name: 'transfer', input: { amount: 100 } } });
+    expect(ledger).not.toContain('tool:transfer');
+    await provideFlowInput(handle.workflowId, 'interrupt:transfer', { action: 'approve' }, opts());
+    expect(await handle.result()).toBe('done: "moved 100"');
+    expect(ledger.filter((e) => e === 'tool:transfer')).toHaveLength(1);
+  });
+
+  it('deny: the tool never runs and the flow handles the denial', async () => {
+    const handle = await startFlowWorkflow(transferFlow, undefined, opts());
+    await waitingFor(handle.workflowId, 'interrupt:transfer');
+    await provideFlowInput(handle.workflowId, 'interrupt:transfer', { action: 'deny', reason: 'over budget' }, opts());
+    expect(await handle.result()).toBe('denied: over budget');
+    expect(ledger).not.toContain('tool:transfer');
+  });
+});
