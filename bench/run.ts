@@ -7,6 +7,7 @@ import { resolveTemporalCli } from '../scripts/temporal-cli.mjs';
 import { closeTemporalClients, getTemporalClient, startTemporalWorker } from '../src';
 import { startDevServer } from '../src/testing';
 import { measureJournalOverhead } from './journal-overhead';
+import { measureParkedRuns } from './parked-runs';
 import { measureUpdateRtt } from './update-rtt';
 
 const TARGET_OVERHEAD_P50_MS = 5;
@@ -33,10 +34,22 @@ async function main() {
     const verdict = journal.overheadPerStep.p50 <= TARGET_OVERHEAD_P50_MS ? 'meets' : 'MISSES';
     console.log(`run time ratio durable / durable:false: ${journal.runTimeRatio.toFixed(2)}x`);
     console.log(`target: overhead p50 <= ${TARGET_OVERHEAD_P50_MS} ms per step -> ${verdict}`);
+
+    const parked = await measureParkedRuns({ address: server.address, taskQueue, worker: worker.worker, runs: Number(process.env.BENCH_PARKED ?? 1000) });
+    const mib = (v: number) => `${v.toFixed(1)} MiB`;
+    console.log(`\n${parked.runs} runs parked on waitForInput (all waiting after ${parked.parkSeconds.toFixed(1)} s)`);
+    console.log(`activity slots held while parked: ${parked.activitiesInFlightWhileParked} (target 0)`);
+    console.table({
+      'before starting': { rss: mib(parked.memoryMiB.before.rss), heapUsed: mib(parked.memoryMiB.before.heapUsed) },
+      'all parked': { rss: mib(parked.memoryMiB.parked.rss), heapUsed: mib(parked.memoryMiB.parked.heapUsed) },
+      'all released and done': { rss: mib(parked.memoryMiB.released.rss), heapUsed: mib(parked.memoryMiB.released.heapUsed) },
+    });
+    console.log(`heap per parked run: ${parked.parkedKiBPerRun.toFixed(1)} KiB`);
+
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     const out = join(__dirname, 'results', 'latest.json');
     writeFileSync(out, JSON.stringify(
-        { date: new Date().toISOString(), node: process.version, journal, updateRtt, overheadPerUpdateRtt: perRtt, targetP50Ms: TARGET_OVERHEAD_P50_MS },
+        { date: new Date().toISOString(), node: process.version, journal, updateRtt, parked, overheadPerUpdateRtt: perRtt, targetP50Ms: TARGET_OVERHEAD_P50_MS },
         null,
         2,
       ));
