@@ -1,7 +1,8 @@
 // Shared plumbing for integration tests: the dev server started by global-setup, workers, history reading.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { closeTemporalClients } from '../../src/connection';
 import { startTemporalWorker, type TemporalWorkerHandle, type TemporalWorkerOptions } from '../../src/worker';
 
 export const address = () => inject('temporalAddress');
@@ -59,4 +60,29 @@ export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs = 20_000, w
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * For a test file: one worker for this process's flows on its own task queue, started before the tests and
+ * stopped after them (with the cached client connections). `opts()` are the start options for that queue.
+ */
+export function useWorker(label: string) {
+  const taskQueue = uniqueTaskQueue(label);
+  let worker: TemporalWorkerHandle | undefined;
+  beforeAll(async () => {
+    worker = await startWorker(taskQueue);
+  });
+  afterAll(async () => {
+    await worker?.shutdown();
+    await closeTemporalClients();
+  });
+  return {
+    taskQueue,
+    opts: () => ({ address: address(), namespace: namespace(), taskQueue }),
+    /** Stops the worker and starts a fresh one on the same queue. */
+    async restart() {
+      await worker?.shutdown();
+      worker = await startWorker(taskQueue);
+    },
+  };
 }

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeTemporalClients, executeFlowWorkflow, FlowRunError, getTemporalClient, startFlowWorkflow } from '../../src';
+import { describe, expect, it } from 'vitest';
+import { executeFlowWorkflow, FlowRunError, getTemporalClient, startFlowWorkflow } from '../../src';
 import { toFlowRunError } from '../../src/flow-run-error';
-import type { TemporalWorkerHandle } from '../../src/worker';
 import { askFlow, greetFlow, model, setScript } from '../fixtures/basic-flows';
-import { activityStarts, address, namespace, startWorker, tsMs, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+import { activityStarts, tsMs, useWorker, waitFor } from '../helpers/temporal';
 
-const taskQueue = uniqueTaskQueue('foundation');
-const opts = () => ({ address: address(), namespace: namespace(), taskQueue });
-let worker: TemporalWorkerHandle;
-
-beforeAll(async () => {
-  worker = await startWorker(taskQueue);
-});
-afterAll(async () => {
-  await worker?.shutdown();
-  await closeTemporalClients();
-});
+const { opts } = useWorker('foundation');
 
 describe('a flow with object input and output', () => {
   it('runs end to end through executeFlowWorkflow, and still directly and through flow.run', async () => {

@@ -1,28 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  closeTemporalClients,
-  FlowRunError,
-  getFlowRun,
-  getTemporalClient,
-  provideFlowInput,
-  startFlowWorkflow,
-} from '../../src';
-import type { TemporalWorkerHandle } from '../../src/worker';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FlowRunError, getFlowRun, getTemporalClient, provideFlowInput, startFlowWorkflow } from '../../src';
 import { approvalFlow, timeoutFlow, timeoutWithDefaultFlow, transferFlow } from '../fixtures/hitl-flows';
 import { entries as ledger } from '../fixtures/hitl-ledger';
-import { address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+import { useWorker, waitFor } from '../helpers/temporal';
 
-const taskQueue = uniqueTaskQueue('hitl');
-const opts = () => ({ address: address(), namespace: namespace(), taskQueue });
-let worker: TemporalWorkerHandle;
-
-beforeAll(async () => {
-  worker = await startWorker(taskQueue);
-});
-afterAll(async () => {
-  await worker?.shutdown();
-  await closeTemporalClients();
-});
+const { opts, restart } = useWorker('hitl');
 beforeEach(() => {
   ledger.length = 0;
 });
@@ -49,8 +31,7 @@ describe('waitForInput', () => {
     expect(await pendingActivities(handle.workflowId)).toHaveLength(0);
 
     // Restart the worker while the run waits: nothing changes.
-    await worker.shutdown();
-    worker = await startWorker(taskQueue);
+    await restart();
     expect((await getFlowRun(handle.workflowId, opts())).status).toBe('WAITING');
 
     await expect(provideFlowInput(handle.workflowId, 'approval', { approved: 'yes' }, opts())).rejects.toMatchObject({

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { closeTemporalClients, executeFlowWorkflow, FlowRunError, startFlowWorkflow } from '../../src';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { executeFlowWorkflow, FlowRunError, startFlowWorkflow } from '../../src';
 import { chunksQuery, journalQuery, progressQuery } from '../../src/workflows/messages';
 import { toFlowRunError } from '../../src/flow-run-error';
-import type { TemporalWorkerHandle } from '../../src/worker';
 import { driftFlow, hugeStepFlow } from '../fixtures/drift-flows';
 import { failNextModelCall, ledger, sixStepFlow } from '../fixtures/durable-flows';
-import { activityStarts, address, namespace, startWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { activityStarts, useWorker } from '../helpers/temporal';
 
-const taskQueue = uniqueTaskQueue('journal');
-const opts = () => ({ address: address(), namespace: namespace(), taskQueue });
-let worker: TemporalWorkerHandle;
-
-beforeAll(async () => {
-  worker = await startWorker(taskQueue);
-});
-afterAll(async () => {
-  await worker?.shutdown();
-  await closeTemporalClients();
-});
+const { opts } = useWorker('journal');
 beforeEach(() => {
   ledger.length = 0;
 });

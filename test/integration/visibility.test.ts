@@ -1,25 +1,15 @@
 // Runs are findable by flow name: GenkitFlow search attribute, memo and summary.
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { closeTemporalClients, startFlowWorkflow } from '../../src';
-import type { TemporalWorkerHandle } from '../../src/worker';
+import { describe, expect, inject, it } from 'vitest';
+import { startFlowWorkflow } from '../../src';
 import { greetFlow } from '../fixtures/basic-flows';
-import { address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+import { address, namespace, useWorker, waitFor } from '../helpers/temporal';
 
-const taskQueue = uniqueTaskQueue('visibility');
-let worker: TemporalWorkerHandle;
-beforeAll(async () => {
-  worker = await startWorker(taskQueue);
-});
-afterAll(async () => {
-  await worker?.shutdown();
-  await closeTemporalClients();
-});
+const { opts, taskQueue } = useWorker('visibility');
 
 describe('visibility', () => {
   it('tags each run with GenkitFlow, a memo and a summary; `temporal workflow list` finds it', async () => {
-    const handle = await startFlowWorkflow(greetFlow, { name: 'Vis', times: 1 }, { address: address(), namespace: namespace(), taskQueue });
+    const handle = await startFlowWorkflow(greetFlow, { name: 'Vis', times: 1 }, opts());
     await handle.result();
     const description = await handle.describe();
     expect(description.memo).toMatchObject({ genkitFlow: 'greetFlow' });
