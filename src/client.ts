@@ -37,7 +37,7 @@ export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<Tem
   context?: Record<string, unknown>;
   /** Extra memo fields (the flow name is always recorded as `genkitFlow`). */
   memo?: Record<string, unknown>;
-  /** Extra search attributes. Set `GenkitFlow: false` to skip the `GenkitFlow` attribute. */
+  /** Extra search attributes, besides `GenkitFlow`. */
   searchAttributes?: SearchAttributePair[];
   /** Skip the `GenkitFlow` search attribute (for namespaces where it is not registered). @default false */
   withoutFlowSearchAttribute?: boolean;

@@ -39,15 +39,16 @@ export function registerTemporalFlow(name: string, flow: AnyFlow, options: Tempo
   flows.set(name, { name, flow, options });
 }
 
-/** Names of every flow this process can run: registered ones and those of known Genkit instances. */
+/**
+ * Names of every flow this process can run: registered ones and those of known Genkit instances. Initialises
+ * the instances' plugins (they may define flows), but does not list plugin actions: some plugins list models
+ * over the network.
+ */
 export async function listFlowNames(): Promise<string[]> {
   const names = new Set(flows.keys());
   for (const ai of instances) {
     await ai.registry.initializeAllPlugins();
-    const actions = await ai.registry.listActions();
-    for (const key of Object.keys(actions)) {
-      if (key.startsWith('/flow/')) names.add(key.slice('/flow/'.length));
-    }
+    for (const flow of ai.flows) names.add(flow.__action.name);
   }
   return [...names].sort();
 }

@@ -168,6 +168,5 @@ export const FailureTypes = {
   nonDeterministic: 'NonDeterministicFlow',
   workerShutdown: 'WorkerShuttingDown',
   stepTooLarge: 'StepResultTooLarge',
-  staleAttempt: 'StaleFlowAttempt',
   inputTimeout: 'InputTimeout',
 } as const;
