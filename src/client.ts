@@ -7,6 +7,7 @@ import { parseSchema } from 'genkit/schema';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
 import { getTemporalClient } from './connection';
 import { FLOW_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
+import { registeredFlowOptions } from './registry';
 import { toFlowRunError } from './flow-run-error';
 import type { FlowRunRequest, TemporalFlowOptions } from './types';
 
@@ -66,6 +67,8 @@ export async function startFlowWorkflow<F extends FlowRef>(
     parseSchema(input, { schema: flow.__action.inputSchema, jsonSchema: flow.__action.inputJsonSchema });
   }
   const config = resolveTemporalConfig(options);
+  // The flow's own `config.temporal` (when it was defined in this process) routes the workflow too.
+  const flowDefaults = registeredFlowOptions(flowName);
   const client = options.client ?? (await getTemporalClient(options));
   const request: FlowRunRequest = {
     flowName,
@@ -77,10 +80,10 @@ export async function startFlowWorkflow<F extends FlowRef>(
   const start = (searchAttributes: SearchAttributePair[]) =>
     client.workflow.start<FlowWorkflow<F>>(WORKFLOW_TYPE, {
       workflowId,
-      taskQueue: options.taskQueue ?? config.taskQueue,
+      taskQueue: options.taskQueue ?? flowDefaults.taskQueue ?? config.taskQueue,
       args: [request],
       workflowIdConflictPolicy: options.idempotencyKey ? 'USE_EXISTING' : 'FAIL',
-      workflowExecutionTimeout: options.workflowExecutionTimeout,
+      workflowExecutionTimeout: options.workflowExecutionTimeout ?? flowDefaults.workflowExecutionTimeout,
       memo: { genkitFlow: flowName, ...options.memo },
       typedSearchAttributes: searchAttributes,
       staticSummary: `Genkit flow ${flowName}`,

@@ -39,6 +39,11 @@ export function registerTemporalFlow(name: string, flow: AnyFlow, options: Tempo
   flows.set(name, { name, flow, options });
 }
 
+/** The `config.temporal` a flow was registered with in this process (empty when unknown). */
+export function registeredFlowOptions(name: string): TemporalFlowOptions {
+  return flows.get(name)?.options ?? {};
+}
+
 /**
  * Names of every flow this process can run: registered ones and those of known Genkit instances. Initialises
  * the instances' plugins (they may define flows), but does not list plugin actions: some plugins list models

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { executeFlowWorkflow, FlowRunError, getTemporalClient, startFlowWorkflow } from '../../src';
 import { toFlowRunError } from '../../src/flow-run-error';
 import { askFlow, greetFlow, model, setScript } from '../fixtures/basic-flows';
-import { activityStarts, tsMs, useWorker, waitFor } from '../helpers/temporal';
+import { activityStarts, address, namespace, startWorker, tsMs, useWorker, waitFor } from '../helpers/temporal';
 
 const { opts } = useWorker('foundation');
 
@@ -123,3 +123,17 @@ async function executeResult(handle: { result(): Promise<unknown>; workflowId: s
   }
   throw new Error('expected the run to fail');
 }
+
+describe('per-flow defaults', () => {
+  it("routes the workflow to the flow's own task queue from config.temporal", async () => {
+    const { routedFlow, routedQueue } = await import('../fixtures/routed-flow');
+    const worker = await startWorker(routedQueue);
+    try {
+      const handle = await startFlowWorkflow(routedFlow, 'x', { address: address(), namespace: namespace() });
+      expect(await handle.result()).toBe('X');
+      expect((await handle.describe()).taskQueue).toBe(routedQueue);
+    } finally {
+      await worker.shutdown();
+    }
+  });
+});
