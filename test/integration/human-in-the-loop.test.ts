@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FlowRunError, getFlowRun, getTemporalClient, provideFlowInput, startFlowWorkflow } from '../../src';
 import { approvalFlow, timeoutFlow, timeoutWithDefaultFlow, transferFlow } from '../fixtures/hitl-flows';
+import { interruptFlow } from '../fixtures/interrupt-flows';
 import { entries as ledger } from '../fixtures/hitl-ledger';
 import { useWorker, waitFor } from '../helpers/temporal';
 
@@ -83,5 +84,27 @@ describe('tool interrupts through toolApproval', () => {
     await provideFlowInput(handle.workflowId, 'interrupt:transfer', { action: 'deny', reason: 'over budget' }, opts());
     expect(await handle.result()).toBe('denied: over budget');
     expect(ledger).not.toContain('tool:transfer');
+  });
+});
+
+describe('other tool interrupts', () => {
+  it('a defineInterrupt tool (genkit/beta) is answered with respond', async () => {
+    const handle = await startFlowWorkflow(interruptFlow, 'askUser', opts());
+    const run = await waitingFor(handle.workflowId, 'interrupt:askUser');
+    expect(run.pendingInputs[0].interrupt).toMatchObject({ toolRequest: { input: { question: 'favourite colour?' } } });
+    await provideFlowInput(handle.workflowId, 'interrupt:askUser', { action: 'respond', output: 'blue' }, opts());
+    expect(await handle.result()).toBe('answer: "blue"');
+  });
+
+  it('a tool that throws ToolInterruptError runs after approval, with resumed metadata', async () => {
+    const handle = await startFlowWorkflow(interruptFlow, 'guardedLookup', opts());
+    const run = await waitingFor(handle.workflowId, 'interrupt:guardedLookup');
+    expect(run.pendingInputs[0].interrupt).toMatchObject({ metadata: { interrupt: { why: 'needs a human' } } });
+    await expect(provideFlowInput(handle.workflowId, 'interrupt:guardedLookup', { action: 'maybe' }, opts())).rejects.toMatchObject({
+      status: 'INVALID_ARGUMENT',
+    });
+    await provideFlowInput(handle.workflowId, 'interrupt:guardedLookup', { action: 'approve' }, opts());
+    expect(await handle.result()).toBe('answer: "looked up"');
+    expect(ledger).toEqual(['tool:guardedLookup']);
   });
 });
