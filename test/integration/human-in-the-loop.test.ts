@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FlowRunError, getFlowRun, getTemporalClient, provideFlowInput, startFlowWorkflow } from '../../src';
+import { cancelFlowRun, FlowRunError, getFlowRun, getTemporalClient, provideFlowInput, startFlowWorkflow } from '../../src';
 import { approvalFlow, timeoutFlow, timeoutWithDefaultFlow, transferFlow } from '../fixtures/hitl-flows';
 import { interruptFlow } from '../fixtures/interrupt-flows';
 import { entries as ledger } from '../fixtures/hitl-ledger';
@@ -48,6 +48,17 @@ describe('waitForInput', () => {
     expect(ledger).toEqual(['model', 'step:reserve', 'step:pay']);
     const done = await getFlowRun(handle.workflowId, opts());
     expect(done).toMatchObject({ status: 'COMPLETED', flowName: 'approvalFlow', pendingInputs: [] });
+  });
+
+  it('cancelFlowRun ends a waiting run CANCELLED', async () => {
+    const handle = await startFlowWorkflow(approvalFlow, 'desk', opts());
+    await waitingFor(handle.workflowId, 'approval');
+    await cancelFlowRun(handle.workflowId, opts());
+    const run = await waitFor(async () => {
+      const r = await getFlowRun(handle.workflowId, opts());
+      return r.status === 'CANCELLED' ? r : undefined;
+    }, 10_000, 'the run to be cancelled');
+    expect(run.error).toMatchObject({ status: 'CANCELLED' });
   });
 
   it('goes on with the default when the timeout passes', async () => {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { executeFlowWorkflow, FlowRunError, startFlowWorkflow } from '../../src';
 import { chunksQuery, journalQuery, progressQuery } from '../../src/workflows/messages';
 import { toFlowRunError } from '../../src/flow-run-error';
-import { driftFlow, hugeStepFlow } from '../fixtures/drift-flows';
+import { aiRunFlow, driftFlow, hugeStepFlow } from '../fixtures/drift-flows';
 import { failNextModelCall, ledger, sixStepFlow } from '../fixtures/durable-flows';
 import { activityStarts, useWorker } from '../helpers/temporal';
 
@@ -47,6 +47,19 @@ describe('the step journal', () => {
     expect(progress.lastError).toMatchObject({ status: 'UNAVAILABLE' });
     // Chunks streamed before the failure were stored once; the replay did not add them again.
     expect((await handle.query(chunksQuery, 0)).chunks).toEqual(baseline.chunks);
+  });
+
+  it('journals ai.run steps, nested ones under their parent key, and does not re-run them on retry', async () => {
+    const handle = await startFlowWorkflow(aiRunFlow, undefined, opts());
+    expect(await handle.result()).toBe('eu-inner');
+    expect(ledger).toEqual(['run:fetch-config', 'run:inner']);
+    const journal = await handle.query(journalQuery);
+    expect(journal.map((e) => [e.key, e.kind, e.name])).toEqual([
+      ['0', 'run', 'fetch-config'],
+      ['1.0', 'run', 'inner'],
+      ['1', 'step', 'outer'],
+    ]);
+    expect((await activityStarts(handle)).map((s) => s.attempt)).toEqual([2]);
   });
 
   it('re-runs the whole flow when durable is false', async () => {
