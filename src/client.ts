@@ -44,7 +44,8 @@ export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<Tem
   withoutFlowSearchAttribute?: boolean;
 }
 
-let searchAttributeMissingWarned = false;
+/** Namespaces (per address) found to lack the GenkitFlow search attribute: starts there skip it. */
+const namespacesWithoutFlowAttribute = new Set<string>();
 
 /**
  * Starts a flow as a durable workflow and returns its handle at once. With the flow object, the input is
@@ -89,12 +90,13 @@ export async function startFlowWorkflow<F extends FlowRef>(
       staticSummary: `Genkit flow ${flowName}`,
     });
   const extra = options.searchAttributes ?? [];
-  if (options.withoutFlowSearchAttribute || searchAttributeMissingWarned) return start(extra);
+  const namespaceKey = `${config.address}/${config.namespace}`;
+  if (options.withoutFlowSearchAttribute || namespacesWithoutFlowAttribute.has(namespaceKey)) return start(extra);
   try {
     return await start([{ key: GenkitFlowSearchAttribute, value: flowName }, ...extra]);
   } catch (err) {
     if (!isUnknownSearchAttribute(err)) throw err;
-    searchAttributeMissingWarned = true;
+    namespacesWithoutFlowAttribute.add(namespaceKey);
     console.warn(
       `[genkitx-temporal] search attribute "${FLOW_SEARCH_ATTRIBUTE}" is not registered in namespace ` +
         `"${config.namespace}"; starting runs without it. Register it with: temporal operator search-attribute ` +
@@ -145,7 +147,10 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
   return Object.keys(defined).length ? defined : undefined;
 }
 
+/** The server's "no mapping defined for search attribute GenkitFlow" (INVALID_ARGUMENT), anywhere in the cause chain. */
 function isUnknownSearchAttribute(err: unknown): boolean {
-  const message = (err as Error | undefined)?.message ?? '';
-  return message.includes(FLOW_SEARCH_ATTRIBUTE) && /search attribute|not defined|unknown/i.test(message);
+  for (let e = err as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.message?.includes(FLOW_SEARCH_ATTRIBUTE) && /search attribute/i.test(e.message)) return true;
+  }
+  return false;
 }

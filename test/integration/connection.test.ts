@@ -49,7 +49,8 @@ describe('server restart', () => {
       );
     server = start();
     const taskQueue = uniqueTaskQueue('restart');
-    const opts = { address: serverAddress, namespace: 'default', taskQueue, withoutFlowSearchAttribute: true };
+    // This server has no GenkitFlow search attribute: starts fall back to running without it.
+    const opts = { address: serverAddress, namespace: 'default', taskQueue };
     const worker = await retryUntil(() => startWorker(taskQueue, { address: serverAddress, namespace: 'default' }));
     expect(await retryUntil(() => executeFlowWorkflow(greetFlow, { name: 'before', times: 1 }, opts))).toMatchObject({ greeting: 'hello before' });
     const connectionsBefore = connectionCount();
