@@ -1,10 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { executeFlowWorkflow, FlowRunError, startFlowWorkflow } from '../../src';
 import { chunksQuery, journalQuery, progressQuery } from '../../src/workflows/messages';
 import { toFlowRunError } from '../../src/flow-run-error';
 import { aiRunFlow, driftFlow, hugeStepFlow } from '../fixtures/drift-flows';
 import { failNextModelCall, ledger, sixStepFlow } from '../fixtures/durable-flows';
-import { activityStarts, useWorker } from '../helpers/temporal';
+import { activityStarts, useWorker, waitFor } from '../helpers/temporal';
 
 const { opts } = useWorker('journal');
 beforeEach(() => {
@@ -88,6 +91,27 @@ describe('the step journal', () => {
     expect(err.message).toMatch(/"download".*524288-byte limit/);
     expect(err.attempts).toBe(1);
     expect(await executeFlowWorkflow(hugeStepFlow, 10, opts())).toBe(10 * 1024);
+  });
+});
+
+describe('progress', () => {
+  it('shows a slow step in flight, then the completed count', async () => {
+    const gate = join(mkdtempSync(join(tmpdir(), 'gate-')), 'open');
+    process.env.GATE_FILE = gate;
+    try {
+      const handle = await startFlowWorkflow(sixStepFlow, 'newts', opts());
+      const progress = await waitFor(async () => {
+        const p = await handle.query(progressQuery);
+        return p.stepInFlight?.name === 'charge' ? p : undefined;
+      }, 20_000, 'step 4 to show as in flight');
+      expect(progress).toMatchObject({ stepsCompleted: 3, attempt: 1, status: 'running', stepInFlight: { key: '3', kind: 'step' } });
+      writeFileSync(gate, 'open');
+      await handle.result();
+      expect(await handle.query(progressQuery)).toMatchObject({ stepsCompleted: 6, status: 'completed' });
+      expect((await handle.query(progressQuery)).stepInFlight).toBeUndefined();
+    } finally {
+      delete process.env.GATE_FILE;
+    }
   });
 });
 

@@ -9,6 +9,7 @@ Usage: python3 start_flow.py ADDRESS TASK_QUEUE [--namespace NS] [--workflow-id 
 import argparse
 import asyncio
 import json
+import os
 import sys
 import uuid
 
@@ -36,3 +37,7 @@ async def main() -> None:
 
 if __name__ == "__main__":
     asyncio.run(main())
+    sys.stdout.flush()
+    # The SDK's native runtime threads can crash the interpreter while it finalizes
+    # ("PyGILState_Release ... finalizing"); the work is done, so skip finalization.
+    os._exit(0)
