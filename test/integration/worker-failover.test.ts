@@ -99,6 +99,7 @@ describe('worker failover with real processes', () => {
     expect(result).toEqual(expected);
     const [last] = await activityStarts(handle);
     expect(last.attempt).toBe(2);
+    console.log(`[failover] next attempt started ${last.time - signalledAt} ms after SIGTERM; exit after ${exitMs} ms`);
     expect(last.time - signalledAt).toBeLessThan(2_000);
     for (const step of COMPLETED_ONCE) expect(count(step), step).toBe(1);
     expect(count('step:charge')).toBe(2);
