@@ -1,0 +1,23 @@
+// Flow input and output types flow through the client API. Checked by `tsc` (`npm run typecheck`, part of
+// `npm test`): a wrong type here fails the build, not just this file.
+import { describe, expectTypeOf, it } from 'vitest';
+import { executeFlowWorkflow, startFlowWorkflow, type FlowInput, type FlowOutput } from '../../src';
+import { greetFlow } from '../fixtures/basic-flows';
+
+describe('typed client API', () => {
+  it('infers input and output from the flow', () => {
+    expectTypeOf<FlowInput<typeof greetFlow>>().toEqualTypeOf<{ name: string; times: number }>();
+    expectTypeOf<FlowOutput<typeof greetFlow>>().toEqualTypeOf<{ greeting: string; length: number }>();
+    expectTypeOf(executeFlowWorkflow<typeof greetFlow>).returns.resolves.toEqualTypeOf<{ greeting: string; length: number }>();
+    expectTypeOf(startFlowWorkflow<typeof greetFlow>).parameter(1).toEqualTypeOf<{ name: string; times: number }>();
+    // A flow given by name is untyped.
+    expectTypeOf<FlowOutput<'greetFlow'>>().toBeUnknown();
+  });
+
+  it('rejects input of the wrong shape at compile time', () => {
+    const wrongInput = () =>
+      // @ts-expect-error `times` must be a number
+      executeFlowWorkflow(greetFlow, { name: 'x', times: 'twice' });
+    expectTypeOf(wrongInput).toBeFunction();
+  });
+});
