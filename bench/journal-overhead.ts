@@ -31,8 +31,15 @@ export interface OverheadResult {
   runTimeRatio: number;
 }
 
-export async function measureJournalOverhead(opts: { address: string; taskQueue: string; runs: number }): Promise<OverheadResult> {
-  const sides = { durable: { steps: [] as number[], runs: [] as number[] }, notDurable: { steps: [] as number[], runs: [] as number[] } };
+export async function measureJournalOverhead(opts: {
+  address: string;
+  taskQueue: string;
+  runs: number;
+}): Promise<OverheadResult> {
+  const sides = {
+    durable: { steps: [] as number[], runs: [] as number[] },
+    notDurable: { steps: [] as number[], runs: [] as number[] },
+  };
   const once = async (durable: boolean) => {
     stepLatencies = [];
     const started = performance.now();

@@ -40,11 +40,20 @@ async function inBatches<T>(count: number, size: number, fn: (i: number) => Prom
   return out;
 }
 
-export async function measureParkedRuns(opts: { address: string; taskQueue: string; worker: Worker; runs: number }): Promise<ParkedResult> {
+export async function measureParkedRuns(opts: {
+  address: string;
+  taskQueue: string;
+  worker: Worker;
+  runs: number;
+}): Promise<ParkedResult> {
   const before = memory();
   const started = performance.now();
   const handles = await inBatches(opts.runs, 50, (i) =>
-    startFlowWorkflow(parkedFlow, i, { address: opts.address, taskQueue: opts.taskQueue, workflowId: `parked-${Date.now()}-${i}` }),
+    startFlowWorkflow(parkedFlow, i, {
+      address: opts.address,
+      taskQueue: opts.taskQueue,
+      workflowId: `parked-${Date.now()}-${i}`,
+    }),
   );
   while (reachedWait < opts.runs || opts.worker.getStatus().numInFlightActivities > 0) {
     await new Promise((r) => setTimeout(r, 200));

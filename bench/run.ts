@@ -20,7 +20,11 @@ async function main() {
   const worker = await startTemporalWorker({ address: server.address, taskQueue });
   try {
     const journal = await measureJournalOverhead({ address: server.address, taskQueue, runs });
-    const updateRtt = await measureUpdateRtt(server.nativeConnection, await getTemporalClient({ address: server.address }), 200);
+    const updateRtt = await measureUpdateRtt(
+      server.nativeConnection,
+      await getTemporalClient({ address: server.address }),
+      200,
+    );
     const ms = (v: number) => `${v.toFixed(2)} ms`;
     console.log(`\n${journal.name}, ${journal.runsPerSide} runs per side`);
     console.table({
@@ -35,24 +39,43 @@ async function main() {
     console.log(`run time ratio durable / durable:false: ${journal.runTimeRatio.toFixed(2)}x`);
     console.log(`target: overhead p50 <= ${TARGET_OVERHEAD_P50_MS} ms per step -> ${verdict}`);
 
-    const parked = await measureParkedRuns({ address: server.address, taskQueue, worker: worker.worker, runs: Number(process.env.BENCH_PARKED ?? 1000) });
+    const parked = await measureParkedRuns({
+      address: server.address,
+      taskQueue,
+      worker: worker.worker,
+      runs: Number(process.env.BENCH_PARKED ?? 1000),
+    });
     const mib = (v: number) => `${v.toFixed(1)} MiB`;
     console.log(`\n${parked.runs} runs parked on waitForInput (all waiting after ${parked.parkSeconds.toFixed(1)} s)`);
     console.log(`activity slots held while parked: ${parked.activitiesInFlightWhileParked} (target 0)`);
     console.table({
       'before starting': { rss: mib(parked.memoryMiB.before.rss), heapUsed: mib(parked.memoryMiB.before.heapUsed) },
       'all parked': { rss: mib(parked.memoryMiB.parked.rss), heapUsed: mib(parked.memoryMiB.parked.heapUsed) },
-      'all released and done': { rss: mib(parked.memoryMiB.released.rss), heapUsed: mib(parked.memoryMiB.released.heapUsed) },
+      'all released and done': {
+        rss: mib(parked.memoryMiB.released.rss),
+        heapUsed: mib(parked.memoryMiB.released.heapUsed),
+      },
     });
     console.log(`heap per parked run: ${parked.parkedKiBPerRun.toFixed(1)} KiB`);
 
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     const out = join(__dirname, 'results', 'latest.json');
-    writeFileSync(out, JSON.stringify(
-        { date: new Date().toISOString(), node: process.version, journal, updateRtt, parked, overheadPerUpdateRtt: perRtt, targetP50Ms: TARGET_OVERHEAD_P50_MS },
+    writeFileSync(
+      out,
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          node: process.version,
+          journal,
+          updateRtt,
+          parked,
+          overheadPerUpdateRtt: perRtt,
+          targetP50Ms: TARGET_OVERHEAD_P50_MS,
+        },
         null,
         2,
-      ));
+      ),
+    );
     console.log(`results: ${out}`);
   } finally {
     await worker.shutdown();

@@ -11,7 +11,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const installedMarker = join(root, 'node_modules', '.package-lock.json');
 const lockFile = join(root, 'package-lock.json');
 
-const stale = !existsSync(installedMarker) || (existsSync(lockFile) && statSync(lockFile).mtimeMs > statSync(installedMarker).mtimeMs);
+const stale =
+  !existsSync(installedMarker) ||
+  (existsSync(lockFile) && statSync(lockFile).mtimeMs > statSync(installedMarker).mtimeMs);
 if (stale) {
   process.stderr.write('[setup] installing Node dependencies\n');
   execSync(existsSync(lockFile) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund', {
@@ -22,4 +24,7 @@ if (stale) {
 
 const cli = resolveTemporalCli();
 if (cli) process.stderr.write(`[setup] Temporal CLI: ${cli}\n`);
-else process.stderr.write('[setup] no Temporal CLI found; the Temporal SDK will try to download the dev server (needs internet)\n');
+else
+  process.stderr.write(
+    '[setup] no Temporal CLI found; the Temporal SDK will try to download the dev server (needs internet)\n',
+  );

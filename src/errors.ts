@@ -7,9 +7,23 @@ import { FailureTypes, type FlowRetryPolicy, type SerializedFlowError } from './
 
 /** Genkit's status names (`StatusName`), used to recognise Genkit errors without `instanceof`. */
 const GENKIT_STATUSES = new Set([
-  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
-  'PERMISSION_DENIED', 'UNAUTHENTICATED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
-  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS',
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'UNAUTHENTICATED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
 ]);
 
 /** The fields of a `GenkitError` we rely on. */
@@ -28,8 +42,13 @@ export interface GenkitErrorLike {
  */
 export function isGenkitError(err: unknown): err is GenkitErrorLike {
   const e = err as Partial<GenkitErrorLike> | null;
-  return !!e && typeof e === 'object' && typeof e.message === 'string' && typeof e.status === 'string' &&
-    GENKIT_STATUSES.has(e.status);
+  return (
+    !!e &&
+    typeof e === 'object' &&
+    typeof e.message === 'string' &&
+    typeof e.status === 'string' &&
+    GENKIT_STATUSES.has(e.status)
+  );
 }
 
 /** An error as JSON: Genkit's status, message (without the status prefix), detail and retry hint. */
@@ -103,7 +122,9 @@ export function toApplicationFailure(
     nonRetryable,
     details: [details],
     nextRetryDelay:
-      !nonRetryable && retryAfterMs !== undefined ? Math.max(retryAfterMs, backoffMs(ctx.retry, ctx.attempt)) : undefined,
+      !nonRetryable && retryAfterMs !== undefined
+        ? Math.max(retryAfterMs, backoffMs(ctx.retry, ctx.attempt))
+        : undefined,
     cause: err instanceof Error ? err : undefined,
   });
 }

@@ -53,10 +53,16 @@ export function toFlowRunError(err: unknown, workflowId: string, runId?: string)
       failureType: cause.type ?? undefined,
     });
   }
-  if (cause instanceof CancelledFailure) return new FlowRunError({ ...base, status: 'CANCELLED', message: 'flow run was cancelled' });
-  if (cause instanceof TerminatedFailure) return new FlowRunError({ ...base, status: 'ABORTED', message: 'flow run was terminated' });
+  if (cause instanceof CancelledFailure)
+    return new FlowRunError({ ...base, status: 'CANCELLED', message: 'flow run was cancelled' });
+  if (cause instanceof TerminatedFailure)
+    return new FlowRunError({ ...base, status: 'ABORTED', message: 'flow run was terminated' });
   if (cause instanceof TimeoutFailure) {
-    return new FlowRunError({ ...base, status: 'DEADLINE_EXCEEDED', message: `flow run timed out (${cause.timeoutType})` });
+    return new FlowRunError({
+      ...base,
+      status: 'DEADLINE_EXCEEDED',
+      message: `flow run timed out (${cause.timeoutType})`,
+    });
   }
   return new FlowRunError({ ...base, status: 'UNKNOWN', message: cause?.message ?? err.message });
 }

@@ -84,8 +84,7 @@ export async function cancelFlowRun(workflowId: string, options: FlowRunOptions 
 
 /** What `streamFlowRun` yields: each chunk with its offset, then the flow's result. */
 export type FlowStreamEvent<S = unknown, O = unknown> =
-  | { type: 'chunk'; offset: number; chunk: S }
-  | { type: 'result'; result: O };
+  { type: 'chunk'; offset: number; chunk: S } | { type: 'result'; result: O };
 
 /** Options of `streamFlowRun`. */
 export interface StreamFlowRunOptions extends FlowRunOptions {

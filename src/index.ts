@@ -1,12 +1,7 @@
 // genkitx-temporal: run any Genkit flow as a durable Temporal workflow.
 // Workflow code lives in `genkitx-temporal/workflows`; activities in `genkitx-temporal/activities`.
 export { temporal, type TemporalPluginOptions } from './plugin';
-export {
-  defineTemporalFlow,
-  type TemporalFlowConfig,
-  type TemporalFlowFn,
-  type TemporalFlowSideChannel,
-} from './flow';
+export { defineTemporalFlow, type TemporalFlowConfig, type TemporalFlowFn, type TemporalFlowSideChannel } from './flow';
 export { registerTemporalFlow, listFlowNames, type AnyFlow } from './registry';
 export { startTemporalWorker, type TemporalWorkerHandle, type TemporalWorkerOptions } from './worker';
 export {

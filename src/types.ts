@@ -120,9 +120,7 @@ export interface InputRequest {
 }
 
 /** How one flow attempt ended without failing. */
-export type FlowAttemptOutcome =
-  | { kind: 'completed'; result: unknown }
-  | { kind: 'suspended'; input: InputRequest };
+export type FlowAttemptOutcome = { kind: 'completed'; result: unknown } | { kind: 'suspended'; input: InputRequest };
 
 /** An input the run is waiting for, as `getFlowRun` and the `progress` query show it. */
 export interface PendingInput {

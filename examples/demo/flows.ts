@@ -15,12 +15,18 @@ const demoModel = defineScriptedModel(ai, {
   script: (request) => {
     const toolResponse = request.messages.flatMap((m) => m.content).find((p) => p.toolResponse)?.toolResponse;
     if (!toolResponse) return { toolRequests: [{ name: 'weather', input: { city: cityOf(request.messages) } }] };
-    return { text: `Pack for ${String(toolResponse.output)}. Day 1: old town walk; day 2: the harbour.`, chunks: ['Pack ', 'for ', '…'] };
+    return {
+      text: `Pack for ${String(toolResponse.output)}. Day 1: old town walk; day 2: the harbour.`,
+      chunks: ['Pack ', 'for ', '…'],
+    };
   },
 });
 
 function cityOf(messages: Array<{ content: Array<{ text?: string }> }>): string {
-  const text = messages.flatMap((m) => m.content).map((p) => p.text ?? '').join(' ');
+  const text = messages
+    .flatMap((m) => m.content)
+    .map((p) => p.text ?? '')
+    .join(' ');
   return /to (\w+)/.exec(text)?.[1] ?? 'Lisbon';
 }
 

@@ -57,9 +57,10 @@ export function createFlowActivities(tracker = new AttemptTracker()): FlowActivi
             abortSignal: abort.signal,
             onChunk: (chunk: unknown) => writer.chunk(chunkIndex++, chunk),
           });
-        const completed = (run ? run.enter(invoke) : invoke()).then(
-          ({ result }): FlowAttemptOutcome => ({ kind: 'completed', result }),
-        );
+        const completed = (run ? run.enter(invoke) : invoke()).then(({ result }): FlowAttemptOutcome => ({
+          kind: 'completed',
+          result,
+        }));
         const suspended = run?.suspended.then((input): FlowAttemptOutcome => ({ kind: 'suspended', input }));
         // A flow body that ignores its abortSignal must not hold the attempt open: the attempt ends at once and
         // anything the body still does is fenced out of the journal by the next attempt's claim.
@@ -109,7 +110,11 @@ function toFailure(err: unknown, signal: AbortSignal, request: FlowActivityReque
   if (err instanceof StepResultTooLargeError) {
     return libraryFailure(FailureTypes.stepTooLarge, serializeError(err).message, { attempt, status: err.status });
   }
-  return toApplicationFailure(err, { attempt, retry: request.retry, nonRetryableStatuses: request.nonRetryableStatuses });
+  return toApplicationFailure(err, {
+    attempt,
+    retry: request.retry,
+    nonRetryableStatuses: request.nonRetryableStatuses,
+  });
 }
 
 async function flowNotFound(flowName: string, attempt: number) {

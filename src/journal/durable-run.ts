@@ -94,7 +94,11 @@ export class DurableRun {
       output = await scopes.run({ run: this, prefix: `${key}.`, next: 0 }, fn).finally(cancelReport);
     } catch (err) {
       // An error no retry can fix is part of the run's history: replay must throw it again, not re-run the step.
-      if (!this.signal.aborted && !(err instanceof NonDeterministicFlowError) && !isRetryable(err, this.nonRetryableStatuses)) {
+      if (
+        !this.signal.aborted &&
+        !(err instanceof NonDeterministicFlowError) &&
+        !isRetryable(err, this.nonRetryableStatuses)
+      ) {
         await this.write({ key, kind, name, error: serializeError(err) });
       }
       throw err;

@@ -56,7 +56,9 @@ function journaledAction(action: AnyActionFn, kind: 'model' | 'tool'): AnyAction
   const call = (input: unknown, options: ActionCallOptions = {}) => {
     const run = currentDurableRun();
     if (!run) return action(input, options);
-    return kind === 'model' ? modelStep(run, name, action, input, options) : run.step('tool', name, () => action(input, options));
+    return kind === 'model'
+      ? modelStep(run, name, action, input, options)
+      : run.step('tool', name, () => action(input, options));
   };
   const wrapper = Object.assign(call, action) as AnyActionFn & { run?: unknown };
   wrapper.run = async (input: unknown, options?: ActionCallOptions) => ({ result: await call(input, options) });
@@ -98,7 +100,10 @@ function wrapRun(ai: Genkit): void {
 /** Dynamic tools live in a per-call child registry that the lookup wrapper never sees. */
 function wrapDynamicTool(ai: Genkit): void {
   const original = ai.dynamicTool.bind(ai) as (config: { name: string }, fn?: (...a: unknown[]) => unknown) => unknown;
-  (ai as unknown as { dynamicTool: unknown }).dynamicTool = (config: { name: string }, fn?: (...a: unknown[]) => unknown) =>
+  (ai as unknown as { dynamicTool: unknown }).dynamicTool = (
+    config: { name: string },
+    fn?: (...a: unknown[]) => unknown,
+  ) =>
     original(
       config,
       fn &&

@@ -1,7 +1,15 @@
 // Genkit tool interrupts inside a durable run: when a generate call ends `interrupted` (a tool threw
 // ToolInterruptError, `toolApproval` refused a tool, or a `defineInterrupt` tool ran), each interrupt becomes
 // a pending input; the answer is mapped to Genkit's `resume: { restart | respond }` and the same generate goes on.
-import { GenkitError, restartTool, respondTool, z, type Genkit, type GenerateResponse, type ToolRequestPart } from 'genkit';
+import {
+  GenkitError,
+  restartTool,
+  respondTool,
+  z,
+  type Genkit,
+  type GenerateResponse,
+  type ToolRequestPart,
+} from 'genkit';
 import { currentDurableRun } from './durable-run';
 import { waitForInput } from './wait-for-input';
 
@@ -26,7 +34,10 @@ export function interruptInputName(toolName: string): string {
 
 /** A tool call was denied by whoever answered its interrupt. Non-retryable; catch it to handle the denial. */
 export class ToolDeniedError extends GenkitError {
-  constructor(readonly tool: string, readonly reason?: string) {
+  constructor(
+    readonly tool: string,
+    readonly reason?: string,
+  ) {
     super({
       status: 'PERMISSION_DENIED',
       message: `tool "${tool}" was denied${reason ? `: ${reason}` : ''}`,
@@ -35,7 +46,10 @@ export class ToolDeniedError extends GenkitError {
   }
 }
 
-type Continue = (messages: GenerateResponse['messages'], resume: { restart: ToolRequestPart[]; respond: ReturnType<typeof respondTool>[] }) => Promise<GenerateResponse>;
+type Continue = (
+  messages: GenerateResponse['messages'],
+  resume: { restart: ToolRequestPart[]; respond: ReturnType<typeof respondTool>[] },
+) => Promise<GenerateResponse>;
 
 /** Waits for an answer to every interrupt of `response`, then continues the generate with them. */
 async function resolveInterrupts(response: GenerateResponse, continueWith: Continue): Promise<GenerateResponse> {
@@ -51,7 +65,8 @@ async function resolveInterrupts(response: GenerateResponse, continueWith: Conti
     })) as InterruptAnswer;
     if (answer.action === 'deny') throw new ToolDeniedError(tool, answer.reason);
     if (answer.action === 'respond') respond.push(respondTool(interrupt, answer.output));
-    else restart.push(restartTool(interrupt, { ...answer.metadata, toolApproved: true }, { replaceInput: answer.input }));
+    else
+      restart.push(restartTool(interrupt, { ...answer.metadata, toolApproved: true }, { replaceInput: answer.input }));
   }
   return continueWith(response.messages, { restart, respond });
 }
@@ -65,13 +80,24 @@ function asOptions(arg: unknown): Record<string, unknown> {
 /** Wraps `ai.generate`, `ai.generateStream`'s final response and prompts so interrupts suspend the run. */
 export function resolveInterruptsOn(ai: Genkit): void {
   const generate = ai.generate.bind(ai) as (arg: unknown) => Promise<GenerateResponse>;
-  const resumeGenerate = (base: Record<string, unknown>): Continue => (messages, resume) =>
-    (ai.generate as (arg: unknown) => Promise<GenerateResponse>)({ ...base, prompt: undefined, system: undefined, messages, resume });
+  const resumeGenerate =
+    (base: Record<string, unknown>): Continue =>
+    (messages, resume) =>
+      (ai.generate as (arg: unknown) => Promise<GenerateResponse>)({
+        ...base,
+        prompt: undefined,
+        system: undefined,
+        messages,
+        resume,
+      });
 
   (ai as { generate: unknown }).generate = async (arg: GenerateArg) =>
     resolveInterrupts(await generate(arg), resumeGenerate(asOptions(arg)));
 
-  const generateStream = ai.generateStream.bind(ai) as (arg: unknown) => { stream: unknown; response: Promise<GenerateResponse> };
+  const generateStream = ai.generateStream.bind(ai) as (arg: unknown) => {
+    stream: unknown;
+    response: Promise<GenerateResponse>;
+  };
   // The stream ends at the interrupt; the continuation's chunks reach an `onChunk`, not this stream.
   (ai as { generateStream: unknown }).generateStream = (arg: GenerateArg) => {
     const result = generateStream(arg);
@@ -79,7 +105,8 @@ export function resolveInterruptsOn(ai: Genkit): void {
   };
 
   const definePrompt = ai.definePrompt.bind(ai) as unknown as (...args: unknown[]) => PromptFn;
-  (ai as { definePrompt: unknown }).definePrompt = (...args: unknown[]) => resumablePrompt(definePrompt(...args), resumeGenerate);
+  (ai as { definePrompt: unknown }).definePrompt = (...args: unknown[]) =>
+    resumablePrompt(definePrompt(...args), resumeGenerate);
   const prompt = ai.prompt.bind(ai) as unknown as (...args: unknown[]) => PromptFn;
   (ai as { prompt: unknown }).prompt = (...args: unknown[]) => resumablePrompt(prompt(...args), resumeGenerate);
 }

@@ -25,7 +25,12 @@ export class JournalWriter {
   private flushTimer: NodeJS.Timeout | undefined;
   private nextChunkOffset = 0;
 
-  constructor(client: Client, workflowId: string, runId: string, readonly lease: AttemptLease) {
+  constructor(
+    client: Client,
+    workflowId: string,
+    runId: string,
+    readonly lease: AttemptLease,
+  ) {
     this.handle = client.workflow.getHandle(workflowId, runId);
   }
 
@@ -54,7 +59,9 @@ export class JournalWriter {
   /** Sends queued chunks now; resolves when every earlier write is acknowledged. */
   flush(): Promise<void> {
     const batch = this.takePending();
-    return this.enqueue(() => (batch ? this.handle.executeUpdate(appendChunksUpdate, { args: [this.lease, batch] }) : undefined));
+    return this.enqueue(() =>
+      batch ? this.handle.executeUpdate(appendChunksUpdate, { args: [this.lease, batch] }) : undefined,
+    );
   }
 
   /**

@@ -59,7 +59,9 @@ export function defineScriptedModel(
         throw new GenkitError({
           status: turn.error.status,
           message: turn.error.message,
-          ...(turn.error.retryAfterMs !== undefined ? { responseMetadata: { retryAfterMs: turn.error.retryAfterMs } } : {}),
+          ...(turn.error.retryAfterMs !== undefined
+            ? { responseMetadata: { retryAfterMs: turn.error.retryAfterMs } }
+            : {}),
         });
       }
       for (const chunk of turn.chunks ?? []) sendChunk({ content: [{ text: chunk }] });

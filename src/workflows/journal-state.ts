@@ -98,7 +98,8 @@ export class FlowJournalState {
 
   /** The run now waits for `request` (no attempt runs until it arrives or times out). */
   awaitInput(request: InputRequest, now: Date): void {
-    const expiresAt = request.timeoutMs !== undefined ? new Date(now.getTime() + request.timeoutMs).toISOString() : undefined;
+    const expiresAt =
+      request.timeoutMs !== undefined ? new Date(now.getTime() + request.timeoutMs).toISOString() : undefined;
     this.waiting = {
       request,
       pending: {

@@ -12,7 +12,8 @@ export function validateJsonSchema(value: unknown, schema: Schema, path = '$'): 
 
   if (s.type !== undefined) {
     const types: string[] = Array.isArray(s.type) ? s.type : [s.type];
-    if (!types.some((t) => hasType(value, t))) return [`${path}: must be ${types.join(' or ')}, got ${typeName(value)}`];
+    if (!types.some((t) => hasType(value, t)))
+      return [`${path}: must be ${types.join(' or ')}, got ${typeName(value)}`];
   }
   if (s.const !== undefined && !deepEqual(value, s.const)) problems.push(`${path}: must be ${JSON.stringify(s.const)}`);
   if (Array.isArray(s.enum) && !s.enum.some((e: unknown) => deepEqual(value, e))) {
@@ -21,17 +22,24 @@ export function validateJsonSchema(value: unknown, schema: Schema, path = '$'): 
   if (typeof value === 'number') {
     if (typeof s.minimum === 'number' && value < s.minimum) problems.push(`${path}: must be >= ${s.minimum}`);
     if (typeof s.maximum === 'number' && value > s.maximum) problems.push(`${path}: must be <= ${s.maximum}`);
-    if (typeof s.exclusiveMinimum === 'number' && value <= s.exclusiveMinimum) problems.push(`${path}: must be > ${s.exclusiveMinimum}`);
-    if (typeof s.exclusiveMaximum === 'number' && value >= s.exclusiveMaximum) problems.push(`${path}: must be < ${s.exclusiveMaximum}`);
+    if (typeof s.exclusiveMinimum === 'number' && value <= s.exclusiveMinimum)
+      problems.push(`${path}: must be > ${s.exclusiveMinimum}`);
+    if (typeof s.exclusiveMaximum === 'number' && value >= s.exclusiveMaximum)
+      problems.push(`${path}: must be < ${s.exclusiveMaximum}`);
   }
   if (typeof value === 'string') {
-    if (typeof s.minLength === 'number' && value.length < s.minLength) problems.push(`${path}: must have at least ${s.minLength} characters`);
-    if (typeof s.maxLength === 'number' && value.length > s.maxLength) problems.push(`${path}: must have at most ${s.maxLength} characters`);
-    if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(value)) problems.push(`${path}: must match ${s.pattern}`);
+    if (typeof s.minLength === 'number' && value.length < s.minLength)
+      problems.push(`${path}: must have at least ${s.minLength} characters`);
+    if (typeof s.maxLength === 'number' && value.length > s.maxLength)
+      problems.push(`${path}: must have at most ${s.maxLength} characters`);
+    if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(value))
+      problems.push(`${path}: must match ${s.pattern}`);
   }
   if (Array.isArray(value)) {
-    if (typeof s.minItems === 'number' && value.length < s.minItems) problems.push(`${path}: must have at least ${s.minItems} items`);
-    if (typeof s.maxItems === 'number' && value.length > s.maxItems) problems.push(`${path}: must have at most ${s.maxItems} items`);
+    if (typeof s.minItems === 'number' && value.length < s.minItems)
+      problems.push(`${path}: must have at least ${s.minItems} items`);
+    if (typeof s.maxItems === 'number' && value.length > s.maxItems)
+      problems.push(`${path}: must have at most ${s.maxItems} items`);
     if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) {
       value.forEach((item, i) => problems.push(...validateJsonSchema(item, s.items, `${path}[${i}]`)));
     }
@@ -44,7 +52,8 @@ export function validateJsonSchema(value: unknown, schema: Schema, path = '$'): 
     for (const [key, v] of Object.entries(value)) {
       if (key in properties) problems.push(...validateJsonSchema(v, properties[key], `${path}.${key}`));
       else if (s.additionalProperties === false) problems.push(`${path}.${key}: is not allowed`);
-      else if (typeof s.additionalProperties === 'object') problems.push(...validateJsonSchema(v, s.additionalProperties, `${path}.${key}`));
+      else if (typeof s.additionalProperties === 'object')
+        problems.push(...validateJsonSchema(v, s.additionalProperties, `${path}.${key}`));
     }
   }
   for (const sub of s.allOf ?? []) problems.push(...validateJsonSchema(value, sub, path));

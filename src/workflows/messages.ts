@@ -18,7 +18,9 @@ export const claimAttemptUpdate = defineUpdate<ClaimedRun, [AttemptLease]>('genk
  * Appends one completed step, with the chunks streamed since the last write (so a recorded step never
  * outruns its chunks). Rejected unless the caller holds the current lease: zombie attempts cannot write.
  */
-export const recordStepUpdate = defineUpdate<void, [AttemptLease, JournalEntry, ChunkBatch | null]>('genkit.recordStep');
+export const recordStepUpdate = defineUpdate<void, [AttemptLease, JournalEntry, ChunkBatch | null]>(
+  'genkit.recordStep',
+);
 
 /** Appends streamed chunks at their offsets; chunks already stored (replays re-send them) are ignored. */
 export const appendChunksUpdate = defineUpdate<void, [AttemptLease, ChunkBatch]>('genkit.appendChunks');

@@ -19,7 +19,11 @@ describe('connection reuse', () => {
     const worker = await startWorker(taskQueue);
     const before = connectionCount();
     for (let i = 0; i < 200; i++) {
-      const out = await executeFlowWorkflow(greetFlow, { name: `n${i}`, times: 1 }, { address: address(), namespace: namespace(), taskQueue });
+      const out = await executeFlowWorkflow(
+        greetFlow,
+        { name: `n${i}`, times: 1 },
+        { address: address(), namespace: namespace(), taskQueue },
+      );
       expect(out.greeting).toBe(`hello n${i}`);
     }
     expect(connectionCount() - before).toBeLessThanOrEqual(1);
@@ -44,7 +48,19 @@ describe('server restart', () => {
     const start = () =>
       spawn(
         inject('temporalCliPath'),
-        ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', join(dir, 'temporal.db'), '--log-level', 'error'],
+        [
+          'server',
+          'start-dev',
+          '--headless',
+          '--ip',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--db-filename',
+          join(dir, 'temporal.db'),
+          '--log-level',
+          'error',
+        ],
         { stdio: 'ignore' },
       );
     server = start();
@@ -52,7 +68,9 @@ describe('server restart', () => {
     // This server has no GenkitFlow search attribute: starts fall back to running without it.
     const opts = { address: serverAddress, namespace: 'default', taskQueue };
     const worker = await retryUntil(() => startWorker(taskQueue, { address: serverAddress, namespace: 'default' }));
-    expect(await retryUntil(() => executeFlowWorkflow(greetFlow, { name: 'before', times: 1 }, opts))).toMatchObject({ greeting: 'hello before' });
+    expect(await retryUntil(() => executeFlowWorkflow(greetFlow, { name: 'before', times: 1 }, opts))).toMatchObject({
+      greeting: 'hello before',
+    });
     const connectionsBefore = connectionCount();
     const client = await getTemporalClient(opts);
 
@@ -61,7 +79,10 @@ describe('server restart', () => {
     server = start();
 
     // Wait for the new server with a separate probe, then make one call on the cached client: no retry here.
-    await retryUntil(async () => (await Connection.connect({ address: serverAddress, connectTimeout: 1000 })).close(), 60_000);
+    await retryUntil(
+      async () => (await Connection.connect({ address: serverAddress, connectTimeout: 1000 })).close(),
+      60_000,
+    );
     const after = await executeFlowWorkflow(greetFlow, { name: 'after', times: 1 }, opts);
     expect(after).toMatchObject({ greeting: 'hello after' });
     expect(await getTemporalClient(opts)).toBe(client);

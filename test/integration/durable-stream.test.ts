@@ -37,14 +37,21 @@ describe('durable streaming', () => {
     const resumeAt = 5;
 
     // Kill the worker mid-stream; a second worker resumes the run from the journal.
-    await waitFor(async () => {
-      const { chunks } = await handle.query(chunksQuery, 0);
-      return chunks.length >= 10;
-    }, 20_000, '10 chunks');
+    await waitFor(
+      async () => {
+        const { chunks } = await handle.query(chunksQuery, 0);
+        return chunks.length >= 10;
+      },
+      20_000,
+      '10 chunks',
+    );
     first.child.kill('SIGKILL');
     workers.push(await spawnWorker(taskQueue, env));
 
-    for await (const event of streamFlowRun<{ i: number }, number>(handle.workflowId, { ...opts, fromOffset: resumeAt })) {
+    for await (const event of streamFlowRun<{ i: number }, number>(handle.workflowId, {
+      ...opts,
+      fromOffset: resumeAt,
+    })) {
       seen.push(event);
     }
     const chunks = seen.filter((e) => e.type === 'chunk');

@@ -1,5 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cancelFlowRun, FlowRunError, getFlowRun, getTemporalClient, provideFlowInput, startFlowWorkflow } from '../../src';
+import {
+  cancelFlowRun,
+  FlowRunError,
+  getFlowRun,
+  getTemporalClient,
+  provideFlowInput,
+  startFlowWorkflow,
+} from '../../src';
 import { approvalFlow, timeoutFlow, timeoutWithDefaultFlow, transferFlow } from '../fixtures/hitl-flows';
 import { interruptFlow } from '../fixtures/interrupt-flows';
 import { entries as ledger } from '../fixtures/hitl-ledger';
@@ -11,10 +18,14 @@ beforeEach(() => {
 });
 
 async function waitingFor(workflowId: string, name: string) {
-  return waitFor(async () => {
-    const run = await getFlowRun(workflowId, opts());
-    return run.status === 'WAITING' && run.pendingInputs.some((p) => p.name === name) ? run : undefined;
-  }, 20_000, `the run to wait for "${name}"`);
+  return waitFor(
+    async () => {
+      const run = await getFlowRun(workflowId, opts());
+      return run.status === 'WAITING' && run.pendingInputs.some((p) => p.name === name) ? run : undefined;
+    },
+    20_000,
+    `the run to wait for "${name}"`,
+  );
 }
 
 async function pendingActivities(workflowId: string) {
@@ -39,7 +50,9 @@ describe('waitForInput', () => {
       status: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^(?=.*\$\.approved: must be boolean)(?=.*\$\.approver: is required)/),
     });
-    await expect(provideFlowInput(handle.workflowId, 'other', {}, opts())).rejects.toMatchObject({ status: 'FAILED_PRECONDITION' });
+    await expect(provideFlowInput(handle.workflowId, 'other', {}, opts())).rejects.toMatchObject({
+      status: 'FAILED_PRECONDITION',
+    });
     expect((await getFlowRun(handle.workflowId, opts())).status).toBe('WAITING');
 
     await provideFlowInput(handle.workflowId, 'approval', { approved: true, approver: 'ana' }, opts());
@@ -54,10 +67,14 @@ describe('waitForInput', () => {
     const handle = await startFlowWorkflow(approvalFlow, 'desk', opts());
     await waitingFor(handle.workflowId, 'approval');
     await cancelFlowRun(handle.workflowId, opts());
-    const run = await waitFor(async () => {
-      const r = await getFlowRun(handle.workflowId, opts());
-      return r.status === 'CANCELLED' ? r : undefined;
-    }, 10_000, 'the run to be cancelled');
+    const run = await waitFor(
+      async () => {
+        const r = await getFlowRun(handle.workflowId, opts());
+        return r.status === 'CANCELLED' ? r : undefined;
+      },
+      10_000,
+      'the run to be cancelled',
+    );
     expect(run.error).toMatchObject({ status: 'CANCELLED' });
   });
 
@@ -68,10 +85,14 @@ describe('waitForInput', () => {
 
   it('fails with InputTimeout when the timeout passes without a default', async () => {
     const handle = await startFlowWorkflow(timeoutFlow, undefined, opts());
-    const run = await waitFor(async () => {
-      const r = await getFlowRun(handle.workflowId, opts());
-      return r.status === 'FAILED' ? r : undefined;
-    }, 20_000, 'the run to fail');
+    const run = await waitFor(
+      async () => {
+        const r = await getFlowRun(handle.workflowId, opts());
+        return r.status === 'FAILED' ? r : undefined;
+      },
+      20_000,
+      'the run to fail',
+    );
     expect(run.error).toBeInstanceOf(FlowRunError);
     expect(run.error).toMatchObject({ failureType: 'InputTimeout', status: 'DEADLINE_EXCEEDED' });
     expect(run.error!.message).toMatch(/no value for input "confirm" arrived within 1000 ms/);
@@ -111,7 +132,9 @@ describe('other tool interrupts', () => {
     const handle = await startFlowWorkflow(interruptFlow, 'guardedLookup', opts());
     const run = await waitingFor(handle.workflowId, 'interrupt:guardedLookup');
     expect(run.pendingInputs[0].interrupt).toMatchObject({ metadata: { interrupt: { why: 'needs a human' } } });
-    await expect(provideFlowInput(handle.workflowId, 'interrupt:guardedLookup', { action: 'maybe' }, opts())).rejects.toMatchObject({
+    await expect(
+      provideFlowInput(handle.workflowId, 'interrupt:guardedLookup', { action: 'maybe' }, opts()),
+    ).rejects.toMatchObject({
       status: 'INVALID_ARGUMENT',
     });
     await provideFlowInput(handle.workflowId, 'interrupt:guardedLookup', { action: 'approve' }, opts());

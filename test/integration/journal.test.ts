@@ -14,7 +14,14 @@ beforeEach(() => {
   ledger.length = 0;
 });
 
-const ALL_STEPS = ['model:research', 'tool:lookup', 'model:research-after-tool', 'step:charge', 'model:summarize', 'model:finalize'];
+const ALL_STEPS = [
+  'model:research',
+  'tool:lookup',
+  'model:research-after-tool',
+  'step:charge',
+  'model:summarize',
+  'model:finalize',
+];
 
 async function uninterrupted(topic: string) {
   const handle = await startFlowWorkflow(sixStepFlow, topic, opts());
@@ -29,7 +36,12 @@ describe('the step journal', () => {
     expect(ledger).toEqual(ALL_STEPS);
     const journal = await handle.query(journalQuery);
     expect(journal.map((e) => `${e.kind}:${e.name}`)).toEqual([
-      'model:ledger/model', 'tool:lookup', 'model:ledger/model', 'step:charge', 'model:ledger/model', 'model:ledger/model',
+      'model:ledger/model',
+      'tool:lookup',
+      'model:ledger/model',
+      'step:charge',
+      'model:ledger/model',
+      'model:ledger/model',
     ]);
     expect(journal.map((e) => e.key)).toEqual(['0', '1', '2', '3', '4', '5']);
     expect(result).toMatchObject({ receipt: { id: 'receipt-owls' }, research: 'researched: facts about owls' });
@@ -100,11 +112,20 @@ describe('progress', () => {
     process.env.GATE_FILE = gate;
     try {
       const handle = await startFlowWorkflow(sixStepFlow, 'newts', opts());
-      const progress = await waitFor(async () => {
-        const p = await handle.query(progressQuery);
-        return p.stepInFlight?.name === 'charge' ? p : undefined;
-      }, 20_000, 'step 4 to show as in flight');
-      expect(progress).toMatchObject({ stepsCompleted: 3, attempt: 1, status: 'running', stepInFlight: { key: '3', kind: 'step' } });
+      const progress = await waitFor(
+        async () => {
+          const p = await handle.query(progressQuery);
+          return p.stepInFlight?.name === 'charge' ? p : undefined;
+        },
+        20_000,
+        'step 4 to show as in flight',
+      );
+      expect(progress).toMatchObject({
+        stepsCompleted: 3,
+        attempt: 1,
+        status: 'running',
+        stepInFlight: { key: '3', kind: 'step' },
+      });
       writeFileSync(gate, 'open');
       await handle.result();
       expect(await handle.query(progressQuery)).toMatchObject({ stepsCompleted: 6, status: 'completed' });

@@ -35,8 +35,17 @@ describe.skipIf(!!missing)(`Python client${missing ? ` (skipped: ${missing})` : 
       // --upgrade replaces an older pinned version left in the folder instead of refusing to overwrite it.
       await run(
         'python3',
-        ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--upgrade', '--target', pythonPath,
-          `temporalio==${TEMPORALIO_VERSION}`],
+        [
+          '-m',
+          'pip',
+          'install',
+          '--disable-pip-version-check',
+          '--quiet',
+          '--upgrade',
+          '--target',
+          pythonPath,
+          `temporalio==${TEMPORALIO_VERSION}`,
+        ],
         { cwd: root, env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' }, maxBuffer: 16 * 1024 * 1024 },
       );
     }

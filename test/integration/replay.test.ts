@@ -24,7 +24,11 @@ describe('workflow replay', () => {
       const history = await handle.fetchHistory();
       expect(history.events?.length).toBeGreaterThan(10);
       await expect(
-        Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, handle.workflowId),
+        Worker.runReplayHistory(
+          { workflowBundle: { codePath: inject('workflowBundlePath') } },
+          history,
+          handle.workflowId,
+        ),
       ).resolves.toBeUndefined();
     }
   });

@@ -19,7 +19,18 @@ describe('visibility', () => {
       () => {
         const out = execFileSync(
           inject('temporalCliPath'),
-          ['workflow', 'list', '--address', address(), '--namespace', namespace(), '--query', `GenkitFlow="greetFlow" AND TaskQueue="${taskQueue}"`, '-o', 'json'],
+          [
+            'workflow',
+            'list',
+            '--address',
+            address(),
+            '--namespace',
+            namespace(),
+            '--query',
+            `GenkitFlow="greetFlow" AND TaskQueue="${taskQueue}"`,
+            '-o',
+            'json',
+          ],
           { encoding: 'utf8' },
         );
         const rows = JSON.parse(out || '[]') as Array<{ execution: { workflowId: string } }>;

@@ -16,7 +16,13 @@ const gateFile = join(dir, 'gate');
 const env = { LEDGER_FILE: ledgerFile, GATE_FILE: gateFile };
 const workers: WorkerProcess[] = [];
 
-const COMPLETED_ONCE = ['model:research', 'tool:lookup', 'model:research-after-tool', 'model:summarize', 'model:finalize'];
+const COMPLETED_ONCE = [
+  'model:research',
+  'tool:lookup',
+  'model:research-after-tool',
+  'model:summarize',
+  'model:finalize',
+];
 
 function ledger(): Array<{ step: string; pid: number }> {
   if (!existsSync(ledgerFile)) return [];
@@ -77,7 +83,13 @@ describe('worker failover with real processes', () => {
     for (const step of COMPLETED_ONCE) expect(count(step), step).toBe(1);
     expect(count('step:charge')).toBeGreaterThanOrEqual(1);
     expect(count('step:charge')).toBeLessThanOrEqual(2);
-    expect(new Set(ledger().filter((e) => e.step === 'model:finalize').map((e) => e.pid))).not.toContain(victim.pid);
+    expect(
+      new Set(
+        ledger()
+          .filter((e) => e.step === 'model:finalize')
+          .map((e) => e.pid),
+      ),
+    ).not.toContain(victim.pid);
     workers.splice(workers.indexOf(victim), 1, await spawnWorker(taskQueue, env));
   });
 

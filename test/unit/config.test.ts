@@ -123,9 +123,7 @@ describe('profile file', () => {
   });
 
   it('fails clearly when an explicitly requested profile does not exist', () => {
-    expect(() => resolveTemporalConfig({ profile: 'nope' }, env({ TEMPORAL_CONFIG_FILE: configFile }))).toThrow(
-      /nope/,
-    );
+    expect(() => resolveTemporalConfig({ profile: 'nope' }, env({ TEMPORAL_CONFIG_FILE: configFile }))).toThrow(/nope/);
   });
 
   it('falls back to the defaults when TEMPORAL_CONFIG_FILE names a missing file', () => {

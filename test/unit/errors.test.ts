@@ -17,8 +17,11 @@ import type { FlowRetryPolicy } from '../../src/types';
 
 type Status = GenkitError['status'];
 
-const genkitError = (status: Status, message = 'boom', extra: Partial<ConstructorParameters<typeof GenkitError>[0]> = {}) =>
-  new GenkitError({ status, message, ...extra });
+const genkitError = (
+  status: Status,
+  message = 'boom',
+  extra: Partial<ConstructorParameters<typeof GenkitError>[0]> = {},
+) => new GenkitError({ status, message, ...extra });
 
 // 1s, 2s, 4s, … capped at 10s.
 const retry: Required<FlowRetryPolicy> = {
@@ -38,7 +41,14 @@ const NON_RETRYABLE: Status[] = [
   'UNIMPLEMENTED',
   'ALREADY_EXISTS',
 ];
-const RETRYABLE: Status[] = ['RESOURCE_EXHAUSTED', 'UNAVAILABLE', 'DEADLINE_EXCEEDED', 'ABORTED', 'INTERNAL', 'UNKNOWN'];
+const RETRYABLE: Status[] = [
+  'RESOURCE_EXHAUSTED',
+  'UNAVAILABLE',
+  'DEADLINE_EXCEEDED',
+  'ABORTED',
+  'INTERNAL',
+  'UNKNOWN',
+];
 
 describe('isRetryable with the default statuses', () => {
   it('the default non-retryable list is the documented one', () => {
@@ -100,7 +110,10 @@ describe('recognising Genkit errors without instanceof', () => {
       const failure = toApplicationFailure(err, { attempt: 1, retry });
       expect(failure.type).toBe('GenkitError');
       expect(failure.nonRetryable).toBe(true);
-      expect((failure.details?.[0] as FlowFailureDetails).error).toMatchObject({ status: 'PERMISSION_DENIED', message: 'no' });
+      expect((failure.details?.[0] as FlowFailureDetails).error).toMatchObject({
+        status: 'PERMISSION_DENIED',
+        message: 'no',
+      });
     }
     for (const err of [fromCjs, fromEsm]) {
       expect(isRetryable(err, [])).toBe(true);
@@ -141,7 +154,10 @@ describe('toApplicationFailure', () => {
     const failure = toApplicationFailure(genkitError('UNAVAILABLE', 'overloaded'), { attempt: 1, retry });
     expect(failure.nonRetryable).toBe(false);
     expect(failure.nextRetryDelay).toBeUndefined();
-    expect((failure.details![0] as FlowFailureDetails).error).toMatchObject({ status: 'UNAVAILABLE', message: 'overloaded' });
+    expect((failure.details![0] as FlowFailureDetails).error).toMatchObject({
+      status: 'UNAVAILABLE',
+      message: 'overloaded',
+    });
   });
 
   it('waits the Retry-After when it is longer than the backoff', () => {

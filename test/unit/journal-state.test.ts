@@ -15,7 +15,9 @@ describe('attempt lease', () => {
     state.record(entry('0'), null);
     expect(() => state.assertCanClaim(second)).not.toThrow();
     expect(state.claim(second).entries).toEqual([entry('0')]);
-    expect(() => state.assertCanRecord(first, entry('1'), null)).toThrow(/stale flow attempt 1.1: attempt 1.2 holds the run/);
+    expect(() => state.assertCanRecord(first, entry('1'), null)).toThrow(
+      /stale flow attempt 1.1: attempt 1.2 holds the run/,
+    );
     expect(() => state.assertCanClaim(first)).toThrow(/stale/);
     expect(() => state.assertCanRecord(second, entry('0'), null)).toThrow(/already recorded/);
   });
@@ -47,7 +49,10 @@ describe('pending input', () => {
     const state = new FlowJournalState('f');
     expect(() => state.assertCanProvide('approval', true)).toThrow(/not waiting/);
     state.awaitInput({ name: 'approval', key: '3', schema: { type: 'boolean' }, hasDefault: false }, new Date(0));
-    expect(state.progress()).toMatchObject({ status: 'waiting', pendingInputs: [{ name: 'approval', requestedAt: '1970-01-01T00:00:00.000Z' }] });
+    expect(state.progress()).toMatchObject({
+      status: 'waiting',
+      pendingInputs: [{ name: 'approval', requestedAt: '1970-01-01T00:00:00.000Z' }],
+    });
     expect(() => state.assertCanProvide('other', true)).toThrow(/waiting for input "approval", not "other"/);
     expect(() => state.assertCanProvide('approval', 'yes')).toThrow(/must be boolean, got string/);
     state.provide(true);
@@ -81,7 +86,9 @@ describe('validateJsonSchema', () => {
     additionalProperties: false,
   };
   it('accepts a valid value', () => {
-    expect(validateJsonSchema({ name: 'x', age: 3, tags: ['t'], mode: 'a', note: null, pick: true }, schema)).toEqual([]);
+    expect(validateJsonSchema({ name: 'x', age: 3, tags: ['t'], mode: 'a', note: null, pick: true }, schema)).toEqual(
+      [],
+    );
   });
   it('lists every problem with its path', () => {
     expect(validateJsonSchema({ age: 1.5, tags: ['t', 2, 'u'], mode: 'c', extra: 1, pick: 'no' }, schema)).toEqual([

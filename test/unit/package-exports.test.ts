@@ -10,14 +10,18 @@ const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: roo
 
 beforeAll(() => {
   // `npm test` builds first; a bare `vitest` run builds here.
-  if (!existsSync(resolve(root, 'dist/index.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
+  if (!existsSync(resolve(root, 'dist/index.js')))
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
 }, 120_000);
 
 const CHECK = `[typeof m.defineTemporalFlow, typeof m.executeFlowWorkflow, typeof m.startTemporalWorker, typeof m.temporal, typeof w.runGenkitFlow, typeof a.runGenkitFlowActivity].join(',')`;
 
 describe('package entry points', () => {
   it('load with require', () => {
-    const out = node(['-e', `const m = require('genkitx-temporal'); const w = require('genkitx-temporal/workflows'); const a = require('genkitx-temporal/activities'); console.log(${CHECK})`]);
+    const out = node([
+      '-e',
+      `const m = require('genkitx-temporal'); const w = require('genkitx-temporal/workflows'); const a = require('genkitx-temporal/activities'); console.log(${CHECK})`,
+    ]);
     expect(out).toBe('function,function,function,function,function,function');
   });
 

@@ -27,7 +27,11 @@ describe('flow registry', () => {
 
   it('keeps per-flow Temporal options from defineTemporalFlow', async () => {
     const ai = genkit({});
-    defineTemporalFlow(ai, { name: 'tunedFlow', temporal: { retry: { maximumAttempts: 2 }, durable: false } }, async () => 1);
+    defineTemporalFlow(
+      ai,
+      { name: 'tunedFlow', temporal: { retry: { maximumAttempts: 2 }, durable: false } },
+      async () => 1,
+    );
     expect((await findFlow('tunedFlow'))?.options).toEqual({ retry: { maximumAttempts: 2 }, durable: false });
     expect(await findFlow('missingFlow')).toBeUndefined();
   });

@@ -8,8 +8,13 @@ describe('typed client API', () => {
   it('infers input and output from the flow', () => {
     expectTypeOf<FlowInput<typeof greetFlow>>().toEqualTypeOf<{ name: string; times: number }>();
     expectTypeOf<FlowOutput<typeof greetFlow>>().toEqualTypeOf<{ greeting: string; length: number }>();
-    expectTypeOf(executeFlowWorkflow<typeof greetFlow>).returns.resolves.toEqualTypeOf<{ greeting: string; length: number }>();
-    expectTypeOf(startFlowWorkflow<typeof greetFlow>).parameter(1).toEqualTypeOf<{ name: string; times: number }>();
+    expectTypeOf(executeFlowWorkflow<typeof greetFlow>).returns.resolves.toEqualTypeOf<{
+      greeting: string;
+      length: number;
+    }>();
+    expectTypeOf(startFlowWorkflow<typeof greetFlow>)
+      .parameter(1)
+      .toEqualTypeOf<{ name: string; times: number }>();
     // A flow given by name is untyped.
     expectTypeOf<FlowOutput<'greetFlow'>>().toBeUnknown();
   });
