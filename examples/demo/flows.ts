@@ -9,12 +9,20 @@ const useGemini = Boolean(process.env.GEMINI_API_KEY || process.env.GOOGLE_API_K
 
 export const ai = genkit({ plugins: [temporal(), ...(useGemini ? [googleAI()] : [])] });
 
-const demoModel = defineScriptedModel(ai, {
+let overloadedOnce = false;
+
+/** The scripted model, and how often it was really called. */
+export const demoModel = defineScriptedModel(ai, {
   name: 'demo/planner',
-  // Turn 1 asks for the weather tool; turn 2 answers with what the tool said.
+  // Turn 1 asks for the weather tool; turn 2 answers with what the tool said. The first try of turn 2 fails
+  // with UNAVAILABLE, as an overloaded provider would, so the demo shows a retry resuming from the journal.
   script: (request) => {
     const toolResponse = request.messages.flatMap((m) => m.content).find((p) => p.toolResponse)?.toolResponse;
     if (!toolResponse) return { toolRequests: [{ name: 'weather', input: { city: cityOf(request.messages) } }] };
+    if (!overloadedOnce) {
+      overloadedOnce = true;
+      return { error: { status: 'UNAVAILABLE', message: 'model overloaded (scripted)', retryAfterMs: 500 } };
+    }
     return {
       text: `Pack for ${String(toolResponse.output)}. Day 1: old town walk; day 2: the harbour.`,
       chunks: ['Pack ', 'for ', '…'],
@@ -33,6 +41,9 @@ function cityOf(messages: Array<{ content: Array<{ text?: string }> }>): string 
 /** Which model the demo talks to. */
 export const modelName = useGemini ? 'googleai/gemini-2.5-flash' : demoModel.name;
 
+/** How often the weather tool really ran. */
+export let weatherCalls = 0;
+
 const weather = ai.defineTool(
   {
     name: 'weather',
@@ -40,7 +51,10 @@ const weather = ai.defineTool(
     inputSchema: z.object({ city: z.string() }),
     outputSchema: z.string(),
   },
-  async ({ city }) => `${city}: 21°C and sunny`,
+  async ({ city }) => {
+    weatherCalls++;
+    return `${city}: 21°C and sunny`;
+  },
 );
 
 export const tripPlanner = defineTemporalFlow(

@@ -6,7 +6,7 @@ import { resolveTemporalCli } from '../../scripts/temporal-cli.mjs';
 import { closeTemporalClients, startFlowWorkflow, startTemporalWorker } from '../../src';
 import { startDevServer } from '../../src/testing';
 import { progressQuery } from '../../src/workflows';
-import { modelName, tripPlanner } from './flows';
+import { demoModel, modelName, tripPlanner, weatherCalls } from './flows';
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -27,8 +27,15 @@ async function main() {
 
   console.log('\nResult:');
   console.log(JSON.stringify(result, null, 2));
-  console.log(`\nSteps journaled: ${progress.stepsCompleted} (attempt ${progress.attempt}, status ${progress.status})`);
-  console.log(`See the run: ${uiUrl}/namespaces/default/workflows/${handle.workflowId}`);
+  console.log(`\nSteps journaled: ${progress.stepsCompleted}; finished on attempt ${progress.attempt}`);
+  if (progress.lastError) console.log(`Attempt 1 failed: ${progress.lastError.status}: ${progress.lastError.message}`);
+  if (modelName === demoModel.name) {
+    // Attempt 2 replayed the first model call and the tool from the journal instead of running them again.
+    console.log(`Real calls: model ${demoModel.calls} (1 + 1 failed + 1 retried), weather tool ${weatherCalls}`);
+  }
+  console.log(
+    `See the run: ${uiUrl}/namespaces/default/workflows/${handle.workflowId}${keep ? '' : '  (npm run demo -- --keep keeps it up)'}`,
+  );
   console.log(`Find runs by flow: temporal workflow list --address ${address} --query 'GenkitFlow="tripPlanner"'`);
 
   if (keep) {
