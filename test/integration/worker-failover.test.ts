@@ -74,12 +74,17 @@ describe('worker failover with real processes', () => {
     const expected = await baseline('whales');
     const { handle, victim } = await startAndHoldInStep4('whales');
     victim.child.kill('SIGKILL');
+    const killedAt = Date.now();
     await victim.exited;
     writeFileSync(gateFile, 'open');
     const result = await handle.result();
     rmSync(gateFile);
 
     expect(result).toEqual(expected);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const claim = events.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === 'claim attempt 1.2');
+    const [retry] = await activityStarts(handle);
+    console.log(`[failover] after SIGKILL: attempt 2 started at +${retry.time - killedAt} ms, claimed the journal at +${tsMs(claim?.eventTime) - killedAt} ms`);
     for (const step of COMPLETED_ONCE) expect(count(step), step).toBe(1);
     expect(count('step:charge')).toBeGreaterThanOrEqual(1);
     expect(count('step:charge')).toBeLessThanOrEqual(2);
