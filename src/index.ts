@@ -3,7 +3,12 @@
 export { temporal, type TemporalPluginOptions } from './plugin';
 export { defineTemporalFlow, type TemporalFlowConfig, type TemporalFlowFn, type TemporalFlowSideChannel } from './flow';
 export { registerTemporalFlow, listFlowNames, type AnyFlow } from './registry';
-export { startTemporalWorker, type TemporalWorkerHandle, type TemporalWorkerOptions } from './worker';
+export {
+  bundleFlowWorkflows,
+  startTemporalWorker,
+  type TemporalWorkerHandle,
+  type TemporalWorkerOptions,
+} from './worker';
 export {
   executeFlowWorkflow,
   executeTemporalFlow,

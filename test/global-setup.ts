@@ -2,11 +2,11 @@
 // with the test files (each file uses its own task queues). The server is always stopped at the end.
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { resolveTemporalCli } from '../scripts/temporal-cli.mjs';
 import { startDevServer } from '../src/testing/dev-server';
+import { bundleFlowWorkflows } from '../src/worker';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,7 +22,7 @@ export default async function setup(project: TestProject) {
   if (!cliPath) throw new Error('No Temporal CLI: run `node scripts/setup.mjs` (see README)');
   const [env, bundle] = await Promise.all([
     startDevServer({ cliPath }),
-    bundleWorkflowCode({ workflowsPath: resolve(__dirname, '../src/workflows/index.ts'), logger: quietLogger() }),
+    bundleFlowWorkflows({ logger: quietLogger() }),
   ]);
   const dir = await mkdtemp(join(tmpdir(), 'genkitx-temporal-'));
   const workflowBundlePath = join(dir, 'workflow-bundle.js');

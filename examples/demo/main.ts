@@ -9,7 +9,8 @@ import { progressQuery } from '../../src/workflows';
 import { demoModel, modelName, tripPlanner, weatherCalls } from './flows';
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // ERROR, not WARN: the demo's scripted model failure would otherwise print as an activity warning.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   const keep = process.argv.includes('--keep');
   const server = await startDevServer({ cliPath: resolveTemporalCli(), ui: true });
   const address = server.address;
