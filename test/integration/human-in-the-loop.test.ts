@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   cancelFlowRun,
   FlowRunError,
+  type FlowRun,
   getFlowRun,
   getTemporalClient,
   provideFlowInput,
@@ -17,13 +18,22 @@ beforeEach(() => {
   ledger.length = 0;
 });
 
-async function waitingFor(workflowId: string, name: string) {
+/** Polls getFlowRun until the run matches `reached`, and returns it. */
+async function runReaching(workflowId: string, reached: (run: FlowRun) => boolean, what: string) {
   return waitFor(
     async () => {
       const run = await getFlowRun(workflowId, opts());
-      return run.status === 'WAITING' && run.pendingInputs.some((p) => p.name === name) ? run : undefined;
+      return reached(run) ? run : undefined;
     },
     20_000,
+    what,
+  );
+}
+
+function waitingFor(workflowId: string, name: string) {
+  return runReaching(
+    workflowId,
+    (run) => run.status === 'WAITING' && run.pendingInputs.some((p) => p.name === name),
     `the run to wait for "${name}"`,
   );
 }
@@ -67,14 +77,7 @@ describe('waitForInput', () => {
     const handle = await startFlowWorkflow(approvalFlow, 'desk', opts());
     await waitingFor(handle.workflowId, 'approval');
     await cancelFlowRun(handle.workflowId, opts());
-    const run = await waitFor(
-      async () => {
-        const r = await getFlowRun(handle.workflowId, opts());
-        return r.status === 'CANCELLED' ? r : undefined;
-      },
-      10_000,
-      'the run to be cancelled',
-    );
+    const run = await runReaching(handle.workflowId, (r) => r.status === 'CANCELLED', 'the run to be cancelled');
     expect(run.error).toMatchObject({ status: 'CANCELLED' });
   });
 
@@ -85,14 +88,7 @@ describe('waitForInput', () => {
 
   it('fails with InputTimeout when the timeout passes without a default', async () => {
     const handle = await startFlowWorkflow(timeoutFlow, undefined, opts());
-    const run = await waitFor(
-      async () => {
-        const r = await getFlowRun(handle.workflowId, opts());
-        return r.status === 'FAILED' ? r : undefined;
-      },
-      20_000,
-      'the run to fail',
-    );
+    const run = await runReaching(handle.workflowId, (r) => r.status === 'FAILED', 'the run to fail');
     expect(run.error).toBeInstanceOf(FlowRunError);
     expect(run.error).toMatchObject({ failureType: 'InputTimeout', status: 'DEADLINE_EXCEEDED' });
     expect(run.error!.message).toMatch(/no value for input "confirm" arrived within 1000 ms/);
