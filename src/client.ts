@@ -1,6 +1,6 @@
 // Starting flows as workflows: startFlowWorkflow (returns a handle) and executeFlowWorkflow (returns the result).
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import type { Action, z } from 'genkit';
 import { parseSchema } from 'genkit/schema';
@@ -30,8 +30,8 @@ export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<Tem
   /** Workflow ID. @default `${flowName}-${idempotencyKey ?? random UUID}` */
   workflowId?: string;
   /**
-   * Starts at most one run per key: a second start with the same key (while the first runs) returns the same
-   * run instead of starting another.
+   * Starts at most one run per key: a second start with the same key returns the first run's handle instead of
+   * starting another, while it runs and after it has finished (until the namespace's retention removes it).
    */
   idempotencyKey?: string;
   /** Genkit action context for the flow (`context` in its side channel), e.g. the caller's auth. */
@@ -83,17 +83,30 @@ export async function startFlowWorkflow<F extends FlowRef>(
       workflowId,
       taskQueue: options.taskQueue ?? flowDefaults.taskQueue ?? config.taskQueue,
       args: [request],
+      // With a key: a running duplicate joins the run (USE_EXISTING); a finished one is not started again
+      // (REJECT_DUPLICATE, answered below with the existing run's handle).
       workflowIdConflictPolicy: options.idempotencyKey ? 'USE_EXISTING' : 'FAIL',
+      workflowIdReusePolicy: options.idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
       workflowExecutionTimeout: options.workflowExecutionTimeout ?? flowDefaults.workflowExecutionTimeout,
       memo: { genkitFlow: flowName, ...options.memo },
       typedSearchAttributes: searchAttributes,
       staticSummary: `Genkit flow ${flowName}`,
     });
+  const startOnce = async (searchAttributes: SearchAttributePair[]) => {
+    try {
+      return await start(searchAttributes);
+    } catch (err) {
+      if (options.idempotencyKey && err instanceof WorkflowExecutionAlreadyStartedError) {
+        return client.workflow.getHandle<FlowWorkflow<F>>(workflowId);
+      }
+      throw err;
+    }
+  };
   const extra = options.searchAttributes ?? [];
   const namespaceKey = `${config.address}/${config.namespace}`;
-  if (options.withoutFlowSearchAttribute || namespacesWithoutFlowAttribute.has(namespaceKey)) return start(extra);
+  if (options.withoutFlowSearchAttribute || namespacesWithoutFlowAttribute.has(namespaceKey)) return startOnce(extra);
   try {
-    return await start([{ key: GenkitFlowSearchAttribute, value: flowName }, ...extra]);
+    return await startOnce([{ key: GenkitFlowSearchAttribute, value: flowName }, ...extra]);
   } catch (err) {
     if (!isUnknownSearchAttribute(err)) throw err;
     namespacesWithoutFlowAttribute.add(namespaceKey);
@@ -102,7 +115,7 @@ export async function startFlowWorkflow<F extends FlowRef>(
         `"${config.namespace}"; starting runs without it. Register it with: temporal operator search-attribute ` +
         `create --name ${FLOW_SEARCH_ATTRIBUTE} --type Keyword`,
     );
-    return start(extra);
+    return startOnce(extra);
   }
 }
 

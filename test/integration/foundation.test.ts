@@ -112,6 +112,11 @@ describe('idempotency', () => {
     const [da, db] = await Promise.all([a.describe(), b.describe()]);
     expect(da.runId).toBe(db.runId);
     expect(await a.result()).toBe('once');
+
+    // After the run has finished, the same key still returns that run instead of starting another.
+    const again = await startFlowWorkflow(askFlow, 'x', { ...opts(), idempotencyKey: key });
+    expect((await again.describe()).runId).toBe(da.runId);
+    expect(await again.result()).toBe('once');
   });
 });
 
