@@ -6,7 +6,7 @@ import { executeFlowWorkflow, FlowRunError, startFlowWorkflow } from '../../src'
 import { chunksQuery, journalQuery, progressQuery } from '../../src/workflows/messages';
 import { toFlowRunError } from '../../src/flow-run-error';
 import { aiRunFlow, driftFlow, hugeStepFlow } from '../fixtures/drift-flows';
-import { failNextModelCall, ledger, sixStepFlow } from '../fixtures/durable-flows';
+import { dotPromptFlow, failNextModelCall, ledger, sixStepFlow } from '../fixtures/durable-flows';
 import { activityStarts, useWorker, waitFor } from '../helpers/temporal';
 
 const { opts } = useWorker('journal');
@@ -75,6 +75,14 @@ describe('the step journal', () => {
       ['1', 'step', 'outer'],
     ]);
     expect((await activityStarts(handle)).map((s) => s.attempt)).toEqual([2]);
+  });
+
+  it('journals model calls made by .prompt files', async () => {
+    failNextModelCall('finalize', 'UNAVAILABLE');
+    const handle = await startFlowWorkflow(dotPromptFlow, 'Ada', opts());
+    expect(await handle.result()).toBe('finalize of (finalize: greet of (greet Ada))');
+    expect(ledger).toEqual(['model:greet', 'model:finalize', 'model:finalize']);
+    expect((await handle.query(journalQuery)).map((e) => e.kind)).toEqual(['model', 'model']);
   });
 
   it('re-runs the whole flow when durable is false', async () => {

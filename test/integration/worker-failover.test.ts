@@ -82,9 +82,13 @@ describe('worker failover with real processes', () => {
 
     expect(result).toEqual(expected);
     const events = (await handle.fetchHistory()).events ?? [];
-    const claim = events.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === 'claim attempt 1.2');
+    const claim = events.find(
+      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === 'claim attempt 1.2',
+    );
     const [retry] = await activityStarts(handle);
-    console.log(`[failover] after SIGKILL: attempt 2 started at +${retry.time - killedAt} ms, claimed the journal at +${tsMs(claim?.eventTime) - killedAt} ms`);
+    console.log(
+      `[failover] after SIGKILL: attempt 2 started at +${retry.time - killedAt} ms, claimed the journal at +${tsMs(claim?.eventTime) - killedAt} ms`,
+    );
     for (const step of COMPLETED_ONCE) expect(count(step), step).toBe(1);
     expect(count('step:charge')).toBeGreaterThanOrEqual(1);
     expect(count('step:charge')).toBeLessThanOrEqual(2);
