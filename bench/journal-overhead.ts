@@ -20,6 +20,16 @@ export const fiftyStepFlow = defineTemporalFlow(ai, { name: 'fiftyStepFlow', inp
   return sum;
 });
 
+/** The same 50 steps started together (parallel tool calls, Promise.all): their writes are group-committed. */
+export const fiftyParallelStepsFlow = defineTemporalFlow(
+  ai,
+  { name: 'fiftyParallelStepsFlow', inputSchema: z.number() },
+  async (n) => {
+    const values = await Promise.all(Array.from({ length: n }, (_, i) => step(`p${i}`, () => i)));
+    return values.reduce((a, b) => a + b, 0);
+  },
+);
+
 export interface OverheadResult {
   name: string;
   runsPerSide: number;
@@ -29,6 +39,8 @@ export interface OverheadResult {
   overheadPerStep: { p50: number; p95: number };
   /** Median durable run time / median non-durable run time. */
   runTimeRatio: number;
+  /** 50 parallel steps: (median durable run - median durable:false run) / 50. */
+  parallelOverheadPerStepMs: number;
 }
 
 export async function measureJournalOverhead(opts: {
@@ -39,6 +51,16 @@ export async function measureJournalOverhead(opts: {
   const sides = {
     durable: { steps: [] as number[], runs: [] as number[] },
     notDurable: { steps: [] as number[], runs: [] as number[] },
+  };
+  const parallelRuns = { durable: [] as number[], notDurable: [] as number[] };
+  const onceParallel = async (durable: boolean) => {
+    const started = performance.now();
+    await executeFlowWorkflow(fiftyParallelStepsFlow, STEPS, {
+      address: opts.address,
+      taskQueue: opts.taskQueue,
+      durable,
+    });
+    (durable ? parallelRuns.durable : parallelRuns.notDurable).push(performance.now() - started);
   };
   const once = async (durable: boolean) => {
     stepLatencies = [];
@@ -55,6 +77,8 @@ export async function measureJournalOverhead(opts: {
   for (let i = 0; i < opts.runs; i++) {
     await once(true);
     await once(false);
+    await onceParallel(true);
+    await onceParallel(false);
   }
   const d = { p50: percentile(sides.durable.steps, 50), p95: percentile(sides.durable.steps, 95) };
   const n = { p50: percentile(sides.notDurable.steps, 50), p95: percentile(sides.notDurable.steps, 95) };
@@ -66,6 +90,7 @@ export async function measureJournalOverhead(opts: {
     notDurable: n,
     overheadPerStep: { p50: d.p50 - n.p50, p95: d.p95 - n.p95 },
     runTimeRatio: percentile(sides.durable.runs, 50) / percentile(sides.notDurable.runs, 50),
+    parallelOverheadPerStepMs: (percentile(parallelRuns.durable, 50) - percentile(parallelRuns.notDurable, 50)) / STEPS,
   };
 }
 

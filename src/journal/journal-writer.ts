@@ -6,7 +6,7 @@ import {
   appendChunksUpdate,
   attemptFailedSignal,
   claimAttemptUpdate,
-  recordStepUpdate,
+  recordStepsUpdate,
   stepStartedSignal,
 } from '../workflows/messages';
 
@@ -16,12 +16,24 @@ export const STEP_REPORT_DELAY_MS = 250;
 /** Streamed chunks are sent in batches at most this often, so history stays small. */
 export const CHUNK_FLUSH_INTERVAL_MS = 100;
 
-/** Appends to one workflow's journal and chunk stream on behalf of one attempt. */
+interface Waiter {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Appends to one workflow's journal and chunk stream on behalf of one attempt.
+ *
+ * One write is in flight at a time (chunk offsets must never leave a gap). Whatever queues up meanwhile — steps
+ * that completed in parallel, chunks — goes out together in the next write (group commit), so parallel tool
+ * calls cost one round trip, not one each.
+ */
 export class JournalWriter {
   private readonly handle: WorkflowHandle;
-  /** Writes go out one at a time, in order: chunk offsets must never leave a gap. */
-  private queue: Promise<unknown> = Promise.resolve();
-  private pending: ChunkBatch | undefined;
+  private writing = false;
+  private entries: JournalEntry[] = [];
+  private chunks: ChunkBatch | undefined;
+  private waiters: Waiter[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private nextChunkOffset = 0;
 
@@ -51,38 +63,31 @@ export class JournalWriter {
   chunk(index: number, chunk: unknown): void {
     if (index < this.nextChunkOffset) return;
     this.nextChunkOffset = index + 1;
-    this.pending ??= { offset: index, chunks: [] };
-    this.pending.chunks.push(chunk);
-    this.flushTimer ??= setTimeout(() => void this.flush().catch(() => undefined), CHUNK_FLUSH_INTERVAL_MS);
+    this.chunks ??= { offset: index, chunks: [] };
+    this.chunks.chunks.push(chunk);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      this.pump();
+    }, CHUNK_FLUSH_INTERVAL_MS);
   }
 
-  /** Sends queued chunks now; resolves when every earlier write is acknowledged. */
+  /** Resolves once everything queued so far (steps and chunks) is acknowledged. */
   flush(): Promise<void> {
-    const batch = this.takePending();
-    return this.enqueue(() =>
-      batch ? this.handle.executeUpdate(appendChunksUpdate, { args: [this.lease, batch] }) : undefined,
-    );
+    return this.enqueue();
   }
 
   /**
-   * Resolves once the workflow has durably accepted the step (with any chunks still queued before it);
-   * rejects if this attempt lost its lease.
+   * Resolves once the workflow has durably accepted the step (with the chunks queued before it); rejects if
+   * this attempt lost its lease.
    */
   record(entry: JournalEntry): Promise<void> {
-    return this.enqueue(() => {
-      const batch = this.takePending();
-      return this.handle.executeUpdate(recordStepUpdate, {
-        args: [this.lease, entry, batch ?? null],
-        // The update ID is what the Web UI shows for the history event: name the step.
-        updateId: `step ${entry.key} ${entry.kind} ${entry.name} (attempt ${this.attemptLabel})`,
-      });
-    });
+    return this.enqueue(entry);
   }
 
   /**
    * Reports the step in flight (for the `progress` query) if it is still running after
    * `STEP_REPORT_DELAY_MS`; returns the function that cancels the report. Fast steps are never reported: a
-   * signal costs a workflow task, which would queue in front of the step's own recordStep update.
+   * signal costs a workflow task, which would queue in front of the step's own write.
    */
   reportStepInFlight(step: StepInFlight): () => void {
     const timer = setTimeout(() => {
@@ -95,7 +100,7 @@ export class JournalWriter {
     await this.handle.signal(attemptFailedSignal, this.lease, error).catch(() => undefined);
   }
 
-  /** Stops the flush timer (queued chunks are dropped; call flush() first to keep them). */
+  /** Stops the chunk timer (chunks still queued are dropped; call flush() first to keep them). */
   close(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -105,17 +110,45 @@ export class JournalWriter {
     return `${this.lease.execution}.${this.lease.attempt}`;
   }
 
-  private takePending(): ChunkBatch | undefined {
-    this.close();
-    const batch = this.pending;
-    this.pending = undefined;
-    return batch;
+  private enqueue(entry?: JournalEntry): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (entry) this.entries.push(entry);
+      this.waiters.push({ resolve, reject });
+      this.pump();
+    });
   }
 
-  private enqueue<T>(write: () => Promise<T> | T | undefined): Promise<void> {
-    const next = this.queue.then(write);
-    // One failed write must not wedge the queue for the ones after it; each caller still sees its own error.
-    this.queue = next.catch(() => undefined);
-    return next.then(() => undefined);
+  /** Sends everything queued, unless a write is in flight (then its completion sends it). */
+  private pump(): void {
+    if (this.writing || (!this.entries.length && !this.chunks && !this.waiters.length)) return;
+    this.close();
+    const entries = this.entries;
+    const chunks = this.chunks;
+    const waiters = this.waiters;
+    this.entries = [];
+    this.chunks = undefined;
+    this.waiters = [];
+    this.writing = true;
+    this.write(entries, chunks)
+      .then(
+        () => waiters.forEach((w) => w.resolve()),
+        (err) => waiters.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        this.writing = false;
+        this.pump();
+      });
+  }
+
+  private async write(entries: JournalEntry[], chunks: ChunkBatch | undefined): Promise<void> {
+    if (entries.length) {
+      await this.handle.executeUpdate(recordStepsUpdate, {
+        args: [this.lease, entries, chunks ?? null],
+        // The update ID is what the Web UI shows for the history event: name the step(s).
+        updateId: `${entries.map((e) => `step ${e.key} ${e.kind} ${e.name}`).join(', ')} (attempt ${this.attemptLabel})`,
+      });
+    } else if (chunks) {
+      await this.handle.executeUpdate(appendChunksUpdate, { args: [this.lease, chunks] });
+    }
   }
 }

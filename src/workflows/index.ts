@@ -9,6 +9,6 @@ export {
   claimAttemptUpdate,
   journalQuery,
   progressQuery,
-  recordStepUpdate,
+  recordStepsUpdate,
   stepStartedSignal,
 } from './messages';

@@ -53,16 +53,20 @@ export class FlowJournalState {
     return { entries: this.entries(), chunkCount: this.chunks.length };
   }
 
-  assertCanRecord(lease: AttemptLease, entry: JournalEntry, batch: ChunkBatch | null): void {
+  assertCanRecord(lease: AttemptLease, entries: JournalEntry[], batch: ChunkBatch | null): void {
     this.assertHoldsLease(lease);
-    if (this.journal.has(entry.key)) throw new Error(`step ${entry.key} is already recorded`);
+    for (const entry of entries) {
+      if (this.journal.has(entry.key)) throw new Error(`step ${entry.key} is already recorded`);
+    }
     if (batch) this.assertCanAppend(lease, batch);
   }
 
-  record(entry: JournalEntry, batch: ChunkBatch | null): void {
+  record(entries: JournalEntry[], batch: ChunkBatch | null): void {
     if (batch) this.appendChunks(batch);
-    this.journal.set(entry.key, entry);
-    if (this.inFlight?.key === entry.key) this.inFlight = undefined;
+    for (const entry of entries) {
+      this.journal.set(entry.key, entry);
+      if (this.inFlight?.key === entry.key) this.inFlight = undefined;
+    }
   }
 
   assertCanAppend(lease: AttemptLease, batch: ChunkBatch): void {

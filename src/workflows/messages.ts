@@ -15,11 +15,12 @@ import type {
 export const claimAttemptUpdate = defineUpdate<ClaimedRun, [AttemptLease]>('genkit.claimAttempt');
 
 /**
- * Appends one completed step, with the chunks streamed since the last write (so a recorded step never
- * outruns its chunks). Rejected unless the caller holds the current lease: zombie attempts cannot write.
+ * Appends completed steps (several when they completed in parallel), with the chunks streamed since the last
+ * write, so a recorded step never outruns its chunks. Rejected unless the caller holds the current lease:
+ * zombie attempts cannot write.
  */
-export const recordStepUpdate = defineUpdate<void, [AttemptLease, JournalEntry, ChunkBatch | null]>(
-  'genkit.recordStep',
+export const recordStepsUpdate = defineUpdate<void, [AttemptLease, JournalEntry[], ChunkBatch | null]>(
+  'genkit.recordSteps',
 );
 
 /** Appends streamed chunks at their offsets; chunks already stored (replays re-send them) are ignored. */

@@ -22,7 +22,7 @@ import {
   journalQuery,
   progressQuery,
   provideInputUpdate,
-  recordStepUpdate,
+  recordStepsUpdate,
   stepStartedSignal,
 } from './messages';
 
@@ -51,8 +51,8 @@ export async function runGenkitFlow(request: FlowRunRequest): Promise<unknown> {
     done: state.status === 'completed' || state.status === 'failed',
   }));
   setHandler(claimAttemptUpdate, (lease) => state.claim(lease), { validator: (lease) => state.assertCanClaim(lease) });
-  setHandler(recordStepUpdate, (lease, entry, batch) => state.record(entry, batch), {
-    validator: (lease, entry, batch) => state.assertCanRecord(lease, entry, batch),
+  setHandler(recordStepsUpdate, (lease, entries, batch) => state.record(entries, batch), {
+    validator: (lease, entries, batch) => state.assertCanRecord(lease, entries, batch),
   });
   setHandler(appendChunksUpdate, (lease, batch) => state.appendChunks(batch), {
     validator: (lease, batch) => state.assertCanAppend(lease, batch),

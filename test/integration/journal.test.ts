@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { executeFlowWorkflow, FlowRunError, startFlowWorkflow } from '../../src';
 import { chunksQuery, journalQuery, progressQuery } from '../../src/workflows/messages';
 import { toFlowRunError } from '../../src/flow-run-error';
-import { aiRunFlow, driftFlow, hugeStepFlow } from '../fixtures/drift-flows';
+import { aiRunFlow, driftFlow, hugeStepFlow, parallelStepsFlow } from '../fixtures/drift-flows';
 import { dotPromptFlow, failNextModelCall, ledger, sixStepFlow } from '../fixtures/durable-flows';
 import { activityStarts, useWorker, waitFor } from '../helpers/temporal';
 
@@ -141,6 +141,21 @@ describe('progress', () => {
     } finally {
       delete process.env.GATE_FILE;
     }
+  });
+});
+
+describe('group commit', () => {
+  it('journals steps that complete together in fewer writes than steps', async () => {
+    const handle = await startFlowWorkflow(parallelStepsFlow, undefined, opts());
+    expect(await handle.result()).toBe(45);
+    const journal = await handle.query(journalQuery);
+    expect(journal.map((e) => e.key).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const stepWrites = events.filter((e) =>
+      e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId?.startsWith('step '),
+    );
+    expect(stepWrites.length).toBeGreaterThanOrEqual(1);
+    expect(stepWrites.length).toBeLessThan(10);
   });
 });
 

@@ -11,15 +11,15 @@ describe('attempt lease', () => {
     const first = { execution: 1, attempt: 1 };
     const second = { execution: 1, attempt: 2 };
     expect(state.claim(first)).toEqual({ entries: [], chunkCount: 0 });
-    state.assertCanRecord(first, entry('0'), null);
-    state.record(entry('0'), null);
+    state.assertCanRecord(first, [entry('0')], null);
+    state.record([entry('0')], null);
     expect(() => state.assertCanClaim(second)).not.toThrow();
     expect(state.claim(second).entries).toEqual([entry('0')]);
-    expect(() => state.assertCanRecord(first, entry('1'), null)).toThrow(
+    expect(() => state.assertCanRecord(first, [entry('1')], null)).toThrow(
       /stale flow attempt 1.1: attempt 1.2 holds the run/,
     );
     expect(() => state.assertCanClaim(first)).toThrow(/stale/);
-    expect(() => state.assertCanRecord(second, entry('0'), null)).toThrow(/already recorded/);
+    expect(() => state.assertCanRecord(second, [entry('1'), entry('0')], null)).toThrow(/already recorded/);
   });
 
   it('orders leases by execution first, then attempt', () => {
