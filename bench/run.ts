@@ -4,8 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { resolveTemporalCli } from '../scripts/temporal-cli.mjs';
-import { closeTemporalClients, getTemporalClient, startTemporalWorker } from '../src';
-import { startDevServer } from '../src/testing';
+import { getTemporalClient } from '../src';
+import { withLocalTemporal } from '../src/testing';
 import { measureJournalOverhead } from './journal-overhead';
 import { measureParkedRuns } from './parked-runs';
 import { measureUpdateRtt } from './update-rtt';
@@ -15,10 +15,8 @@ const TARGET_OVERHEAD_P50_MS = 5;
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const runs = Number(process.env.BENCH_RUNS ?? 10);
-  const server = await startDevServer({ cliPath: resolveTemporalCli() });
   const taskQueue = 'bench';
-  const worker = await startTemporalWorker({ address: server.address, taskQueue });
-  try {
+  await withLocalTemporal({ cliPath: resolveTemporalCli(), taskQueue }, async ({ server, worker }) => {
     const journal = await measureJournalOverhead({ address: server.address, taskQueue, runs });
     const updateRtt = await measureUpdateRtt(
       server.nativeConnection,
@@ -80,11 +78,7 @@ async function main() {
       ),
     );
     console.log(`results: ${out}`);
-  } finally {
-    await worker.shutdown();
-    await closeTemporalClients();
-    await server.teardown();
-  }
+  });
 }
 
 main().then(

@@ -5,7 +5,7 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair
 import type { Action, z } from 'genkit';
 import { parseSchema } from 'genkit/schema';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
-import { getTemporalClient } from './connection';
+import { clientFor } from './connection';
 import { FLOW_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
 import { registeredFlowOptions } from './registry';
 import { toFlowRunError } from './flow-run-error';
@@ -70,7 +70,7 @@ export async function startFlowWorkflow<F extends FlowRef>(
   const config = resolveTemporalConfig(options);
   // The flow's own `config.temporal` (when it was defined in this process) routes the workflow too.
   const flowDefaults = registeredFlowOptions(flowName);
-  const client = options.client ?? (await getTemporalClient(options));
+  const client = options.client ?? (await clientFor(config));
   const request: FlowRunRequest = {
     flowName,
     input,

@@ -15,7 +15,11 @@ function cacheKey(c: ResolvedTemporalConfig): string {
  * later calls with the same settings get the same client.
  */
 export function getTemporalClient(options: TemporalConnectionOptions = {}): Promise<Client> {
-  const config = resolveTemporalConfig(options);
+  return clientFor(resolveTemporalConfig(options));
+}
+
+/** @internal The shared client for settings already resolved (callers that need them too resolve once). */
+export function clientFor(config: ResolvedTemporalConfig): Promise<Client> {
   const key = cacheKey(config);
   let client = clients.get(key);
   if (!client) {

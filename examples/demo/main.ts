@@ -3,8 +3,8 @@
 // `npm run demo -- --keep` leaves the server, UI and worker running until Ctrl-C.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { resolveTemporalCli } from '../../scripts/temporal-cli.mjs';
-import { closeTemporalClients, startFlowWorkflow, startTemporalWorker } from '../../src';
-import { startDevServer } from '../../src/testing';
+import { startFlowWorkflow } from '../../src';
+import { withLocalTemporal } from '../../src/testing';
 import { progressQuery } from '../../src/workflows';
 import { demoModel, modelName, tripPlanner, weatherCalls } from './flows';
 
@@ -12,41 +12,36 @@ async function main() {
   // ERROR, not WARN: the demo's scripted model failure would otherwise print as an activity warning.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const keep = process.argv.includes('--keep');
-  const server = await startDevServer({ cliPath: resolveTemporalCli(), ui: true });
-  const address = server.address;
-  const [host, port] = address.split(':');
-  const uiUrl = `http://${host}:${Number(port) + 1000}`;
-  console.log(`Temporal dev server: ${address}   Web UI: ${uiUrl}`);
+  await withLocalTemporal({ cliPath: resolveTemporalCli(), ui: true, taskQueue: 'genkit' }, async (local) => {
+    const { address, uiUrl, worker } = local;
+    console.log(`Temporal dev server: ${address}   Web UI: ${uiUrl}`);
+    console.log(`Worker polling task queue "genkit" (model: ${modelName})`);
 
-  const worker = await startTemporalWorker({ address, taskQueue: 'genkit' });
-  console.log(`Worker polling task queue "genkit" (model: ${modelName})`);
+    const handle = await startFlowWorkflow(tripPlanner, { city: 'Porto', days: 2 }, { address });
+    console.log(`Started workflow ${handle.workflowId}`);
+    const result = await handle.result();
+    const progress = await handle.query(progressQuery);
 
-  const handle = await startFlowWorkflow(tripPlanner, { city: 'Porto', days: 2 }, { address });
-  console.log(`Started workflow ${handle.workflowId}`);
-  const result = await handle.result();
-  const progress = await handle.query(progressQuery);
+    console.log('\nResult:');
+    console.log(JSON.stringify(result, null, 2));
+    console.log(`\nSteps journaled: ${progress.stepsCompleted}; finished on attempt ${progress.attempt}`);
+    if (progress.lastError) {
+      console.log(`Attempt 1 failed: ${progress.lastError.status}: ${progress.lastError.message}`);
+    }
+    if (modelName === demoModel.name) {
+      // Attempt 2 replayed the first model call and the tool from the journal instead of running them again.
+      console.log(`Real calls: model ${demoModel.calls} (1 + 1 failed + 1 retried), weather tool ${weatherCalls}`);
+    }
+    console.log(
+      `See the run: ${uiUrl}/namespaces/default/workflows/${handle.workflowId}${keep ? '' : '  (npm run demo -- --keep keeps it up)'}`,
+    );
+    console.log(`Find runs by flow: temporal workflow list --address ${address} --query 'GenkitFlow="tripPlanner"'`);
 
-  console.log('\nResult:');
-  console.log(JSON.stringify(result, null, 2));
-  console.log(`\nSteps journaled: ${progress.stepsCompleted}; finished on attempt ${progress.attempt}`);
-  if (progress.lastError) console.log(`Attempt 1 failed: ${progress.lastError.status}: ${progress.lastError.message}`);
-  if (modelName === demoModel.name) {
-    // Attempt 2 replayed the first model call and the tool from the journal instead of running them again.
-    console.log(`Real calls: model ${demoModel.calls} (1 + 1 failed + 1 retried), weather tool ${weatherCalls}`);
-  }
-  console.log(
-    `See the run: ${uiUrl}/namespaces/default/workflows/${handle.workflowId}${keep ? '' : '  (npm run demo -- --keep keeps it up)'}`,
-  );
-  console.log(`Find runs by flow: temporal workflow list --address ${address} --query 'GenkitFlow="tripPlanner"'`);
-
-  if (keep) {
-    console.log('\n--keep: server, UI and worker stay up; press Ctrl-C to stop.');
-    await worker.done;
-  } else {
-    await worker.shutdown();
-  }
-  await closeTemporalClients();
-  await server.teardown();
+    if (keep) {
+      console.log('\n--keep: server, UI and worker stay up; press Ctrl-C to stop.');
+      await worker.done;
+    }
+  });
 }
 
 main().then(

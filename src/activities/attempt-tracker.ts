@@ -26,8 +26,4 @@ export class AttemptTracker {
     this.stopping = true;
     for (const controller of this.inFlight) controller.abort(new WorkerShutdownAbort());
   }
-
-  get size(): number {
-    return this.inFlight.size;
-  }
 }
