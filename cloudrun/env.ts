@@ -1,0 +1,57 @@
+// The environment contract of the deployable kit: every variable a Cloud Run component reads, by component.
+// The Terraform templates in infra/ set exactly these names (test/infra checks both directions); `platform`
+// names are set by Cloud Run itself and never by the templates.
+
+/** Variables Cloud Run sets on every service, job and worker pool instance. */
+export const PLATFORM_ENV = [
+  'PORT',
+  'K_SERVICE',
+  'K_REVISION',
+  'K_CONFIGURATION',
+  'CLOUD_RUN_JOB',
+  'CLOUD_RUN_EXECUTION',
+] as const;
+
+/** The worker service (`cloudrun/worker`): hosts the flows and `runGenkitFlowActivity`. */
+export const WORKER_ENV = {
+  set: [
+    'TEMPORAL_ADDRESS',
+    'TEMPORAL_NAMESPACE',
+    'TEMPORAL_TASK_QUEUE',
+    'FLOWS_MODULE',
+    'WORKFLOW_BUNDLE_PATH',
+    'WORKER_MAX_CONCURRENT_ACTIVITIES',
+  ],
+  secrets: ['TEMPORAL_API_KEY', 'GEMINI_API_KEY', 'GENKITX_ENCRYPTION_KEYS'],
+} as const;
+
+/** The backlog autoscaler (`src/autoscale`, run as a Cloud Run job or a scheduled function). */
+export const AUTOSCALER_ENV = {
+  set: [
+    'TEMPORAL_ADDRESS',
+    'TEMPORAL_NAMESPACE',
+    'TEMPORAL_TASK_QUEUE',
+    'AUTOSCALER_TARGET',
+    'AUTOSCALER_TARGET_PER_INSTANCE',
+    'AUTOSCALER_MIN_INSTANCES',
+    'AUTOSCALER_MAX_INSTANCES',
+    'AUTOSCALER_MAX_STEP_UP',
+    'AUTOSCALER_SCALE_DOWN_WINDOW_SECONDS',
+    'AUTOSCALER_ACTIVATION_BACKLOG',
+    'AUTOSCALER_DRY_RUN',
+  ],
+  secrets: ['TEMPORAL_API_KEY'],
+} as const;
+
+/** The front-door API service (`cloudrun/api`): the Hono flow API and webhooks. */
+export const API_ENV = {
+  set: [
+    'TEMPORAL_ADDRESS',
+    'TEMPORAL_NAMESPACE',
+    'TEMPORAL_TASK_QUEUE',
+    'FLOWS_MODULE',
+    'API_AUTH',
+    'FIREBASE_PROJECT_ID',
+  ],
+  secrets: ['TEMPORAL_API_KEY', 'API_BEARER_TOKEN', 'WEBHOOK_SECRET', 'GENKITX_ENCRYPTION_KEYS'],
+} as const;
