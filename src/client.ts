@@ -1,8 +1,13 @@
 // Starting flows as workflows: startFlowWorkflow (returns a handle) and executeFlowWorkflow (returns the result).
-import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  isGrpcServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import type { Action, z } from 'genkit';
+import { GenkitError, type Action, type z } from 'genkit';
 import { parseSchema } from 'genkit/schema';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
@@ -63,6 +68,7 @@ export async function startFlowWorkflow<F extends FlowRef>(
   options: FlowWorkflowOptions = {},
 ): Promise<WorkflowHandle<FlowWorkflow<F>>> {
   const flowName = typeof flow === 'string' ? flow : flow.__action.name;
+  assertStartOptions(options);
   if (typeof flow !== 'string') {
     // Throws Genkit's ValidationError (INVALID_ARGUMENT, with the details) before anything starts.
     parseSchema(input, { schema: flow.__action.inputSchema, jsonSchema: flow.__action.inputJsonSchema });
@@ -78,17 +84,23 @@ export async function startFlowWorkflow<F extends FlowRef>(
     options: pickFlowOptions(options),
   };
   const workflowId = options.workflowId ?? `${flowName}-${options.idempotencyKey ?? randomUUID()}`;
+  if (workflowId.length > 1000)
+    throw invalidStart(`the workflow ID is ${workflowId.length} characters; Temporal allows 1,000`);
+  const inputFingerprint = options.idempotencyKey ? fingerprint([flowName, input ?? null]) : undefined;
   const start = (searchAttributes: SearchAttributePair[]) =>
     client.workflow.start<FlowWorkflow<F>>(WORKFLOW_TYPE, {
       workflowId,
       taskQueue: options.taskQueue ?? flowDefaults.taskQueue ?? config.taskQueue,
       args: [request],
-      // With a key: a running duplicate joins the run (USE_EXISTING); a finished one is not started again
-      // (REJECT_DUPLICATE, answered below with the existing run's handle).
-      workflowIdConflictPolicy: options.idempotencyKey ? 'USE_EXISTING' : 'FAIL',
+      // With a key, a second start (running or finished) is refused and answered below with the existing run.
+      workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: options.idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
       workflowExecutionTimeout: options.workflowExecutionTimeout ?? flowDefaults.workflowExecutionTimeout,
-      memo: { genkitFlow: flowName, ...options.memo },
+      memo: {
+        genkitFlow: flowName,
+        ...(options.idempotencyKey ? { genkitInput: inputFingerprint } : {}),
+        ...options.memo,
+      },
       typedSearchAttributes: searchAttributes,
       staticSummary: `Genkit flow ${flowName}`,
     });
@@ -97,7 +109,16 @@ export async function startFlowWorkflow<F extends FlowRef>(
       return await start(searchAttributes);
     } catch (err) {
       if (options.idempotencyKey && err instanceof WorkflowExecutionAlreadyStartedError) {
-        return client.workflow.getHandle<FlowWorkflow<F>>(workflowId);
+        const existing = client.workflow.getHandle<FlowWorkflow<F>>(workflowId);
+        const { memo } = await existing.describe();
+        if (memo?.genkitInput !== undefined && memo.genkitInput !== inputFingerprint) {
+          throw new GenkitError({
+            status: 'ALREADY_EXISTS',
+            message: `idempotency key "${options.idempotencyKey}" was already used for a run of "${flowName}" with different input`,
+            detail: { workflowId, idempotencyKey: options.idempotencyKey },
+          });
+        }
+        return existing;
       }
       throw err;
     }
@@ -108,14 +129,19 @@ export async function startFlowWorkflow<F extends FlowRef>(
   try {
     return await startOnce([{ key: GenkitFlowSearchAttribute, value: flowName }, ...extra]);
   } catch (err) {
-    if (!isUnknownSearchAttribute(err)) throw err;
+    // A namespace without the attribute refuses the start with INVALID_ARGUMENT. Decided by trying again without
+    // it (never by the message): only if that start works was the attribute the problem.
+    if (!isInvalidArgument(err)) throw err;
+    const handle = await startOnce(extra).catch(() => {
+      throw err;
+    });
     namespacesWithoutFlowAttribute.add(namespaceKey);
     console.warn(
       `[genkitx-temporal] search attribute "${FLOW_SEARCH_ATTRIBUTE}" is not registered in namespace ` +
         `"${config.namespace}"; starting runs without it. Register it with: temporal operator search-attribute ` +
         `create --name ${FLOW_SEARCH_ATTRIBUTE} --type Keyword`,
     );
-    return startOnce(extra);
+    return handle;
   }
 }
 
@@ -155,15 +181,42 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
     nonRetryableStatuses: o.nonRetryableStatuses,
     durable: o.durable,
     taskQueue: o.taskQueue,
+    continueAsNewAfter: o.continueAsNewAfter,
+    maxFailoversWithoutProgress: o.maxFailoversWithoutProgress,
   };
   const defined = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
   return Object.keys(defined).length ? defined : undefined;
 }
 
-/** The server's "no mapping defined for search attribute GenkitFlow" (INVALID_ARGUMENT), anywhere in the cause chain. */
-function isUnknownSearchAttribute(err: unknown): boolean {
-  for (let e = err as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.message?.includes(FLOW_SEARCH_ATTRIBUTE) && /search attribute/i.test(e.message)) return true;
+/** The server refused the call as invalid (gRPC INVALID_ARGUMENT), anywhere in the cause chain. */
+function isInvalidArgument(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (isGrpcServiceError(e) && e.code === 3) return true;
   }
   return false;
+}
+
+/** Bad start options fail before anything starts, with INVALID_ARGUMENT. */
+function assertStartOptions(options: FlowWorkflowOptions): void {
+  if (options.workflowId !== undefined && (typeof options.workflowId !== 'string' || !options.workflowId)) {
+    throw invalidStart('workflowId must be a non-empty string');
+  }
+  const attempts = options.retry?.maximumAttempts;
+  if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1)) {
+    throw invalidStart(
+      `retry.maximumAttempts must be an integer of at least 1 (retries are always bounded), got ${attempts}`,
+    );
+  }
+}
+
+function invalidStart(message: string): GenkitError {
+  return new GenkitError({ status: 'INVALID_ARGUMENT', message });
+}
+
+/** A short hash of a run's input, kept in its memo to tell a repeated start from a reused idempotency key. */
+function fingerprint(value: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(value) ?? '')
+    .digest('hex')
+    .slice(0, 16);
 }

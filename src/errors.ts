@@ -1,8 +1,8 @@
 // Genkit errors <-> Temporal failures: which failures are retried, how long to wait, and the error callers get.
 import { ApplicationFailure } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { GenkitError } from 'genkit';
 import { DEFAULT_NON_RETRYABLE_STATUSES } from './defaults';
+import { backoffMs } from './retry-math';
 import { FailureTypes, type FlowRetryPolicy, type SerializedFlowError } from './types';
 
 /** Genkit's status names (`StatusName`), used to recognise Genkit errors without `instanceof`. */
@@ -95,13 +95,11 @@ export interface FlowFailureDetails {
   error: SerializedFlowError;
   /** The attempt that raised it (1-based): on a final failure, how many attempts were made. */
   attempt: number;
+  /** How long to wait before the next attempt (Retry-After or backoff), when the failure is retryable. */
+  retryDelayMs?: number;
 }
 
-/** The backoff Temporal would apply after `attempt` fails, in ms. */
-export function backoffMs(policy: Required<FlowRetryPolicy>, attempt: number): number {
-  const delay = msToNumber(policy.initialInterval) * policy.backoffCoefficient ** (attempt - 1);
-  return Math.min(delay, msToNumber(policy.maximumInterval));
-}
+export { backoffMs } from './retry-math';
 
 /**
  * Turns an error thrown by a flow attempt into the ApplicationFailure Temporal sees: non-retryable when no retry
@@ -113,18 +111,16 @@ export function toApplicationFailure(
 ): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   const error = serializeError(err);
-  const details: FlowFailureDetails = { error, attempt: ctx.attempt };
   const nonRetryable = !isRetryable(err, ctx.nonRetryableStatuses);
   const retryAfterMs = error.retryAfterMs;
+  const retryDelayMs = nonRetryable ? undefined : Math.max(retryAfterMs ?? 0, backoffMs(ctx.retry, ctx.attempt));
+  const details: FlowFailureDetails = { error, attempt: ctx.attempt, retryDelayMs };
   return ApplicationFailure.create({
     type: isGenkitError(err) ? FailureTypes.genkitError : error.name,
     message: error.status ? `${error.status}: ${error.message}` : error.message,
     nonRetryable,
     details: [details],
-    nextRetryDelay:
-      !nonRetryable && retryAfterMs !== undefined
-        ? Math.max(retryAfterMs, backoffMs(ctx.retry, ctx.attempt))
-        : undefined,
+    nextRetryDelay: retryDelayMs,
     cause: err instanceof Error ? err : undefined,
   });
 }
