@@ -120,7 +120,7 @@ export function toApplicationFailure(
     message: error.status ? `${error.status}: ${error.message}` : error.message,
     nonRetryable,
     details: [details],
-    nextRetryDelay: retryDelayMs,
+    nextRetryDelay: retryAfterMs !== undefined ? retryDelayMs : undefined,
     cause: err instanceof Error ? err : undefined,
   });
 }
