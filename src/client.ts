@@ -1,11 +1,6 @@
 // Starting flows as workflows: startFlowWorkflow (returns a handle) and executeFlowWorkflow (returns the result).
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  isGrpcServiceError,
-  WorkflowExecutionAlreadyStartedError,
-  type Client,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { GenkitError, type Action, type z } from 'genkit';
 import { parseSchema } from 'genkit/schema';
@@ -14,6 +9,7 @@ import { clientFor } from './connection';
 import { FLOW_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
 import { registeredFlowOptions } from './registry';
 import { toFlowRunError } from './flow-run-error';
+import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import type { FlowRunRequest, TemporalFlowOptions } from './types';
 
 /** A flow object, or a flow's registered name. */
@@ -131,7 +127,7 @@ export async function startFlowWorkflow<F extends FlowRef>(
   } catch (err) {
     // A namespace without the attribute refuses the start with INVALID_ARGUMENT. Decided by trying again without
     // it (never by the message): only if that start works was the attribute the problem.
-    if (!isInvalidArgument(err)) throw err;
+    if (grpcCodeOf(err) !== GrpcStatus.INVALID_ARGUMENT) throw err;
     const handle = await startOnce(extra).catch(() => {
       throw err;
     });
@@ -186,14 +182,6 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
   };
   const defined = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
   return Object.keys(defined).length ? defined : undefined;
-}
-
-/** The server refused the call as invalid (gRPC INVALID_ARGUMENT), anywhere in the cause chain. */
-function isInvalidArgument(err: unknown): boolean {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (isGrpcServiceError(e) && e.code === 3) return true;
-  }
-  return false;
 }
 
 /** Bad start options fail before anything starts, with INVALID_ARGUMENT. */

@@ -1,16 +1,11 @@
 // Managing runs by workflow ID: status, answering pending inputs, cancelling, and re-attachable streams.
 import { randomUUID } from 'node:crypto';
-import {
-  isGrpcServiceError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { GenkitError } from 'genkit';
 import type { TemporalConnectionOptions } from './config';
 import { getTemporalClient } from './connection';
+import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
 import { FailureTypes, type FlowProgress, type PendingInput } from './types';
 import { chunksQuery, progressQuery, provideInputUpdate, type ChunkRead } from './workflows/messages';
@@ -124,7 +119,7 @@ function inputError(err: unknown, workflowId: string, input: string, timeoutMs: 
           : 'FAILED_PRECONDITION';
     return new GenkitError({ status, message: cause?.message ?? err.message, detail });
   }
-  if (isGrpcServiceError(err) && err.code === 4) {
+  if (grpcCodeOf(err) === GrpcStatus.DEADLINE_EXCEEDED) {
     return new GenkitError({
       status: 'DEADLINE_EXCEEDED',
       message: `no worker accepted the answer within ${timeoutMs} ms (is a worker running for this flow's task queue?); it was not applied — send it again with the same idempotencyKey`,

@@ -142,7 +142,11 @@ function toFailure(err: unknown, signal: AbortSignal, request: FlowActivityReque
     return signal.reason;
   }
   if (err instanceof NonDeterministicFlowError) {
-    return libraryFailure(FailureTypes.nonDeterministic, serializeError(err).message, { attempt, status: err.status });
+    return libraryFailure(FailureTypes.nonDeterministic, serializeError(err).message, {
+      attempt,
+      status: err.status,
+      detail: err.detail,
+    });
   }
   if (err instanceof StepResultTooLargeError) {
     return libraryFailure(FailureTypes.stepTooLarge, serializeError(err).message, { attempt, status: err.status });

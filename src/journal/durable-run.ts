@@ -128,7 +128,9 @@ export class DurableRun {
     const print = request && { fp: fingerprint(request.value), about: describeRequest(kind, request.value) };
     const recorded = this.recorded.get(key);
     if (recorded) return this.replay(key, recorded, kind, name, print) as T;
-    await this.gate(scope);
+    // Checked and counted in the same tick: a suspension decided meanwhile must see this step as in flight.
+    const blocked = this.gate(scope);
+    if (blocked) return blocked;
 
     const child: Scope = { prefix: `${key}.`, next: 0, parent: scope, depth: scope.depth + 1, emitted: 0 };
     const base: JournalEntry = { key, kind, name, ...print };
@@ -180,8 +182,7 @@ export class DurableRun {
     const key = `${scope.prefix}${scope.next++}`;
     const recorded = this.recorded.get(key);
     if (recorded) return this.replay(key, recorded, 'input', request.name) as T;
-    await this.gate(scope);
-    return this.suspendWhenQuiet(scope, { kind: 'suspended', input: { ...request, key } });
+    return this.gate(scope) ?? this.suspendWhenQuiet(scope, { kind: 'suspended', input: { ...request, key } });
   }
 
   /** Streams one of the flow's chunks, numbered over the whole run and counted to the steps it ran in. */
@@ -237,21 +238,20 @@ export class DurableRun {
    * the attempt stops before it), or the run asked to continue as new (the attempt stops here, once the steps
    * in flight have been recorded).
    */
-  private async gate(scope: Scope): Promise<void> {
+  private gate(scope: Scope): Promise<never> | undefined {
     // Code still running after its attempt ended (a body that ignored its abortSignal) hangs here: it must not
     // start side effects, and a rejection nobody awaits any more would crash the worker process.
     if (this.closed) return never();
     if (this.suspending && scope === this.root) return never();
     if (this.writer.continueAsNewRequested) return this.suspendWhenQuiet(scope, { kind: 'continueAsNew' });
+    return undefined;
   }
 
   /** Suspends the attempt once every step in flight outside `scope`'s own ancestors has been recorded. */
-  private async suspendWhenQuiet(scope: Scope, outcome: Suspension): Promise<never> {
+  private suspendWhenQuiet(scope: Scope, outcome: Suspension): Promise<never> {
     this.suspending = true;
-    if (this.live > scope.depth) {
-      await new Promise<void>((resolve) => this.quietWaiters.push({ depth: scope.depth, resolve }));
-    }
-    this.suspend(outcome);
+    if (this.live > scope.depth) this.quietWaiters.push({ depth: scope.depth, resolve: () => this.suspend(outcome) });
+    else this.suspend(outcome);
     return never();
   }
 

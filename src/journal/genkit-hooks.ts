@@ -74,14 +74,19 @@ async function modelStep(
 ): Promise<unknown> {
   const { onChunk } = options;
   let replaying = true;
-  const recorded = await run.step<RecordedModelCall>('model', name, async () => {
-    replaying = false;
-    const chunks: unknown[] = [];
-    // Leave onChunk undefined when the caller is not streaming: models treat its presence as a streaming request.
-    const tee = onChunk && ((chunk: unknown) => (chunks.push(chunk), onChunk(chunk)));
-    const response = await model(request, { ...options, onChunk: tee });
-    return chunks.length ? { response, chunks } : { response };
-  }, { value: request });
+  const recorded = await run.step<RecordedModelCall>(
+    'model',
+    name,
+    async () => {
+      replaying = false;
+      const chunks: unknown[] = [];
+      // Leave onChunk undefined when the caller is not streaming: models treat its presence as a streaming request.
+      const tee = onChunk && ((chunk: unknown) => (chunks.push(chunk), onChunk(chunk)));
+      const response = await model(request, { ...options, onChunk: tee });
+      return chunks.length ? { response, chunks } : { response };
+    },
+    { value: request },
+  );
   // A replayed call streams its recorded chunks again, so the flow sees the same chunk sequence on every
   // attempt; chunks an earlier attempt already delivered are dropped where the flow's chunks leave the run.
   if (replaying && onChunk) recorded.chunks?.forEach((chunk) => onChunk(chunk));

@@ -1,8 +1,9 @@
 // The activity's side of the journal protocol: claim the run, read the journal, append steps and chunks.
 // Every write names the attempt's lease, so the workflow refuses writes from a superseded (zombie) attempt.
-import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { MAX_CHUNK_BATCH_BYTES } from '../defaults';
+import { grpcCodeOf, GrpcStatus } from '../grpc-errors';
 import {
   FailureTypes,
   type AttemptLease,
@@ -32,8 +33,16 @@ const MAX_CHUNK_FLUSH_INTERVAL_MS = 2_000;
 const WRITE_RETRIES = 8;
 const MAX_WRITE_BACKOFF_MS = 2_000;
 
-/** gRPC codes that a later try may not get: the server was restarting, busy, or the call timed out. */
-const TRANSIENT_GRPC_CODES = new Set([1, 2, 4, 8, 10, 13, 14]); // CANCELLED UNKNOWN DEADLINE RESOURCE ABORTED INTERNAL UNAVAILABLE
+/** gRPC codes a later try may not get: the server was restarting, busy, or the call timed out. */
+const TRANSIENT_GRPC_CODES = new Set<number>([
+  GrpcStatus.CANCELLED,
+  GrpcStatus.UNKNOWN,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.RESOURCE_EXHAUSTED,
+  GrpcStatus.ABORTED,
+  GrpcStatus.INTERNAL,
+  GrpcStatus.UNAVAILABLE,
+]);
 
 /** A newer attempt has taken the run over (or the run has ended): this attempt must stop writing. */
 export class AttemptSupersededError extends Error {
@@ -334,21 +343,14 @@ function classifyWriteError(err: unknown): Error | undefined {
       `the workflow refused a journal write: ${cause?.message ?? err.message}`,
     );
   }
-  const code = grpcCode(err);
-  if (code === 5) return new AttemptSupersededError('the run has ended: this attempt stops'); // NOT_FOUND
+  const code = grpcCodeOf(err);
+  if (code === GrpcStatus.NOT_FOUND) return new AttemptSupersededError('the run has ended: this attempt stops'); // NOT_FOUND
   if (code !== undefined && !TRANSIENT_GRPC_CODES.has(code)) {
     return new JournalWriteError(
       FailureTypes.journalWriteRejected,
       'FAILED_PRECONDITION',
       `the server refused a journal write (gRPC code ${code}): ${(err as Error).message}`,
     );
-  }
-  return undefined;
-}
-
-function grpcCode(err: unknown): number | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (isGrpcServiceError(e) || typeof e.code === 'number') return e.code as number;
   }
   return undefined;
 }
