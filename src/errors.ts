@@ -141,6 +141,8 @@ function serializeThrownValue(value: unknown): SerializedFlowError {
   if (typeof value === 'string') return { name: 'Error', message: value };
   if (value === null || value === undefined)
     return { name: 'Error', message: `${value} was thrown instead of an Error` };
+  if (typeof value === 'function')
+    return { name: 'Error', message: `a function (${value.name || 'anonymous'}) was thrown` };
   if (typeof value !== 'object') return { name: 'Error', message: String(value) };
   const obj = value as { name?: unknown; message?: unknown; detail?: unknown };
   const status = genkitStatusOf(value);

@@ -113,6 +113,12 @@ describe('values thrown that are not Errors', () => {
     ['a string, as-is', 'out of coffee', { name: 'Error', message: 'out of coffee' }],
     ['a number', 42, { name: 'Error', message: '42' }],
     ['a boolean', false, { name: 'Error', message: 'false' }],
+    ['a symbol', Symbol('sad'), { name: 'Error', message: 'Symbol(sad)' }],
+    [
+      'a function, by name (not its source)',
+      function fetchUser() {},
+      { name: 'Error', message: 'a function (fetchUser) was thrown' },
+    ],
     ['null', null, { name: 'Error', message: 'null was thrown instead of an Error' }],
     ['undefined', undefined, { name: 'Error', message: 'undefined was thrown instead of an Error' }],
     ['a plain object, as JSON', { code: 7, why: 'nope' }, { name: 'Error', message: '{"code":7,"why":"nope"}' }],
