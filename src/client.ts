@@ -10,6 +10,7 @@ import { FLOW_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
 import { registeredFlowOptions } from './registry';
 import { toFlowRunError } from './flow-run-error';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
+import { validateRetryPolicy } from './retry-math';
 import type { FlowRunRequest, TemporalFlowOptions } from './types';
 
 /** A flow object, or a flow's registered name. */

@@ -25,7 +25,7 @@ import {
   DEFAULT_START_TO_CLOSE_TIMEOUT,
   MAX_CARRIED_JOURNAL_BYTES,
 } from '../defaults';
-import { backoffMs, msFromDuration } from '../retry-math';
+import { backoffMs, msFromDuration, validateRetryPolicy } from '../retry-math';
 import {
   FailureTypes,
   type FlowRetryPolicy,
@@ -152,20 +152,17 @@ function activityFor(options: TemporalFlowOptions, retry: Required<FlowRetryPoli
   });
 }
 
-/** Bounded always: `maximumAttempts` 0 (Temporal's "unlimited") or anything below 1 is refused. */
+/** Bounded always: `maximumAttempts` 0 (Temporal's "unlimited"), negative intervals and the like are refused. */
 function checkedRetryPolicy(policy: FlowRetryPolicy | undefined): Required<FlowRetryPolicy> {
   const retry = { ...DEFAULT_RETRY, ...policy };
-  if (!Number.isInteger(retry.maximumAttempts) || retry.maximumAttempts < 1) {
+  const problems = validateRetryPolicy(policy ?? {});
+  if (problems.length) {
+    const message = `invalid retry policy: ${problems.join('; ')}`;
     throw ApplicationFailure.create({
       type: FailureTypes.genkitError,
-      message: `INVALID_ARGUMENT: retry.maximumAttempts must be an integer of at least 1, got ${retry.maximumAttempts}`,
+      message: `INVALID_ARGUMENT: ${message}`,
       nonRetryable: true,
-      details: [
-        {
-          error: { name: 'GenkitError', status: 'INVALID_ARGUMENT', message: 'retry.maximumAttempts must be ≥ 1' },
-          attempt: 0,
-        },
-      ],
+      details: [{ error: { name: 'GenkitError', status: 'INVALID_ARGUMENT', message }, attempt: 0 }],
     });
   }
   return retry;
