@@ -1,6 +1,6 @@
 // Genkit errors <-> Temporal failures: which failures are retried, how long to wait, and the error callers get.
 import { ApplicationFailure } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { durationToMs } from './duration';
 import { GenkitError } from 'genkit';
 import { DEFAULT_NON_RETRYABLE_STATUSES } from './defaults';
 import { FailureTypes, type FlowRetryPolicy, type SerializedFlowError } from './types';
@@ -99,8 +99,8 @@ export interface FlowFailureDetails {
 
 /** The backoff Temporal would apply after `attempt` fails, in ms. */
 export function backoffMs(policy: Required<FlowRetryPolicy>, attempt: number): number {
-  const delay = msToNumber(policy.initialInterval) * policy.backoffCoefficient ** (attempt - 1);
-  return Math.min(delay, msToNumber(policy.maximumInterval));
+  const delay = durationToMs(policy.initialInterval) * policy.backoffCoefficient ** (attempt - 1);
+  return Math.min(delay, durationToMs(policy.maximumInterval));
 }
 
 /**

@@ -1,6 +1,6 @@
 // waitForInput(): a durable wait for a human or another system, holding no worker while it waits.
 import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { durationToMs } from '../duration';
 import { GenkitError, type z } from 'genkit';
 import { toJsonSchema } from 'genkit/schema';
 import { currentDurableRun } from './durable-run';
@@ -48,7 +48,7 @@ export function waitForInput<S extends z.ZodTypeAny = z.ZodTypeAny>(
     name,
     schema: toJsonSchema({ schema: options.schema, jsonSchema: options.jsonSchema }) ?? undefined,
     description: options.description,
-    timeoutMs: options.timeout === undefined ? undefined : msToNumber(options.timeout),
+    timeoutMs: options.timeout === undefined ? undefined : durationToMs(options.timeout),
     hasDefault: 'default' in options,
     defaultValue: options.default,
     interrupt: options.interrupt,
