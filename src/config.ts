@@ -7,6 +7,7 @@
 import { loadClientConnectConfig, type ConfigDataSource } from '@temporalio/envconfig';
 import type { Metadata, TLSConfig } from '@temporalio/client';
 import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from './defaults';
+import { processState } from './process-state';
 
 /** How to reach Temporal. Every field is optional; see the resolution order above. */
 export interface TemporalConnectionOptions {
@@ -38,11 +39,12 @@ export interface ResolvedTemporalConfig {
   metadata?: Metadata;
 }
 
-let pluginDefaults: TemporalConnectionOptions = {};
+// Shared by the package's CJS and ESM builds when an app loads both.
+const plugin = processState('pluginDefaults', () => ({ defaults: {} as TemporalConnectionOptions }));
 
 /** @internal Called by the `temporal()` plugin. */
 export function setPluginDefaults(options: TemporalConnectionOptions): void {
-  pluginDefaults = { ...options };
+  plugin.defaults = { ...options };
 }
 
 /**
@@ -53,7 +55,7 @@ export function resolveTemporalConfig(
   options: TemporalConnectionOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedTemporalConfig {
-  const given = { ...pluginDefaults, ...defined(options) };
+  const given = { ...plugin.defaults, ...defined(options) };
   const fromEnvAndFile = loadClientConnectConfig({
     profile: given.profile,
     configSource: given.configSource,

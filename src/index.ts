@@ -9,6 +9,8 @@ export {
   type TemporalWorkerHandle,
   type TemporalWorkerOptions,
 } from './worker';
+export { GenkitTemporalPlugin, genkitWorkerPlugin, type GenkitWorkerPluginOptions } from './worker-plugin';
+export { WorkflowNotExportedError } from './workflow-exports';
 export {
   executeFlowWorkflow,
   executeTemporalFlow,

@@ -2,6 +2,7 @@
 import type { Genkit } from 'genkit';
 import type { Action } from 'genkit';
 import { journalGenkitInstance } from './journal/genkit-hooks';
+import { processState } from './process-state';
 import type { TemporalFlowOptions } from './types';
 
 /** Any Genkit flow (or action) that can be run by name. */
@@ -14,8 +15,9 @@ export interface RegisteredFlow {
   options: TemporalFlowOptions;
 }
 
-const flows = new Map<string, RegisteredFlow>();
-const instances = new Set<Genkit>();
+// Shared by the package's CJS and ESM builds when an app loads both.
+const flows = processState('flows', () => new Map<string, RegisteredFlow>());
+const instances = processState('genkitInstances', () => new Set<Genkit>());
 
 /** @internal Remembers a Genkit instance whose flows may be run by name (called by the plugin and definers). */
 export function registerGenkitInstance(ai: Genkit): void {
