@@ -2,7 +2,7 @@
 // Workflow code lives in `genkitx-temporal/workflows`; activities in `genkitx-temporal/activities`.
 export { temporal, type TemporalPluginOptions } from './plugin';
 export { defineTemporalFlow, type TemporalFlowConfig, type TemporalFlowFn, type TemporalFlowSideChannel } from './flow';
-export { registerTemporalFlow, listFlowNames, type AnyFlow } from './registry';
+export { FlowNotJournaledError, registerTemporalFlow, listFlowNames, type AnyFlow } from './registry';
 export {
   bundleFlowWorkflows,
   startTemporalWorker,
@@ -24,6 +24,7 @@ export {
   type FlowWorkflowOptions,
 } from './client';
 export { closeTemporalClients, getTemporalClient } from './connection';
+export { TemporalConnectionError } from './connection-error';
 export {
   cancelFlowRun,
   getFlowRun,

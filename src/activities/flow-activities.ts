@@ -7,6 +7,7 @@ import { findFlow, listFlowNames } from '../registry';
 import { FailureTypes, type FlowActivityRequest, type FlowAttemptOutcome, type FlowDescription } from '../types';
 import { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
 import { startHeartbeats } from './heartbeat';
+import { assertScheduledByRunGenkitFlow } from './workflow-guard';
 
 /** Delay before a shut-down worker's attempt is retried elsewhere: just enough to not spin. */
 const SHUTDOWN_RETRY_DELAY_MS = 100;
@@ -30,6 +31,7 @@ export function createFlowActivities(tracker = new AttemptTracker()): FlowActivi
     },
 
     async runGenkitFlowActivity(request) {
+      assertScheduledByRunGenkitFlow(request.flowName);
       const ctx = Context.current();
       const { attempt, workflowExecution } = ctx.info;
       if (!workflowExecution) throw new Error('runGenkitFlowActivity must be called from a workflow');
