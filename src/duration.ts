@@ -10,7 +10,13 @@ import ms, { type StringValue } from 'ms';
  */
 export function durationToMs(duration: Duration): number {
   if (typeof duration === 'number') return duration;
-  const parsed = ms(duration as StringValue);
-  if (typeof parsed !== 'number' || Number.isNaN(parsed)) throw new TypeError(`invalid duration: ${String(duration)}`);
+  let parsed: number | undefined;
+  try {
+    parsed = ms(duration as StringValue);
+  } catch {
+    // ms throws a plain Error for an empty string; report every unreadable value the same way.
+  }
+  if (typeof parsed !== 'number' || Number.isNaN(parsed))
+    throw new TypeError(`invalid duration: "${String(duration)}"`);
   return parsed;
 }
