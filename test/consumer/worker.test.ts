@@ -31,6 +31,7 @@ const worker = await Worker.create({
   plugins: [genkitWorkerPlugin()],
 });
 console.log(JSON.stringify({ state: worker.getState(), workflows: fileURLToPath(import.meta.resolve('genkitx-temporal/workflows')) }));
+await worker.runUntil(Promise.resolve()); // starts polling, then shuts down
 await connection.close();
 `,
   });
