@@ -1,12 +1,16 @@
 // Where connection settings come from. Resolution order, first match wins:
 //   1. options passed to the call (`executeFlowWorkflow`, `startTemporalWorker`, …)
 //   2. options given to the `temporal()` Genkit plugin
-//   3. environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_API_KEY, TEMPORAL_TLS*, …
+//   3. environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+//      TEMPORAL_CONNECT_TIMEOUT, …
 //   4. the envconfig profile file (temporal.toml; TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE choose it)
 //   5. defaults: localhost:7233, namespace `default`, task queue `genkit`
 import { loadClientConnectConfig, type ConfigDataSource } from '@temporalio/envconfig';
 import type { Metadata, TLSConfig } from '@temporalio/client';
-import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from './defaults';
+import type { Duration } from '@temporalio/common';
+import { DEFAULT_ADDRESS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from './defaults';
+import { msFromDuration } from './retry-math';
+import { processState } from './process-state';
 
 /** How to reach Temporal. Every field is optional; see the resolution order above. */
 export interface TemporalConnectionOptions {
@@ -26,6 +30,11 @@ export interface TemporalConnectionOptions {
   profile?: string;
   /** Where the envconfig TOML comes from instead of the default file location. */
   configSource?: ConfigDataSource;
+  /**
+   * How long a client waits for the server before failing (e.g. `'3s'`, or ms). Also `TEMPORAL_CONNECT_TIMEOUT`.
+   * @default '3s'
+   */
+  connectTimeout?: Duration;
 }
 
 /** Settings after resolution; `address`, `namespace` and `taskQueue` are always set. */
@@ -36,13 +45,16 @@ export interface ResolvedTemporalConfig {
   apiKey?: string;
   tls?: boolean | TLSConfig;
   metadata?: Metadata;
+  /** Milliseconds a client waits for the server before failing. */
+  connectTimeoutMs: number;
 }
 
-let pluginDefaults: TemporalConnectionOptions = {};
+// Shared by the package's CJS and ESM builds when an app loads both.
+const plugin = processState('pluginDefaults', () => ({ defaults: {} as TemporalConnectionOptions }));
 
 /** @internal Called by the `temporal()` plugin. */
 export function setPluginDefaults(options: TemporalConnectionOptions): void {
-  pluginDefaults = { ...options };
+  plugin.defaults = { ...options };
 }
 
 /**
@@ -53,7 +65,7 @@ export function resolveTemporalConfig(
   options: TemporalConnectionOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedTemporalConfig {
-  const given = { ...pluginDefaults, ...defined(options) };
+  const given = { ...plugin.defaults, ...defined(options) };
   const fromEnvAndFile = loadClientConnectConfig({
     profile: given.profile,
     configSource: given.configSource,
@@ -68,6 +80,9 @@ export function resolveTemporalConfig(
     apiKey,
     tls: given.tls ?? conn.tls ?? (apiKey ? true : undefined),
     metadata: given.metadata ?? conn.metadata,
+    connectTimeoutMs: msFromDuration(
+      given.connectTimeout ?? envDuration(env.TEMPORAL_CONNECT_TIMEOUT) ?? DEFAULT_CONNECT_TIMEOUT,
+    ),
   };
 }
 
@@ -77,4 +92,10 @@ function defined<T extends object>(o: T): Partial<T> {
 
 function definedStrings(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** `'3s'`, `'2 minutes'`, or a plain number of milliseconds. */
+function envDuration(value: string | undefined): Duration | undefined {
+  if (value === undefined || value === '') return undefined;
+  return /^\d+$/.test(value) ? Number(value) : (value as Duration);
 }

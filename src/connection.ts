@@ -1,6 +1,7 @@
 // One Temporal client per (address, namespace, credentials) per process: created lazily, reused by every
 // call, closable. gRPC reconnects by itself after a server restart, and the SDK retries UNAVAILABLE calls.
 import { Client, Connection } from '@temporalio/client';
+import { TemporalConnectionError } from './connection-error';
 import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 
 const clients = new Map<string, Promise<Client>>();
@@ -37,6 +38,9 @@ async function connect(config: ResolvedTemporalConfig): Promise<Client> {
     apiKey: config.apiKey,
     tls: config.tls,
     metadata: config.metadata,
+    connectTimeout: config.connectTimeoutMs,
+  }).catch((err: unknown) => {
+    throw new TemporalConnectionError(config, err);
   });
   connectionsOpened++;
   return new Client({ connection, namespace: config.namespace });

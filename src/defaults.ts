@@ -3,6 +3,8 @@
 export const DEFAULT_ADDRESS = 'localhost:7233';
 export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_TASK_QUEUE = 'genkit';
+/** A client fails this soon when the server cannot be reached (the SDK's own default is 10 s). */
+export const DEFAULT_CONNECT_TIMEOUT = '3s';
 
 /** Bounded by default: a flow that cannot succeed must not be retried forever. */
 export const DEFAULT_RETRY = {

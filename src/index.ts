@@ -2,13 +2,15 @@
 // Workflow code lives in `genkitx-temporal/workflows`; activities in `genkitx-temporal/activities`.
 export { temporal, type TemporalPluginOptions } from './plugin';
 export { defineTemporalFlow, type TemporalFlowConfig, type TemporalFlowFn, type TemporalFlowSideChannel } from './flow';
-export { registerTemporalFlow, listFlowNames, type AnyFlow } from './registry';
+export { FlowNotJournaledError, registerTemporalFlow, listFlowNames, type AnyFlow } from './registry';
 export {
   bundleFlowWorkflows,
   startTemporalWorker,
   type TemporalWorkerHandle,
   type TemporalWorkerOptions,
 } from './worker';
+export { GenkitTemporalPlugin, genkitWorkerPlugin, type GenkitWorkerPluginOptions } from './worker-plugin';
+export { WorkflowNotExportedError } from './workflow-exports';
 export {
   executeFlowWorkflow,
   executeTemporalFlow,
@@ -22,6 +24,7 @@ export {
   type FlowWorkflowOptions,
 } from './client';
 export { closeTemporalClients, getTemporalClient } from './connection';
+export { TemporalConnectionError } from './connection-error';
 export {
   cancelFlowRun,
   getFlowRun,

@@ -2,6 +2,7 @@
 import type { Genkit } from 'genkit';
 import type { Action } from 'genkit';
 import { journalGenkitInstance } from './journal/genkit-hooks';
+import { processState } from './process-state';
 import type { TemporalFlowOptions } from './types';
 
 /** Any Genkit flow (or action) that can be run by name. */
@@ -14,8 +15,9 @@ export interface RegisteredFlow {
   options: TemporalFlowOptions;
 }
 
-const flows = new Map<string, RegisteredFlow>();
-const instances = new Set<Genkit>();
+// Shared by the package's CJS and ESM builds when an app loads both.
+const flows = processState('flows', () => new Map<string, RegisteredFlow>());
+const instances = processState('genkitInstances', () => new Set<Genkit>());
 
 /** @internal Remembers a Genkit instance whose flows may be run by name (called by the plugin and definers). */
 export function registerGenkitInstance(ai: Genkit): void {
@@ -29,11 +31,34 @@ export function knownGenkitInstances(): readonly Genkit[] {
   return [...instances];
 }
 
+/** The flow's Genkit instance has no `temporal()` plugin, so its model and tool calls could not be journaled. */
+export class FlowNotJournaledError extends Error {
+  override name = 'FlowNotJournaled';
+  constructor(flowName: string) {
+    super(
+      `registerTemporalFlow("${flowName}"): the flow's Genkit instance has no temporal() plugin, so its model ` +
+        'calls, tool calls and steps would not be journaled and a retried attempt would run them all again. ' +
+        'Add the plugin: genkit({ plugins: [temporal()] }), or define the flow with defineTemporalFlow(ai, …). ' +
+        'To run it without the journal on purpose, register it with { durable: false }.',
+    );
+  }
+}
+
 /**
- * Makes a flow defined elsewhere (e.g. with `ai.defineFlow`) runnable by name on Temporal.
+ * Makes a flow defined elsewhere (e.g. with `ai.defineFlow`) runnable by name on Temporal. The flow's Genkit
+ * instance must have the `temporal()` plugin (it journals the flow's model and tool calls), unless the flow is
+ * registered with `{ durable: false }`.
  * @throws if another flow is already registered under `name`
+ * @throws FlowNotJournaledError if the flow's Genkit instance has no `temporal()` plugin
+ * @example
+ * ```ts
+ * const ai = genkit({ plugins: [temporal()] });
+ * const summarize = ai.defineFlow('summarize', async (text: string) => (await ai.generate(text)).text);
+ * registerTemporalFlow('summarize', summarize, { retry: { maximumAttempts: 3 } });
+ * ```
  */
 export function registerTemporalFlow(name: string, flow: AnyFlow, options: TemporalFlowOptions = {}): void {
+  if (options.durable !== false && !isJournaled(flow)) throw new FlowNotJournaledError(name);
   const existing = flows.get(name);
   if (existing && existing.flow !== flow) {
     throw new Error(
@@ -42,6 +67,14 @@ export function registerTemporalFlow(name: string, flow: AnyFlow, options: Tempo
     );
   }
   flows.set(name, { name, flow, options });
+}
+
+/** Whether the flow belongs to a Genkit instance whose calls are journaled (one known to this package). */
+function isJournaled(flow: AnyFlow): boolean {
+  // Genkit keeps the defining instance's registry on the action (`__registry`); it has no link back to the instance.
+  const registry = (flow as { __registry?: unknown }).__registry;
+  for (const ai of instances) if (ai.registry === registry) return true;
+  return false;
 }
 
 /** The `config.temporal` a flow was registered with in this process (empty when unknown). */

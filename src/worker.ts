@@ -1,6 +1,5 @@
-// startTemporalWorker: a Temporal worker that hosts this process's Genkit flows.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// startTemporalWorker: a Temporal worker that hosts this process's Genkit flows. A preset over the worker
+// plugin (worker-plugin.ts): it opens the connection, adds the plugin and handles the process signals.
 import {
   bundleWorkflowCode,
   NativeConnection,
@@ -8,11 +7,10 @@ import {
   type BundleOptions,
   type WorkerOptions,
 } from '@temporalio/worker';
-import { AttemptTracker } from './activities/attempt-tracker';
-import { createFlowActivities } from './activities/flow-activities';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
 import { removeGenkitSignalHandlers } from './genkit-signals';
 import { listFlowNames } from './registry';
+import { defaultWorkflowsPath, genkitWorkerPlugin } from './worker-plugin';
 
 /** Options of `startTemporalWorker`. Connection settings follow the order in `config.ts`. */
 export interface TemporalWorkerOptions extends TemporalConnectionOptions {
@@ -65,30 +63,25 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
       tls: config.tls,
       metadata: config.metadata,
     }));
-  const tracker = new AttemptTracker();
   const bundleOrPath = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() };
+  const { plugins = [], ...workerOptions } = options.workerOptions ?? {};
   const worker = await Worker.create({
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     ...bundleOrPath,
-    activities: { ...options.activities, ...createFlowActivities(tracker) },
-    shutdownGraceTime: options.shutdownGraceTime ?? '8s',
-    // Cancellation reaches an activity only with a heartbeat reply; keep that within about a second.
-    maxHeartbeatThrottleInterval: '1s',
-    // A resumed attempt's first call (claiming the journal) is a workflow task, routed first to the sticky queue
-    // of the worker that ran the workflow last. If that worker just stopped, the server waits this long before
-    // giving the task to another worker; the SDK default of 10 s would stall every failover by that much.
-    stickyQueueScheduleToStartTimeout: '1s',
-    ...options.workerOptions,
+    activities: options.activities,
+    shutdownGraceTime: options.shutdownGraceTime,
+    ...workerOptions,
+    plugins: [genkitWorkerPlugin(), ...plugins],
   });
 
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
     stopping ??= (async () => {
-      tracker.abortAll();
+      // The plugin's shutdown hook fails in-flight flow attempts over to other workers first.
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done.catch(() => undefined);
     })();
@@ -121,13 +114,4 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
  */
 export function bundleFlowWorkflows(options: Partial<BundleOptions> = {}): Promise<{ code: string }> {
   return bundleWorkflowCode({ workflowsPath: defaultWorkflowsPath(), ...options });
-}
-
-function defaultWorkflowsPath(): string {
-  // The build ships workflows/index.js; running from source (tsx, vitest) finds workflows/index.ts.
-  for (const file of ['index.js', 'index.ts']) {
-    const candidate = join(__dirname, 'workflows', file);
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error(`genkitx-temporal: workflow code not found under ${join(__dirname, 'workflows')}`);
 }

@@ -8,6 +8,7 @@ import { findFlow, listFlowNames } from '../registry';
 import { FailureTypes, type FlowActivityRequest, type FlowAttemptOutcome, type FlowDescription } from '../types';
 import { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
 import { startHeartbeats } from './heartbeat';
+import { assertScheduledByRunGenkitFlow } from './workflow-guard';
 
 /** Activities a worker must register for `runGenkitFlow`; `createFlowActivities()` builds them. */
 export interface FlowActivities {
@@ -28,6 +29,7 @@ export function createFlowActivities(tracker = new AttemptTracker()): FlowActivi
     },
 
     async runGenkitFlowActivity(request) {
+      assertScheduledByRunGenkitFlow(request.flowName);
       const ctx = Context.current();
       const { workflowExecution } = ctx.info;
       if (!workflowExecution) throw new Error('runGenkitFlowActivity must be called from a workflow');

@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { GenkitError } from 'genkit';
 import { MAX_STEP_RESULT_BYTES } from '../defaults';
 import { deserializeError, isRetryable, serializeError } from '../errors';
+import { processState } from '../process-state';
 import type { FlowAttemptOutcome, InputRequest, JournalEntry, StepKind } from '../types';
 import { describeRequest, fingerprint } from './fingerprint';
 import type { JournalWriter } from './journal-writer';
@@ -56,7 +57,8 @@ interface Context {
   scope: Scope;
 }
 
-const contexts = new AsyncLocalStorage<Context>();
+// Shared by the CJS and ESM copies of this package: a flow of one copy may run on a worker started by the other.
+const contexts = processState('durableRunContexts', () => new AsyncLocalStorage<Context>());
 
 /** The durable run of the flow attempt executing in this async context, if any. */
 export function currentDurableRun(): DurableRun | undefined {

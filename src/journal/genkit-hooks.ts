@@ -3,6 +3,7 @@
 // models and tools through the instance registry's lookupAction, so wrapping what it returns covers them all;
 // Generate middleware would need a `use` on every call and misses prompts.
 import type { Genkit } from 'genkit';
+import { processState } from '../process-state';
 import { currentDurableRun, type DurableRun } from './durable-run';
 import { resolveInterruptsOn } from './interrupts';
 
@@ -21,7 +22,7 @@ interface RecordedModelCall {
 }
 
 const JOURNALED_TYPES = new Set(['model', 'tool', 'tool.v2']);
-const instrumented = new WeakSet<Genkit>();
+const instrumented = processState('instrumentedGenkitInstances', () => new WeakSet<Genkit>());
 
 /** Instruments `ai` once; a no-op for calls made outside a durable flow attempt. */
 export function journalGenkitInstance(ai: Genkit): void {

@@ -1,5 +1,5 @@
 // A local Temporal dev server for tests and the demo, using the project's pinned CLI when there is one.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { FLOW_SEARCH_ATTRIBUTE } from '../defaults';
 
@@ -19,7 +19,8 @@ export interface DevServerOptions {
  * Starts `temporal server start-dev` (in-memory SQLite) with the `GenkitFlow` search attribute registered.
  * Call `teardown()` on the result to stop it.
  */
-export function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
+export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
+  const { TestWorkflowEnvironment } = await importTemporalTesting();
   return TestWorkflowEnvironment.createLocal({
     server: {
       ...(options.cliPath ? { executable: { type: 'existing-path' as const, path: options.cliPath } } : {}),
@@ -29,4 +30,25 @@ export function startDevServer(options: DevServerOptions = {}): Promise<TestWork
       extraArgs: options.extraArgs,
     },
   });
+}
+
+/**
+ * `@temporalio/testing` is an optional peer dependency, loaded only when a dev server is started: the rest of
+ * `genkitx-temporal/testing` (the scripted model) works without it.
+ */
+async function importTemporalTesting(): Promise<typeof import('@temporalio/testing')> {
+  try {
+    return await import('@temporalio/testing');
+  } catch (err) {
+    if (
+      (err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' &&
+      (err as { code?: string }).code !== 'MODULE_NOT_FOUND'
+    )
+      throw err;
+    throw new Error(
+      'genkitx-temporal/testing: startDevServer and withLocalTemporal need the optional peer dependency ' +
+        '@temporalio/testing. Install it: npm install --save-dev @temporalio/testing@1.24.0',
+      { cause: err },
+    );
+  }
 }

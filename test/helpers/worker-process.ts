@@ -12,14 +12,24 @@ export interface WorkerProcess {
   output: () => string;
 }
 
+/** Which worker program to run (a fixture under test/fixtures) and the workflow bundle it loads. */
+export interface WorkerProgram {
+  script?: string;
+  bundlePath?: string;
+}
+
 /** Spawns a worker process on `taskQueue` and resolves once it is polling. */
-export async function spawnWorker(taskQueue: string, env: Record<string, string>): Promise<WorkerProcess> {
-  const script = resolve(__dirname, '../fixtures/worker-process.ts');
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', script, address(), namespace(), taskQueue, inject('workflowBundlePath')],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+export async function spawnWorker(
+  taskQueue: string,
+  env: Record<string, string>,
+  program: WorkerProgram = {},
+): Promise<WorkerProcess> {
+  const script = resolve(__dirname, '../fixtures', program.script ?? 'worker-process.ts');
+  const bundlePath = program.bundlePath ?? inject('workflowBundlePath');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, address(), namespace(), taskQueue, bundlePath], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

@@ -1,13 +1,13 @@
 import { genkit, z } from 'genkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineTemporalFlow, listFlowNames, registerTemporalFlow } from '../../src';
+import { defineTemporalFlow, listFlowNames, registerTemporalFlow, temporal } from '../../src';
 import { findFlow, resetRegistryForTests } from '../../src/registry';
 
 afterEach(() => resetRegistryForTests());
 
 describe('flow registry', () => {
   it('rejects a second, different flow under a taken name', () => {
-    const ai = genkit({});
+    const ai = genkit({ plugins: [temporal()] });
     const a = ai.defineFlow('dupA', async () => 'a');
     const b = ai.defineFlow('dupB', async () => 'b');
     registerTemporalFlow('shared', a);
@@ -15,8 +15,18 @@ describe('flow registry', () => {
     expect(() => registerTemporalFlow('shared', b)).toThrow(/"shared" is already registered/);
   });
 
+  it('refuses a flow whose Genkit instance has no temporal() plugin (its calls could not be journaled)', async () => {
+    const ai = genkit({});
+    const flow = ai.defineFlow('unjournaled', async () => 'x');
+    expect(() => registerTemporalFlow('unjournaled', flow)).toThrow(
+      expect.objectContaining({ name: 'FlowNotJournaled', message: expect.stringContaining('temporal()') }),
+    );
+    // On purpose, without the journal:
+    registerTemporalFlow('unjournaled', flow, { durable: false });
+    expect(await listFlowNames()).toContain('unjournaled');
+  });
+
   it('finds flows defined with plain ai.defineFlow on an instance with the temporal() plugin', async () => {
-    const { temporal } = await import('../../src');
     const ai = genkit({ plugins: [temporal()] });
     ai.defineFlow({ name: 'plainFlow', inputSchema: z.string() }, async (s) => s.toUpperCase());
     const found = await findFlow('plainFlow');

@@ -1,5 +1,6 @@
 // Durations and retry arithmetic for the workflow sandbox (src/retry-math.ts), checked against Temporal's own parser.
 import { readFileSync } from 'node:fs';
+// eslint-disable-next-line no-restricted-imports -- the reference this file's parser is checked against
 import { msToNumber } from '@temporalio/common/lib/time';
 import { describe, expect, it } from 'vitest';
 import { backoffMs as backoffFromErrors } from '../../src/errors';

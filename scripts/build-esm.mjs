@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// The ESM half of the dual build (the CJS half is `tsc -p tsconfig.build.json` into dist/).
+// Why: an ESM app imports genkit's ESM build; a CJS-only library would load genkit's CJS build beside it, so
+// the app would see two GenkitError classes and two registries. The ESM build imports genkit's ESM entry points.
+// One ESM graph with shared chunks (splitting), so the entry points share module state; state that must also be
+// shared with the CJS build lives on globalThis (src/process-state.ts). `./workflows` stays CJS-only: it is
+// bundled by Temporal's webpack for the sandbox, never loaded by the app.
+import { build } from 'esbuild';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The package entry points with an ESM build (keep in step with package.json "exports"). */
+export const esmEntryPoints = ['index', 'activities/index', 'testing/index'];
+
+await build({
+  entryPoints: esmEntryPoints.map((entry) => join(root, 'src', `${entry}.ts`)),
+  outbase: join(root, 'src'),
+  outdir: join(root, 'dist', 'esm'),
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+  // CJS globals the sources use (worker.ts resolves the workflow code relative to itself).
+  banner: {
+    js: [
+      "import { createRequire as __gxtCreateRequire } from 'node:module';",
+      "import { dirname as __gxtDirname } from 'node:path';",
+      "import { fileURLToPath as __gxtFileURLToPath } from 'node:url';",
+      'const require = __gxtCreateRequire(import.meta.url);',
+      'const __dirname = __gxtDirname(__gxtFileURLToPath(import.meta.url));',
+    ].join('\n'),
+  },
+});

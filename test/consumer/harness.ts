@@ -1,0 +1,225 @@
+// Consumer projects: the packed package installed into projects outside the repository, as a user would.
+// The tarball is packed once per build (keyed by a hash of package.json and dist/), and each project flavour is
+// installed once per tarball and reused by every test and every later run until the build changes. Test files
+// run in parallel processes, so the first one to get here builds and the others wait on a lock directory.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+
+const repo = resolve(__dirname, '../..');
+const cacheRoot = join(tmpdir(), 'genkitx-temporal-consumers');
+const repoPackage = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+
+export type Flavour = 'esm' | 'cjs';
+
+export interface ConsumerProject {
+  dir: string;
+  flavour: Flavour;
+  /** Writes `files` (path relative to the project) into the project. */
+  write(files: Record<string, string>): void;
+  /** Runs a script of the project with node (`.mts`/`.ts` through tsx) and returns its outcome. */
+  run(script: string, options?: RunOptions): Promise<RunResult>;
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Milliseconds from spawn to exit. */
+  ms: number;
+}
+
+/** The packed tarball of the current build (`npm run build` must have run). */
+export function packedTarball(): Promise<string> {
+  const dir = buildDir();
+  return withLock(join(dir, 'pack'), async () => {
+    const found = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+    if (found) return join(dir, found);
+    const packed = await exec('npm', ['pack', '--pack-destination', dir, '--silent', '--ignore-scripts'], {
+      cwd: repo,
+      timeoutMs: 300_000,
+    });
+    if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
+    return join(dir, packed.stdout.trim().split('\n').pop()!);
+  });
+}
+
+/**
+ * A project of the given flavour with the packed package, genkit and tsx installed (offline when the npm cache
+ * has them). The CommonJS project shares the ESM project's node_modules (a symlink: same dependencies, one
+ * install); what differs is its package.json `"type"`, which decides how Node loads its `.js` files.
+ */
+export async function consumerProject(flavour: Flavour): Promise<ConsumerProject> {
+  const esm = await installedProject(join(buildDir(), 'esm'), 'module', async () => [
+    await packedTarball(),
+    `genkit@${repoPackage.devDependencies.genkit}`,
+    `tsx@${installedVersion('tsx')}`,
+  ]);
+  if (flavour === 'esm') return project(esm, flavour);
+  const cjs = join(buildDir(), 'cjs');
+  await withLock(cjs, async () => {
+    if (existsSync(join(cjs, 'node_modules'))) return;
+    mkdirSync(cjs, { recursive: true });
+    writeFileSync(join(cjs, 'package.json'), JSON.stringify({ name: 'consumer-cjs', private: true, type: 'commonjs' }));
+    symlinkSync(join(esm, 'node_modules'), join(cjs, 'node_modules'), 'dir');
+  });
+  return project(cjs, flavour);
+}
+
+/**
+ * A fresh project with its own dependency list, for tests about what npm installs (not cached between runs).
+ * Resolves with npm's outcome; the project is left in `dir` for inspection.
+ */
+export async function installFresh(name: string, packages: string[]): Promise<RunResult & { dir: string }> {
+  const dir = join(buildDir(), `fresh-${name}-${process.pid}-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, private: true, type: 'module' }));
+  const result = await exec('npm', ['install', ...npmFlags(), ...packages], { cwd: dir, timeoutMs: 300_000 });
+  return { ...result, dir };
+}
+
+function installedProject(
+  dir: string,
+  type: 'module' | 'commonjs',
+  packages: () => Promise<string[]>,
+): Promise<string> {
+  return withLock(dir, async () => {
+    if (existsSync(join(dir, '.installed'))) return dir;
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${type}`, private: true, type }));
+    const installed = await exec('npm', ['install', ...npmFlags(), ...(await packages())], {
+      cwd: dir,
+      timeoutMs: 600_000,
+    });
+    if (installed.code !== 0) throw new Error(`npm install failed in ${dir}:\n${installed.stderr}`);
+    writeFileSync(join(dir, '.installed'), new Date().toISOString());
+    return dir;
+  });
+}
+
+function npmFlags(): string[] {
+  return ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
+}
+
+function project(dir: string, flavour: Flavour): ConsumerProject {
+  return {
+    dir,
+    flavour,
+    write(files) {
+      for (const [path, content] of Object.entries(files)) {
+        mkdirSync(join(dir, path, '..'), { recursive: true });
+        writeFileSync(join(dir, path), content);
+      }
+    },
+    run(script, options = {}) {
+      const viaTsx = /\.(m|c)?ts$/.test(script);
+      const args = viaTsx ? ['--import', 'tsx', script] : [script];
+      return exec(process.execPath, args, { cwd: dir, env: options.env, timeoutMs: options.timeoutMs ?? 120_000 });
+    },
+  };
+}
+
+function exec(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs: number },
+): Promise<RunResult> {
+  const started = Date.now();
+  return new Promise((done) => {
+    execFile(
+      command,
+      args,
+      {
+        cwd: options.cwd,
+        // The repository's own settings must not leak into the consumer (NODE_OPTIONS from vitest, for one).
+        env: { ...npmSettings(), PATH: process.env.PATH!, HOME: process.env.HOME!, ...options.env },
+        timeout: options.timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        done({ code, stdout, stderr, ms: Date.now() - started });
+      },
+    );
+  });
+}
+
+/** npm's own settings from the environment (registry, cache), so installs behave as they do here. */
+function npmSettings(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => /^npm_config_/i.test(e[0]) && !!e[1]),
+  );
+}
+
+/** `<tmp>/genkitx-temporal-consumers/<hash of the build>`; older builds' folders are removed. */
+function buildDir(): string {
+  const hash = createHash('sha256');
+  hash.update(readFileSync(join(repo, 'package.json')));
+  const dist = join(repo, 'dist');
+  if (!existsSync(join(dist, 'esm', 'index.mjs'))) throw new Error('consumer tests need a build: npm run build');
+  for (const file of listFiles(dist)) {
+    hash.update(relative(dist, file));
+    hash.update(readFileSync(file));
+  }
+  const dir = join(cacheRoot, hash.digest('hex').slice(0, 16));
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true });
+    for (const old of readdirSync(cacheRoot)) {
+      const path = join(cacheRoot, old);
+      // Only folders idle for an hour: a parallel run of another build may still be using its own.
+      if (path !== dir && Date.now() - statSync(path).mtimeMs > 3_600_000)
+        rmSync(path, { recursive: true, force: true });
+    }
+  }
+  return dir;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]))
+    .sort();
+}
+
+function installedVersion(name: string): string {
+  return JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+
+/** Runs `fn` holding an exclusive lock (a directory, created atomically); waits for other processes. */
+async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  const lock = `${path}.lock`;
+  mkdirSync(join(lock, '..'), { recursive: true });
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than the longest install belongs to a crashed process.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true });
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      await new Promise((wake) => setTimeout(wake, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
