@@ -6,7 +6,6 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM script without types
 import { quietEnv, resolveTerraform } from '../../scripts/terraform.mjs';
 
 const root = join(__dirname, '..', '..');
