@@ -84,7 +84,7 @@ variable "temporal_namespace" {
 variable "temporal_task_queue" {
   description = "Task queue the workers poll and the API and functions start flows on."
   type        = string
-  default     = "genkit-flows"
+  default     = "genkit"
 
   validation {
     condition     = length(var.temporal_task_queue) > 0 && length(var.temporal_task_queue) <= 1000
