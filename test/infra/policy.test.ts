@@ -3,7 +3,9 @@
 // - secrets reach containers only through Secret Manager references, never as literal values or in state;
 // - each component's environment is exactly the contract in cloudrun/env.ts (both directions);
 // - each service account holds only the roles in the table below, each on one named resource.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ENV, AUTOSCALER_ENV, PLATFORM_ENV, WORKER_ENV } from '../../cloudrun/env';
 import { findTerraformFiles, parseTerraformFile } from './schema-check';
@@ -39,12 +41,18 @@ const EXPECTED_ROLES: Record<string, string[]> = {
   'registry.${each.value}': ['roles/artifactregistry.writer on google_artifact_registry_repository'],
 };
 
-type Tree = { resources: Resource[]; locals: Body; moduleCalls: Record<string, Body>; variables: Record<string, Body> };
+type Tree = {
+  resources: Resource[];
+  locals: Body;
+  moduleCalls: Record<string, Body>;
+  variables: Record<string, Body>;
+  outputs: Record<string, Body>;
+};
 let tree: Tree;
 
 /** Parses every file of infra/ into one flat view: resources by module, the example's locals and module calls. */
 async function loadTree(): Promise<Tree> {
-  const result: Tree = { resources: [], locals: {}, moduleCalls: {}, variables: {} };
+  const result: Tree = { resources: [], locals: {}, moduleCalls: {}, variables: {}, outputs: {} };
   for (const file of await findTerraformFiles(infra)) {
     const json = await parseTerraformFile(file);
     const where = file.slice(infra.length + 1).split('/');
@@ -55,6 +63,9 @@ async function loadTree(): Promise<Tree> {
     }
     for (const [name, bodies] of Object.entries((json.variable ?? {}) as Record<string, Body[]>)) {
       result.variables[`${module}.${name}`] = bodies[0];
+    }
+    for (const [name, bodies] of Object.entries((json.output ?? {}) as Record<string, Body[]>)) {
+      result.outputs[`${module}.${name}`] = bodies[0];
     }
     if (module === 'envs/example') {
       for (const locals of (json.locals ?? []) as Body[]) Object.assign(result.locals, locals);
@@ -310,5 +321,28 @@ describe('least privilege', () => {
     const ids = ['worker', 'api'].map((m) => tree.moduleCalls[m].service_account_id);
     ids.push(tree.moduleCalls.autoscaler.service_account_id, tree.moduleCalls.autoscaler.scheduler_service_account_id);
     expect(new Set(ids).size).toBe(4);
+  });
+});
+
+describe('inputs and outputs document themselves', () => {
+  it('every variable has a description and a type, every output a description', () => {
+    expect(Object.keys(tree.variables).length).toBeGreaterThan(50);
+    for (const [name, v] of Object.entries(tree.variables)) {
+      expect(v.description, name).toMatch(/\S/);
+      expect(v.type, name).toMatch(/^\$\{/);
+    }
+    for (const [name, o] of Object.entries(tree.outputs)) expect(o.description, name).toMatch(/\S/);
+  });
+
+  it('terraform.tfvars.example sets only declared variables and every required one', async () => {
+    const file = join(infra, 'envs', 'example', 'terraform.tfvars.example');
+    const tfvars = (await parse(file, await readFile(file, 'utf8'))) as Body;
+    const declared = Object.keys(tree.variables)
+      .filter((k) => k.startsWith('envs/example.'))
+      .map((k) => k.slice('envs/example.'.length));
+    const required = declared.filter((name) => !('default' in tree.variables[`envs/example.${name}`]));
+    expect(required.sort()).toEqual(['image_tag', 'project_id', 'temporal_address']);
+    for (const name of Object.keys(tfvars)) expect(declared, `tfvars sets ${name}`).toContain(name);
+    for (const name of required) expect(Object.keys(tfvars), `tfvars lacks ${name}`).toContain(name);
   });
 });
