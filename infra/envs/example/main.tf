@@ -164,6 +164,7 @@ module "autoscaler" {
   service_account_id           = module.naming.service_account_ids.autoscaler
   scheduler_service_account_id = module.naming.service_account_ids.scheduler
   image                        = local.autoscaler_image
+  command                      = var.autoscaler_command
   args                         = var.autoscaler_args
   env                          = local.autoscaler_env
   secret_env                   = { for name, ref in local.autoscaler_secret_env : name => ref if ref != null }

@@ -59,6 +59,12 @@ variable "autoscaler_image_name" {
   default     = "worker"
 }
 
+variable "autoscaler_command" {
+  description = "Entrypoint that starts the autoscaler in its image (for example [\"node\"]); null keeps the image's."
+  type        = list(string)
+  default     = null
+}
+
 variable "autoscaler_args" {
   description = "Arguments that start the autoscaler entry in its image; null keeps the image's command."
   type        = list(string)

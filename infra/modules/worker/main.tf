@@ -71,8 +71,9 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
   }
 
   lifecycle {
-    # The autoscaler sets the count through the Admin API; an apply must not reset it.
-    ignore_changes = [scaling[0].manual_instance_count]
+    # The autoscaler sets the count through the Admin API, and keeps its pending scale-down in an annotation
+    # (autoscaler.genkitx-temporal.dev/scale-down); an apply must reset neither.
+    ignore_changes = [scaling[0].manual_instance_count, annotations]
   }
 
   # A revision that starts before its secret bindings exist crash-loops on the missing secret.
@@ -166,8 +167,8 @@ resource "google_cloud_run_v2_service" "worker" {
   }
 
   lifecycle {
-    # The autoscaler sets the service-level minimum; an apply must not reset it.
-    ignore_changes = [scaling[0].min_instance_count]
+    # The autoscaler sets the service-level minimum and its state annotation; an apply must reset neither.
+    ignore_changes = [scaling[0].min_instance_count, annotations]
   }
 
   depends_on = [google_secret_manager_secret_iam_member.secret_access]
