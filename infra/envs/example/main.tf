@@ -83,13 +83,13 @@ module "worker_size" {
 }
 
 resource "google_project_service" "apis" {
-  for_each = toset([
+  for_each = toset(concat([
     "artifactregistry.googleapis.com",
     "cloudscheduler.googleapis.com",
     "iam.googleapis.com",
     "run.googleapis.com",
     "secretmanager.googleapis.com",
-  ])
+  ], var.api_access == "iap" ? ["iap.googleapis.com"] : []))
 
   project = var.project_id
   service = each.value
