@@ -55,7 +55,7 @@ export function resolveTerraform() {
 }
 
 /**
- * Builds the pinned OpenTofu from the Go module proxy into .tools/ (a few minutes, once). Returns the binary's path,
+ * Builds the pinned OpenTofu from the Go module proxy into .tools/ (once; minutes, tens of them on a busy 2-core machine). Returns the binary's path,
  * or undefined when Go is missing or the build fails (the reason goes to `log`).
  */
 export function installTerraform(log = (line) => process.stderr.write(`[terraform] ${line}\n`)) {
@@ -70,7 +70,7 @@ export function installTerraform(log = (line) => process.stderr.write(`[terrafor
   try {
     rmSync(toolsDir, { recursive: true, force: true });
     mkdirSync(moduleDir, { recursive: true });
-    log(`building OpenTofu ${OPENTOFU_VERSION} from the Go module proxy into ${toolsDir} (takes a few minutes, once)`);
+    log(`building OpenTofu ${OPENTOFU_VERSION} from the Go module proxy into ${toolsDir} (once; minutes, tens of them on a busy 2-core machine)`);
     // OpenTofu's go.mod replaces hcl/v2 with its fork; a replace only counts in the main module, so copy it.
     const info = JSON.parse(
       execFileSync('go', ['mod', 'download', '-json', `github.com/opentofu/opentofu@v${OPENTOFU_VERSION}`], {
