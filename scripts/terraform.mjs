@@ -70,7 +70,9 @@ export function installTerraform(log = (line) => process.stderr.write(`[terrafor
   try {
     rmSync(toolsDir, { recursive: true, force: true });
     mkdirSync(moduleDir, { recursive: true });
-    log(`building OpenTofu ${OPENTOFU_VERSION} from the Go module proxy into ${toolsDir} (once; minutes, tens of them on a busy 2-core machine)`);
+    log(
+      `building OpenTofu ${OPENTOFU_VERSION} from the Go module proxy into ${toolsDir} (once; minutes, tens of them on a busy 2-core machine)`,
+    );
     // OpenTofu's go.mod replaces hcl/v2 with its fork; a replace only counts in the main module, so copy it.
     const info = JSON.parse(
       execFileSync('go', ['mod', 'download', '-json', `github.com/opentofu/opentofu@v${OPENTOFU_VERSION}`], {
