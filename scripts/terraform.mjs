@@ -55,8 +55,8 @@ export function resolveTerraform() {
 }
 
 /**
- * Builds the pinned OpenTofu from the Go module proxy into .tools/ (once; minutes, tens of them on a busy 2-core machine). Returns the binary's path,
- * or undefined when Go is missing or the build fails (the reason goes to `log`).
+ * Builds the pinned OpenTofu from the Go module proxy into .tools/ (once; minutes, tens of them on a busy 2-core
+ * machine). Returns the binary's path, or undefined when Go is missing or the build fails (the reason goes to `log`).
  */
 export function installTerraform(log = (line) => process.stderr.write(`[terraform] ${line}\n`)) {
   if (spawnSync('go', ['version']).status !== 0) {
