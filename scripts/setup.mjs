@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Brings a fresh clone to a runnable state: Node dependencies (when missing or stale) and the Temporal CLI.
+// Brings a fresh clone to a runnable state: Node dependencies (when missing or stale), the Temporal CLI and a
+// Terraform CLI for the offline infra checks.
 // Runs before `npm run demo` and `npm test`, so those two commands are all a new machine needs.
 import { execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveTemporalCli } from './temporal-cli.mjs';
+import { installTerraform, resolveTerraform } from './terraform.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const installedMarker = join(root, 'node_modules', '.package-lock.json');
@@ -28,3 +30,7 @@ else
   process.stderr.write(
     '[setup] no Temporal CLI found; the Temporal SDK will try to download the dev server (needs internet)\n',
   );
+
+const terraform = resolveTerraform() ?? installTerraform();
+if (terraform) process.stderr.write(`[setup] Terraform CLI: ${terraform}\n`);
+else process.stderr.write('[setup] NO TERRAFORM CLI: the terraform fmt/test checks in test/infra will be SKIPPED\n');

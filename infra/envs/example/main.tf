@@ -1,0 +1,178 @@
+# An example environment: the whole Cloud Run side of the kit in one project. Firebase functions are deployed
+# with `firebase deploy` (docs/deploy.md), not here. The environment variables below are the contract in
+# cloudrun/env.ts, component by component; test/infra checks both directions.
+
+locals {
+  labels = merge({ app = "genkitx-temporal" }, var.labels)
+
+  image_base       = module.registry.image_base
+  worker_image     = "${local.image_base}/${var.worker_image_name}:${var.image_tag}"
+  api_image        = "${local.image_base}/${var.api_image_name}:${var.image_tag}"
+  autoscaler_image = "${local.image_base}/${var.autoscaler_image_name}:${var.image_tag}"
+
+  # The Temporal API key secret exists only when Temporal asks for one (Temporal Cloud).
+  secret_ids = {
+    for key, id in module.naming.secret_ids : key => id
+    if key != "temporal_api_key" || var.temporal_api_key_enabled
+  }
+  secret_ref = {
+    for key, id in module.secrets.secret_ids : key => { secret = id, version = var.secret_version }
+  }
+  temporal_api_key_ref = var.temporal_api_key_enabled ? local.secret_ref["temporal_api_key"] : null
+
+  worker_env = {
+    TEMPORAL_ADDRESS                 = var.temporal_address
+    TEMPORAL_NAMESPACE               = var.temporal_namespace
+    TEMPORAL_TASK_QUEUE              = var.temporal_task_queue
+    FLOWS_MODULE                     = var.flows_module
+    WORKFLOW_BUNDLE_PATH             = var.workflow_bundle_path
+    WORKER_MAX_CONCURRENT_ACTIVITIES = tostring(module.worker_size.max_concurrent_activities)
+    # Read by Node itself, not by the code: keeps the V8 heap under the container's memory limit.
+    NODE_OPTIONS = module.worker_size.node_options
+  }
+  worker_secret_env = {
+    TEMPORAL_API_KEY        = local.temporal_api_key_ref
+    GEMINI_API_KEY          = local.secret_ref["gemini_api_key"]
+    GENKITX_ENCRYPTION_KEYS = local.secret_ref["encryption_keys"]
+  }
+
+  api_env = {
+    TEMPORAL_ADDRESS    = var.temporal_address
+    TEMPORAL_NAMESPACE  = var.temporal_namespace
+    TEMPORAL_TASK_QUEUE = var.temporal_task_queue
+    FLOWS_MODULE        = var.flows_module
+    API_AUTH            = var.api_auth
+    FIREBASE_PROJECT_ID = coalesce(var.firebase_project_id, var.project_id)
+  }
+  api_secret_env = {
+    TEMPORAL_API_KEY        = local.temporal_api_key_ref
+    API_BEARER_TOKEN        = local.secret_ref["api_bearer_token"]
+    WEBHOOK_SECRET          = local.secret_ref["webhook_secret"]
+    GENKITX_ENCRYPTION_KEYS = local.secret_ref["encryption_keys"]
+  }
+
+  autoscaler_env = {
+    TEMPORAL_ADDRESS                     = var.temporal_address
+    TEMPORAL_NAMESPACE                   = var.temporal_namespace
+    TEMPORAL_TASK_QUEUE                  = var.temporal_task_queue
+    AUTOSCALER_TARGET                    = module.worker.resource_name
+    AUTOSCALER_TARGET_PER_INSTANCE       = tostring(var.autoscaler_target_per_instance)
+    AUTOSCALER_MIN_INSTANCES             = tostring(var.worker_kind == "service" ? max(1, var.worker_min_instances) : var.worker_min_instances)
+    AUTOSCALER_MAX_INSTANCES             = tostring(var.worker_max_instances)
+    AUTOSCALER_MAX_STEP_UP               = tostring(var.autoscaler_max_step_up)
+    AUTOSCALER_SCALE_DOWN_WINDOW_SECONDS = tostring(var.autoscaler_scale_down_window_seconds)
+    AUTOSCALER_ACTIVATION_BACKLOG        = tostring(var.autoscaler_activation_backlog)
+    AUTOSCALER_DRY_RUN                   = tostring(var.autoscaler_dry_run)
+  }
+  autoscaler_secret_env = {
+    TEMPORAL_API_KEY = local.temporal_api_key_ref
+  }
+}
+
+module "naming" {
+  source      = "../../modules/naming"
+  prefix      = var.prefix
+  environment = var.environment
+}
+
+module "worker_size" {
+  source                    = "../../modules/sizing"
+  cpu                       = var.worker_cpu
+  memory                    = var.worker_memory
+  max_concurrent_activities = var.worker_max_concurrent_activities
+}
+
+resource "google_project_service" "apis" {
+  for_each = toset(concat([
+    "artifactregistry.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "iam.googleapis.com",
+    "run.googleapis.com",
+    "secretmanager.googleapis.com",
+  ], var.api_access == "iap" ? ["iap.googleapis.com"] : []))
+
+  project = var.project_id
+  service = each.value
+  # Other workloads of the project may use these APIs too.
+  disable_on_destroy = false
+}
+
+module "registry" {
+  source        = "../../modules/registry"
+  project_id    = var.project_id
+  region        = var.region
+  repository_id = module.naming.registry
+  writers       = var.image_writers
+  labels        = local.labels
+
+  depends_on = [google_project_service.apis]
+}
+
+module "secrets" {
+  source     = "../../modules/secrets"
+  project_id = var.project_id
+  secret_ids = local.secret_ids
+  labels     = local.labels
+
+  depends_on = [google_project_service.apis]
+}
+
+module "worker" {
+  source              = "../../modules/worker"
+  project_id          = var.project_id
+  region              = var.region
+  name                = module.naming.worker
+  service_account_id  = module.naming.service_account_ids.worker
+  kind                = var.worker_kind
+  image               = local.worker_image
+  env                 = local.worker_env
+  secret_env          = { for name, ref in local.worker_secret_env : name => ref if ref != null }
+  limits              = module.worker_size.limits
+  instances           = max(var.worker_kind == "service" ? 1 : 0, var.worker_min_instances)
+  max_instances       = var.worker_max_instances
+  labels              = local.labels
+  deletion_protection = var.deletion_protection
+
+  depends_on = [google_project_service.apis]
+}
+
+module "api" {
+  source              = "../../modules/api"
+  project_id          = var.project_id
+  region              = var.region
+  name                = module.naming.api
+  service_account_id  = module.naming.service_account_ids.api
+  image               = local.api_image
+  env                 = local.api_env
+  secret_env          = { for name, ref in local.api_secret_env : name => ref if ref != null }
+  access              = var.api_access
+  invokers            = var.api_invokers
+  labels              = local.labels
+  deletion_protection = var.deletion_protection
+
+  depends_on = [google_project_service.apis]
+}
+
+module "autoscaler" {
+  source = "../../modules/autoscaler"
+  count  = var.autoscaler_enabled ? 1 : 0
+
+  project_id                   = var.project_id
+  region                       = var.region
+  job_name                     = module.naming.autoscaler_job
+  scheduler_job_name           = module.naming.scheduler_job
+  service_account_id           = module.naming.service_account_ids.autoscaler
+  scheduler_service_account_id = module.naming.service_account_ids.scheduler
+  image                        = local.autoscaler_image
+  command                      = var.autoscaler_command
+  args                         = var.autoscaler_args
+  env                          = local.autoscaler_env
+  secret_env                   = { for name, ref in local.autoscaler_secret_env : name => ref if ref != null }
+  target_kind                  = module.worker.kind
+  target_name                  = module.worker.name
+  worker_service_account_name  = module.worker.service_account_name
+  labels                       = local.labels
+  deletion_protection          = var.deletion_protection
+
+  depends_on = [google_project_service.apis]
+}

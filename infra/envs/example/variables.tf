@@ -1,0 +1,282 @@
+variable "project_id" {
+  description = "Google Cloud project ID to deploy into."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a Google Cloud project ID: 6-30 characters of lower-case letters, digits and hyphens."
+  }
+}
+
+variable "region" {
+  description = "Region of every regional resource (Cloud Run, Artifact Registry, Cloud Scheduler)."
+  type        = string
+  default     = "us-central1"
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]$", var.region))
+    error_message = "region must look like us-central1 or europe-west1."
+  }
+}
+
+variable "prefix" {
+  description = "Short name that starts every resource name (see modules/naming)."
+  type        = string
+  default     = "genkit"
+}
+
+variable "environment" {
+  description = "Environment suffix of the names (for example \"prod\"); empty for none."
+  type        = string
+  default     = ""
+}
+
+variable "image_tag" {
+  description = "Tag of the images pushed to the repository (immutable: one tag per build, for example the git SHA)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
+    error_message = "image_tag must be a Docker tag other than \"latest\" (tags are immutable in the repository)."
+  }
+}
+
+variable "worker_image_name" {
+  description = "Image name of the worker (cloudrun/worker) in the repository."
+  type        = string
+  default     = "worker"
+}
+
+variable "api_image_name" {
+  description = "Image name of the front-door API (cloudrun/api) in the repository."
+  type        = string
+  default     = "api"
+}
+
+variable "autoscaler_image_name" {
+  description = "Image name that holds the autoscaler entry (by default the worker image, started with autoscaler_args)."
+  type        = string
+  default     = "worker"
+}
+
+variable "autoscaler_command" {
+  description = "Entrypoint that starts the autoscaler in its image (for example [\"node\"]); null keeps the image's."
+  type        = list(string)
+  default     = null
+}
+
+variable "autoscaler_args" {
+  description = "Arguments that start the autoscaler entry in its image; null keeps the image's command."
+  type        = list(string)
+  default     = null
+}
+
+variable "temporal_address" {
+  description = "Temporal frontend host:port: NAMESPACE.ACCOUNT.tmprl.cloud:7233 for Temporal Cloud, or your own frontend's address."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[^:/\\s]+:[0-9]{1,5}$", var.temporal_address))
+    error_message = "temporal_address must be host:port, without a scheme."
+  }
+}
+
+variable "temporal_namespace" {
+  description = "Temporal namespace (on Temporal Cloud: NAMESPACE.ACCOUNT)."
+  type        = string
+  default     = "default"
+}
+
+variable "temporal_task_queue" {
+  description = "Task queue the workers poll and the API and functions start flows on."
+  type        = string
+  default     = "genkit"
+
+  validation {
+    condition     = length(var.temporal_task_queue) > 0 && length(var.temporal_task_queue) <= 1000
+    error_message = "temporal_task_queue must be 1-1000 characters."
+  }
+}
+
+variable "temporal_api_key_enabled" {
+  description = "Authenticate to Temporal with an API key from Secret Manager (Temporal Cloud). Set false for a self-hosted Temporal without API keys."
+  type        = bool
+  default     = true
+}
+
+variable "secret_version" {
+  description = "Secret Manager version the containers read: \"latest\" (a new revision or job run picks up a rotated value) or a pinned version number."
+  type        = string
+  default     = "latest"
+
+  validation {
+    condition     = var.secret_version == "latest" || can(regex("^[1-9][0-9]*$", var.secret_version))
+    error_message = "secret_version must be \"latest\" or a version number."
+  }
+}
+
+variable "flows_module" {
+  description = "Path (inside the images) of the module that defines and exports the Genkit flows."
+  type        = string
+  default     = "/app/dist/flows.js"
+}
+
+variable "workflow_bundle_path" {
+  description = "Path (inside the worker image) of the workflow bundle prebuilt at image build time."
+  type        = string
+  default     = "/app/workflow-bundle.js"
+}
+
+variable "worker_kind" {
+  description = "\"worker_pool\" (Cloud Run worker pool) or \"service\" (internal service, CPU always on, min 1)."
+  type        = string
+  default     = "worker_pool"
+
+  validation {
+    condition     = contains(["worker_pool", "service"], var.worker_kind)
+    error_message = "worker_kind must be \"worker_pool\" or \"service\"."
+  }
+}
+
+variable "worker_cpu" {
+  description = "vCPUs per worker instance (1, 2, 4, 6 or 8)."
+  type        = number
+  default     = 1
+}
+
+variable "worker_memory" {
+  description = "Memory per worker instance (for example 1Gi); the V8 heap is derived from it."
+  type        = string
+  default     = "1Gi"
+}
+
+variable "worker_max_concurrent_activities" {
+  description = "Flow activities per worker instance; null derives it from CPU and memory (modules/sizing)."
+  type        = number
+  default     = null
+}
+
+variable "autoscaler_enabled" {
+  description = "Deploy the backlog autoscaler. Without it the worker runs worker_min_instances instances."
+  type        = bool
+  default     = true
+}
+
+variable "autoscaler_dry_run" {
+  description = "Let the autoscaler log its decisions without changing the worker."
+  type        = bool
+  default     = false
+}
+
+variable "worker_min_instances" {
+  description = "Fewest worker instances (the autoscaler never goes below; with a service variant at least 1 is kept anyway)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.worker_min_instances >= 0 && floor(var.worker_min_instances) == var.worker_min_instances
+    error_message = "worker_min_instances must be a whole number >= 0."
+  }
+}
+
+variable "worker_max_instances" {
+  description = "Most worker instances the autoscaler may set."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.worker_max_instances >= 1 && floor(var.worker_max_instances) == var.worker_max_instances
+    error_message = "worker_max_instances must be a whole number >= 1."
+  }
+}
+
+variable "autoscaler_target_per_instance" {
+  description = "Backlog (queued tasks) one worker instance should absorb: desired = ceil(backlog / target)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.autoscaler_target_per_instance >= 1
+    error_message = "autoscaler_target_per_instance must be at least 1."
+  }
+}
+
+variable "autoscaler_max_step_up" {
+  description = "Most instances added in one autoscaler run."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.autoscaler_max_step_up >= 1
+    error_message = "autoscaler_max_step_up must be at least 1."
+  }
+}
+
+variable "autoscaler_scale_down_window_seconds" {
+  description = "A lower count must have been wanted for this long before the autoscaler scales down."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.autoscaler_scale_down_window_seconds >= 0
+    error_message = "autoscaler_scale_down_window_seconds must be >= 0."
+  }
+}
+
+variable "autoscaler_activation_backlog" {
+  description = "Backlog that wakes a worker scaled to zero."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.autoscaler_activation_backlog >= 0
+    error_message = "autoscaler_activation_backlog must be >= 0."
+  }
+}
+
+variable "api_access" {
+  description = "Who may call the API: \"public\" (the API authenticates with API_AUTH), \"invoker\" (api_invokers only) or \"iap\"."
+  type        = string
+  default     = "public"
+}
+
+variable "api_invokers" {
+  description = "Principals allowed to call the API when api_access = \"invoker\"."
+  type        = list(string)
+  default     = []
+}
+
+variable "api_auth" {
+  description = "How the API authenticates requests (API_AUTH; see the API's documentation), for example \"bearer\" or \"firebase\"."
+  type        = string
+  default     = "bearer"
+
+  validation {
+    condition     = length(var.api_auth) > 0
+    error_message = "api_auth must not be empty."
+  }
+}
+
+variable "firebase_project_id" {
+  description = "Firebase project whose ID tokens the API accepts; null uses project_id."
+  type        = string
+  default     = null
+}
+
+variable "image_writers" {
+  description = "Principals allowed to push images (for example your CI's service account)."
+  type        = list(string)
+  default     = []
+}
+
+variable "deletion_protection" {
+  description = "Protect the Cloud Run resources from terraform destroy."
+  type        = bool
+  default     = true
+}
+
+variable "labels" {
+  description = "Labels added to every resource that takes them."
+  type        = map(string)
+  default     = {}
+}

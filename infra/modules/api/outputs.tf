@@ -1,0 +1,14 @@
+output "name" {
+  description = "Name of the API service."
+  value       = google_cloud_run_v2_service.api.name
+}
+
+output "uri" {
+  description = "URL of the API service."
+  value       = google_cloud_run_v2_service.api.uri
+}
+
+output "service_account_email" {
+  description = "Email of the API's service account."
+  value       = google_service_account.api.email
+}

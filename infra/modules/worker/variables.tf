@@ -1,0 +1,112 @@
+variable "project_id" {
+  description = "Google Cloud project ID."
+  type        = string
+}
+
+variable "region" {
+  description = "Cloud Run region, for example europe-west1."
+  type        = string
+}
+
+variable "name" {
+  description = "Name of the worker pool (or service); see the naming module."
+  type        = string
+}
+
+variable "service_account_id" {
+  description = "account_id of the worker's own service account (created here)."
+  type        = string
+}
+
+variable "kind" {
+  description = "\"worker_pool\" (default: a Cloud Run worker pool, no URL, always-on CPU) or \"service\" (an internal-only service with CPU always allocated and at least one instance)."
+  type        = string
+  default     = "worker_pool"
+
+  validation {
+    condition     = contains(["worker_pool", "service"], var.kind)
+    error_message = "kind must be \"worker_pool\" or \"service\"."
+  }
+}
+
+variable "image" {
+  description = "Container image of the worker, for example europe-west1-docker.pkg.dev/PROJECT/REPO/worker:TAG."
+  type        = string
+}
+
+variable "command" {
+  description = "Entrypoint override; null keeps the image's."
+  type        = list(string)
+  default     = null
+}
+
+variable "args" {
+  description = "Arguments override; null keeps the image's."
+  type        = list(string)
+  default     = null
+}
+
+variable "env" {
+  description = "Plain environment variables (name => value). Secrets never go here: use secret_env."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.env) : !can(regex("(KEY|SECRET|TOKEN|PASSWORD)", upper(name)))])
+    error_message = "env holds plain values only; a variable named like a key, secret, token or password must come from secret_env (Secret Manager)."
+  }
+}
+
+variable "secret_env" {
+  description = "Environment variables read from Secret Manager (name => { secret = secret ID, version }). The worker's service account gets secretAccessor on exactly these secrets."
+  type = map(object({
+    secret  = string
+    version = optional(string, "latest")
+  }))
+  default = {}
+}
+
+variable "limits" {
+  description = "resources.limits of the container, for example { cpu = \"1\", memory = \"1Gi\" } (see the sizing module)."
+  type        = map(string)
+}
+
+variable "instances" {
+  description = "Instance count at creation (worker pool) or the minimum instance count (service). The autoscaler owns it afterwards."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.instances >= 0 && floor(var.instances) == var.instances
+    error_message = "instances must be a whole number >= 0."
+  }
+}
+
+variable "max_instances" {
+  description = "Maximum instances of the service variant (ignored for a worker pool, whose count is manual)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.max_instances >= 1
+    error_message = "max_instances must be at least 1."
+  }
+}
+
+variable "port" {
+  description = "Port of /healthz and /readyz in the service variant (Cloud Run sets PORT to it)."
+  type        = number
+  default     = 8080
+}
+
+variable "labels" {
+  description = "Labels for the Cloud Run resource."
+  type        = map(string)
+  default     = {}
+}
+
+variable "deletion_protection" {
+  description = "Refuse to destroy the worker pool or service from Terraform."
+  type        = bool
+  default     = true
+}

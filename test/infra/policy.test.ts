@@ -1,0 +1,348 @@
+// Security and contract policies of infra/, read from the parsed templates:
+// - no public invoker on the worker or the autoscaler;
+// - secrets reach containers only through Secret Manager references, never as literal values or in state;
+// - each component's environment is exactly the contract in cloudrun/env.ts (both directions);
+// - each service account holds only the roles in the table below, each on one named resource.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from '@cdktf/hcl2json';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API_ENV, AUTOSCALER_ENV, PLATFORM_ENV, WORKER_ENV } from '../../cloudrun/env';
+import { findTerraformFiles, parseTerraformFile } from './schema-check';
+
+type Body = Record<string, any>;
+type Resource = { module: string; type: string; name: string; body: Body };
+
+const infra = join(__dirname, '..', '..', 'infra');
+/** Read by Node itself rather than by the kit's code, so not in the contract; the templates may set them. */
+const NODE_RUNTIME_ENV = ['NODE_OPTIONS'];
+const SECRET_LIKE = /KEY|SECRET|TOKEN|PASSWORD/i;
+const CONTRACT = { worker: WORKER_ENV, api: API_ENV, autoscaler: AUTOSCALER_ENV } as const;
+type Component = keyof typeof CONTRACT;
+
+/**
+ * The only roles any identity of the kit gets, as `role on <resource type>`. Component service accounts are named
+ * by the resource that creates them; everything else is a principal the user passes in (or allUsers).
+ */
+const EXPECTED_ROLES: Record<string, string[]> = {
+  'worker.google_service_account.worker': ['roles/secretmanager.secretAccessor on google_secret_manager_secret'],
+  'api.google_service_account.api': ['roles/secretmanager.secretAccessor on google_secret_manager_secret'],
+  'autoscaler.google_service_account.autoscaler': [
+    'roles/iam.serviceAccountUser on google_service_account',
+    'roles/run.developer on google_cloud_run_v2_service',
+    'roles/run.developer on google_cloud_run_v2_worker_pool',
+    'roles/secretmanager.secretAccessor on google_secret_manager_secret',
+  ],
+  'autoscaler.google_service_account.scheduler': ['roles/run.invoker on google_cloud_run_v2_job'],
+  // Principals from outside, each behind a switch the user sets (see the API and registry modules).
+  'api.allUsers': ['roles/run.invoker on google_cloud_run_v2_service'],
+  'api.${each.value}': ['roles/run.invoker on google_cloud_run_v2_service'],
+  'api.IAP service agent': ['roles/run.invoker on google_cloud_run_v2_service'],
+  'registry.${each.value}': ['roles/artifactregistry.writer on google_artifact_registry_repository'],
+};
+
+type Tree = {
+  resources: Resource[];
+  locals: Body;
+  moduleCalls: Record<string, Body>;
+  variables: Record<string, Body>;
+  outputs: Record<string, Body>;
+};
+let tree: Tree;
+
+/** Parses every file of infra/ into one flat view: resources by module, the example's locals and module calls. */
+async function loadTree(): Promise<Tree> {
+  const result: Tree = { resources: [], locals: {}, moduleCalls: {}, variables: {}, outputs: {} };
+  for (const file of await findTerraformFiles(infra)) {
+    const json = await parseTerraformFile(file);
+    const where = file.slice(infra.length + 1).split('/');
+    const module = where[0] === 'modules' ? where[1] : `envs/${where[1]}`;
+    for (const [type, byName] of Object.entries((json.resource ?? {}) as Record<string, Record<string, Body[]>>)) {
+      for (const [name, bodies] of Object.entries(byName))
+        result.resources.push({ module, type, name, body: bodies[0] });
+    }
+    for (const [name, bodies] of Object.entries((json.variable ?? {}) as Record<string, Body[]>)) {
+      result.variables[`${module}.${name}`] = bodies[0];
+    }
+    for (const [name, bodies] of Object.entries((json.output ?? {}) as Record<string, Body[]>)) {
+      result.outputs[`${module}.${name}`] = bodies[0];
+    }
+    if (module === 'envs/example') {
+      for (const locals of (json.locals ?? []) as Body[]) Object.assign(result.locals, locals);
+      for (const [name, bodies] of Object.entries((json.module ?? {}) as Record<string, Body[]>)) {
+        result.moduleCalls[name] = bodies[0];
+      }
+    }
+  }
+  return result;
+}
+
+beforeAll(async () => {
+  tree = await loadTree();
+});
+
+/** Every `containers` block of a Cloud Run resource (services and worker pools: template; jobs: template.template). */
+function containersOf(body: Body): Body[] {
+  const template = body.template?.[0];
+  if (!template) return [];
+  return [...(template.containers ?? []), ...(template.template?.[0]?.containers ?? [])];
+}
+
+type EnvSource = { kind: 'static' | 'dynamic'; forEach?: string; entry: Body };
+function envSources(container: Body): EnvSource[] {
+  return [
+    ...((container.env ?? []) as Body[]).map((entry) => ({ kind: 'static' as const, entry })),
+    ...((container.dynamic?.env ?? []) as Body[]).map((d) => ({
+      kind: 'dynamic' as const,
+      forEach: d.for_each,
+      entry: d.content[0],
+    })),
+  ];
+}
+
+/** Problems with how one container gets its environment; [] when plain values and secrets stay apart. */
+function envPolicyProblems(container: Body): string[] {
+  const problems: string[] = [];
+  for (const { kind, forEach, entry } of envSources(container)) {
+    const secretRef = entry.value_source?.[0]?.secret_key_ref?.[0];
+    if (kind === 'static') {
+      const name = String(entry.name);
+      if (SECRET_LIKE.test(name) && !secretRef) problems.push(`${name} is a literal; secrets come from secret_key_ref`);
+      if (!SECRET_LIKE.test(name)) problems.push(`${name} is set outside the env map`);
+      continue;
+    }
+    if (entry.value !== undefined && forEach !== '${var.env}')
+      problems.push(`plain values iterate ${forEach}, not var.env`);
+    if (entry.value !== undefined && entry.value !== '${env.value}') problems.push(`plain value ${entry.value}`);
+    if (entry.value_source !== undefined && (forEach !== '${var.secret_env}' || !secretRef)) {
+      problems.push(`secret references must iterate var.secret_env through secret_key_ref`);
+    }
+    if (entry.value === undefined && entry.value_source === undefined) problems.push('env entry without a value');
+  }
+  return problems;
+}
+
+/** Differences between a component's env in the example environment and its contract; [] when they match. */
+function contractProblems(component: Component, locals: Body): string[] {
+  const contract = CONTRACT[component];
+  const plain = Object.keys(locals[`${component}_env`] ?? {}).filter((n) => !NODE_RUNTIME_ENV.includes(n));
+  const secret = Object.keys(locals[`${component}_secret_env`] ?? {});
+  const problems: string[] = [];
+  const diff = (label: string, actual: string[], expected: readonly string[]) => {
+    for (const n of expected) if (!actual.includes(n)) problems.push(`${component}: ${label} ${n} is not set`);
+    for (const n of actual)
+      if (!expected.includes(n)) problems.push(`${component}: ${label} ${n} is not in the contract`);
+  };
+  diff('plain', plain, contract.set);
+  diff('secret', secret, contract.secrets);
+  for (const n of plain) if (SECRET_LIKE.test(n)) problems.push(`${component}: ${n} looks secret but is plain`);
+  for (const n of [...plain, ...secret]) {
+    if ((PLATFORM_ENV as readonly string[]).includes(n)) problems.push(`${component}: ${n} is set by Cloud Run`);
+  }
+  return problems;
+}
+
+function iamBindings(): { principal: string; grant: string; resource: Resource }[] {
+  return tree.resources
+    .filter((r) => /_iam_(member|binding|policy)$/.test(r.type))
+    .map((r) => {
+      const member = String(r.body.member);
+      const own = /^\$\{google_service_account\.(\w+)\.member\}$/.exec(member);
+      const principal = own
+        ? `${r.module}.google_service_account.${own[1]}`
+        : member.includes('gcp-sa-iap')
+          ? `${r.module}.IAP service agent`
+          : `${r.module}.${member}`;
+      return {
+        principal,
+        grant: `${r.body.role} on ${r.type.replace(/_iam_(member|binding|policy)$/, '')}`,
+        resource: r,
+      };
+    });
+}
+
+describe('no public invoker on the worker or the autoscaler', () => {
+  it('names no public principal anywhere in their modules or in what the example passes them', () => {
+    for (const r of tree.resources.filter((r) => r.module === 'worker' || r.module === 'autoscaler')) {
+      expect(JSON.stringify(r.body), `${r.module}: ${r.type}.${r.name}`).not.toMatch(/allUsers|allAuthenticatedUsers/);
+    }
+    for (const name of ['worker', 'autoscaler']) {
+      expect(JSON.stringify(tree.moduleCalls[name])).not.toMatch(/allUsers|allAuthenticatedUsers/);
+    }
+  });
+
+  it('grants run.invoker in the worker and autoscaler modules only to the scheduler, on the job', () => {
+    const invokers = iamBindings().filter(
+      (b) => ['worker', 'autoscaler'].includes(b.resource.module) && b.grant.startsWith('roles/run.invoker'),
+    );
+    expect(invokers.map((b) => `${b.principal}: ${b.grant}`)).toEqual([
+      'autoscaler.google_service_account.scheduler: roles/run.invoker on google_cloud_run_v2_job',
+    ]);
+    expect(invokers[0].resource.body.name).toBe('${google_cloud_run_v2_job.autoscaler.name}');
+  });
+
+  it('keeps the worker service internal, always on, with one instance at least, and IAM-checked', () => {
+    const service = tree.resources.find((r) => r.module === 'worker' && r.type === 'google_cloud_run_v2_service')!;
+    expect(service.body.ingress).toBe('INGRESS_TRAFFIC_INTERNAL_ONLY');
+    expect(service.body.invoker_iam_disabled).toBeUndefined();
+    expect(service.body.scaling[0].min_instance_count).toMatch(/^\$\{max\(1, /);
+    expect(service.body.template[0].scaling[0].min_instance_count).toBe(1);
+    expect(containersOf(service.body)[0].resources[0].cpu_idle).toBe(false);
+  });
+
+  it('opens the API to allUsers only behind access = "public"', () => {
+    const publicGrants = iamBindings().filter((b) => /allUsers|allAuthenticatedUsers/.test(b.principal));
+    expect(publicGrants.map((b) => `${b.resource.module}.${b.resource.type}.${b.resource.name}`)).toEqual([
+      'api.google_cloud_run_v2_service_iam_member.public',
+    ]);
+    expect(publicGrants[0].resource.body.count).toBe('${var.access == "public" ? 1 : 0}');
+  });
+});
+
+describe('secrets come only from Secret Manager', () => {
+  it('every container takes plain values from var.env and secrets through secret_key_ref from var.secret_env', () => {
+    const containers = tree.resources.flatMap((r) => containersOf(r.body).map((c) => ({ r, c })));
+    expect(containers.length).toBe(4); // worker pool, worker service, API service, autoscaler job
+    for (const { r, c } of containers) {
+      expect(envPolicyProblems(c), `${r.module}: ${r.type}.${r.name}`).toEqual([]);
+      const iterated = envSources(c).map((s) => s.forEach);
+      expect(iterated, `${r.module}: ${r.type}.${r.name}`).toEqual(['${var.env}', '${var.secret_env}']);
+    }
+  });
+
+  it('the env policy rejects a literal secret, a plain value from elsewhere and a secret outside var.secret_env', () => {
+    expect(envPolicyProblems({ env: [{ name: 'TEMPORAL_API_KEY', value: 'sk-live' }] })).toEqual([
+      'TEMPORAL_API_KEY is a literal; secrets come from secret_key_ref',
+    ]);
+    expect(
+      envPolicyProblems({
+        dynamic: { env: [{ for_each: '${var.other}', content: [{ name: 'x', value: '${env.value}' }] }] },
+      }),
+    ).toEqual(['plain values iterate ${var.other}, not var.env']);
+    expect(
+      envPolicyProblems({
+        dynamic: {
+          env: [
+            { for_each: '${var.env}', content: [{ name: 'x', value_source: [{ secret_key_ref: [{ secret: 's' }] }] }] },
+          ],
+        },
+      }),
+    ).toEqual(['secret references must iterate var.secret_env through secret_key_ref']);
+  });
+
+  it('every module refuses secret-looking names in its plain env map', () => {
+    for (const module of ['worker', 'api', 'autoscaler']) {
+      const validation = tree.variables[`${module}.env`].validation[0];
+      expect(validation.condition, module).toContain('(KEY|SECRET|TOKEN|PASSWORD)');
+    }
+  });
+
+  it('no secret value is ever given to Terraform (it would sit in the state)', () => {
+    expect(tree.resources.filter((r) => r.type === 'google_secret_manager_secret_version')).toEqual([]);
+    for (const r of tree.resources) expect(JSON.stringify(r.body)).not.toMatch(/secret_data/);
+  });
+
+  it('the example passes each module its env and secret maps from the matching locals', () => {
+    for (const component of Object.keys(CONTRACT)) {
+      const call = tree.moduleCalls[component];
+      expect(call.env, component).toBe(`\${local.${component}_env}`);
+      expect(call.secret_env, component).toContain(`local.${component}_secret_env`);
+    }
+  });
+});
+
+describe('the environment contract (cloudrun/env.ts)', () => {
+  for (const component of Object.keys(CONTRACT) as Component[]) {
+    it(`${component}: the templates set exactly the contract's names, secrets as secrets`, () => {
+      expect(contractProblems(component, tree.locals)).toEqual([]);
+    });
+  }
+
+  it('reports a missing name, an extra name and a secret moved to plain env', () => {
+    const locals = structuredClone(tree.locals);
+    delete locals.worker_env.TEMPORAL_ADDRESS;
+    locals.worker_env.WORKER_COLOUR = 'blue';
+    locals.api_env.WEBHOOK_SECRET = 'literal';
+    delete locals.api_secret_env.WEBHOOK_SECRET;
+    locals.autoscaler_env.K_REVISION = 'x';
+    expect(contractProblems('worker', locals)).toEqual([
+      'worker: plain TEMPORAL_ADDRESS is not set',
+      'worker: plain WORKER_COLOUR is not in the contract',
+    ]);
+    expect(contractProblems('api', locals)).toEqual([
+      'api: plain WEBHOOK_SECRET is not in the contract',
+      'api: secret WEBHOOK_SECRET is not set',
+      'api: WEBHOOK_SECRET looks secret but is plain',
+    ]);
+    expect(contractProblems('autoscaler', locals)).toEqual([
+      'autoscaler: plain K_REVISION is not in the contract',
+      'autoscaler: K_REVISION is set by Cloud Run',
+    ]);
+  });
+});
+
+describe('least privilege', () => {
+  it('each identity holds exactly the roles in the table', () => {
+    const actual: Record<string, string[]> = {};
+    for (const b of iamBindings()) (actual[b.principal] ??= []).push(b.grant);
+    for (const grants of Object.values(actual)) grants.sort();
+    expect(actual).toEqual(EXPECTED_ROLES);
+  });
+
+  it('grants nothing project-wide', () => {
+    expect(tree.resources.filter((r) => r.type.startsWith('google_project_iam')).map((r) => r.name)).toEqual([]);
+  });
+
+  it('scopes each grant to the one resource it is for', () => {
+    for (const b of iamBindings()) {
+      const { body, module, name, type } = b.resource;
+      const at = `${module}: ${type}.${name}`;
+      if (b.grant.startsWith('roles/secretmanager.secretAccessor')) {
+        // One binding per secret the component maps into its environment, and no other.
+        expect(body.for_each, at).toBe('${var.secret_env}');
+        expect(body.secret_id, at).toBe('${each.value.secret}');
+      } else if (b.grant.startsWith('roles/run.developer')) {
+        expect(body.name, at).toBe('${var.target_name}');
+      } else if (b.grant.startsWith('roles/iam.serviceAccountUser')) {
+        expect(body.service_account_id, at).toBe('${var.worker_service_account_name}');
+      }
+    }
+    const autoscaler = tree.moduleCalls.autoscaler;
+    expect(autoscaler.target_name).toBe('${module.worker.name}');
+    expect(autoscaler.target_kind).toBe('${module.worker.kind}');
+    expect(autoscaler.worker_service_account_name).toBe('${module.worker.service_account_name}');
+  });
+
+  it('gives every component its own service account', () => {
+    const accounts = tree.resources
+      .filter((r) => r.type === 'google_service_account')
+      .map((r) => `${r.module}.${r.name}`);
+    expect(accounts.sort()).toEqual(['api.api', 'autoscaler.autoscaler', 'autoscaler.scheduler', 'worker.worker']);
+    const ids = ['worker', 'api'].map((m) => tree.moduleCalls[m].service_account_id);
+    ids.push(tree.moduleCalls.autoscaler.service_account_id, tree.moduleCalls.autoscaler.scheduler_service_account_id);
+    expect(new Set(ids).size).toBe(4);
+  });
+});
+
+describe('inputs and outputs document themselves', () => {
+  it('every variable has a description and a type, every output a description', () => {
+    expect(Object.keys(tree.variables).length).toBeGreaterThan(50);
+    for (const [name, v] of Object.entries(tree.variables)) {
+      expect(v.description, name).toMatch(/\S/);
+      expect(v.type, name).toMatch(/^\$\{/);
+    }
+    for (const [name, o] of Object.entries(tree.outputs)) expect(o.description, name).toMatch(/\S/);
+  });
+
+  it('terraform.tfvars.example sets only declared variables and every required one', async () => {
+    const file = join(infra, 'envs', 'example', 'terraform.tfvars.example');
+    const tfvars = (await parse(file, await readFile(file, 'utf8'))) as Body;
+    const declared = Object.keys(tree.variables)
+      .filter((k) => k.startsWith('envs/example.'))
+      .map((k) => k.slice('envs/example.'.length));
+    const required = declared.filter((name) => !('default' in tree.variables[`envs/example.${name}`]));
+    expect(required.sort()).toEqual(['image_tag', 'project_id', 'temporal_address']);
+    for (const name of Object.keys(tfvars)) expect(declared, `tfvars sets ${name}`).toContain(name);
+    for (const name of required) expect(Object.keys(tfvars), `tfvars lacks ${name}`).toContain(name);
+  });
+});
