@@ -35,7 +35,7 @@ export async function runAutoscalerOnce(
     return result.outcome === 'error' ? 1 : 0;
   } catch (err) {
     process.stdout.write(
-      JSON.stringify({ severity: 'ERROR', message: `autoscaler: ${(err as Error).message}` }) + '\n',
+      JSON.stringify({ severity: 'ERROR', message: (err as Error).message }) + '\n',
     );
     return 1;
   } finally {
