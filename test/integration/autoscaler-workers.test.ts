@@ -78,8 +78,10 @@ it('a real backlog drains as the autoscaler adds worker processes, and they stop
   // Up one instance per decision while there is a backlog, never past max; all runs finish; back to zero.
   expect(timeline[0]).toMatchObject({ count: 1, backlog: 30 });
   expect(timeline[1]).toMatchObject({ count: 2 }); // still a backlog of 30 before the first worker polls
-  const atMax = timeline.filter((t) => t.count === 2).map((t) => t.backlog);
-  expect(atMax.at(-1)).toBeLessThan(atMax[0]); // the backlog drains while the count is up
+  // The backlog goes down only once the instances asked for are up and polling.
+  const drainedAt = timeline.findIndex((t) => t.backlog < 30);
+  expect(drainedAt).toBeGreaterThan(1);
+  expect(timeline[drainedAt - 1].count).toBe(2);
   expect(Math.max(...timeline.map((t) => t.count))).toBeLessThanOrEqual(2);
   for (let i = 1; i < timeline.length; i++) expect(timeline[i].count - timeline[i - 1].count).toBeLessThanOrEqual(1);
   expect(timeline.at(-1)).toMatchObject({ count: 0, backlog: 0, inFlight: 0 });
