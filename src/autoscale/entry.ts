@@ -34,9 +34,7 @@ export async function runAutoscalerOnce(
     const result = await createAutoscaleHandler(env, overrides)();
     return result.outcome === 'error' ? 1 : 0;
   } catch (err) {
-    process.stdout.write(
-      JSON.stringify({ severity: 'ERROR', message: (err as Error).message }) + '\n',
-    );
+    process.stdout.write(JSON.stringify({ severity: 'ERROR', message: (err as Error).message }) + '\n');
     return 1;
   } finally {
     await closeTemporalClients();
