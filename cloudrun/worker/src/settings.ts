@@ -1,0 +1,83 @@
+// The worker service's settings, read only through the env contract (`cloudrun/env.ts`: WORKER_ENV plus the
+// platform variables Cloud Run sets).
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+
+export const WORKER_ENV_NAMES = [
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_TASK_QUEUE',
+  'TEMPORAL_API_KEY',
+  'FLOWS_MODULE',
+  'WORKFLOW_BUNDLE_PATH',
+  'WORKER_MAX_CONCURRENT_ACTIVITIES',
+  // Set by Cloud Run.
+  'PORT',
+  'K_SERVICE',
+  'K_REVISION',
+] as const;
+
+export type WorkerEnv = { [K in (typeof WORKER_ENV_NAMES)[number]]?: string };
+
+export interface WorkerSettings {
+  temporal: { address?: string; namespace?: string; taskQueue?: string; apiKey?: string };
+  /** Absolute path of the module that defines the flows (imported before the worker starts). */
+  flowsModule: string;
+  /** The workflow bundle built at image build time; absent means bundling at start (slow, for development). */
+  workflowBundlePath?: string;
+  maxConcurrentActivities?: number;
+  /** The health port; absent on worker pools that do not set PORT (no HTTP server then). */
+  port?: number;
+  /** `${K_REVISION}/${instance}`: the revision, and this instance (hostname plus a random suffix; see README). */
+  identity: string;
+  /** The deployment version reported to Temporal: `K_SERVICE` / `K_REVISION` (versioning itself stays off). */
+  deploymentName: string;
+  buildId: string;
+}
+
+/** Only the contract's names, as a typed record. */
+export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  return Object.fromEntries(WORKER_ENV_NAMES.map((name) => [name, env[name]]));
+}
+
+/** Settings from the environment; throws an `Error` naming the variable for a missing or bad value. */
+export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): WorkerSettings {
+  const e = readWorkerEnv(env);
+  if (!e.FLOWS_MODULE) throw new Error('worker: FLOWS_MODULE is not set (the module that defines your flows)');
+  const revision = e.K_REVISION || 'local';
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS || undefined,
+      namespace: e.TEMPORAL_NAMESPACE || undefined,
+      taskQueue: e.TEMPORAL_TASK_QUEUE || undefined,
+      apiKey: e.TEMPORAL_API_KEY || undefined,
+    },
+    flowsModule: absolute(e.FLOWS_MODULE, cwd),
+    workflowBundlePath: e.WORKFLOW_BUNDLE_PATH ? absolute(e.WORKFLOW_BUNDLE_PATH, cwd) : undefined,
+    maxConcurrentActivities: positiveInt(e, 'WORKER_MAX_CONCURRENT_ACTIVITIES'),
+    port: positiveInt(e, 'PORT'),
+    identity: `${revision}/${instanceId()}`,
+    deploymentName: e.K_SERVICE || 'genkit-worker',
+    buildId: revision,
+  };
+}
+
+/**
+ * Cloud Run's instance id comes from the metadata server, which this kit does not call at start (an extra
+ * round trip, and unreachable off Google Cloud). The hostname plus 6 random hex digits is unique per process.
+ */
+function instanceId(): string {
+  return `${hostname()}-${randomBytes(3).toString('hex')}`;
+}
+
+function absolute(path: string, cwd: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+function positiveInt(e: WorkerEnv, name: keyof WorkerEnv): number | undefined {
+  const raw = e[name]?.trim();
+  if (!raw) return undefined;
+  if (!/^[1-9]\d*$/.test(raw)) throw new Error(`worker: ${name} must be a whole number > 0, got "${raw}"`);
+  return Number(raw);
+}

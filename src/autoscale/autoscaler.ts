@@ -1,0 +1,117 @@
+// One autoscaling cycle: read the queue's load, read the Cloud Run target, decide, write when it changed, and log
+// one structured line. Runs once per invocation (a Cloud Run job or a scheduled function); the pending
+// scale-down state travels on the target itself (see state-annotation.ts).
+import type { Client } from '@temporalio/client';
+import { resolveTemporalConfig } from '../config';
+import { clientFor } from '../connection';
+import { CloudRunTarget, type CloudRunTargetOptions } from './cloud-run-target';
+import { decide, type Decision, type DecisionReason, type ScalingPolicy } from './policy';
+import { readQueueLoad, type QueueLoadReading } from './queue-load';
+import type { AutoscalerSettings } from './settings';
+
+export interface AutoscalerOptions extends AutoscalerSettings {
+  /** A Temporal client to use instead of the shared one for `temporal`. */
+  client?: Client;
+  /** Extra options for the Cloud Run target (client options, operation deadline, retries). */
+  targetOptions?: Omit<CloudRunTargetOptions, 'name'>;
+  /** Where the decision line goes. @default one JSON line on stdout (Cloud Logging reads `severity`) */
+  log?: (line: DecisionLog) => void;
+  /** The clock, in seconds. @default Date.now() / 1000 */
+  now?: () => number;
+}
+
+/** The one log line per decision. */
+export interface DecisionLog {
+  severity: 'INFO' | 'NOTICE' | 'ERROR';
+  message: string;
+  target: string;
+  taskQueue: string;
+  dryRun: boolean;
+  load?: QueueLoadReading;
+  current?: number;
+  recommended?: number;
+  desired?: number;
+  reason?: DecisionReason;
+  write?: 'none' | 'dry-run' | 'written';
+  attempts?: number;
+  error?: { name: string; code?: number; message: string };
+}
+
+export type AutoscaleResult =
+  | {
+      outcome: 'unchanged' | 'scaled' | 'dry-run';
+      current: number;
+      desired: number;
+      decision: Decision;
+      load: QueueLoadReading;
+    }
+  | { outcome: 'error'; error: unknown };
+
+/**
+ * Runs one decision against Temporal and Cloud Run. Never throws for a failed read or write: it logs the error
+ * and returns `{ outcome: 'error' }` (the next scheduled run tries again).
+ *
+ * @example
+ * ```ts
+ * const result = await runAutoscaler({ ...autoscalerSettingsFromEnv(), dryRun: true });
+ * ```
+ */
+export async function runAutoscaler(options: AutoscalerOptions): Promise<AutoscaleResult> {
+  // Explicit settings only: no other variable and no profile file (the env contract is the whole input).
+  const config = resolveTemporalConfig({ ...options.temporal, configSource: { data: '[profile.default]\n' } }, {});
+  const log = options.log ?? ((line: DecisionLog) => process.stdout.write(JSON.stringify(line) + '\n'));
+  const base = { target: options.target, taskQueue: config.taskQueue, dryRun: options.dryRun };
+  const target = new CloudRunTarget({ name: options.target, ...options.targetOptions });
+  let load: QueueLoadReading | undefined;
+  try {
+    const client = options.client ?? (await clientFor(config));
+    load = await readQueueLoad(client, config.namespace, config.taskQueue);
+    const now = (options.now ?? (() => Date.now() / 1000))();
+    const measured = load;
+    const outcome = await target.update(
+      (snapshot) => {
+        const decision = decide(measured, snapshot.count, snapshot.state, options.policy, Math.floor(now));
+        return { count: decision.desired, state: decision.state, decision };
+      },
+      { dryRun: options.dryRun },
+    );
+    const { decision } = outcome.plan;
+    const current = outcome.before.count;
+    const changed = decision.desired !== current;
+    log({
+      ...base,
+      severity: changed && outcome.write === 'written' ? 'NOTICE' : 'INFO',
+      message: changed
+        ? `${outcome.write === 'written' ? 'scaled' : 'would scale'} ${current} -> ${decision.desired} (${decision.reason})`
+        : `keep ${current} (${decision.reason})`,
+      load,
+      current,
+      recommended: decision.recommended,
+      desired: decision.desired,
+      reason: decision.reason,
+      write: outcome.write,
+      attempts: outcome.attempts,
+    });
+    const result = changed ? (outcome.write === 'written' ? 'scaled' : 'dry-run') : 'unchanged';
+    return { outcome: result, current, desired: decision.desired, decision, load };
+  } catch (error) {
+    const e = error as { name?: string; code?: unknown; message?: string };
+    log({
+      ...base,
+      severity: 'ERROR',
+      message: `autoscaler failed: ${e?.message ?? String(error)}`,
+      load,
+      error: {
+        name: e?.name ?? 'Error',
+        code: typeof e?.code === 'number' ? e.code : undefined,
+        message: e?.message ?? String(error),
+      },
+    });
+    return { outcome: 'error', error };
+  } finally {
+    await target.close().catch(() => undefined);
+  }
+}
+
+/** The policy in force, for documentation and logs. */
+export type { ScalingPolicy };

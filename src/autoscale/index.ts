@@ -1,0 +1,34 @@
+// genkitx-temporal/autoscale: sizes Cloud Run workers from the Temporal task queue's backlog.
+export { runAutoscaler, type AutoscaleResult, type AutoscalerOptions, type DecisionLog } from './autoscaler';
+export { createAutoscaleHandler, runAutoscalerOnce } from './entry';
+export {
+  CloudRunTarget,
+  OperationDeadlineError,
+  targetKind,
+  type CloudRunTargetOptions,
+  type Plan,
+  type RunClientOptions,
+  type TargetSnapshot,
+  type UpdateOutcome,
+} from './cloud-run-target';
+export {
+  decide,
+  EMPTY_STATE,
+  recommend,
+  validatePolicy,
+  type Decision,
+  type DecisionReason,
+  type QueueLoad,
+  type ScaleDownState,
+  type ScalingPolicy,
+} from './policy';
+export { readQueueLoad, type QueueLoadReading } from './queue-load';
+export {
+  AUTOSCALER_ENV_NAMES,
+  autoscalerSettingsFromEnv,
+  DEFAULT_POLICY,
+  readAutoscalerEnv,
+  type AutoscalerEnv,
+  type AutoscalerSettings,
+} from './settings';
+export { decodeState, encodeState, STATE_ANNOTATION } from './state-annotation';
