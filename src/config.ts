@@ -6,6 +6,8 @@
 //   5. defaults: localhost:7233, namespace `default`, task queue `genkit`
 import { loadClientConnectConfig, type ConfigDataSource } from '@temporalio/envconfig';
 import type { Metadata, TLSConfig } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { dataConverterFromEnv } from './codec/data-converter';
 import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from './defaults';
 
 /** How to reach Temporal. Every field is optional; see the resolution order above. */
@@ -26,6 +28,12 @@ export interface TemporalConnectionOptions {
   profile?: string;
   /** Where the envconfig TOML comes from instead of the default file location. */
   configSource?: ConfigDataSource;
+  /**
+   * Payload codecs (encryption), failure converter and external storage, applied by the cached client and the
+   * worker alike; build it with `createDataConverter` from `genkitx-temporal/codec`.
+   * @default encryption when GENKITX_ENCRYPTION_KEYS is set, else none
+   */
+  dataConverter?: DataConverter;
 }
 
 /** Settings after resolution; `address`, `namespace` and `taskQueue` are always set. */
@@ -36,6 +44,7 @@ export interface ResolvedTemporalConfig {
   apiKey?: string;
   tls?: boolean | TLSConfig;
   metadata?: Metadata;
+  dataConverter?: DataConverter;
 }
 
 let pluginDefaults: TemporalConnectionOptions = {};
@@ -68,6 +77,7 @@ export function resolveTemporalConfig(
     apiKey,
     tls: given.tls ?? conn.tls ?? (apiKey ? true : undefined),
     metadata: given.metadata ?? conn.metadata,
+    dataConverter: given.dataConverter ?? dataConverterFromEnv(env),
   };
 }
 

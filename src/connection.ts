@@ -7,7 +7,17 @@ const clients = new Map<string, Promise<Client>>();
 let connectionsOpened = 0;
 
 function cacheKey(c: ResolvedTemporalConfig): string {
-  return JSON.stringify([c.address, c.namespace, c.apiKey ?? null, c.tls ?? null, c.metadata ?? null]);
+  return JSON.stringify([c.address, c.namespace, c.apiKey ?? null, c.tls ?? null, c.metadata ?? null, converterId(c)]);
+}
+
+// Data converters hold codecs and drivers (not serializable): clients are keyed by the converter object itself.
+const converterIds = new WeakMap<object, number>();
+let lastConverterId = 0;
+function converterId(c: ResolvedTemporalConfig): number | null {
+  if (!c.dataConverter) return null;
+  let id = converterIds.get(c.dataConverter);
+  if (id === undefined) converterIds.set(c.dataConverter, (id = ++lastConverterId));
+  return id;
 }
 
 /**
@@ -39,7 +49,7 @@ async function connect(config: ResolvedTemporalConfig): Promise<Client> {
     metadata: config.metadata,
   });
   connectionsOpened++;
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({ connection, namespace: config.namespace, dataConverter: config.dataConverter });
 }
 
 /** Closes every cached connection (call before a short-lived process exits). */

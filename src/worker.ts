@@ -8,6 +8,7 @@ import {
   type BundleOptions,
   type WorkerOptions,
 } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { AttemptTracker } from './activities/attempt-tracker';
 import { createFlowActivities } from './activities/flow-activities';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
@@ -74,6 +75,7 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     ...bundleOrPath,
+    dataConverter: config.dataConverter,
     activities: { ...options.activities, ...createFlowActivities(tracker) },
     shutdownGraceTime: options.shutdownGraceTime ?? '8s',
     // Cancellation reaches an activity only with a heartbeat reply; keep that within about a second.
@@ -117,10 +119,21 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
  * const { code } = await bundleFlowWorkflows();
  * await writeFile('workflow-bundle.js', code); // at build time
  * await startTemporalWorker({ workflowBundle: { codePath: 'workflow-bundle.js' } }); // at run time
+ * // With encryption: bundleFlowWorkflows({ dataConverter }) with the dataConverter the worker gets.
  * ```
  */
-export function bundleFlowWorkflows(options: Partial<BundleOptions> = {}): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath: defaultWorkflowsPath(), ...options });
+export function bundleFlowWorkflows(
+  options: Partial<BundleOptions> & { dataConverter?: DataConverter } = {},
+): Promise<{ code: string }> {
+  const { dataConverter, ...bundleOptions } = options;
+  // Converters loaded by path run inside the workflow sandbox, so they are part of the bundle (an encrypted
+  // failure converter in particular: without it, workflow failure messages reach history in plaintext).
+  return bundleWorkflowCode({
+    workflowsPath: defaultWorkflowsPath(),
+    failureConverterPath: dataConverter?.failureConverterPath,
+    payloadConverterPath: dataConverter?.payloadConverterPath,
+    ...bundleOptions,
+  });
 }
 
 function defaultWorkflowsPath(): string {
