@@ -2,7 +2,8 @@
 // workflow bundle (`dataConverter` in the connection options, `bundleFlowWorkflows({ dataConverter })`).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExternalStorage, type DataConverter, type StorageDriver } from '@temporalio/common';
+import { ExternalStorage, StorageDriverClaim, type DataConverter, type StorageDriver } from '@temporalio/common';
+import { encodeReferencePayload } from '@temporalio/common/lib/internal-non-workflow/extstore-helpers';
 import { AesGcmPayloadCodec, type PayloadCompression } from './aes-gcm-codec';
 import { encryptionKeysFromEnv, ENCRYPTION_KEYS_ENV, type EncryptionKey } from './keys';
 
@@ -56,6 +57,7 @@ export function createDataConverter(
   if (options.encryptFailures ?? Boolean(options.encryption))
     converter.failureConverterPath = encryptedFailureConverterPath();
   if (options.externalStorage) {
+    assertExternalStorageWorks();
     converter.externalStorage = new ExternalStorage({
       drivers: [options.externalStorage.driver],
       payloadSizeThreshold: options.externalStorage.thresholdBytes,
@@ -89,4 +91,21 @@ export function encryptedFailureConverterPath(): string {
     if (existsSync(candidate)) return candidate;
   }
   throw new Error(`genkitx-temporal: failure-converter module not found under ${__dirname}`);
+}
+
+/**
+ * Temporal's external storage writes its references with `@temporalio/common`'s protobufjs while the message
+ * types come from `@temporalio/proto`'s: with two copies of protobufjs 8 installed, every offload fails at run
+ * time ("type must be a Type"). Fail at start-up instead, with the fix.
+ */
+function assertExternalStorageWorks(): void {
+  try {
+    encodeReferencePayload({ driverName: 'probe', claim: new StorageDriverClaim({}), sizeBytes: 0 });
+  } catch (err) {
+    throw new Error(
+      'genkitx-temporal: Temporal external storage cannot work in this install: @temporalio/common and ' +
+        '@temporalio/proto load different copies of protobufjs (see `npm ls protobufjs`). Add protobufjs@8 to ' +
+        `your package.json dependencies so npm installs a single copy. (${(err as Error).message})`,
+    );
+  }
 }
