@@ -1,6 +1,6 @@
 // Large payloads go to external storage (Temporal's ExternalStorage with our content-addressed file driver),
 // encrypted first: a 5 MiB result completes, the client gets all of it, and history stays small.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { createDataConverter, FileStorageDriver } from '../../src/codec';
 import { executeFlowWorkflow, startFlowWorkflow } from '../../src/client';
 import { closeTemporalClients } from '../../src/connection';
 import type { TemporalWorkerHandle } from '../../src/worker';
-import { bigResultFlow, bigText } from '../fixtures/secret-flows';
+import { bigResultFlow, bigText, digestFlow } from '../fixtures/secret-flows';
 import { rawHistoryText } from '../helpers/history-secrets';
 import { address, namespace, startWorker, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -59,6 +59,19 @@ describe('large payloads', () => {
       expect(file.name).toMatch(/^[0-9a-f]{64}$/);
       expect(file.bytes.includes(expected.slice(0, 64))).toBe(false);
     }
+  });
+
+  it('a 3 MiB input is offloaded by the client and read back in full by the worker', async () => {
+    const options = await setUp(
+      createDataConverter({ externalStorage: { driver: new FileStorageDriver({ directory }) } }),
+    );
+    const input = bigText('input', 3);
+    const handle = await startFlowWorkflow(digestFlow, input, options);
+    expect(await handle.result()).toEqual({
+      length: input.length,
+      sha256: createHash('sha256').update(input).digest('hex'),
+    });
+    expect((await handle.describe()).historySize!).toBeLessThan(256 * 1024);
   });
 
   it('control: without external storage the same 5 MiB result cannot complete', async () => {
