@@ -12,6 +12,7 @@ import {
   PayloadIntegrityError,
   UnknownEncryptionKeyError,
 } from '../../src/codec';
+import { resolveTemporalConfig } from '../../src/config';
 
 const key1 = { id: 'k1', key: randomBytes(32).toString('base64') };
 const key2 = { id: 'k2', key: randomBytes(32) };
@@ -132,5 +133,16 @@ describe('GENKITX_ENCRYPTION_KEYS', () => {
     expect(converter.failureConverterPath).toMatch(/failure-converter\.(ts|js)$/);
     expect(() => createDataConverter({ encryption: true }, {})).toThrow(/GENKITX_ENCRYPTION_KEYS is unset/);
     expect(() => createDataConverter({ encryption: true }, { GENKITX_ENCRYPTION_KEYS: 'k:AAAA' })).toThrow(/3 bytes/);
+  });
+
+  it('GENKITX_ENCRYPTION_KEYS alone turns encryption on for every client and worker (one converter per key string)', () => {
+    const env = { GENKITX_ENCRYPTION_KEYS: `k1:${key1.key}` };
+    const first = resolveTemporalConfig({}, env).dataConverter;
+    expect((first?.payloadCodecs?.[0] as AesGcmPayloadCodec).currentKeyId).toBe('k1');
+    expect(resolveTemporalConfig({ address: 'elsewhere:7233' }, env).dataConverter).toBe(first);
+    expect(resolveTemporalConfig({}, {}).dataConverter).toBeUndefined();
+    const explicit = createDataConverter({ encryption: { keys: [key2] } });
+    expect(resolveTemporalConfig({ dataConverter: explicit }, env).dataConverter).toBe(explicit);
+    expect(() => resolveTemporalConfig({}, { GENKITX_ENCRYPTION_KEYS: 'k:AAAA' })).toThrow(/3 bytes/);
   });
 });
