@@ -9,7 +9,7 @@ import { createDataConverter, FileStorageDriver } from '../../src/codec';
 import { executeFlowWorkflow, startFlowWorkflow } from '../../src/client';
 import { closeTemporalClients } from '../../src/connection';
 import type { TemporalWorkerHandle } from '../../src/worker';
-import { bigResultFlow, bigText, digestFlow } from '../fixtures/secret-flows';
+import { bigResultFlow, bigStepsFlow, bigText, digestFlow } from '../fixtures/secret-flows';
 import { rawHistoryText } from '../helpers/history-secrets';
 import { address, namespace, startWorker, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -72,6 +72,18 @@ describe('large payloads', () => {
       sha256: createHash('sha256').update(input).digest('hex'),
     });
     expect((await handle.describe()).historySize!).toBeLessThan(256 * 1024);
+  });
+
+  it('journal entries above the threshold are stored outside history too', async () => {
+    const options = await setUp(
+      createDataConverter({ externalStorage: { driver: new FileStorageDriver({ directory }) } }),
+    );
+    const seed = `steps-${randomBytes(4).toString('hex')}`;
+    const handle = await startFlowWorkflow(bigStepsFlow, { seed, steps: 6, kib: 450 }, options);
+    expect(await handle.result()).toEqual(Array(6).fill(450 * 1024));
+    // 6 × 450 KiB journaled, but history holds references only.
+    expect((await handle.describe()).historySize!).toBeLessThan(256 * 1024);
+    expect(await rawHistoryText(handle)).not.toContain(bigText(`${seed}-0`, 450 / 1024).slice(0, 64));
   });
 
   it('control: without external storage the same 5 MiB result cannot complete', async () => {
