@@ -6,6 +6,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { resolveTemporalCli } from '../scripts/temporal-cli.mjs';
 import { getTemporalClient } from '../src';
 import { withLocalTemporal } from '../src/testing';
+import { measurePayloadOverhead, measureStepOverhead, printEncryptionOverhead } from './encryption-overhead';
 import { measureJournalOverhead } from './journal-overhead';
 import { measureParkedRuns } from './parked-runs';
 import { measureUpdateRtt } from './update-rtt';
@@ -59,6 +60,12 @@ async function main() {
     });
     console.log(`heap per parked run: ${parked.parkedKiBPerRun.toFixed(1)} KiB`);
 
+    const encryption = {
+      payload1MiB: await measurePayloadOverhead(),
+      journaledStep: await measureStepOverhead({ address: server.address, runs: Math.min(runs, 10) }),
+    };
+    printEncryptionOverhead(encryption);
+
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     const out = join(__dirname, 'results', 'latest.json');
     writeFileSync(
@@ -70,6 +77,7 @@ async function main() {
           journal,
           updateRtt,
           parked,
+          encryption,
           overheadPerUpdateRtt: perRtt,
           targetP50Ms: TARGET_OVERHEAD_P50_MS,
         },

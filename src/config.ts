@@ -7,7 +7,8 @@
 //   5. defaults: localhost:7233, namespace `default`, task queue `genkit`
 import { loadClientConnectConfig, type ConfigDataSource } from '@temporalio/envconfig';
 import type { Metadata, TLSConfig } from '@temporalio/client';
-import type { Duration } from '@temporalio/common';
+import type { DataConverter, Duration } from '@temporalio/common';
+import { dataConverterFromEnv } from './codec/data-converter';
 import { DEFAULT_ADDRESS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from './defaults';
 import { msFromDuration } from './retry-math';
 import { processState } from './process-state';
@@ -35,6 +36,12 @@ export interface TemporalConnectionOptions {
    * @default '3s'
    */
   connectTimeout?: Duration;
+  /**
+   * Payload codecs (encryption), failure converter and external storage, applied by the cached client and the
+   * worker alike; build it with `createDataConverter` from `genkitx-temporal/codec`.
+   * @default encryption when GENKITX_ENCRYPTION_KEYS is set, else none
+   */
+  dataConverter?: DataConverter;
 }
 
 /** Settings after resolution; `address`, `namespace` and `taskQueue` are always set. */
@@ -47,6 +54,7 @@ export interface ResolvedTemporalConfig {
   metadata?: Metadata;
   /** Milliseconds a client waits for the server before failing. */
   connectTimeoutMs: number;
+  dataConverter?: DataConverter;
 }
 
 // Shared by the package's CJS and ESM builds when an app loads both.
@@ -83,6 +91,7 @@ export function resolveTemporalConfig(
     connectTimeoutMs: msFromDuration(
       given.connectTimeout ?? envDuration(env.TEMPORAL_CONNECT_TIMEOUT) ?? DEFAULT_CONNECT_TIMEOUT,
     ),
+    dataConverter: given.dataConverter ?? dataConverterFromEnv(env),
   };
 }
 

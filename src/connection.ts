@@ -8,7 +8,17 @@ const clients = new Map<string, Promise<Client>>();
 let connectionsOpened = 0;
 
 function cacheKey(c: ResolvedTemporalConfig): string {
-  return JSON.stringify([c.address, c.namespace, c.apiKey ?? null, c.tls ?? null, c.metadata ?? null]);
+  return JSON.stringify([c.address, c.namespace, c.apiKey ?? null, c.tls ?? null, c.metadata ?? null, converterId(c)]);
+}
+
+// Data converters hold codecs and drivers (not serializable): clients are keyed by the converter object itself.
+const converterIds = new WeakMap<object, number>();
+let lastConverterId = 0;
+function converterId(c: ResolvedTemporalConfig): number | null {
+  if (!c.dataConverter) return null;
+  let id = converterIds.get(c.dataConverter);
+  if (id === undefined) converterIds.set(c.dataConverter, (id = ++lastConverterId));
+  return id;
 }
 
 /**
@@ -43,7 +53,7 @@ async function connect(config: ResolvedTemporalConfig): Promise<Client> {
     throw new TemporalConnectionError(config, err);
   });
   connectionsOpened++;
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({ connection, namespace: config.namespace, dataConverter: config.dataConverter });
 }
 
 /** Closes every cached connection (call before a short-lived process exits). */

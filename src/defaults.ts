@@ -35,6 +35,12 @@ export const FLOW_SEARCH_ATTRIBUTE = 'GenkitFlow';
 /** Name the generic workflow is registered under (what other SDKs start by name). */
 export const WORKFLOW_TYPE = 'runGenkitFlow';
 
+/**
+ * With external storage a step result travels as a reference, but the workflow still holds the journal in
+ * memory (its total is bounded by `MAX_JOURNAL_BYTES`).
+ */
+export const MAX_OFFLOADED_STEP_RESULT_BYTES = 4 * 1024 * 1024;
+
 /** Step results above Temporal's payload warning size fail clearly instead of retrying forever. */
 export const MAX_STEP_RESULT_BYTES = 512 * 1024;
 

@@ -58,7 +58,8 @@ export class GenkitTemporalPlugin implements WorkerPlugin {
   // configureWorker is synchronous, and the workflow-export check needs to bundle first.
   async configureWorker(options: WorkerOptions): Promise<WorkerOptions> {
     const tracker = new AttemptTracker();
-    const activities = createFlowActivities(tracker);
+    // With external storage, a large output travels as a reference: no payload limit applies to it.
+    const activities = createFlowActivities(tracker, { largeResults: !!options.dataConverter?.externalStorage });
     this.trackers.set(activities.runGenkitFlowActivity, tracker);
     const ownPath = defaultWorkflowsPath();
     let configured: WorkerOptions = {

@@ -7,6 +7,7 @@ import {
   type BundleOptions,
   type WorkerOptions,
 } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
 import { removeGenkitSignalHandlers } from './genkit-signals';
 import { listFlowNames } from './registry';
@@ -72,6 +73,7 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     ...bundleOrPath,
+    dataConverter: config.dataConverter,
     activities: options.activities,
     shutdownGraceTime: options.shutdownGraceTime,
     ...workerOptions,
@@ -110,8 +112,19 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
  * const { code } = await bundleFlowWorkflows();
  * await writeFile('workflow-bundle.js', code); // at build time
  * await startTemporalWorker({ workflowBundle: { codePath: 'workflow-bundle.js' } }); // at run time
+ * // With encryption: bundleFlowWorkflows({ dataConverter }) with the dataConverter the worker gets.
  * ```
  */
-export function bundleFlowWorkflows(options: Partial<BundleOptions> = {}): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath: defaultWorkflowsPath(), ...options });
+export function bundleFlowWorkflows(
+  options: Partial<BundleOptions> & { dataConverter?: DataConverter } = {},
+): Promise<{ code: string }> {
+  const { dataConverter, ...bundleOptions } = options;
+  // Converters loaded by path run inside the workflow sandbox, so they are part of the bundle (an encrypted
+  // failure converter in particular: without it, workflow failure messages reach history in plaintext).
+  return bundleWorkflowCode({
+    workflowsPath: defaultWorkflowsPath(),
+    failureConverterPath: dataConverter?.failureConverterPath,
+    payloadConverterPath: dataConverter?.payloadConverterPath,
+    ...bundleOptions,
+  });
 }

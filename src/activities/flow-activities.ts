@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { libraryFailure, serializeError, toApplicationFailure } from '../errors';
 import { DurableRun, NonDeterministicFlowError, StepResultTooLargeError } from '../journal/durable-run';
 import { AttemptSupersededError, JournalWriteError, JournalWriter, temporalTransport } from '../journal/journal-writer';
-import { MAX_FLOW_RESULT_BYTES } from '../defaults';
+import { MAX_FLOW_RESULT_BYTES, MAX_OFFLOADED_STEP_RESULT_BYTES } from '../defaults';
 import { findFlow, listFlowNames } from '../registry';
 import { FailureTypes, type FlowActivityRequest, type FlowAttemptOutcome, type FlowDescription } from '../types';
 import { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
@@ -20,7 +20,13 @@ export interface FlowActivities {
 /**
  * Builds the activities for one worker. `tracker` lets the worker fail its in-flight attempts fast on shutdown.
  */
-export function createFlowActivities(tracker = new AttemptTracker()): FlowActivities {
+export function createFlowActivities(
+  tracker = new AttemptTracker(),
+  options: {
+    /** The worker stores large payloads outside history (external storage): outputs are not size-checked. */
+    largeResults?: boolean;
+  } = {},
+): FlowActivities {
   return {
     async describeGenkitFlow(flowName) {
       const found = await findFlow(flowName);
@@ -53,7 +59,10 @@ export function createFlowActivities(tracker = new AttemptTracker()): FlowActivi
       const stopHeartbeats = startHeartbeats(ctx, () => ({ attempt, stepsCompleted: run?.stepsCompleted ?? 0 }));
       try {
         const { entries } = await writer.claim();
-        if (request.durable) run = new DurableRun(entries, writer, request.nonRetryableStatuses, abort.signal);
+        if (request.durable) {
+          run = new DurableRun(entries, writer, request.nonRetryableStatuses, abort.signal);
+          if (options.largeResults) run.maxStepBytes = MAX_OFFLOADED_STEP_RESULT_BYTES;
+        }
         const onChunk = run
           ? (chunk: unknown) => run!.emit(chunk)
           : (chunk: unknown) => writer.chunk(chunkIndex++, chunk);
@@ -67,7 +76,7 @@ export function createFlowActivities(tracker = new AttemptTracker()): FlowActivi
         // anything the body still does is fenced out of the journal by the next attempt's claim.
         const outcome = await untilAborted(run ? Promise.race([completed, run.suspended]) : completed, abort.signal);
         if (run?.divergence) throw run.divergence;
-        if (outcome.kind === 'completed') assertResultFits(outcome.result);
+        if (outcome.kind === 'completed' && !options.largeResults) assertResultFits(outcome.result);
         // The flow went on past the failures it caught: record them, so replay meets them at the same place.
         await writer.flush({ withDeferred: true });
         return outcome;

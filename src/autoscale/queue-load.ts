@@ -1,10 +1,11 @@
 // Reads a task queue's load from Temporal: the backlog (describeTaskQueue with reportStats, workflow and
 // activity queues) and the work in flight (running workflows on the queue, from visibility).
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// The default import for values: @temporalio/proto is CommonJS, and ESM cannot name its exports.
+import proto, { type temporal } from '@temporalio/proto';
 import type { QueueLoad } from './policy';
 
-const { TaskQueueKind, TaskQueueType, DescribeTaskQueueMode } = temporal.api.enums.v1;
+const { TaskQueueKind, TaskQueueType, DescribeTaskQueueMode } = proto.temporal.api.enums.v1;
 type DescribeResponse = temporal.api.workflowservice.v1.IDescribeTaskQueueResponse;
 
 /** The load and where each number came from (logged with every decision). */

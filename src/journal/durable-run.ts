@@ -31,11 +31,11 @@ export class NonDeterministicFlowError extends GenkitError {
 
 /** A step's result is too large to keep in Temporal's history. */
 export class StepResultTooLargeError extends GenkitError {
-  constructor(key: string, kind: StepKind, name: string, bytes: number) {
+  constructor(key: string, kind: StepKind, name: string, bytes: number, limit = MAX_STEP_RESULT_BYTES) {
     super({
       status: 'FAILED_PRECONDITION',
       message:
-        `the result of ${kind} step "${name}" (${key}) is ${bytes} bytes, above the ${MAX_STEP_RESULT_BYTES}-byte ` +
+        `the result of ${kind} step "${name}" (${key}) is ${bytes} bytes, above the ${limit}-byte ` +
         'limit for a journaled step. Return a smaller result (e.g. store the data elsewhere and return a reference).',
     });
     this.name = 'StepResultTooLargeError';
@@ -89,6 +89,8 @@ export class DurableRun {
   private closed = false;
   private nextChunk = 0;
   stepsCompleted = 0;
+  /** A step result above this many bytes (as JSON) fails the step with `StepResultTooLarge`. */
+  maxStepBytes = MAX_STEP_RESULT_BYTES;
   /** Set when replay diverged; the attempt fails with it even if the flow caught it. */
   divergence?: NonDeterministicFlowError;
   /** Resolves when the attempt must stop early: the flow waits for input, or the run continues as new. */
@@ -163,7 +165,7 @@ export class DurableRun {
       }
       const json = output === undefined ? undefined : JSON.stringify(output);
       const bytes = json === undefined ? 0 : Buffer.byteLength(json);
-      if (bytes > MAX_STEP_RESULT_BYTES) throw new StepResultTooLargeError(key, kind, name, bytes);
+      if (bytes > this.maxStepBytes) throw new StepResultTooLargeError(key, kind, name, bytes, this.maxStepBytes);
       const stored = json === undefined ? undefined : JSON.parse(json);
       await this.write({ ...base, output: stored, ...emitted(kind, child) });
       // Return what replay will return, so both paths see identical (JSON) values.

@@ -16,7 +16,7 @@ import { journalQuery, progressQuery } from '../../src/workflows/messages';
 import { ledger } from '../fixtures/durable-flows';
 import {
   bigOutputFlow,
-  bigStepsFlow,
+  bigJournalFlow,
   busyWaitFlow,
   changedRequestFlow,
   earlyAnswerFlow,
@@ -126,7 +126,7 @@ describe('no hard ceiling on a run', () => {
   });
 
   it('resumes a run whose journal (six 500 KiB steps) is bigger than one payload', async () => {
-    const handle = await startFlowWorkflow(bigStepsFlow, 'b', opts());
+    const handle = await startFlowWorkflow(bigJournalFlow, 'b', opts());
     expect(await handle.result()).toEqual(Array(6).fill(500 * 1024));
     expect(await activityStarts(handle)).toHaveLength(2);
     for (let i = 0; i < 6; i++) expect(count(`big:b:${i}`)).toBe(1);

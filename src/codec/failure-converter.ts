@@ -1,0 +1,6 @@
+// Loaded by path (the worker, the workflow bundle and the client each load it): moves failure messages and stack
+// traces into an encoded payload, so the payload codec encrypts them like any other data.
+// Workflow sandbox code imports this file too: keep it free of Node built-ins.
+import { DefaultFailureConverter } from '@temporalio/common';
+
+export const failureConverter = new DefaultFailureConverter({ encodeCommonAttributes: true });

@@ -1,0 +1,16 @@
+// genkitx-temporal/codec: payload encryption (AES-256-GCM), large-payload storage drivers and the codec server.
+export { AesGcmPayloadCodec, type AesGcmCodecOptions, type PayloadCompression } from './aes-gcm-codec';
+export { CIPHER_METADATA, COMPRESSION_METADATA, ENCRYPTED_ENCODING, KEY_ID_METADATA } from './aes-gcm-codec';
+export {
+  ENCRYPTION_KEYS_ENV,
+  encryptionKeyRing,
+  encryptionKeysFromEnv,
+  parseEncryptionKeys,
+  type EncryptionKey,
+  type EncryptionKeyRing,
+} from './keys';
+export { PayloadIntegrityError, UnknownEncryptionKeyError } from './errors';
+export { createDataConverter, encryptedFailureConverterPath, type DataConverterOptions } from './data-converter';
+export { FileStorageDriver, type FileStorageDriverOptions } from './storage/file-driver';
+export { GcsStorageDriver, type GcsBucketLike, type GcsStorageDriverOptions } from './storage/gcs-driver';
+export { createCodecServer, type CodecServerOptions, type CodecTokenVerifier } from './server/codec-server';
