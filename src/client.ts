@@ -2,26 +2,35 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import type { Action, z } from 'genkit';
-import { parseSchema } from 'genkit/schema';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
-import { FLOW_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
-import { registeredFlowOptions } from './registry';
+import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
+import {
+  flowNameOf,
+  refFlowOptions,
+  validateFlowInput,
+  type FlowInput,
+  type FlowOutput,
+  type FlowRef,
+} from './flow-ref';
+import { registeredFlowOptions } from './registered-options';
 import { toFlowRunError } from './flow-run-error';
 import type { FlowRunRequest, TemporalFlowOptions } from './types';
 
-/** A flow object, or a flow's registered name. */
-export type FlowRef = Action<any, any, any> | string;
-/** The input type of a flow (`unknown` for a flow given by name). */
-export type FlowInput<F> = F extends Action<infer I, any, any> ? z.infer<I> : unknown;
-/** The output type of a flow (`unknown` for a flow given by name). */
-export type FlowOutput<F> = F extends Action<any, infer O, any> ? z.infer<O> : unknown;
+export type { FlowChunk, FlowInput, FlowOutput, FlowRef, FlowReference } from './flow-ref';
+
 /** The workflow function type of a flow run, so handles are typed by the flow's output. */
 export type FlowWorkflow<F> = (request: FlowRunRequest) => Promise<FlowOutput<F>>;
 
 /** The `GenkitFlow` keyword search attribute: `temporal workflow list --query 'GenkitFlow="jokeFlow"'`. */
 export const GenkitFlowSearchAttribute = defineSearchAttributeKey(FLOW_SEARCH_ATTRIBUTE, SearchAttributeType.KEYWORD);
+/** The `GenkitPrincipal` keyword search attribute: who started the run (`principal` start option). */
+export const GenkitPrincipalSearchAttribute = defineSearchAttributeKey(
+  PRINCIPAL_SEARCH_ATTRIBUTE,
+  SearchAttributeType.KEYWORD,
+);
+/** The search attributes the library sets itself; each is skipped where the namespace lacks it. */
+const LIBRARY_ATTRIBUTES = [FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE];
 
 /** Options of `startFlowWorkflow` / `executeFlowWorkflow`. */
 export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<TemporalFlowOptions, 'taskQueue'> {
@@ -42,10 +51,15 @@ export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<Tem
   searchAttributes?: SearchAttributePair[];
   /** Skip the `GenkitFlow` search attribute (for namespaces where it is not registered). @default false */
   withoutFlowSearchAttribute?: boolean;
+  /**
+   * Who starts the run (e.g. a user ID): recorded as memo `genkitPrincipal` and as the `GenkitPrincipal`
+   * search attribute, so the run's owner can be checked and their runs listed.
+   */
+  principal?: string;
 }
 
-/** Namespaces (per address) found to lack the GenkitFlow search attribute: starts there skip it. */
-const namespacesWithoutFlowAttribute = new Set<string>();
+/** Library search attributes found missing, per address/namespace: starts there skip them. */
+const missingAttributes = new Map<string, Set<string>>();
 
 /**
  * Starts a flow as a durable workflow and returns its handle at once. With the flow object, the input is
@@ -62,14 +76,13 @@ export async function startFlowWorkflow<F extends FlowRef>(
   input: FlowInput<F>,
   options: FlowWorkflowOptions = {},
 ): Promise<WorkflowHandle<FlowWorkflow<F>>> {
-  const flowName = typeof flow === 'string' ? flow : flow.__action.name;
-  if (typeof flow !== 'string') {
-    // Throws Genkit's ValidationError (INVALID_ARGUMENT, with the details) before anything starts.
-    parseSchema(input, { schema: flow.__action.inputSchema, jsonSchema: flow.__action.inputJsonSchema });
-  }
+  const flowName = flowNameOf(flow);
+  // Throws Genkit's ValidationError (INVALID_ARGUMENT, with the details) before anything starts.
+  validateFlowInput(flow, input);
   const config = resolveTemporalConfig(options);
-  // The flow's own `config.temporal` (when it was defined in this process) routes the workflow too.
-  const flowDefaults = registeredFlowOptions(flowName);
+  // The flow's own `config.temporal` (when it was defined in this process, or given to its flowRef) routes
+  // the workflow too.
+  const flowDefaults = { ...registeredFlowOptions(flowName), ...refFlowOptions(flow) };
   const client = options.client ?? (await clientFor(config));
   const request: FlowRunRequest = {
     flowName,
@@ -88,7 +101,11 @@ export async function startFlowWorkflow<F extends FlowRef>(
       workflowIdConflictPolicy: options.idempotencyKey ? 'USE_EXISTING' : 'FAIL',
       workflowIdReusePolicy: options.idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
       workflowExecutionTimeout: options.workflowExecutionTimeout ?? flowDefaults.workflowExecutionTimeout,
-      memo: { genkitFlow: flowName, ...options.memo },
+      memo: {
+        genkitFlow: flowName,
+        ...(options.principal !== undefined ? { genkitPrincipal: options.principal } : {}),
+        ...options.memo,
+      },
       typedSearchAttributes: searchAttributes,
       staticSummary: `Genkit flow ${flowName}`,
     });
@@ -102,20 +119,28 @@ export async function startFlowWorkflow<F extends FlowRef>(
       throw err;
     }
   };
-  const extra = options.searchAttributes ?? [];
   const namespaceKey = `${config.address}/${config.namespace}`;
-  if (options.withoutFlowSearchAttribute || namespacesWithoutFlowAttribute.has(namespaceKey)) return startOnce(extra);
-  try {
-    return await startOnce([{ key: GenkitFlowSearchAttribute, value: flowName }, ...extra]);
-  } catch (err) {
-    if (!isUnknownSearchAttribute(err)) throw err;
-    namespacesWithoutFlowAttribute.add(namespaceKey);
-    console.warn(
-      `[genkitx-temporal] search attribute "${FLOW_SEARCH_ATTRIBUTE}" is not registered in namespace ` +
-        `"${config.namespace}"; starting runs without it. Register it with: temporal operator search-attribute ` +
-        `create --name ${FLOW_SEARCH_ATTRIBUTE} --type Keyword`,
-    );
-    return startOnce(extra);
+  const missing = missingAttributes.get(namespaceKey) ?? new Set<string>();
+  let attributes: SearchAttributePair[] = [
+    ...(options.withoutFlowSearchAttribute ? [] : [{ key: GenkitFlowSearchAttribute, value: flowName }]),
+    ...(options.principal !== undefined ? [{ key: GenkitPrincipalSearchAttribute, value: options.principal }] : []),
+    ...(options.searchAttributes ?? []),
+  ].filter((a) => !missing.has(a.key.name));
+  for (;;) {
+    try {
+      return await startOnce(attributes);
+    } catch (err) {
+      const unknown = unknownLibraryAttribute(err);
+      if (!unknown || !attributes.some((a) => a.key.name === unknown)) throw err;
+      missing.add(unknown);
+      missingAttributes.set(namespaceKey, missing);
+      attributes = attributes.filter((a) => a.key.name !== unknown);
+      console.warn(
+        `[genkitx-temporal] search attribute "${unknown}" is not registered in namespace "${config.namespace}"; ` +
+          `starting runs without it. Register it with: temporal operator search-attribute create --name ` +
+          `${unknown} --type Keyword`,
+      );
+    }
   }
 }
 
@@ -160,10 +185,15 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
   return Object.keys(defined).length ? defined : undefined;
 }
 
-/** The server's "no mapping defined for search attribute GenkitFlow" (INVALID_ARGUMENT), anywhere in the cause chain. */
-function isUnknownSearchAttribute(err: unknown): boolean {
+/**
+ * The library attribute named in the server's "no mapping defined for search attribute X" (INVALID_ARGUMENT),
+ * anywhere in the cause chain.
+ */
+function unknownLibraryAttribute(err: unknown): string | undefined {
   for (let e = err as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.message?.includes(FLOW_SEARCH_ATTRIBUTE) && /search attribute/i.test(e.message)) return true;
+    if (!e.message || !/search attribute/i.test(e.message)) continue;
+    const name = LIBRARY_ATTRIBUTES.find((a) => e!.message!.includes(a));
+    if (name) return name;
   }
-  return false;
+  return undefined;
 }

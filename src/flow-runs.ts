@@ -1,11 +1,11 @@
 // Managing runs by workflow ID: status, answering pending inputs, cancelling, and re-attachable streams.
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { GenkitError } from 'genkit';
+import { GenkitError } from './genkit-error';
 import type { TemporalConnectionOptions } from './config';
 import { getTemporalClient } from './connection';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
 import type { FlowProgress, PendingInput } from './types';
-import { chunksQuery, progressQuery, provideInputUpdate } from './workflows/messages';
+import { chunksQuery, progressQuery, provideInputUpdate } from './run-messages';
 
 /** Options of the run helpers: where the run lives. */
 export interface FlowRunOptions extends TemporalConnectionOptions {
@@ -21,6 +21,8 @@ export interface FlowRun<O = unknown> {
   status: string;
   result?: O;
   error?: FlowRunError;
+  /** Who started the run (the `principal` start option), when recorded. */
+  principal?: string;
   progress?: FlowProgress;
   pendingInputs: PendingInput[];
 }
@@ -44,6 +46,7 @@ export async function getFlowRun<O = unknown>(workflowId: string, options: FlowR
     workflowId,
     runId: description.runId,
     flowName: (description.memo?.genkitFlow as string | undefined) ?? progress?.flowName,
+    principal: description.memo?.genkitPrincipal as string | undefined,
     status: temporalStatus === 'RUNNING' && progress?.status === 'waiting' ? 'WAITING' : temporalStatus,
     progress,
     pendingInputs: progress?.pendingInputs ?? [],
@@ -58,11 +61,22 @@ export async function getFlowRun<O = unknown>(workflowId: string, options: FlowR
   return run;
 }
 
+/** Options of `provideFlowInput`. */
+export interface ProvideFlowInputOptions extends FlowRunOptions {
+  /** The same answer sent again with the same key (a retried request, a redelivered webhook) is applied once. */
+  idempotencyKey?: string;
+}
+
 /**
  * Answers the input the run waits for. A value that does not match the requested schema, or a name the run
  * is not waiting for, is rejected with INVALID_ARGUMENT / FAILED_PRECONDITION, and the run keeps waiting.
  */
-export async function provideFlowInput(workflowId: string, name: string, value: unknown, options: FlowRunOptions = {}) {
+export async function provideFlowInput(
+  workflowId: string,
+  name: string,
+  value: unknown,
+  options: ProvideFlowInputOptions = {},
+) {
   const handle = await handleFor(workflowId, options);
   try {
     await handle.executeUpdate(provideInputUpdate, { args: [name, value] });

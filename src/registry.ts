@@ -2,6 +2,7 @@
 import type { Genkit } from 'genkit';
 import type { Action } from 'genkit';
 import { journalGenkitInstance } from './journal/genkit-hooks';
+import { forgetFlowOptions, rememberFlowOptions } from './registered-options';
 import type { TemporalFlowOptions } from './types';
 
 /** Any Genkit flow (or action) that can be run by name. */
@@ -37,12 +38,10 @@ export function registerTemporalFlow(name: string, flow: AnyFlow, options: Tempo
     );
   }
   flows.set(name, { name, flow, options });
+  rememberFlowOptions(name, options);
 }
 
-/** The `config.temporal` a flow was registered with in this process (empty when unknown). */
-export function registeredFlowOptions(name: string): TemporalFlowOptions {
-  return flows.get(name)?.options ?? {};
-}
+export { registeredFlowOptions } from './registered-options';
 
 /**
  * Names of every flow this process can run: registered ones and those of known Genkit instances. Initialises
@@ -76,4 +75,5 @@ export async function findFlow(name: string): Promise<RegisteredFlow | undefined
 /** @internal For tests: forget every registration. */
 export function resetRegistryForTests(): void {
   flows.clear();
+  forgetFlowOptions();
 }
