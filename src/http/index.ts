@@ -13,3 +13,14 @@ export {
 } from './auth';
 export { toHttpError, type ErrorBody } from './errors';
 export { TemporalStreamManager } from './stream-manager';
+export { flowWebhook, webhookWorkflowId, type FlowWebhookOptions } from './webhooks';
+export {
+  githubWebhook,
+  hmacWebhook,
+  standardWebhooks,
+  stripeWebhook,
+  WebhookSignatureError,
+  type HmacWebhookOptions,
+  type VerifiedDelivery,
+  type WebhookVerifier,
+} from './webhook-verifiers';

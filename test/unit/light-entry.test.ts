@@ -57,6 +57,12 @@ describe('genkitx-temporal/client (light entry)', () => {
     expect(loaded.filter((m) => forbidden.some((f) => f.test(m)))).toEqual([]);
   });
 
+  it('genkitx-temporal/http loads no worker, workflow code, genkit root or model plugin either', () => {
+    const loaded = modulesLoadedBy('genkitx-temporal/http');
+    expect(loaded.some((m) => m.includes('node_modules/hono/'))).toBe(true);
+    expect(loaded.filter((m) => forbidden.some((f) => f.test(m)))).toEqual([]);
+  });
+
   it('uses the same GenkitError class as genkit, so instanceof works for callers', () => {
     // The CommonJS build's class: what `require('genkit')` gives callers of the (CommonJS) package.
     const GenkitRootError = createRequire(__filename)('genkit').GenkitError;
