@@ -22,7 +22,7 @@ import type { FlowApiEnv, Principal } from './auth';
 /** Start options the API applies to every run it starts (the request decides input, key and principal). */
 export type FlowApiStartOptions = Omit<
   FlowWorkflowOptions,
-  'workflowId' | 'idempotencyKey' | 'principal' | 'context' | keyof FlowRunOptions
+  'workflowId' | 'idempotencyKey' | 'principal' | 'context' | 'client'
 >;
 
 /** Options of `createFlowApi`. */
