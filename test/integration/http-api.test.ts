@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { runFlow, streamFlow } from 'genkit/beta/client';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startFlowWorkflow } from '../../src/client';
 import { getTemporalClient } from '../../src/connection';
 import { bearerTokenAuth, createFlowApi } from '../../src/http';
 import {
@@ -197,6 +198,25 @@ describe('runs over HTTP', () => {
     const run = await (await fetch(url(path), { headers: as('alice-token') })).json();
     expect(run).toMatchObject({ status: 'COMPLETED', result: 'laptop: approved', pendingInputs: [] });
     expect((await (await client()).workflow.getHandle(workflowId).describe()).memo?.genkitPrincipal).toBe('alice');
+  });
+
+  it('the owner cancels a waiting run; a second cancel is a 400; runs of flows not exposed are 404 even to admins', async () => {
+    const { workflowId } = await (await post('/flows/httpApprovalFlow', { data: 'desk' })).json();
+    const cancel = () => post(`/runs/${workflowId}/cancel`, {});
+    expect((await cancel()).status).toBe(202);
+    const handle = (await client()).workflow.getHandle(workflowId);
+    await waitFor(async () => (await handle.describe()).status.name === 'CANCELLED', 20_000, 'cancelled');
+    const again = await cancel();
+    expect([again.status, (await again.json()).status]).toEqual([400, 'FAILED_PRECONDITION']);
+    const run = await (await fetch(url(`/runs/${workflowId}`), { headers: as('alice-token') })).json();
+    expect(run).toMatchObject({ status: 'CANCELLED', error: { status: 'CANCELLED' } });
+
+    const hidden = await startFlowWorkflow(
+      httpGreetFlow,
+      { name: 'x' },
+      { ...worker.opts(), memo: { genkitFlow: 'notExposed' } },
+    );
+    expect((await fetch(url(`/runs/${hidden.workflowId}`), { headers: as('ops-token') })).status).toBe(404);
   });
 
   it('an Idempotency-Key starts one run per caller', async () => {
