@@ -8,6 +8,7 @@ import { startFlowWorkflow } from '../../src/client';
 import { getTemporalClient } from '../../src/connection';
 import { bearerTokenAuth, createFlowApi } from '../../src/http';
 import {
+  httpWhoAmIFlow,
   httpApprovalFlow,
   httpCountFlow,
   httpFailFlow,
@@ -22,7 +23,7 @@ import { useWorker, waitFor } from '../helpers/temporal';
 process.on('unhandledRejection', () => undefined);
 
 const worker = useWorker('http');
-const flows = [httpGreetFlow, httpCountFlow, httpFailFlow, httpSlowFlow, httpApprovalFlow];
+const flows = [httpWhoAmIFlow, httpGreetFlow, httpCountFlow, httpFailFlow, httpSlowFlow, httpApprovalFlow];
 const tokens = { 'alice-token': 'alice', 'bob-token': 'bob', 'ops-token': { id: 'ops', admin: true } };
 const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 let url: (path: string) => string;
@@ -57,6 +58,11 @@ describe('Genkit client compatibility', () => {
       headers: as('alice-token'),
     });
     expect(result).toBe('hello ada');
+  });
+
+  it('the flow sees the caller as Genkit context.auth', async () => {
+    const result = await runFlow({ url: url('/flows/httpWhoAmIFlow?wait=true'), headers: as('bob-token') });
+    expect(result).toBe('you are bob');
   });
 
   it('runFlow gets a failed flow as its HTTP status with the flat Genkit body', async () => {
