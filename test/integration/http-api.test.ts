@@ -6,6 +6,7 @@ import { runFlow, streamFlow } from 'genkit/beta/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startFlowWorkflow } from '../../src/client';
 import { getTemporalClient } from '../../src/connection';
+import { progressQuery } from '../../src/workflows/messages';
 import { bearerTokenAuth, createFlowApi } from '../../src/http';
 import {
   httpWhoAmIFlow,
@@ -332,5 +333,24 @@ describe('disconnects', () => {
     const handle = (await client()).workflow.getHandle(workflowId);
     await waitFor(async () => (await handle.describe()).status.name === 'CANCELLED', 20_000, 'cancelled run');
     await waitFor(() => slowModel.aborts > abortsBefore, 10_000, 'model abort');
+  });
+
+  it('a streaming caller that disconnects cancels the run where the route opts in', async () => {
+    const abort = new AbortController();
+    const call = streamFlow({
+      url: cancellingUrl('/api/flows/httpSlowFlow'),
+      input: 'stream then leave',
+      headers: as('alice-token'),
+      abortSignal: abort.signal,
+    });
+    call.output.catch(() => undefined);
+    call.stream[Symbol.asyncIterator]()
+      .next()
+      .catch(() => undefined);
+    const workflowId = (await call.streamId)!;
+    const handle = (await client()).workflow.getHandle(workflowId);
+    await waitFor(async () => (await handle.query(progressQuery)).stepInFlight, 20_000, 'model call in flight');
+    abort.abort();
+    await waitFor(async () => (await handle.describe()).status.name === 'CANCELLED', 20_000, 'cancelled run');
   });
 });
