@@ -1,9 +1,10 @@
 // Starting flows as workflows: startFlowWorkflow (returns a handle) and executeFlowWorkflow (returns the result).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
+import { GenkitError } from './genkit-error';
 import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
 import {
   flowNameOf,
@@ -15,6 +16,8 @@ import {
 } from './flow-ref';
 import { registeredFlowOptions } from './registered-options';
 import { toFlowRunError } from './flow-run-error';
+import { grpcCodeOf, GrpcStatus } from './grpc-errors';
+import { validateRetryPolicy } from './retry-math';
 import type { FlowRunRequest, TemporalFlowOptions } from './types';
 
 export type { FlowChunk, FlowInput, FlowOutput, FlowRef, FlowReference } from './flow-ref';
@@ -29,8 +32,6 @@ export const GenkitPrincipalSearchAttribute = defineSearchAttributeKey(
   PRINCIPAL_SEARCH_ATTRIBUTE,
   SearchAttributeType.KEYWORD,
 );
-/** The search attributes the library sets itself; each is skipped where the namespace lacks it. */
-const LIBRARY_ATTRIBUTES = [FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE];
 
 /** Options of `startFlowWorkflow` / `executeFlowWorkflow`. */
 export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<TemporalFlowOptions, 'taskQueue'> {
@@ -77,6 +78,7 @@ export async function startFlowWorkflow<F extends FlowRef>(
   options: FlowWorkflowOptions = {},
 ): Promise<WorkflowHandle<FlowWorkflow<F>>> {
   const flowName = flowNameOf(flow);
+  assertStartOptions(options);
   // Throws Genkit's ValidationError (INVALID_ARGUMENT, with the details) before anything starts.
   validateFlowInput(flow, input);
   const config = resolveTemporalConfig(options);
@@ -91,19 +93,22 @@ export async function startFlowWorkflow<F extends FlowRef>(
     options: pickFlowOptions(options),
   };
   const workflowId = options.workflowId ?? `${flowName}-${options.idempotencyKey ?? randomUUID()}`;
+  if (workflowId.length > 1000)
+    throw invalidStart(`the workflow ID is ${workflowId.length} characters; Temporal allows 1,000`);
+  const inputFingerprint = options.idempotencyKey ? fingerprint([flowName, input ?? null]) : undefined;
   const start = (searchAttributes: SearchAttributePair[]) =>
     client.workflow.start<FlowWorkflow<F>>(WORKFLOW_TYPE, {
       workflowId,
       taskQueue: options.taskQueue ?? flowDefaults.taskQueue ?? config.taskQueue,
       args: [request],
-      // With a key: a running duplicate joins the run (USE_EXISTING); a finished one is not started again
-      // (REJECT_DUPLICATE, answered below with the existing run's handle).
-      workflowIdConflictPolicy: options.idempotencyKey ? 'USE_EXISTING' : 'FAIL',
+      // With a key, a second start (running or finished) is refused and answered below with the existing run.
+      workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: options.idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
       workflowExecutionTimeout: options.workflowExecutionTimeout ?? flowDefaults.workflowExecutionTimeout,
       memo: {
         genkitFlow: flowName,
         ...(options.principal !== undefined ? { genkitPrincipal: options.principal } : {}),
+        ...(options.idempotencyKey ? { genkitInput: inputFingerprint } : {}),
         ...options.memo,
       },
       typedSearchAttributes: searchAttributes,
@@ -114,33 +119,53 @@ export async function startFlowWorkflow<F extends FlowRef>(
       return await start(searchAttributes);
     } catch (err) {
       if (options.idempotencyKey && err instanceof WorkflowExecutionAlreadyStartedError) {
-        return client.workflow.getHandle<FlowWorkflow<F>>(workflowId);
+        const existing = client.workflow.getHandle<FlowWorkflow<F>>(workflowId);
+        const { memo } = await existing.describe();
+        if (memo?.genkitInput !== undefined && memo.genkitInput !== inputFingerprint) {
+          throw new GenkitError({
+            status: 'ALREADY_EXISTS',
+            message: `idempotency key "${options.idempotencyKey}" was already used for a run of "${flowName}" with different input`,
+            detail: { workflowId, idempotencyKey: options.idempotencyKey },
+          });
+        }
+        return existing;
       }
       throw err;
     }
   };
   const namespaceKey = `${config.address}/${config.namespace}`;
   const missing = missingAttributes.get(namespaceKey) ?? new Set<string>();
-  let attributes: SearchAttributePair[] = [
+  const library = [
     ...(options.withoutFlowSearchAttribute ? [] : [{ key: GenkitFlowSearchAttribute, value: flowName }]),
     ...(options.principal !== undefined ? [{ key: GenkitPrincipalSearchAttribute, value: options.principal }] : []),
-    ...(options.searchAttributes ?? []),
   ].filter((a) => !missing.has(a.key.name));
-  for (;;) {
-    try {
-      return await startOnce(attributes);
-    } catch (err) {
-      const unknown = unknownLibraryAttribute(err);
-      if (!unknown || !attributes.some((a) => a.key.name === unknown)) throw err;
-      missing.add(unknown);
+  const extra = options.searchAttributes ?? [];
+  try {
+    return await startOnce([...library, ...extra]);
+  } catch (err) {
+    // A namespace without one of the library's attributes refuses the start with INVALID_ARGUMENT. Decided by
+    // trying again without them, last one first (never by the message): the first start that works names
+    // the attributes that were the problem.
+    if (grpcCodeOf(err) !== GrpcStatus.INVALID_ARGUMENT || library.length === 0) throw err;
+    for (let keep = library.length - 1; keep >= 0; keep--) {
+      let handle: WorkflowHandle<FlowWorkflow<F>>;
+      try {
+        handle = await startOnce([...library.slice(0, keep), ...extra]);
+      } catch (retryErr) {
+        if (grpcCodeOf(retryErr) === GrpcStatus.INVALID_ARGUMENT) continue;
+        throw retryErr;
+      }
+      const dropped = library.slice(keep).map((a) => a.key.name);
+      for (const name of dropped) missing.add(name);
       missingAttributes.set(namespaceKey, missing);
-      attributes = attributes.filter((a) => a.key.name !== unknown);
       console.warn(
-        `[genkitx-temporal] search attribute "${unknown}" is not registered in namespace "${config.namespace}"; ` +
-          `starting runs without it. Register it with: temporal operator search-attribute create --name ` +
-          `${unknown} --type Keyword`,
+        `[genkitx-temporal] search attribute(s) ${dropped.join(', ')} not registered in namespace ` +
+          `"${config.namespace}"; starting runs without them. Register each with: temporal operator ` +
+          `search-attribute create --name <name> --type Keyword`,
       );
+      return handle;
     }
+    throw err;
   }
 }
 
@@ -180,20 +205,34 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
     nonRetryableStatuses: o.nonRetryableStatuses,
     durable: o.durable,
     taskQueue: o.taskQueue,
+    continueAsNewAfter: o.continueAsNewAfter,
+    maxFailoversWithoutProgress: o.maxFailoversWithoutProgress,
   };
   const defined = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
   return Object.keys(defined).length ? defined : undefined;
 }
 
-/**
- * The library attribute named in the server's "no mapping defined for search attribute X" (INVALID_ARGUMENT),
- * anywhere in the cause chain.
- */
-function unknownLibraryAttribute(err: unknown): string | undefined {
-  for (let e = err as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (!e.message || !/search attribute/i.test(e.message)) continue;
-    const name = LIBRARY_ATTRIBUTES.find((a) => e!.message!.includes(a));
-    if (name) return name;
+/** Bad start options fail before anything starts, with INVALID_ARGUMENT. */
+function assertStartOptions(options: FlowWorkflowOptions): void {
+  if (options.workflowId !== undefined && (typeof options.workflowId !== 'string' || !options.workflowId)) {
+    throw invalidStart('workflowId must be a non-empty string');
   }
-  return undefined;
+  const attempts = options.retry?.maximumAttempts;
+  if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1)) {
+    throw invalidStart(
+      `retry.maximumAttempts must be an integer of at least 1 (retries are always bounded), got ${attempts}`,
+    );
+  }
+}
+
+function invalidStart(message: string): GenkitError {
+  return new GenkitError({ status: 'INVALID_ARGUMENT', message });
+}
+
+/** A short hash of a run's input, kept in its memo to tell a repeated start from a reused idempotency key. */
+function fingerprint(value: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(value) ?? '')
+    .digest('hex')
+    .slice(0, 16);
 }

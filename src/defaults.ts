@@ -37,3 +37,20 @@ export const WORKFLOW_TYPE = 'runGenkitFlow';
 
 /** Step results above Temporal's payload warning size fail clearly instead of retrying forever. */
 export const MAX_STEP_RESULT_BYTES = 512 * 1024;
+
+/** Journal writes per workflow execution before the run continues as new (Temporal allows 2,000 Updates). */
+export const DEFAULT_CONTINUE_AS_NEW_AFTER = 1500;
+/** Attempts in a row that may be lost to worker shutdowns or crashes without progress. */
+export const DEFAULT_MAX_FAILOVERS_WITHOUT_PROGRESS = 20;
+/** All journal entries of one run, in bytes of JSON: history holds them (its limit is 50 MiB). */
+export const MAX_JOURNAL_BYTES = 24 * 1024 * 1024;
+/** Journal entries a run can carry into its next execution (the continue-as-new request must stay under 4 MB). */
+export const MAX_CARRIED_JOURNAL_BYTES = 3 * 1024 * 1024;
+/** Journal entries and chunks are read in pages of about this size (one payload must stay under 2 MB). */
+export const PAGE_BYTES = 1024 * 1024;
+/** Queued chunks are sent as soon as they reach this size. */
+export const MAX_CHUNK_BATCH_BYTES = 256 * 1024;
+/** A flow output must fit one Temporal payload (2 MB, less room for metadata). */
+export const MAX_FLOW_RESULT_BYTES = 2_000_000;
+/** Values sent before the run asks for them that one run keeps at most. */
+export const MAX_EARLY_INPUTS = 100;

@@ -1,9 +1,11 @@
 // Genkit errors <-> Temporal failures: which failures are retried, how long to wait, and the error callers get.
 import { ApplicationFailure } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { GenkitError } from 'genkit';
 import { DEFAULT_NON_RETRYABLE_STATUSES } from './defaults';
+import { backoffMs } from './retry-math';
 import { FailureTypes, type FlowRetryPolicy, type SerializedFlowError } from './types';
+
+export { backoffMs } from './retry-math';
 
 /** Genkit's status names (`StatusName`), used to recognise Genkit errors without `instanceof`. */
 const GENKIT_STATUSES = new Set([
@@ -51,43 +53,135 @@ export function isGenkitError(err: unknown): err is GenkitErrorLike {
   );
 }
 
-/** An error as JSON: Genkit's status, message (without the status prefix), detail and retry hint. */
+/** The Genkit status of any thrown value that carries a valid one (a GenkitError, or a plain `{ status }` object). */
+export function genkitStatusOf(err: unknown): GenkitErrorLike['status'] | undefined {
+  const status = (err as { status?: unknown } | null | undefined)?.status;
+  return typeof status === 'string' && GENKIT_STATUSES.has(status) ? status : undefined;
+}
+
+/** How much of a thrown non-Error object's JSON becomes the message. */
+export const MAX_THROWN_VALUE_JSON_CHARS = 4096;
+
+/**
+ * An error as JSON: its name, Genkit status, message (without the status prefix), detail and retry hint. Values
+ * thrown that are not Errors (strings, numbers, plain objects, `null`) get a readable message, never
+ * `[object Object]`; an object's valid Genkit `status` is kept.
+ */
 export function serializeError(err: unknown): SerializedFlowError {
   if (isGenkitError(err)) {
     return {
-      name: err.name,
+      name: errorName(err),
       status: err.status,
-      message: err.originalMessage ?? err.message,
+      message: err.originalMessage ?? withoutStatusPrefix(err.message, err.status),
       detail: jsonSafe(err.detail),
       retryAfterMs: err.responseMetadata?.retryAfterMs,
     };
   }
-  const e = err as Error | undefined;
-  return { name: e?.name ?? 'Error', message: e?.message ?? String(err) };
+  if (err instanceof Error) return { name: errorName(err), message: err.message };
+  return serializeThrownValue(err);
 }
 
-/** Rebuilds a GenkitError (status, message and detail intact) from its serialized form. */
+/**
+ * Rebuilds an error from its serialized form. With a Genkit status it is a real `GenkitError` (status, message,
+ * detail and Retry-After intact) whose `name` is the original's, e.g. `ToolDeniedError`; the class itself cannot be
+ * rebuilt, so match on `name`/`status`, not `instanceof`.
+ */
 export function deserializeError(s: SerializedFlowError): Error {
+  let error: Error;
   if (s.status && GENKIT_STATUSES.has(s.status)) {
-    return new GenkitError({
+    error = new GenkitError({
       status: s.status as GenkitError['status'],
       message: s.message,
       detail: s.detail,
       ...(s.retryAfterMs !== undefined ? { responseMetadata: { retryAfterMs: s.retryAfterMs } } : {}),
     });
+  } else {
+    error = new Error(s.message);
   }
-  const e = new Error(s.message);
-  if (s.name) e.name = s.name;
-  return e;
+  if (s.name && s.name !== error.name) {
+    // The stack's first line was written with the constructor's name; say the replayed error's name there too.
+    if (error.stack?.startsWith(error.name)) error.stack = s.name + error.stack.slice(error.name.length);
+    error.name = s.name;
+  }
+  return error;
+}
+
+/** Names a subclass inherits when it does not set its own `name`. */
+const INHERITED_NAMES = new Set(['Error', 'GenkitError', 'Object']);
+
+/**
+ * The name that identifies an error: its own `name`, or its class name when a subclass left `name` at the
+ * inherited 'Error'/'GenkitError' (a common omission in user subclasses).
+ */
+function errorName(err: { name?: unknown }): string {
+  const name = typeof err.name === 'string' && err.name ? err.name : 'Error';
+  if (!INHERITED_NAMES.has(name)) return name;
+  const className: unknown = (err as object).constructor?.name;
+  return typeof className === 'string' && className && !INHERITED_NAMES.has(className) ? className : name;
+}
+
+/** Describes an object whose JSON cannot be had (a throwing `toJSON` or getter) by its class and keys. */
+function unrenderable(value: object): string {
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    // a Proxy may refuse even this
+  }
+  const className: unknown = value.constructor?.name;
+  const shown = keys.slice(0, 20).join(', ') + (keys.length > 20 ? ', …' : '');
+  return `a thrown ${typeof className === 'string' && className ? className : 'object'} that cannot be shown as JSON (keys: ${shown})`;
+}
+
+function withoutStatusPrefix(message: string, status: string): string {
+  return message.startsWith(`${status}: `) ? message.slice(status.length + 2) : message;
+}
+
+function serializeThrownValue(value: unknown): SerializedFlowError {
+  if (typeof value === 'string') return { name: 'Error', message: value };
+  if (value === null || value === undefined)
+    return { name: 'Error', message: `${value} was thrown instead of an Error` };
+  if (typeof value === 'function')
+    return { name: 'Error', message: `a function (${value.name || 'anonymous'}) was thrown` };
+  if (typeof value !== 'object') return { name: 'Error', message: String(value) };
+  const obj = value as { name?: unknown; message?: unknown; detail?: unknown };
+  const status = genkitStatusOf(value);
+  return {
+    name: typeof obj.name === 'string' && obj.name ? obj.name : 'Error',
+    message: typeof obj.message === 'string' ? obj.message : boundedJson(value),
+    ...(status ? { status } : {}),
+    ...(obj.detail !== undefined ? { detail: jsonSafe(obj.detail) } : {}),
+  };
+}
+
+/** JSON of a thrown object for a message: cycles and BigInts do not throw, and it is cut at a few KiB. */
+function boundedJson(value: unknown): string {
+  const seen = new WeakSet<object>();
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === 'bigint') return v.toString();
+      if (typeof v === 'object' && v !== null) {
+        if (seen.has(v)) return '[Circular]';
+        seen.add(v);
+      }
+      return v;
+    });
+  } catch {
+    json = undefined; // a throwing toJSON or getter
+  }
+  if (json === undefined) json = unrenderable(value as object);
+  return json.length > MAX_THROWN_VALUE_JSON_CHARS ? `${json.slice(0, MAX_THROWN_VALUE_JSON_CHARS)}…` : json;
 }
 
 /**
- * Whether a failed attempt may succeed if tried again. Genkit errors are judged by status; anything else
- * (network errors, plain `Error`s) is retryable, since the retry policy is bounded anyway.
+ * Whether a failed attempt may succeed if tried again. Anything carrying a Genkit status (a GenkitError, or a thrown
+ * plain object with a valid `status`) is judged by it; anything else (network errors, plain `Error`s) is
+ * retryable, since the retry policy is bounded anyway.
  */
 export function isRetryable(err: unknown, nonRetryableStatuses: readonly string[] = DEFAULT_NON_RETRYABLE_STATUSES) {
-  if (!isGenkitError(err)) return true;
-  return !nonRetryableStatuses.includes(err.status);
+  const status = genkitStatusOf(err);
+  return status === undefined || !nonRetryableStatuses.includes(status);
 }
 
 /** Details attached to every failure the activity raises (read back by `FlowRunError`). */
@@ -95,12 +189,8 @@ export interface FlowFailureDetails {
   error: SerializedFlowError;
   /** The attempt that raised it (1-based): on a final failure, how many attempts were made. */
   attempt: number;
-}
-
-/** The backoff Temporal would apply after `attempt` fails, in ms. */
-export function backoffMs(policy: Required<FlowRetryPolicy>, attempt: number): number {
-  const delay = msToNumber(policy.initialInterval) * policy.backoffCoefficient ** (attempt - 1);
-  return Math.min(delay, msToNumber(policy.maximumInterval));
+  /** How long to wait before the next attempt (Retry-After or backoff), when the failure is retryable. */
+  retryDelayMs?: number;
 }
 
 /**
@@ -113,18 +203,16 @@ export function toApplicationFailure(
 ): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   const error = serializeError(err);
-  const details: FlowFailureDetails = { error, attempt: ctx.attempt };
   const nonRetryable = !isRetryable(err, ctx.nonRetryableStatuses);
   const retryAfterMs = error.retryAfterMs;
+  const retryDelayMs = nonRetryable ? undefined : Math.max(retryAfterMs ?? 0, backoffMs(ctx.retry, ctx.attempt));
+  const details: FlowFailureDetails = { error, attempt: ctx.attempt, retryDelayMs };
   return ApplicationFailure.create({
-    type: isGenkitError(err) ? FailureTypes.genkitError : error.name,
+    type: error.status ? FailureTypes.genkitError : error.name,
     message: error.status ? `${error.status}: ${error.message}` : error.message,
     nonRetryable,
     details: [details],
-    nextRetryDelay:
-      !nonRetryable && retryAfterMs !== undefined
-        ? Math.max(retryAfterMs, backoffMs(ctx.retry, ctx.attempt))
-        : undefined,
+    nextRetryDelay: retryAfterMs !== undefined ? retryDelayMs : undefined,
     cause: err instanceof Error ? err : undefined,
   });
 }

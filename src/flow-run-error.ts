@@ -58,10 +58,16 @@ export function toFlowRunError(err: unknown, workflowId: string, runId?: string)
   if (cause instanceof TerminatedFailure)
     return new FlowRunError({ ...base, status: 'ABORTED', message: 'flow run was terminated' });
   if (cause instanceof TimeoutFailure) {
+    // The workflow's own timeout (the client reports it as START_TO_CLOSE); attempt timeouts arrive as
+    // ApplicationFailure `FlowAttemptTimedOut` from the workflow.
+    const whole = err.cause === cause;
     return new FlowRunError({
       ...base,
       status: 'DEADLINE_EXCEEDED',
-      message: `flow run timed out (${cause.timeoutType})`,
+      message: whole
+        ? 'the flow run exceeded its workflowExecutionTimeout'
+        : `flow run timed out (${cause.timeoutType})`,
+      failureType: whole ? 'WorkflowExecutionTimedOut' : undefined,
     });
   }
   return new FlowRunError({ ...base, status: 'UNKNOWN', message: cause?.message ?? err.message });

@@ -1,11 +1,14 @@
 // Managing runs by workflow ID: status, answering pending inputs, cancelling, and re-attachable streams.
-import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { GenkitError } from './genkit-error';
 import type { TemporalConnectionOptions } from './config';
 import { getTemporalClient } from './connection';
+import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
-import type { FlowProgress, PendingInput } from './types';
-import { chunksQuery, progressQuery, provideInputUpdate } from './run-messages';
+import { FailureTypes, type FlowProgress, type PendingInput } from './types';
+import { chunksQuery, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
 
 /** Options of the run helpers: where the run lives. */
 export interface FlowRunOptions extends TemporalConnectionOptions {
@@ -28,6 +31,7 @@ export interface FlowRun<O = unknown> {
 }
 
 async function handleFor(workflowId: string, options: FlowRunOptions): Promise<WorkflowHandle> {
+  assertWorkflowId(workflowId);
   const client = options.client ?? (await getTemporalClient(options));
   return client.workflow.getHandle(workflowId);
 }
@@ -63,32 +67,69 @@ export async function getFlowRun<O = unknown>(workflowId: string, options: FlowR
 
 /** Options of `provideFlowInput`. */
 export interface ProvideFlowInputOptions extends FlowRunOptions {
-  /** The same answer sent again with the same key (a retried request, a redelivered webhook) is applied once. */
+  /**
+   * Makes the answer idempotent: sending it again with the same key (a client retry, a redelivered webhook) is
+   * applied once, never to a later wait. @default a random key per call (the SDK's own retries reuse it)
+   */
   idempotencyKey?: string;
+  /** How long to wait for a worker to accept the answer. @default 30 s */
+  timeoutMs?: number;
 }
 
 /**
- * Answers the input the run waits for. A value that does not match the requested schema, or a name the run
- * is not waiting for, is rejected with INVALID_ARGUMENT / FAILED_PRECONDITION, and the run keeps waiting.
+ * Answers an input of the run: the one it waits for (`waitForInput`, a tool interrupt), or one it will ask for
+ * later — an early answer is kept by the run and delivered when it gets there. A value that does not match the
+ * schema of the input the run waits for is rejected with INVALID_ARGUMENT and the run keeps waiting; a run that
+ * has ended answers NOT_FOUND / FAILED_PRECONDITION; no worker within `timeoutMs` gives DEADLINE_EXCEEDED (the
+ * answer was not applied: send it again with the same key).
  */
 export async function provideFlowInput(
   workflowId: string,
   name: string,
   value: unknown,
   options: ProvideFlowInputOptions = {},
-) {
-  const handle = await handleFor(workflowId, options);
+): Promise<void> {
+  assertWorkflowId(workflowId);
+  if (typeof name !== 'string' || !name) throw invalid('the input name must be a non-empty string');
+  const client = options.client ?? (await getTemporalClient(options));
+  const handle = client.workflow.getHandle(workflowId);
+  const key = options.idempotencyKey ?? randomUUID();
+  const timeoutMs = options.timeoutMs ?? 30_000;
   try {
-    await handle.executeUpdate(provideInputUpdate, { args: [name, value] });
+    await client.connection.withDeadline(Date.now() + timeoutMs, () =>
+      handle.executeUpdate(provideInputUpdate, {
+        args: [name, value, key],
+        updateId: `input ${name.slice(0, 200)} ${key.slice(0, 200)}`,
+      }),
+    );
   } catch (err) {
-    if (!(err instanceof WorkflowUpdateFailedError)) throw err;
-    const message = err.cause?.message ?? err.message;
-    throw new GenkitError({
-      status: message.startsWith('invalid value') ? 'INVALID_ARGUMENT' : 'FAILED_PRECONDITION',
-      message,
-      detail: { workflowId, input: name },
+    throw inputError(err, workflowId, name, timeoutMs);
+  }
+}
+
+function inputError(err: unknown, workflowId: string, input: string, timeoutMs: number): unknown {
+  const detail = { workflowId, input };
+  if (err instanceof WorkflowNotFoundError) {
+    return new GenkitError({ status: 'NOT_FOUND', message: `no running flow run "${workflowId}"`, detail });
+  }
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
+    const status =
+      cause?.type === FailureTypes.invalidInput
+        ? 'INVALID_ARGUMENT'
+        : cause?.type === FailureTypes.journalLimit
+          ? 'RESOURCE_EXHAUSTED'
+          : 'FAILED_PRECONDITION';
+    return new GenkitError({ status, message: cause?.message ?? err.message, detail });
+  }
+  if (grpcCodeOf(err) === GrpcStatus.DEADLINE_EXCEEDED) {
+    return new GenkitError({
+      status: 'DEADLINE_EXCEEDED',
+      message: `no worker accepted the answer within ${timeoutMs} ms (is a worker running for this flow's task queue?); it was not applied — send it again with the same idempotencyKey`,
+      detail,
     });
   }
+  return err;
 }
 
 /** Cancels the run: the flow's abortSignal fires (or its wait ends) and the run ends CANCELLED. */
@@ -113,19 +154,36 @@ export interface StreamFlowRunOptions extends FlowRunOptions {
 /**
  * Reads the run's chunks live, then its result. Chunks are stored durably in the run, so a reader can stop and
  * re-attach from the offset it reached and gets exactly the chunks after it — also across worker crashes, since
- * a replayed attempt never stores a chunk twice. A failed run throws `FlowRunError` after its last chunk.
+ * a replayed attempt never stores a chunk twice, and across continue-as-new. A failed, cancelled, terminated or
+ * timed-out run throws `FlowRunError` after its last chunk: the stream always ends.
  */
 export async function* streamFlowRun<S = unknown, O = unknown>(
   workflowId: string,
   options: StreamFlowRunOptions = {},
 ): AsyncGenerator<FlowStreamEvent<S, O>> {
-  const handle = await handleFor(workflowId, options);
+  assertWorkflowId(workflowId);
   let offset = options.fromOffset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0) throw invalid(`fromOffset must be an integer ≥ 0, got ${offset}`);
+  const client = options.client ?? (await getTemporalClient(options));
+  const handle = client.workflow.getHandle(workflowId);
   const interval = options.pollIntervalMs ?? 100;
+  let lastStatusCheck = Date.now();
   while (!options.signal?.aborted) {
-    const batch = await handle.query(chunksQuery, offset);
-    for (const chunk of batch.chunks) yield { type: 'chunk', offset: offset++, chunk: chunk as S };
-    if (batch.done) {
+    const batch = await readChunks(client, workflowId, offset).catch(() => undefined);
+    for (const chunk of batch?.chunks ?? []) yield { type: 'chunk', offset: offset++, chunk: chunk as S };
+    // Completed and failed runs say so; a run that was terminated, timed out or failed before its flow started
+    // never does, so its status is looked up now and then (and at once when the run cannot answer).
+    let closed = batch?.done ?? false;
+    if (!closed && (!batch || Date.now() - lastStatusCheck > 1_000) && !batch?.chunks.length) {
+      lastStatusCheck = Date.now();
+      closed = (await handle.describe()).status.name !== 'RUNNING';
+      if (closed) {
+        for (const chunk of (await readChunks(client, workflowId, offset).catch(() => undefined))?.chunks ?? []) {
+          yield { type: 'chunk', offset: offset++, chunk: chunk as S };
+        }
+      }
+    }
+    if (closed) {
       try {
         yield { type: 'result', result: (await handle.result()) as O };
       } catch (err) {
@@ -133,6 +191,25 @@ export async function* streamFlowRun<S = unknown, O = unknown>(
       }
       return;
     }
-    if (batch.chunks.length === 0) await new Promise((r) => setTimeout(r, interval));
+    if (!batch?.chunks.length) await new Promise((r) => setTimeout(r, interval));
   }
+}
+
+/** Chunks from `offset`, following the run back through its continue-as-new executions for older offsets. */
+async function readChunks(client: Client, workflowId: string, offset: number, runId?: string): Promise<ChunkRead> {
+  const read = await client.workflow.getHandle(workflowId, runId).query(chunksQuery, offset);
+  if (offset >= read.base || !read.previousRunId) return read;
+  const older = await readChunks(client, workflowId, offset, read.previousRunId);
+  return { ...older, done: false };
+}
+
+/** Temporal workflow IDs are non-empty and at most 1,000 characters. */
+function assertWorkflowId(workflowId: string): void {
+  if (typeof workflowId !== 'string' || !workflowId || workflowId.length > 1000) {
+    throw invalid('workflowId must be a non-empty string of at most 1,000 characters');
+  }
+}
+
+function invalid(message: string): GenkitError {
+  return new GenkitError({ status: 'INVALID_ARGUMENT', message });
 }

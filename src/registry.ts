@@ -25,6 +25,11 @@ export function registerGenkitInstance(ai: Genkit): void {
   journalGenkitInstance(ai);
 }
 
+/** @internal The Genkit instances registered so far (their class tells which genkit build the app loaded). */
+export function knownGenkitInstances(): readonly Genkit[] {
+  return [...instances];
+}
+
 /**
  * Makes a flow defined elsewhere (e.g. with `ai.defineFlow`) runnable by name on Temporal.
  * @throws if another flow is already registered under `name`

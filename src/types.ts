@@ -41,6 +41,17 @@ export interface TemporalFlowOptions {
    * last one stopped. `false` retries the whole flow from the start. @default true
    */
   durable?: boolean;
+  /**
+   * Continue the run as a new workflow execution (carrying its journal) after this many journal writes, so a
+   * long run never meets Temporal's limit of 2,000 Updates per execution. @default 1500
+   */
+  continueAsNewAfter?: number;
+  /**
+   * How many attempts in a row may be lost to a worker shutdown or crash without the flow making progress
+   * before the run fails with `FailoverLimitExceeded`. Lost attempts never count against `retry.maximumAttempts`.
+   * @default 20
+   */
+  maxFailoversWithoutProgress?: number;
 }
 
 /** The argument of the `runGenkitFlow` workflow. Other SDKs start the workflow by name with this object. */
@@ -51,6 +62,26 @@ export interface FlowRunRequest {
   context?: Record<string, unknown>;
   /** Overrides the flow's registered `config.temporal`. */
   options?: TemporalFlowOptions;
+  /** @internal Set by the workflow itself when it continues as new: the state the next execution resumes. */
+  continued?: ContinuedRun;
+}
+
+/** @internal What a run carries into its next execution (continue-as-new). Journal entries travel as extra arguments. */
+export interface ContinuedRun {
+  executions: number;
+  flowAttempt: number;
+  failoversWithoutProgress: number;
+  /** Chunks stored by earlier executions: this execution's chunk offsets start here. */
+  chunkBase: number;
+  /** The execution before this one, which holds the chunks below `chunkBase`. */
+  previousRunId: string;
+  earlyInputs: EarlyInput[];
+  answeredInputKeys: string[];
+  lastError?: SerializedFlowError;
+  /** How many executions this run has had before this one. */
+  continuations: number;
+  /** When `scheduleToCloseTimeout` ends, as ms since the epoch (workflow time). */
+  deadlineMs?: number;
 }
 
 /** Which kind of durable step a journal entry records. */
@@ -71,15 +102,54 @@ export interface JournalEntry {
   kind: StepKind;
   name: string;
   output?: unknown;
-  /** Set when the step failed with an error that cannot succeed on retry; replay rethrows it. */
+  /** Set when the step failed; replay rethrows it where the flow saw it. */
   error?: SerializedFlowError;
+  /** The failure was retryable and the flow caught it (a retry loop, retry middleware) and went on. */
+  retryable?: boolean;
+  /** Fingerprint of the step's request (model request, tool input, run input): replay checks it. */
+  fp?: string;
+  /** A short human description of the request, for the error when a replay asks for something else. */
+  about?: string;
+  /** Chunks the flow streamed while the step ran (steps other than model calls), so replay keeps offsets. */
+  emitted?: number;
 }
 
-/** What a new attempt receives when it claims the run. */
+/** What a new attempt receives when it claims the run; the entries follow in pages (`journalPageQuery`). */
 export interface ClaimedRun {
-  entries: JournalEntry[];
+  entryCount: number;
+  journalBytes: number;
   /** Chunks already stored; the attempt does not send those again. */
   chunkCount: number;
+}
+
+/** One page of the journal, in recording order. */
+export interface JournalPage {
+  entries: JournalEntry[];
+  /** Index of the next entry, when there are more. */
+  next?: number;
+}
+
+/** One write of an attempt: completed steps, chunks streamed since the last write, failures to forget. */
+export interface JournalWrite {
+  entries: JournalEntry[];
+  chunks: ChunkBatch | null;
+  /** Keys of recorded retryable failures that turned out to end the attempt: the next attempt runs them again. */
+  retract?: string[];
+}
+
+/** The workflow's answer to a write. */
+export interface JournalWriteResult {
+  /** The run has used most of its budget of Updates: finish the steps in flight, then end the attempt. */
+  continueAsNew: boolean;
+  /** Updates this execution has accepted so far (chunk batching slows down as it grows). */
+  updates: number;
+}
+
+/** A value sent with `provideFlowInput` before the run asked for it; delivered when it does. */
+export interface EarlyInput {
+  name: string;
+  value: unknown;
+  receivedAt: string;
 }
 
 /** Chunks a flow streamed, addressed by the offset of the first one in the run's whole chunk sequence. */
@@ -95,9 +165,11 @@ export interface AttemptLease {
 }
 
 /** Argument of `runGenkitFlowActivity`. */
-export interface FlowActivityRequest extends FlowRunRequest {
+export interface FlowActivityRequest extends Omit<FlowRunRequest, 'continued'> {
   /** Which scheduling of the activity this is (1, 2, …); fences journal writes with the attempt number. */
   execution: number;
+  /** The flow attempt (1-based): attempts lost to failover do not count. */
+  attempt: number;
   durable: boolean;
   nonRetryableStatuses?: string[];
   retry: Required<FlowRetryPolicy>;
@@ -120,7 +192,11 @@ export interface InputRequest {
 }
 
 /** How one flow attempt ended without failing. */
-export type FlowAttemptOutcome = { kind: 'completed'; result: unknown } | { kind: 'suspended'; input: InputRequest };
+export type FlowAttemptOutcome =
+  | { kind: 'completed'; result: unknown }
+  | { kind: 'suspended'; input: InputRequest }
+  /** The run asked to continue as new: the attempt finished its steps in flight and stopped. */
+  | { kind: 'continueAsNew' };
 
 /** An input the run is waiting for, as `getFlowRun` and the `progress` query show it. */
 export interface PendingInput {
@@ -130,6 +206,8 @@ export interface PendingInput {
   interrupt?: unknown;
   requestedAt: string;
   expiresAt?: string;
+  /** Why the last value sent for it was not accepted (an early answer that did not match the schema). */
+  rejected?: string;
 }
 
 /** What `describeGenkitFlow` tells the workflow about a flow registered on the worker. */
@@ -156,7 +234,13 @@ export interface FlowProgress {
   lastError?: SerializedFlowError;
   /** Inputs the run waits for (no activity runs meanwhile). */
   pendingInputs: PendingInput[];
+  /** Names of values sent before the run asked for them; each is delivered when the run waits for it. */
+  earlyInputs: string[];
   status: 'running' | 'waiting' | 'completed' | 'failed';
+  /** Attempts lost to a worker shutdown or crash (they do not count against the retry budget). */
+  failovers: number;
+  /** How many times the run has continued as new. */
+  continuations: number;
 }
 
 /** Failure types the library raises; match on them in `nonRetryableErrorTypes` or in caller code. */
@@ -167,4 +251,18 @@ export const FailureTypes = {
   workerShutdown: 'WorkerShuttingDown',
   stepTooLarge: 'StepResultTooLarge',
   inputTimeout: 'InputTimeout',
+  /** A journal write came from an attempt that a newer attempt has replaced (a zombie). */
+  staleAttempt: 'StaleFlowAttempt',
+  /** The run's journal, chunks or Updates reached a limit (the message names it). */
+  journalLimit: 'JournalLimitExceeded',
+  /** The server refused a journal write that no retry can fix (the message says why). */
+  journalWriteRejected: 'JournalWriteRejected',
+  /** Too many attempts in a row were lost to worker shutdowns or crashes without progress. */
+  failoverLimit: 'FailoverLimitExceeded',
+  /** The flow's output is too large for a Temporal payload. */
+  resultTooLarge: 'FlowResultTooLarge',
+  /** A value for an input was rejected (wrong name, schema mismatch). */
+  invalidInput: 'InvalidFlowInput',
+  /** The run is not in a state that accepts this message. */
+  notAccepted: 'FlowMessageNotAccepted',
 } as const;

@@ -2,14 +2,12 @@
 import { Context } from '@temporalio/activity';
 import { libraryFailure, serializeError, toApplicationFailure } from '../errors';
 import { DurableRun, NonDeterministicFlowError, StepResultTooLargeError } from '../journal/durable-run';
-import { JournalWriter } from '../journal/journal-writer';
+import { AttemptSupersededError, JournalWriteError, JournalWriter, temporalTransport } from '../journal/journal-writer';
+import { MAX_FLOW_RESULT_BYTES } from '../defaults';
 import { findFlow, listFlowNames } from '../registry';
 import { FailureTypes, type FlowActivityRequest, type FlowAttemptOutcome, type FlowDescription } from '../types';
 import { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
 import { startHeartbeats } from './heartbeat';
-
-/** Delay before a shut-down worker's attempt is retried elsewhere: just enough to not spin. */
-const SHUTDOWN_RETRY_DELAY_MS = 100;
 
 /** Activities a worker must register for `runGenkitFlow`; `createFlowActivities()` builds them. */
 export interface FlowActivities {
@@ -31,8 +29,9 @@ export function createFlowActivities(tracker = new AttemptTracker()): FlowActivi
 
     async runGenkitFlowActivity(request) {
       const ctx = Context.current();
-      const { attempt, workflowExecution } = ctx.info;
+      const { workflowExecution } = ctx.info;
       if (!workflowExecution) throw new Error('runGenkitFlowActivity must be called from a workflow');
+      const attempt = request.attempt ?? ctx.info.attempt;
       const found = await findFlow(request.flowName);
       if (!found) throw await flowNotFound(request.flowName, attempt);
 
@@ -41,38 +40,50 @@ export function createFlowActivities(tracker = new AttemptTracker()): FlowActivi
       ctx.cancellationSignal.addEventListener('abort', onCancel);
       const untrack = tracker.track(abort);
 
-      const writer = new JournalWriter(ctx.client, workflowExecution.workflowId, workflowExecution.runId, {
-        execution: request.execution,
-        attempt,
-      });
+      const transport = temporalTransport(ctx.client, workflowExecution.workflowId, workflowExecution.runId);
+      const writer = new JournalWriter(
+        transport,
+        { execution: request.execution, attempt: ctx.info.attempt },
+        abort.signal,
+      );
       let run: DurableRun | undefined;
       let chunkIndex = 0;
       const stopHeartbeats = startHeartbeats(ctx, () => ({ attempt, stepsCompleted: run?.stepsCompleted ?? 0 }));
       try {
-        const claimed = await writer.claim();
-        if (request.durable) run = new DurableRun(claimed.entries, writer, request.nonRetryableStatuses, abort.signal);
+        const { entries } = await writer.claim();
+        if (request.durable) run = new DurableRun(entries, writer, request.nonRetryableStatuses, abort.signal);
+        const onChunk = run
+          ? (chunk: unknown) => run!.emit(chunk)
+          : (chunk: unknown) => writer.chunk(chunkIndex++, chunk);
         const invoke = () =>
-          found.flow.run(request.input, {
-            context: request.context,
-            abortSignal: abort.signal,
-            onChunk: (chunk: unknown) => writer.chunk(chunkIndex++, chunk),
-          });
+          found.flow.run(request.input, { context: request.context, abortSignal: abort.signal, onChunk });
         const completed = (run ? run.enter(invoke) : invoke()).then(({ result }): FlowAttemptOutcome => ({
           kind: 'completed',
           result,
         }));
-        const suspended = run?.suspended.then((input): FlowAttemptOutcome => ({ kind: 'suspended', input }));
         // A flow body that ignores its abortSignal must not hold the attempt open: the attempt ends at once and
         // anything the body still does is fenced out of the journal by the next attempt's claim.
-        const outcome = await untilAborted(suspended ? Promise.race([completed, suspended]) : completed, abort.signal);
+        const outcome = await untilAborted(run ? Promise.race([completed, run.suspended]) : completed, abort.signal);
         if (run?.divergence) throw run.divergence;
-        await writer.flush();
+        if (outcome.kind === 'completed') assertResultFits(outcome.result);
+        // The flow went on past the failures it caught: record them, so replay meets them at the same place.
+        await writer.flush({ withDeferred: true });
         return outcome;
       } catch (err) {
-        const failure = toFailure(run?.divergence ?? err, abort.signal, request, attempt);
-        if (!ctx.cancellationSignal.aborted) await writer.attemptFailed(serializeError(err));
+        const cause = run?.divergence ?? err;
+        // The failure that ends this attempt must not be replayed: the next attempt runs that step again.
+        const failedStep = run?.failedStepOf(err);
+        if (failedStep !== undefined) writer.forget(failedStep);
+        writer.dropDeferred();
+        // Chunks streamed before the failure are kept (a reader sees them before the error); never lost silently.
+        if (!abort.signal.aborted) await writer.flush().catch(() => undefined);
+        const failure = toFailure(cause, abort.signal, request, attempt);
+        if (!ctx.cancellationSignal.aborted) await writer.attemptFailed(serializeError(cause));
         throw failure;
       } finally {
+        run?.close();
+        // Whatever the body still runs (parallel branches of a suspended attempt) is told to stop.
+        if (!abort.signal.aborted) abort.abort(new AttemptEnded());
         stopHeartbeats();
         writer.close();
         untrack();
@@ -80,6 +91,31 @@ export function createFlowActivities(tracker = new AttemptTracker()): FlowActivi
       }
     },
   };
+}
+
+/** The reason handed to a finished attempt's abort signal. */
+class AttemptEnded extends Error {
+  override name = 'FlowAttemptEnded';
+  constructor() {
+    super('this flow attempt has ended');
+  }
+}
+
+/** A result over Temporal's payload limit would fail the workflow task over and over: fail once, clearly. */
+function assertResultFits(result: unknown): void {
+  const bytes = result === undefined ? 0 : Buffer.byteLength(JSON.stringify(result) ?? '');
+  if (bytes <= MAX_FLOW_RESULT_BYTES) return;
+  throw new FlowResultTooLargeError(bytes);
+}
+
+class FlowResultTooLargeError extends Error {
+  override name = FailureTypes.resultTooLarge;
+  constructor(readonly bytes: number) {
+    super(
+      `the flow's output is ${bytes} bytes, above the ${MAX_FLOW_RESULT_BYTES}-byte limit of one Temporal payload. ` +
+        'Return a smaller output (store large data elsewhere and return a reference), or turn on payload offload.',
+    );
+  }
 }
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it fires. */
@@ -93,22 +129,33 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 function toFailure(err: unknown, signal: AbortSignal, request: FlowActivityRequest, attempt: number): unknown {
+  if (err instanceof AttemptSupersededError) {
+    // A newer attempt holds the run (or it ended): the workflow no longer waits for this one.
+    return libraryFailure(FailureTypes.staleAttempt, err.message, { attempt, nonRetryable: false });
+  }
   if (signal.aborted) {
     if (signal.reason instanceof WorkerShutdownAbort) {
-      return libraryFailure(FailureTypes.workerShutdown, signal.reason.message, {
-        attempt,
-        nonRetryable: false,
-        nextRetryDelayMs: SHUTDOWN_RETRY_DELAY_MS,
-      });
+      // The workflow re-runs the attempt elsewhere at once, without counting it against the retry budget.
+      return libraryFailure(FailureTypes.workerShutdown, signal.reason.message, { attempt, nonRetryable: false });
     }
     // Cancelled by Temporal: report the CancelledFailure itself so the workflow ends CANCELLED.
     return signal.reason;
   }
   if (err instanceof NonDeterministicFlowError) {
-    return libraryFailure(FailureTypes.nonDeterministic, serializeError(err).message, { attempt, status: err.status });
+    return libraryFailure(FailureTypes.nonDeterministic, serializeError(err).message, {
+      attempt,
+      status: err.status,
+      detail: err.detail,
+    });
   }
   if (err instanceof StepResultTooLargeError) {
     return libraryFailure(FailureTypes.stepTooLarge, serializeError(err).message, { attempt, status: err.status });
+  }
+  if (err instanceof JournalWriteError) {
+    return libraryFailure(err.type, err.message, { attempt, status: err.status });
+  }
+  if (err instanceof FlowResultTooLargeError) {
+    return libraryFailure(FailureTypes.resultTooLarge, err.message, { attempt, status: 'RESOURCE_EXHAUSTED' });
   }
   return toApplicationFailure(err, {
     attempt,

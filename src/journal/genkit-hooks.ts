@@ -58,7 +58,7 @@ function journaledAction(action: AnyActionFn, kind: 'model' | 'tool'): AnyAction
     if (!run) return action(input, options);
     return kind === 'model'
       ? modelStep(run, name, action, input, options)
-      : run.step('tool', name, () => action(input, options));
+      : run.step('tool', name, () => action(input, options), { value: input });
   };
   const wrapper = Object.assign(call, action) as AnyActionFn & { run?: unknown };
   wrapper.run = async (input: unknown, options?: ActionCallOptions) => ({ result: await call(input, options) });
@@ -74,14 +74,19 @@ async function modelStep(
 ): Promise<unknown> {
   const { onChunk } = options;
   let replaying = true;
-  const recorded = await run.step<RecordedModelCall>('model', name, async () => {
-    replaying = false;
-    const chunks: unknown[] = [];
-    // Leave onChunk undefined when the caller is not streaming: models treat its presence as a streaming request.
-    const tee = onChunk && ((chunk: unknown) => (chunks.push(chunk), onChunk(chunk)));
-    const response = await model(request, { ...options, onChunk: tee });
-    return chunks.length ? { response, chunks } : { response };
-  });
+  const recorded = await run.step<RecordedModelCall>(
+    'model',
+    name,
+    async () => {
+      replaying = false;
+      const chunks: unknown[] = [];
+      // Leave onChunk undefined when the caller is not streaming: models treat its presence as a streaming request.
+      const tee = onChunk && ((chunk: unknown) => (chunks.push(chunk), onChunk(chunk)));
+      const response = await model(request, { ...options, onChunk: tee });
+      return chunks.length ? { response, chunks } : { response };
+    },
+    { value: request },
+  );
   // A replayed call streams its recorded chunks again, so the flow sees the same chunk sequence on every
   // attempt; chunks an earlier attempt already delivered are dropped where the flow's chunks leave the run.
   if (replaying && onChunk) recorded.chunks?.forEach((chunk) => onChunk(chunk));
@@ -91,9 +96,10 @@ async function modelStep(
 function wrapRun(ai: Genkit): void {
   const original = ai.run.bind(ai) as (...args: unknown[]) => Promise<unknown>;
   (ai as unknown as { run: unknown }).run = (name: string, inputOrFn: unknown, fn?: unknown) => {
-    const call = () => (typeof fn === 'function' ? original(name, inputOrFn, fn) : original(name, inputOrFn));
+    const withInput = typeof fn === 'function';
+    const call = () => (withInput ? original(name, inputOrFn, fn) : original(name, inputOrFn));
     const run = currentDurableRun();
-    return run ? run.step('run', name, call) : call();
+    return run ? run.step('run', name, call, withInput ? { value: inputOrFn } : undefined) : call();
   };
 }
 
@@ -109,7 +115,7 @@ function wrapDynamicTool(ai: Genkit): void {
       fn &&
         ((input: unknown, ctx: unknown) => {
           const run = currentDurableRun();
-          return run ? run.step('tool', config.name, async () => fn(input, ctx)) : fn(input, ctx);
+          return run ? run.step('tool', config.name, async () => fn(input, ctx), { value: input }) : fn(input, ctx);
         }),
     );
 }

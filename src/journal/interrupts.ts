@@ -43,6 +43,7 @@ export class ToolDeniedError extends GenkitError {
       message: `tool "${tool}" was denied${reason ? `: ${reason}` : ''}`,
       detail: { tool, reason },
     });
+    this.name = 'ToolDeniedError';
   }
 }
 

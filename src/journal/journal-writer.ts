@@ -1,11 +1,23 @@
-// The activity's side of the journal protocol: claim the run, append steps and chunks, report progress.
+// The activity's side of the journal protocol: claim the run, read the journal, append steps and chunks.
 // Every write names the attempt's lease, so the workflow refuses writes from a superseded (zombie) attempt.
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { AttemptLease, ChunkBatch, ClaimedRun, JournalEntry, SerializedFlowError, StepInFlight } from '../types';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { MAX_CHUNK_BATCH_BYTES } from '../defaults';
+import { grpcCodeOf, GrpcStatus } from '../grpc-errors';
 import {
-  appendChunksUpdate,
+  FailureTypes,
+  type AttemptLease,
+  type ChunkBatch,
+  type ClaimedRun,
+  type JournalEntry,
+  type JournalWrite,
+  type SerializedFlowError,
+  type StepInFlight,
+} from '../types';
+import {
   attemptFailedSignal,
   claimAttemptUpdate,
+  journalPageQuery,
   recordStepsUpdate,
   stepStartedSignal,
 } from '../workflows/messages';
@@ -13,8 +25,66 @@ import {
 /** A step still running after this long shows as `stepInFlight` in the progress query. */
 export const STEP_REPORT_DELAY_MS = 250;
 
-/** Streamed chunks are sent in batches at most this often, so history stays small. */
+/** Queued chunks are sent at most this often at first; the interval grows with the run's Update count. */
 export const CHUNK_FLUSH_INTERVAL_MS = 100;
+const MAX_CHUNK_FLUSH_INTERVAL_MS = 2_000;
+
+/** How often, and how patiently, a write that failed for a transient reason is sent again (same Update ID). */
+const WRITE_RETRIES = 8;
+const MAX_WRITE_BACKOFF_MS = 2_000;
+
+/** gRPC codes a later try may not get: the server was restarting, busy, or the call timed out. */
+const TRANSIENT_GRPC_CODES = new Set<number>([
+  GrpcStatus.CANCELLED,
+  GrpcStatus.UNKNOWN,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.RESOURCE_EXHAUSTED,
+  GrpcStatus.ABORTED,
+  GrpcStatus.INTERNAL,
+  GrpcStatus.UNAVAILABLE,
+]);
+
+/** A newer attempt has taken the run over (or the run has ended): this attempt must stop writing. */
+export class AttemptSupersededError extends Error {
+  override name = 'AttemptSuperseded';
+}
+
+/** A journal write that no retry can fix; the attempt fails with it, non-retryably. */
+export class JournalWriteError extends Error {
+  constructor(
+    readonly type: string,
+    readonly status: 'RESOURCE_EXHAUSTED' | 'FAILED_PRECONDITION',
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+/** What the writer can reach of the workflow: the handle's calls it makes (a seam for in-process tests). */
+export interface JournalTransport {
+  claim(lease: AttemptLease, updateId: string): Promise<ClaimedRun>;
+  page(from: number): Promise<{ entries: JournalEntry[]; next?: number }>;
+  write(
+    lease: AttemptLease,
+    write: JournalWrite,
+    updateId: string,
+  ): Promise<{ continueAsNew: boolean; updates: number }>;
+  stepStarted(lease: AttemptLease, step: StepInFlight): Promise<void>;
+  attemptFailed(lease: AttemptLease, error: SerializedFlowError): Promise<void>;
+}
+
+/** The transport over a Temporal client, pinned to one workflow execution. */
+export function temporalTransport(client: Client, workflowId: string, runId: string): JournalTransport {
+  const handle = client.workflow.getHandle(workflowId, runId);
+  return {
+    claim: (lease, updateId) => handle.executeUpdate(claimAttemptUpdate, { args: [lease], updateId }),
+    page: (from) => handle.query(journalPageQuery, from),
+    write: (lease, write, updateId) => handle.executeUpdate(recordStepsUpdate, { args: [lease, write], updateId }),
+    stepStarted: (lease, step) => handle.signal(stepStartedSignal, lease, step),
+    attemptFailed: (lease, error) => handle.signal(attemptFailedSignal, lease, error),
+  };
+}
 
 interface Waiter {
   resolve(): void;
@@ -26,34 +96,47 @@ interface Waiter {
  *
  * One write is in flight at a time (chunk offsets must never leave a gap). Whatever queues up meanwhile — steps
  * that completed in parallel, chunks — goes out together in the next write (group commit), so parallel tool
- * calls cost one round trip, not one each.
+ * calls cost one round trip, not one each. A write that fails for a transient reason is sent again with the same
+ * Update ID (the server applies it once); one that cannot succeed fails every later write too, so the attempt
+ * fails instead of silently losing steps or chunks.
  */
 export class JournalWriter {
-  private readonly handle: WorkflowHandle;
   private writing = false;
   private entries: JournalEntry[] = [];
+  /** Retryable failures the flow may have caught: written only along with a later step (see `defer`). */
+  private deferred: JournalEntry[] = [];
+  private retractions: string[] = [];
   private chunks: ChunkBatch | undefined;
+  private chunkBytes = 0;
   private waiters: Waiter[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private nextChunkOffset = 0;
+  private writes = 0;
+  private updates = 0;
+  private broken: unknown;
+  private closed = false;
+  /** Keys written so far by this attempt (to tell a written failure from a deferred one). */
+  private readonly written = new Set<string>();
+  /** The workflow asked to continue as new: the attempt should finish its steps in flight and stop. */
+  continueAsNewRequested = false;
 
   constructor(
-    client: Client,
-    workflowId: string,
-    runId: string,
+    private readonly transport: JournalTransport,
     readonly lease: AttemptLease,
-  ) {
-    this.handle = client.workflow.getHandle(workflowId, runId);
-  }
+    private readonly signal?: AbortSignal,
+  ) {}
 
-  /** Takes the run over from any older attempt; returns the steps recorded and the chunks stored so far. */
-  async claim(): Promise<ClaimedRun> {
-    const claimed = await this.handle.executeUpdate(claimAttemptUpdate, {
-      args: [this.lease],
-      updateId: `claim attempt ${this.attemptLabel}`,
-    });
+  /** Takes the run over from any older attempt, then reads the journal page by page. */
+  async claim(): Promise<{ claimed: ClaimedRun; entries: JournalEntry[] }> {
+    const claimed = await this.send(() => this.transport.claim(this.lease, `claim ${this.attemptLabel}`));
     this.nextChunkOffset = claimed.chunkCount;
-    return claimed;
+    const entries: JournalEntry[] = [];
+    for (let from: number | undefined = 0; from !== undefined && entries.length < claimed.entryCount;) {
+      const page = await this.send(() => this.transport.page(from!));
+      entries.push(...page.entries);
+      from = page.next;
+    }
+    return { claimed, entries };
   }
 
   /**
@@ -61,27 +144,71 @@ export class JournalWriter {
    * stored are dropped here, so a replay never streams anything twice.
    */
   chunk(index: number, chunk: unknown): void {
-    if (index < this.nextChunkOffset) return;
+    if (index < this.nextChunkOffset || this.closed) return;
     this.nextChunkOffset = index + 1;
     this.chunks ??= { offset: index, chunks: [] };
     this.chunks.chunks.push(chunk);
+    this.chunkBytes += Buffer.byteLength(JSON.stringify(chunk) ?? '');
+    if (this.chunkBytes >= MAX_CHUNK_BATCH_BYTES) return this.pump();
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = undefined;
       this.pump();
-    }, CHUNK_FLUSH_INTERVAL_MS);
+    }, this.chunkFlushIntervalMs);
   }
 
-  /** Resolves once everything queued so far (steps and chunks) is acknowledged. */
-  flush(): Promise<void> {
+  /**
+   * A long stream must not spend one Update per 100 ms: the interval grows with the Updates the execution has
+   * taken (100 ms at first, 2 s from about 2,000 on; the run continues as new long before that).
+   */
+  private get chunkFlushIntervalMs(): number {
+    return Math.min(MAX_CHUNK_FLUSH_INTERVAL_MS, CHUNK_FLUSH_INTERVAL_MS * (1 + Math.floor(this.updates / 100)));
+  }
+
+  /**
+   * Resolves once everything queued so far is acknowledged. `withDeferred` also writes the retryable failures the
+   * flow caught (at the end of an attempt that completed or suspended: the flow went on past them).
+   */
+  flush({ withDeferred = false } = {}): Promise<void> {
+    if (withDeferred) this.promoteDeferred();
     return this.enqueue();
   }
 
   /**
    * Resolves once the workflow has durably accepted the step (with the chunks queued before it); rejects if
-   * this attempt lost its lease.
+   * this attempt lost its lease or the write cannot succeed.
    */
   record(entry: JournalEntry): Promise<void> {
+    this.promoteDeferred();
     return this.enqueue(entry);
+  }
+
+  /**
+   * Keeps a retryable failure without writing it yet: if the flow caught it and went on, the next step's write
+   * carries it (so replay sees the same failure at the same position); if it ends the attempt, it is dropped and
+   * the next attempt runs that step again.
+   */
+  defer(entry: JournalEntry): void {
+    this.deferred.push(entry);
+  }
+
+  /**
+   * The attempt failed with the failure of step `key`: forget it, so the next attempt runs the step again.
+   * Returns false when there was nothing to forget.
+   */
+  forget(key: string): boolean {
+    const i = this.deferred.findIndex((e) => e.key === key);
+    if (i >= 0) {
+      this.deferred.splice(i, 1);
+      return true;
+    }
+    if (!this.written.has(key)) return false;
+    this.retractions.push(key);
+    return true;
+  }
+
+  /** Drops the failures not written yet (the attempt failed: nothing after them was written either). */
+  dropDeferred(): void {
+    this.deferred = [];
   }
 
   /**
@@ -91,17 +218,25 @@ export class JournalWriter {
    */
   reportStepInFlight(step: StepInFlight): () => void {
     const timer = setTimeout(() => {
-      this.handle.signal(stepStartedSignal, this.lease, step).catch(() => undefined);
+      this.transport.stepStarted(this.lease, step).catch(() => undefined);
     }, STEP_REPORT_DELAY_MS);
     return () => clearTimeout(timer);
   }
 
   async attemptFailed(error: SerializedFlowError): Promise<void> {
-    await this.handle.signal(attemptFailedSignal, this.lease, error).catch(() => undefined);
+    await this.transport.attemptFailed(this.lease, error).catch(() => undefined);
   }
 
-  /** Stops the chunk timer (chunks still queued are dropped; call flush() first to keep them). */
+  /** Stops the chunk timer and refuses further writes (chunks still queued are dropped: flush() first). */
   close(): void {
+    this.closed = true;
+    this.stopTimer();
+    const waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach((w) => w.reject(new AttemptSupersededError('the flow attempt has ended')));
+  }
+
+  private stopTimer(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
   }
@@ -110,8 +245,16 @@ export class JournalWriter {
     return `${this.lease.execution}.${this.lease.attempt}`;
   }
 
+  private promoteDeferred(): void {
+    if (!this.deferred.length) return;
+    this.entries.push(...this.deferred);
+    this.deferred = [];
+  }
+
   private enqueue(entry?: JournalEntry): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (this.broken) return reject(this.broken);
+      if (this.closed) return reject(new AttemptSupersededError('the flow attempt has ended'));
       if (entry) this.entries.push(entry);
       this.waiters.push({ resolve, reject });
       this.pump();
@@ -120,19 +263,26 @@ export class JournalWriter {
 
   /** Sends everything queued, unless a write is in flight (then its completion sends it). */
   private pump(): void {
-    if (this.writing || (!this.entries.length && !this.chunks && !this.waiters.length)) return;
-    this.close();
-    const entries = this.entries;
-    const chunks = this.chunks;
+    if (this.writing || this.closed) return;
+    if (!this.entries.length && !this.chunks && !this.retractions.length && !this.waiters.length) return;
+    this.stopTimer();
+    const write: JournalWrite = { entries: this.entries, chunks: this.chunks ?? null };
+    if (this.retractions.length) write.retract = this.retractions;
     const waiters = this.waiters;
     this.entries = [];
     this.chunks = undefined;
+    this.chunkBytes = 0;
+    this.retractions = [];
     this.waiters = [];
+    if (this.broken) return waiters.forEach((w) => w.reject(this.broken));
     this.writing = true;
-    this.write(entries, chunks)
+    this.write(write)
       .then(
         () => waiters.forEach((w) => w.resolve()),
-        (err) => waiters.forEach((w) => w.reject(err)),
+        (err) => {
+          this.broken ??= err;
+          waiters.forEach((w) => w.reject(err));
+        },
       )
       .finally(() => {
         this.writing = false;
@@ -140,15 +290,67 @@ export class JournalWriter {
       });
   }
 
-  private async write(entries: JournalEntry[], chunks: ChunkBatch | undefined): Promise<void> {
-    if (entries.length) {
-      await this.handle.executeUpdate(recordStepsUpdate, {
-        args: [this.lease, entries, chunks ?? null],
-        // The update ID is what the Web UI shows for the history event: name the step(s).
-        updateId: `${entries.map((e) => `step ${e.key} ${e.kind} ${e.name}`).join(', ')} (attempt ${this.attemptLabel})`,
-      });
-    } else if (chunks) {
-      await this.handle.executeUpdate(appendChunksUpdate, { args: [this.lease, chunks] });
+  private async write(write: JournalWrite): Promise<void> {
+    if (!write.entries.length && !write.chunks && !write.retract) return;
+    const updateId = this.updateId(write);
+    const result = await this.send(() => this.transport.write(this.lease, write, updateId));
+    for (const entry of write.entries) this.written.add(entry.key);
+    this.updates = result.updates;
+    if (result.continueAsNew) this.continueAsNewRequested = true;
+  }
+
+  /**
+   * A bounded, unique ID for each write (Temporal refuses IDs over 1,000 characters): the attempt, a sequence
+   * number, and the first step's name for the history view. A retried send reuses it, so it applies once.
+   */
+  private updateId(write: JournalWrite): string {
+    const seq = ++this.writes;
+    const first = write.entries[0];
+    const what = first
+      ? `step ${first.key} ${first.kind} ${first.name.slice(0, 80)}` +
+        (write.entries.length > 1 ? ` (+${write.entries.length - 1} more)` : '')
+      : `${write.chunks?.chunks.length ?? 0} chunks`;
+    return `${what} (attempt ${this.attemptLabel} write ${seq})`;
+  }
+
+  /** Sends one call, again on transient failures; maps final failures to what the attempt should do. */
+  private async send<T>(call: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await call();
+      } catch (err) {
+        const mapped = classifyWriteError(err);
+        if (mapped || tries >= WRITE_RETRIES || this.signal?.aborted) throw mapped ?? err;
+        await new Promise((r) => setTimeout(r, Math.min(MAX_WRITE_BACKOFF_MS, 100 * 2 ** (tries - 1))));
+      }
     }
   }
+}
+
+/** The error to fail with at once, or undefined when the call may succeed if sent again. */
+function classifyWriteError(err: unknown): Error | undefined {
+  if (err instanceof WorkflowNotFoundError) {
+    return new AttemptSupersededError('the run has ended (or continued as new): this attempt stops');
+  }
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+    if (type === FailureTypes.staleAttempt) return new AttemptSupersededError(cause!.message);
+    if (type === FailureTypes.journalLimit) return new JournalWriteError(type, 'RESOURCE_EXHAUSTED', cause!.message);
+    return new JournalWriteError(
+      FailureTypes.journalWriteRejected,
+      'FAILED_PRECONDITION',
+      `the workflow refused a journal write: ${cause?.message ?? err.message}`,
+    );
+  }
+  const code = grpcCodeOf(err);
+  if (code === GrpcStatus.NOT_FOUND) return new AttemptSupersededError('the run has ended: this attempt stops'); // NOT_FOUND
+  if (code !== undefined && !TRANSIENT_GRPC_CODES.has(code)) {
+    return new JournalWriteError(
+      FailureTypes.journalWriteRejected,
+      'FAILED_PRECONDITION',
+      `the server refused a journal write (gRPC code ${code}): ${(err as Error).message}`,
+    );
+  }
+  return undefined;
 }

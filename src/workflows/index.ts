@@ -3,12 +3,14 @@
 // it loads Genkit and Node built-ins, which Temporal's sandbox rejects.
 export { runGenkitFlow } from './run-genkit-flow';
 export {
-  appendChunksUpdate,
   attemptFailedSignal,
   chunksQuery,
   claimAttemptUpdate,
+  journalPageQuery,
   journalQuery,
   progressQuery,
+  provideInputUpdate,
   recordStepsUpdate,
   stepStartedSignal,
+  type ChunkRead,
 } from './messages';

@@ -3,28 +3,31 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   AttemptLease,
-  ChunkBatch,
   ClaimedRun,
   FlowProgress,
   JournalEntry,
+  JournalPage,
+  JournalWrite,
+  JournalWriteResult,
   SerializedFlowError,
   StepInFlight,
 } from '../types';
+import type { ChunkRead } from './journal-state';
 
-/** A new flow attempt takes over the run and receives the journal to replay. Older attempts lose their lease. */
+export type { ChunkRead };
+
+/** A new flow attempt takes over the run. Older attempts lose their lease. The entries follow by `journalPageQuery`. */
 export const claimAttemptUpdate = defineUpdate<ClaimedRun, [AttemptLease]>('genkit.claimAttempt');
 
-/**
- * Appends completed steps (several when they completed in parallel), with the chunks streamed since the last
- * write, so a recorded step never outruns its chunks. Rejected unless the caller holds the current lease:
- * zombie attempts cannot write.
- */
-export const recordStepsUpdate = defineUpdate<void, [AttemptLease, JournalEntry[], ChunkBatch | null]>(
-  'genkit.recordSteps',
-);
+/** The journal from entry `from` on, one page (about 1 MiB) at a time. */
+export const journalPageQuery = defineQuery<JournalPage, [from: number]>('genkit.journalPage');
 
-/** Appends streamed chunks at their offsets; chunks already stored (replays re-send them) are ignored. */
-export const appendChunksUpdate = defineUpdate<void, [AttemptLease, ChunkBatch]>('genkit.appendChunks');
+/**
+ * Appends completed steps (several when they completed in parallel) with the chunks streamed since the last
+ * write, so a recorded step never outruns its chunks. Rejected unless the caller holds the current lease:
+ * zombie attempts cannot write. Answers whether the run wants to continue as new.
+ */
+export const recordStepsUpdate = defineUpdate<JournalWriteResult, [AttemptLease, JournalWrite]>('genkit.recordSteps');
 
 /** Informational: the attempt started a step. Fire-and-forget, so it costs the flow no round trip. */
 export const stepStartedSignal = defineSignal<[AttemptLease, StepInFlight]>('genkit.stepStarted');
@@ -33,16 +36,22 @@ export const stepStartedSignal = defineSignal<[AttemptLease, StepInFlight]>('gen
 export const attemptFailedSignal = defineSignal<[AttemptLease, SerializedFlowError]>('genkit.attemptFailed');
 
 /**
- * Answers the input the run waits for (`waitForInput`, or a tool interrupt). The validator rejects a wrong name
- * or a value that does not match the requested schema, and the run keeps waiting.
+ * Answers an input of the run (`waitForInput`, or a tool interrupt). A value for the input the run waits for
+ * must match its schema (else rejected, and the run keeps waiting); a value for an input the run has not
+ * reached yet is kept and delivered when it does. The same `answerKey` twice is applied once.
  */
-export const provideInputUpdate = defineUpdate<void, [name: string, value: unknown]>('genkit.provideInput');
+export const provideInputUpdate = defineUpdate<void, [name: string, value: unknown, answerKey?: string]>(
+  'genkit.provideInput',
+);
 
 /** Steps completed, the step in flight, the attempt, the last error and the inputs the run waits for. */
 export const progressQuery = defineQuery<FlowProgress>('progress');
 
-/** The journal as recorded so far. */
+/** The journal of this execution as recorded so far (use `journalPageQuery` for large journals). */
 export const journalQuery = defineQuery<JournalEntry[]>('genkit.journal');
 
-/** Chunks streamed so far, from `offset` on; `done` once the run has completed or failed. */
-export const chunksQuery = defineQuery<ChunkBatch & { done: boolean }, [number]>('genkit.chunks');
+/**
+ * Chunks streamed so far from run-wide `offset` on (about 1 MiB at most per read); `done` once the run has
+ * completed or failed. Offsets below `base` live in the execution `previousRunId` (before a continue-as-new).
+ */
+export const chunksQuery = defineQuery<ChunkRead, [offset: number]>('genkit.chunks');

@@ -2,23 +2,44 @@
 // it may import only @temporalio/workflow and its siblings (no Node built-ins, no genkit).
 import {
   ActivityFailure,
+  allHandlersFinished,
   ApplicationFailure,
   condition,
+  ContinueAsNew,
+  continueAsNew,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
+  TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { FlowActivities } from '../activities/flow-activities';
-import { DEFAULT_HEARTBEAT_TIMEOUT, DEFAULT_RETRY, DEFAULT_START_TO_CLOSE_TIMEOUT } from '../defaults';
-import { FailureTypes, type FlowRunRequest, type InputRequest, type TemporalFlowOptions } from '../types';
+import type { FlowFailureDetails } from '../errors';
+import {
+  DEFAULT_CONTINUE_AS_NEW_AFTER,
+  DEFAULT_HEARTBEAT_TIMEOUT,
+  DEFAULT_MAX_FAILOVERS_WITHOUT_PROGRESS,
+  DEFAULT_RETRY,
+  DEFAULT_START_TO_CLOSE_TIMEOUT,
+  MAX_CARRIED_JOURNAL_BYTES,
+} from '../defaults';
+import { backoffMs, msFromDuration, validateRetryPolicy } from '../retry-math';
+import {
+  FailureTypes,
+  type FlowRetryPolicy,
+  type FlowRunRequest,
+  type InputRequest,
+  type JournalEntry,
+  type TemporalFlowOptions,
+} from '../types';
 import { FlowJournalState } from './journal-state';
 import {
-  appendChunksUpdate,
   attemptFailedSignal,
   chunksQuery,
   claimAttemptUpdate,
+  journalPageQuery,
   journalQuery,
   progressQuery,
   provideInputUpdate,
@@ -34,70 +55,139 @@ const { describeGenkitFlow } = proxyLocalActivities<FlowActivities>({
 /**
  * Runs the registered Genkit flow `request.flowName` on a worker, durably.
  *
- * The flow body runs in the `runGenkitFlowActivity` activity (full Node); this workflow owns the retry policy
- * and the run's step journal, which every attempt appends to and every new attempt replays.
+ * The flow body runs in the `runGenkitFlowActivity` activity (full Node); this workflow owns the run's step
+ * journal, which every attempt appends to and every new attempt replays, and the retry policy: a failed attempt
+ * is retried per `retry`, an attempt lost to a worker shutdown or crash is re-run without counting against it.
+ * Long runs continue as new, carrying the journal (`journal` holds the carried entries, in pages).
  *
  * @example Start it from another SDK by name: workflow type `runGenkitFlow`, one argument
  * `{ flowName: 'jokeFlow', input: { topic: 'cats' } }`.
  */
-export async function runGenkitFlow(request: FlowRunRequest): Promise<unknown> {
-  const state = new FlowJournalState(request.flowName);
-
-  setHandler(progressQuery, () => state.progress());
-  setHandler(journalQuery, () => state.entries());
-  setHandler(chunksQuery, (offset) => ({
-    offset,
-    chunks: state.chunks.slice(offset),
-    done: state.status === 'completed' || state.status === 'failed',
-  }));
-  setHandler(claimAttemptUpdate, (lease) => state.claim(lease), { validator: (lease) => state.assertCanClaim(lease) });
-  setHandler(recordStepsUpdate, (lease, entries, batch) => state.record(entries, batch), {
-    validator: (lease, entries, batch) => state.assertCanRecord(lease, entries, batch),
-  });
-  setHandler(appendChunksUpdate, (lease, batch) => state.appendChunks(batch), {
-    validator: (lease, batch) => state.assertCanAppend(lease, batch),
-  });
-  setHandler(stepStartedSignal, (lease, step) => state.stepStarted(lease, step));
-  setHandler(attemptFailedSignal, (lease, error) => state.attemptFailed(lease, error));
-  setHandler(provideInputUpdate, (name, value) => state.provide(value), {
-    validator: (name, value) => state.assertCanProvide(name, value),
-  });
-
-  const description = await describeGenkitFlow(request.flowName);
-  const options: TemporalFlowOptions = { ...description.options, ...request.options };
-  const retry = { ...DEFAULT_RETRY, ...options.retry };
-  const { runGenkitFlowActivity } = proxyActivities<FlowActivities>({
-    taskQueue: options.taskQueue ?? workflowInfo().taskQueue,
-    startToCloseTimeout: options.startToCloseTimeout ?? DEFAULT_START_TO_CLOSE_TIMEOUT,
-    scheduleToCloseTimeout: options.scheduleToCloseTimeout,
-    heartbeatTimeout: options.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT,
-    retry,
-    summary: request.flowName,
-  });
-
+export async function runGenkitFlow(request: FlowRunRequest, ...journal: JournalEntry[][]): Promise<unknown> {
+  const state = new FlowJournalState(request.flowName, request.continued, journal.flat());
+  setHandlers(state);
   try {
-    // Each pass runs the flow until it completes or waits for input. While it waits, no activity (and no
-    // worker slot) is held: the workflow waits durably, then a new attempt replays the journal.
+    const options = request.continued
+      ? (request.options ?? {})
+      : { ...(await describeGenkitFlow(request.flowName)).options, ...request.options };
+    state.continueAsNewAfter = options.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
+    const retry = checkedRetryPolicy(options.retry);
+    const deadlineMs =
+      request.continued?.deadlineMs ??
+      (options.scheduleToCloseTimeout !== undefined
+        ? Date.now() + msFromDuration(options.scheduleToCloseTimeout)
+        : undefined);
+
     for (;;) {
-      const outcome = await runGenkitFlowActivity({
-        flowName: request.flowName,
-        input: request.input,
-        context: request.context,
-        execution: state.nextExecution(),
-        durable: options.durable !== false,
-        nonRetryableStatuses: options.nonRetryableStatuses,
-        retry,
-      });
+      const entriesBefore = state.entryCount;
+      let outcome;
+      try {
+        outcome = await activityFor(options, retry, deadlineMs).runGenkitFlowActivity({
+          flowName: request.flowName,
+          input: request.input,
+          context: request.context,
+          execution: state.nextExecution(),
+          attempt: state.flowAttempt,
+          durable: options.durable !== false,
+          nonRetryableStatuses: options.nonRetryableStatuses,
+          retry,
+        });
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        if (isFailover(err)) {
+          // A lost worker is not an error of the flow: run the attempt again, elsewhere, on a fresh budget.
+          const limit = options.maxFailoversWithoutProgress ?? DEFAULT_MAX_FAILOVERS_WITHOUT_PROGRESS;
+          if (!state.failover(entriesBefore, limit)) throw failoverLimit(limit, state.flowAttempt);
+          continue;
+        }
+        const delayMs = retryDelay(err, retry, state.flowAttempt);
+        if (delayMs === undefined || state.flowAttempt >= retry.maximumAttempts) throw err;
+        if (deadlineMs !== undefined && Date.now() + delayMs >= deadlineMs) throw err;
+        await sleep(delayMs);
+        state.flowAttempt++;
+        continue;
+      }
       if (outcome.kind === 'completed') {
         state.status = 'completed';
         return outcome.result;
       }
-      await waitForInput(state, outcome.input);
+      if (outcome.kind === 'suspended') await waitForInput(state, outcome.input);
+      else await continueAsNewCarrying(state, request, options, deadlineMs);
     }
   } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
     state.status = 'failed';
-    throw unwrapActivityFailure(err);
+    throw finalFailure(err, state.flowAttempt);
   }
+}
+
+function setHandlers(state: FlowJournalState): void {
+  setHandler(progressQuery, () => state.progress());
+  setHandler(journalQuery, () => state.entries());
+  setHandler(journalPageQuery, (from) => state.page(from));
+  setHandler(chunksQuery, (offset) => state.readChunks(offset));
+  setHandler(claimAttemptUpdate, (lease) => state.claim(lease), { validator: (lease) => state.assertCanClaim(lease) });
+  setHandler(recordStepsUpdate, (lease, write) => state.write(write, workflowInfo().historyLength), {
+    validator: (lease, write) => state.assertCanWrite(lease, write),
+  });
+  setHandler(stepStartedSignal, (lease, step) => state.stepStarted(lease, step));
+  setHandler(attemptFailedSignal, (lease, error) => state.attemptFailed(lease, error));
+  setHandler(
+    provideInputUpdate,
+    (name: string, value: unknown, key?: string) => state.receive(name, value, new Date(), key),
+    { validator: (name: string, value: unknown, key?: string) => state.assertCanProvide(name, value, key) },
+  );
+}
+
+/** The activity proxy for one attempt: Temporal does not retry it; this workflow decides what comes next. */
+function activityFor(options: TemporalFlowOptions, retry: Required<FlowRetryPolicy>, deadlineMs?: number) {
+  const remainingMs = deadlineMs !== undefined ? Math.max(1, deadlineMs - Date.now()) : undefined;
+  return proxyActivities<FlowActivities>({
+    taskQueue: options.taskQueue ?? workflowInfo().taskQueue,
+    startToCloseTimeout: options.startToCloseTimeout ?? DEFAULT_START_TO_CLOSE_TIMEOUT,
+    scheduleToCloseTimeout: remainingMs,
+    heartbeatTimeout: options.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT,
+    retry: { maximumAttempts: 1, initialInterval: retry.initialInterval },
+    summary: 'Genkit flow attempt',
+  });
+}
+
+/** Bounded always: `maximumAttempts` 0 (Temporal's "unlimited"), negative intervals and the like are refused. */
+function checkedRetryPolicy(policy: FlowRetryPolicy | undefined): Required<FlowRetryPolicy> {
+  const retry = { ...DEFAULT_RETRY, ...policy };
+  const problems = validateRetryPolicy(policy ?? {});
+  if (problems.length) {
+    const message = `invalid retry policy: ${problems.join('; ')}`;
+    throw ApplicationFailure.create({
+      type: FailureTypes.genkitError,
+      message: `INVALID_ARGUMENT: ${message}`,
+      nonRetryable: true,
+      details: [{ error: { name: 'GenkitError', status: 'INVALID_ARGUMENT', message }, attempt: 0 }],
+    });
+  }
+  return retry;
+}
+
+/** A worker shutdown (the attempt failed itself fast) or a worker that stopped heartbeating (crash, SIGKILL). */
+function isFailover(err: unknown): boolean {
+  if (!(err instanceof ActivityFailure)) return false;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) return cause.type === FailureTypes.workerShutdown;
+  return cause instanceof TimeoutFailure && cause.timeoutType === 'HEARTBEAT';
+}
+
+/** How long to wait before retrying a failed attempt, or undefined when it must not be retried. */
+function retryDelay(err: unknown, retry: Required<FlowRetryPolicy>, attempt: number): number | undefined {
+  if (!(err instanceof ActivityFailure)) return undefined;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) {
+    if (cause.nonRetryable) return undefined;
+    const details = cause.details?.[0] as Partial<FlowFailureDetails> | undefined;
+    return details?.retryDelayMs ?? backoffMs(retry, attempt);
+  }
+  // An attempt that ran out of its startToCloseTimeout is retried like any transient failure.
+  if (cause instanceof TimeoutFailure) return backoffMs(retry, attempt);
+  return undefined;
 }
 
 async function waitForInput(state: FlowJournalState, input: InputRequest): Promise<void> {
@@ -114,16 +204,61 @@ async function waitForInput(state: FlowJournalState, input: InputRequest): Promi
   });
 }
 
+/** Starts the next execution with the journal as its arguments (pages of about 1 MiB, each its own payload). */
+async function continueAsNewCarrying(
+  state: FlowJournalState,
+  request: FlowRunRequest,
+  options: TemporalFlowOptions,
+  deadlineMs: number | undefined,
+): Promise<never> {
+  await condition(allHandlersFinished);
+  const { pages, bytes } = state.pages();
+  if (bytes > MAX_CARRIED_JOURNAL_BYTES) {
+    const message =
+      `the journal holds ${bytes} bytes; a run can carry at most ${MAX_CARRIED_JOURNAL_BYTES} bytes of journal ` +
+      'into a continued execution. Return smaller step results (store large data elsewhere and journal a reference).';
+    throw ApplicationFailure.create({
+      type: FailureTypes.journalLimit,
+      message: `RESOURCE_EXHAUSTED: ${message}`,
+      nonRetryable: true,
+      details: [{ error: { name: FailureTypes.journalLimit, status: 'RESOURCE_EXHAUSTED', message }, attempt: 1 }],
+    });
+  }
+  const continued = { ...state.continued(workflowInfo().runId), deadlineMs };
+  return continueAsNew<typeof runGenkitFlow>({ ...request, options, continued }, ...pages);
+}
+
+function failoverLimit(limit: number, attempt: number): ApplicationFailure {
+  const message =
+    `${limit} attempts in a row were lost to worker shutdowns or crashes without the flow making progress; ` +
+    'check the workers (crash loops, out-of-memory kills, a step that outlives the heartbeat timeout)';
+  return ApplicationFailure.create({
+    type: FailureTypes.failoverLimit,
+    message: `UNAVAILABLE: ${message}`,
+    nonRetryable: true,
+    details: [{ error: { name: FailureTypes.failoverLimit, status: 'UNAVAILABLE', message }, attempt }],
+  });
+}
+
 /** The caller wants the flow's own error, not Temporal's ActivityFailure wrapper around it. */
-function unwrapActivityFailure(err: unknown): unknown {
-  if (isCancellation(err)) return err;
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
-    const cause = err.cause;
+function finalFailure(err: unknown, attempt: number): unknown {
+  if (isCancellation(err) || !(err instanceof ActivityFailure)) return err;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) {
     return ApplicationFailure.create({
       message: cause.message,
       type: cause.type ?? undefined,
       details: cause.details as unknown[] | undefined,
       nonRetryable: true,
+    });
+  }
+  if (cause instanceof TimeoutFailure) {
+    const message = `attempt ${attempt} of the flow timed out (${cause.timeoutType ?? 'timeout'})`;
+    return ApplicationFailure.create({
+      type: 'FlowAttemptTimedOut',
+      message: `DEADLINE_EXCEEDED: ${message}`,
+      nonRetryable: true,
+      details: [{ error: { name: 'FlowAttemptTimedOut', status: 'DEADLINE_EXCEEDED', message }, attempt }],
     });
   }
   return err;

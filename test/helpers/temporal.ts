@@ -38,7 +38,7 @@ export async function historyOf(handle: WorkflowHandle) {
   return history.events ?? [];
 }
 
-/** Attempts of the flow activity: one ActivityTaskStarted per attempt, with its attempt number. */
+/** Attempts of the flow activity: the workflow schedules each attempt itself, so one ActivityTaskStarted each. */
 export async function activityStarts(handle: WorkflowHandle) {
   const events = await historyOf(handle);
   return events

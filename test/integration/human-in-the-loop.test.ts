@@ -60,10 +60,11 @@ describe('waitForInput', () => {
       status: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^(?=.*\$\.approved: must be boolean)(?=.*\$\.approver: is required)/),
     });
-    await expect(provideFlowInput(handle.workflowId, 'other', {}, opts())).rejects.toMatchObject({
-      status: 'FAILED_PRECONDITION',
-    });
-    expect((await getFlowRun(handle.workflowId, opts())).status).toBe('WAITING');
+    // An input the run has not asked for is kept for later, not rejected; the run still waits for "approval".
+    await provideFlowInput(handle.workflowId, 'other', {}, opts());
+    const waiting = await getFlowRun(handle.workflowId, opts());
+    expect(waiting.status).toBe('WAITING');
+    expect(waiting.progress?.earlyInputs).toEqual(['other']);
 
     await provideFlowInput(handle.workflowId, 'approval', { approved: true, approver: 'ana' }, opts());
     expect(await handle.result()).toEqual({ quote: 'quote: 42 EUR', approved: true, approver: 'ana' });

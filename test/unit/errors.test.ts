@@ -194,7 +194,8 @@ describe('toApplicationFailure', () => {
     expect(failure.type).toBe('TypeError');
     expect(failure.message).toBe('fetch failed');
     const details = failure.details![0] as FlowFailureDetails;
-    expect(details).toEqual({ error: { name: 'TypeError', message: 'fetch failed' }, attempt: 1 });
+    // The workflow waits the backoff of attempt 1 (initialInterval) before attempt 2.
+    expect(details).toEqual({ error: { name: 'TypeError', message: 'fetch failed' }, attempt: 1, retryDelayMs: 1000 });
   });
 
   it('passes an ApplicationFailure through unchanged', () => {

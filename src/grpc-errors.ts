@@ -1,0 +1,24 @@
+// gRPC status codes of Temporal client errors, read through the cause chain (decisions by code, never by text).
+import { isGrpcServiceError } from '@temporalio/client';
+
+/** gRPC status codes this library acts on. */
+export const GrpcStatus = {
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  RESOURCE_EXHAUSTED: 8,
+  ABORTED: 10,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+} as const;
+
+/** The gRPC status code of `err` or of the first error in its cause chain that has one. */
+export function grpcCodeOf(err: unknown): number | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; depth++) {
+    if (isGrpcServiceError(e) || (typeof e === 'object' && typeof e.code === 'number')) return e.code as number;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}

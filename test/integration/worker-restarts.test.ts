@@ -1,0 +1,128 @@
+// Real worker processes under fire: SIGKILL in the middle of flows that catch their own retries, and rolling
+// SIGTERM restarts (a Cloud Run deploy or scale-in) during 50 runs. A lost worker must never cost a run its
+// retry budget, a completed step must never run again, and a stopping worker must exit 0.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeTemporalClients, executeFlowWorkflow, FlowRunError, startFlowWorkflow } from '../../src';
+import { progressQuery } from '../../src/workflows/messages';
+import { alwaysUnavailableFlow, middlewareRetryFlow, retryLoopFlow, tenStepFlow } from '../fixtures/durability-flows';
+import { address, namespace, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
+
+const dir = mkdtempSync(join(tmpdir(), 'restarts-'));
+const ledgerFile = join(dir, 'ledger.txt');
+const gateFile = join(dir, 'gate');
+const env = { LEDGER_FILE: ledgerFile, GATE_FILE: gateFile, FAIL_DIR: join(dir, 'fail-once') };
+const workers: WorkerProcess[] = [];
+const exitCodes: Array<number | string> = [];
+
+/** Every real execution, with the worker process that ran it (entries may contain spaces; the pid is last). */
+function ledger(): Array<{ step: string; pid: number }> {
+  if (!existsSync(ledgerFile)) return [];
+  return readFileSync(ledgerFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => ({
+      step: line.slice(0, line.lastIndexOf(' ')),
+      pid: Number(line.slice(line.lastIndexOf(' ') + 1)),
+    }));
+}
+const count = (step: string) => ledger().filter((e) => e.step === step).length;
+
+let taskQueue: string;
+const opts = () => ({ address: address(), namespace: namespace(), taskQueue });
+
+beforeAll(async () => {
+  taskQueue = uniqueTaskQueue('restarts');
+  workers.push(...(await Promise.all([spawnWorker(taskQueue, env), spawnWorker(taskQueue, env)])));
+});
+afterAll(async () => {
+  for (const w of workers) w.child.kill('SIGKILL');
+  await closeTemporalClients();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Replaces `victim` by a fresh worker process, after stopping it with `signal`. */
+async function replace(victim: WorkerProcess, signal: NodeJS.Signals) {
+  victim.child.kill(signal);
+  const code = await victim.exited;
+  if (signal === 'SIGTERM') exitCodes.push(code);
+  workers.splice(workers.indexOf(victim), 1, await spawnWorker(taskQueue, env));
+}
+
+describe('SIGKILL in the middle of a flow that catches its own retries', () => {
+  it.each([
+    ['middlewareRetryFlow', middlewareRetryFlow, 'step:charge kill1', ['model:flaky A kill1', 'model:B kill1']],
+    ['retryLoopFlow', retryLoopFlow, 'step:use kill2', ['step:fetch kill2']],
+  ] as const)(
+    '%s: the run finishes on the other worker and each completed step ran once',
+    async (_, flow, held, before) => {
+      const topic = held.split(' ')[1];
+      rmSync(gateFile, { force: true });
+      const handle = await startFlowWorkflow(flow, topic, opts());
+      const holder = await waitFor(() => ledger().find((e) => e.step === held), 30_000, `${held} to start`);
+      const beforeCounts = before.map(count);
+      await replace(
+        workers.find((w) => w.pid === holder.pid)!,
+        'SIGKILL',
+      );
+      writeFileSync(gateFile, 'open');
+      const result = await handle.result();
+      if (flow === middlewareRetryFlow) {
+        expect(result).toEqual([`answer(flaky A ${topic})`, `answer(B ${topic})`, `answer(C ${topic})`]);
+      } else {
+        expect(result).toEqual([`data-${topic}-ok`, `used data-${topic}-ok`, 'last']);
+      }
+      // Nothing that completed before the kill ran again (the held step was in flight: at most twice).
+      expect(before.map(count)).toEqual(beforeCounts);
+      expect(count(held)).toBeLessThanOrEqual(2);
+      expect((await handle.query(progressQuery)).attempt).toBe(2); // one real failure, at the end of the flow
+    },
+  );
+});
+
+describe('rolling SIGTERM restarts every 2 s', () => {
+  it('50 runs of a 10-step flow all complete on attempt 1; stopping workers exit 0; a failing flow still stops', async () => {
+    writeFileSync(gateFile, 'open');
+    exitCodes.length = 0;
+    const topics = Array.from({ length: 50 }, (_, i) => `roll${i}`);
+    let restarting = true;
+    const restarts = (async () => {
+      for (let i = 0; restarting; i++) {
+        await new Promise((r) => setTimeout(r, 2_000));
+        if (restarting) await replace(workers[0], 'SIGTERM'); // the older of the two
+      }
+    })();
+    const failing = executeFlowWorkflow(alwaysUnavailableFlow, 'doomed', opts()).catch((e) => e);
+    const handles = [];
+    for (const topic of topics) {
+      handles.push(await startFlowWorkflow(tenStepFlow, topic, opts()));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    let finished = 0;
+    const watch = setInterval(() => console.log(`[restarts] ${finished}/50 done, exits ${exitCodes.join(',')}`), 5_000);
+    const results = await Promise.all(handles.map((h) => h.result().finally(() => finished++)));
+    clearInterval(watch);
+    const failed = await failing;
+    restarting = false;
+    await restarts;
+
+    expect(results).toEqual(topics.map((t) => `${t}:0123456789`));
+    const attempts = await Promise.all(handles.map(async (h) => (await h.query(progressQuery)).attempt));
+    expect(attempts.every((a) => a === 1)).toBe(true);
+    const failovers = await Promise.all(handles.map(async (h) => (await h.query(progressQuery)).failovers));
+    const duplicates = topics.flatMap((t) => Array.from({ length: 10 }, (_, i) => count(`ten:${t}:${i}`) - 1));
+    console.log(
+      `[restarts] ${exitCodes.length} SIGTERMs, ${failovers.reduce((a, b) => a + b, 0)} attempts failed over, ` +
+        `${duplicates.filter((d) => d > 0).length} in-flight steps ran again`,
+    );
+    expect(exitCodes.length).toBeGreaterThanOrEqual(2);
+    expect(exitCodes.every((c) => c === 0)).toBe(true);
+    expect(duplicates.every((d) => d >= 0 && d <= 1)).toBe(true);
+    // Worker loss never counts, real failures do: the flow that always fails stopped at its maximumAttempts.
+    expect(failed).toBeInstanceOf(FlowRunError);
+    expect(failed).toMatchObject({ status: 'UNAVAILABLE', attempts: 3 });
+  }, 240_000);
+});
