@@ -1,13 +1,13 @@
 // flowWebhook on a real port against the real dev server: a storm of duplicated deliveries starts exactly one
 // run per delivery; forged, stale, oversized and non-JSON deliveries start nothing; a delivery answers a
-// waiting run. (An answer that arrives before the run waits depends on the journal rework of provideFlowInput.)
+// waiting run, also one that arrives before the run waits.
 import { createHmac, randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flowRef, getFlowRun, startFlowWorkflow } from '../../src/caller';
 import { getTemporalClient } from '../../src/connection';
 import { flowWebhook, githubWebhook, stripeWebhook } from '../../src/http';
-import { httpApprovalFlow, WebhookEvent } from '../fixtures/http-flows';
+import { httpApprovalFlow, httpLateApprovalFlow, WebhookEvent } from '../fixtures/http-flows';
 import { serveForTests } from '../helpers/http';
 import { useWorker, waitFor } from '../helpers/temporal';
 
@@ -124,5 +124,23 @@ describe('flowWebhook', () => {
     const res = await send('/approvals', body, githubHeaders(body, `approve-${run}`));
     expect(res.status).toBe(202);
     expect(await handle.result()).toBe('invoice: approved');
+  });
+
+  it('an answer that arrives before the run waits is kept and delivered when it waits; a concurrent redelivery is accepted too', async () => {
+    const { workflowId } = await startFlowWorkflow(
+      httpLateApprovalFlow,
+      { item: 'chair', delayMs: 1500 },
+      worker.opts(),
+    );
+    const body = JSON.stringify({ runId: workflowId, approved: true });
+    const delivery = `early-${run}`;
+    const [first, second] = await Promise.all([
+      send('/approvals', body, githubHeaders(body, delivery)),
+      send('/approvals', body, githubHeaders(body, delivery)),
+    ]);
+    expect([first.status, second.status]).toEqual([202, 202]);
+    const progress = await getFlowRun(workflowId, worker.opts());
+    expect(progress.status).toBe('RUNNING'); // still preparing: the answer came first
+    expect(await (await client()).workflow.getHandle(workflowId).result()).toBe('chair: approved');
   });
 });
