@@ -7,11 +7,15 @@ import { resolveTemporalCli } from '../scripts/temporal-cli.mjs';
 import { getTemporalClient } from '../src';
 import { withLocalTemporal } from '../src/testing';
 import { measurePayloadOverhead, measureStepOverhead, printEncryptionOverhead } from './encryption-overhead';
+import { measureColdImport } from './cold-import';
+import { measureHttpStart } from './http-start';
 import { measureJournalOverhead } from './journal-overhead';
 import { measureParkedRuns } from './parked-runs';
 import { measureUpdateRtt } from './update-rtt';
 
 const TARGET_OVERHEAD_P50_MS = 5;
+const TARGET_COLD_IMPORT_RATIO = 1.5;
+const TARGET_HTTP_START_RATIO = 1.2;
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -65,6 +69,26 @@ async function main() {
       journaledStep: await measureStepOverhead({ address: server.address, runs: Math.min(runs, 10) }),
     };
     printEncryptionOverhead(encryption);
+    const httpStart = await measureHttpStart({ address: server.address, runs: Number(process.env.BENCH_HTTP ?? 30) });
+    console.log(`\nstart a run, warm, ${httpStart.runsPerSide} per side`);
+    console.table({
+      'HTTP POST /flows/:name (202)': { p50: ms(httpStart.http.p50), p95: ms(httpStart.http.p95) },
+      'raw client.workflow.start': { p50: ms(httpStart.raw.p50), p95: ms(httpStart.raw.p95) },
+      'startFlowWorkflow (in-process)': { p50: ms(httpStart.library.p50), p95: ms(httpStart.library.p95) },
+    });
+    const httpVerdict = httpStart.ratio <= TARGET_HTTP_START_RATIO ? 'meets' : 'MISSES';
+    console.log(
+      `HTTP / raw (p50): ${httpStart.ratio.toFixed(2)}x, target <= ${TARGET_HTTP_START_RATIO} -> ${httpVerdict}`,
+    );
+
+    const coldImport = measureColdImport(Number(process.env.BENCH_COLD_RUNS ?? 8));
+    console.log(`\ncold require in a fresh process, median of ${coldImport.runsPerSide}`);
+    console.table(Object.fromEntries(Object.entries(coldImport.medianMs).map(([k, v]) => [k, { median: ms(v) }])));
+    const coldVerdict = coldImport.ratio <= TARGET_COLD_IMPORT_RATIO ? 'meets' : 'MISSES';
+    console.log(
+      `genkitx-temporal/client / @temporalio/client: ${coldImport.ratio.toFixed(2)}x, target <= ` +
+        `${TARGET_COLD_IMPORT_RATIO} -> ${coldVerdict} (main entry: ${coldImport.mainEntryRatio.toFixed(2)}x)`,
+    );
 
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     const out = join(__dirname, 'results', 'latest.json');
@@ -78,6 +102,8 @@ async function main() {
           updateRtt,
           parked,
           encryption,
+          httpStart,
+          coldImport,
           overheadPerUpdateRtt: perRtt,
           targetP50Ms: TARGET_OVERHEAD_P50_MS,
         },

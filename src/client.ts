@@ -2,28 +2,36 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import { GenkitError, type Action, type z } from 'genkit';
-import { parseSchema } from 'genkit/schema';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
-import { FLOW_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
-import { registeredFlowOptions } from './registry';
+import { GenkitError } from './genkit-error';
+import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
+import {
+  flowNameOf,
+  refFlowOptions,
+  validateFlowInput,
+  type FlowInput,
+  type FlowOutput,
+  type FlowRef,
+} from './flow-ref';
+import { registeredFlowOptions } from './registered-options';
 import { toFlowRunError } from './flow-run-error';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import { validateRetryPolicy } from './retry-math';
 import type { FlowRunRequest, TemporalFlowOptions } from './types';
 
-/** A flow object, or a flow's registered name. */
-export type FlowRef = Action<any, any, any> | string;
-/** The input type of a flow (`unknown` for a flow given by name). */
-export type FlowInput<F> = F extends Action<infer I, any, any> ? z.infer<I> : unknown;
-/** The output type of a flow (`unknown` for a flow given by name). */
-export type FlowOutput<F> = F extends Action<any, infer O, any> ? z.infer<O> : unknown;
+export type { FlowChunk, FlowInput, FlowOutput, FlowRef, FlowReference } from './flow-ref';
+
 /** The workflow function type of a flow run, so handles are typed by the flow's output. */
 export type FlowWorkflow<F> = (request: FlowRunRequest) => Promise<FlowOutput<F>>;
 
 /** The `GenkitFlow` keyword search attribute: `temporal workflow list --query 'GenkitFlow="jokeFlow"'`. */
 export const GenkitFlowSearchAttribute = defineSearchAttributeKey(FLOW_SEARCH_ATTRIBUTE, SearchAttributeType.KEYWORD);
+/** The `GenkitPrincipal` keyword search attribute: who started the run (`principal` start option). */
+export const GenkitPrincipalSearchAttribute = defineSearchAttributeKey(
+  PRINCIPAL_SEARCH_ATTRIBUTE,
+  SearchAttributeType.KEYWORD,
+);
 
 /** Options of `startFlowWorkflow` / `executeFlowWorkflow`. */
 export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<TemporalFlowOptions, 'taskQueue'> {
@@ -44,10 +52,15 @@ export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<Tem
   searchAttributes?: SearchAttributePair[];
   /** Skip the `GenkitFlow` search attribute (for namespaces where it is not registered). @default false */
   withoutFlowSearchAttribute?: boolean;
+  /**
+   * Who starts the run (e.g. a user ID): recorded as memo `genkitPrincipal` and as the `GenkitPrincipal`
+   * search attribute, so the run's owner can be checked and their runs listed.
+   */
+  principal?: string;
 }
 
-/** Namespaces (per address) found to lack the GenkitFlow search attribute: starts there skip it. */
-const namespacesWithoutFlowAttribute = new Set<string>();
+/** Library search attributes found missing, per address/namespace: starts there skip them. */
+const missingAttributes = new Map<string, Set<string>>();
 
 /**
  * Starts a flow as a durable workflow and returns its handle at once. With the flow object, the input is
@@ -64,15 +77,14 @@ export async function startFlowWorkflow<F extends FlowRef>(
   input: FlowInput<F>,
   options: FlowWorkflowOptions = {},
 ): Promise<WorkflowHandle<FlowWorkflow<F>>> {
-  const flowName = typeof flow === 'string' ? flow : flow.__action.name;
+  const flowName = flowNameOf(flow);
   assertStartOptions(options);
-  if (typeof flow !== 'string') {
-    // Throws Genkit's ValidationError (INVALID_ARGUMENT, with the details) before anything starts.
-    parseSchema(input, { schema: flow.__action.inputSchema, jsonSchema: flow.__action.inputJsonSchema });
-  }
+  // Throws Genkit's ValidationError (INVALID_ARGUMENT, with the details) before anything starts.
+  validateFlowInput(flow, input);
   const config = resolveTemporalConfig(options);
-  // The flow's own `config.temporal` (when it was defined in this process) routes the workflow too.
-  const flowDefaults = registeredFlowOptions(flowName);
+  // The flow's own `config.temporal` (when it was defined in this process, or given to its flowRef) routes
+  // the workflow too.
+  const flowDefaults = { ...registeredFlowOptions(flowName), ...refFlowOptions(flow) };
   const client = options.client ?? (await clientFor(config));
   const request: FlowRunRequest = {
     flowName,
@@ -95,6 +107,7 @@ export async function startFlowWorkflow<F extends FlowRef>(
       workflowExecutionTimeout: options.workflowExecutionTimeout ?? flowDefaults.workflowExecutionTimeout,
       memo: {
         genkitFlow: flowName,
+        ...(options.principal !== undefined ? { genkitPrincipal: options.principal } : {}),
         ...(options.idempotencyKey ? { genkitInput: inputFingerprint } : {}),
         ...options.memo,
       },
@@ -120,25 +133,39 @@ export async function startFlowWorkflow<F extends FlowRef>(
       throw err;
     }
   };
-  const extra = options.searchAttributes ?? [];
   const namespaceKey = `${config.address}/${config.namespace}`;
-  if (options.withoutFlowSearchAttribute || namespacesWithoutFlowAttribute.has(namespaceKey)) return startOnce(extra);
+  const missing = missingAttributes.get(namespaceKey) ?? new Set<string>();
+  const library = [
+    ...(options.withoutFlowSearchAttribute ? [] : [{ key: GenkitFlowSearchAttribute, value: flowName }]),
+    ...(options.principal !== undefined ? [{ key: GenkitPrincipalSearchAttribute, value: options.principal }] : []),
+  ].filter((a) => !missing.has(a.key.name));
+  const extra = options.searchAttributes ?? [];
   try {
-    return await startOnce([{ key: GenkitFlowSearchAttribute, value: flowName }, ...extra]);
+    return await startOnce([...library, ...extra]);
   } catch (err) {
-    // A namespace without the attribute refuses the start with INVALID_ARGUMENT. Decided by trying again without
-    // it (never by the message): only if that start works was the attribute the problem.
-    if (grpcCodeOf(err) !== GrpcStatus.INVALID_ARGUMENT) throw err;
-    const handle = await startOnce(extra).catch(() => {
-      throw err;
-    });
-    namespacesWithoutFlowAttribute.add(namespaceKey);
-    console.warn(
-      `[genkitx-temporal] search attribute "${FLOW_SEARCH_ATTRIBUTE}" is not registered in namespace ` +
-        `"${config.namespace}"; starting runs without it. Register it with: temporal operator search-attribute ` +
-        `create --name ${FLOW_SEARCH_ATTRIBUTE} --type Keyword`,
-    );
-    return handle;
+    // A namespace without one of the library's attributes refuses the start with INVALID_ARGUMENT. Decided by
+    // trying again without them, last one first (never by the message): the first start that works names
+    // the attributes that were the problem.
+    if (grpcCodeOf(err) !== GrpcStatus.INVALID_ARGUMENT || library.length === 0) throw err;
+    for (let keep = library.length - 1; keep >= 0; keep--) {
+      let handle: WorkflowHandle<FlowWorkflow<F>>;
+      try {
+        handle = await startOnce([...library.slice(0, keep), ...extra]);
+      } catch (retryErr) {
+        if (grpcCodeOf(retryErr) === GrpcStatus.INVALID_ARGUMENT) continue;
+        throw retryErr;
+      }
+      const dropped = library.slice(keep).map((a) => a.key.name);
+      for (const name of dropped) missing.add(name);
+      missingAttributes.set(namespaceKey, missing);
+      console.warn(
+        `[genkitx-temporal] search attribute(s) ${dropped.join(', ')} not registered in namespace ` +
+          `"${config.namespace}"; starting runs without them. Register each with: temporal operator ` +
+          `search-attribute create --name <name> --type Keyword`,
+      );
+      return handle;
+    }
+    throw err;
   }
 }
 

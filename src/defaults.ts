@@ -32,6 +32,8 @@ export const DEFAULT_NON_RETRYABLE_STATUSES: readonly string[] = [
 
 /** Keyword search attribute that names the flow of each run. */
 export const FLOW_SEARCH_ATTRIBUTE = 'GenkitFlow';
+/** Keyword search attribute that names the principal (caller identity) that started a run. */
+export const PRINCIPAL_SEARCH_ATTRIBUTE = 'GenkitPrincipal';
 /** Name the generic workflow is registered under (what other SDKs start by name). */
 export const WORKFLOW_TYPE = 'runGenkitFlow';
 

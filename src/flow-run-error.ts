@@ -2,7 +2,7 @@
 // many attempts were made, instead of Temporal's wrapper chain.
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
-import { GenkitError } from 'genkit';
+import { GenkitError } from './genkit-error';
 import type { FlowFailureDetails } from './errors';
 import type { SerializedFlowError } from './types';
 

@@ -2,13 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { GenkitError } from 'genkit';
+import { GenkitError } from './genkit-error';
 import type { TemporalConnectionOptions } from './config';
 import { getTemporalClient } from './connection';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
 import { FailureTypes, type FlowProgress, type PendingInput } from './types';
-import { chunksQuery, progressQuery, provideInputUpdate, type ChunkRead } from './workflows/messages';
+import { chunksQuery, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
 
 /** Options of the run helpers: where the run lives. */
 export interface FlowRunOptions extends TemporalConnectionOptions {
@@ -24,6 +24,8 @@ export interface FlowRun<O = unknown> {
   status: string;
   result?: O;
   error?: FlowRunError;
+  /** Who started the run (the `principal` start option), when recorded. */
+  principal?: string;
   progress?: FlowProgress;
   pendingInputs: PendingInput[];
 }
@@ -48,6 +50,7 @@ export async function getFlowRun<O = unknown>(workflowId: string, options: FlowR
     workflowId,
     runId: description.runId,
     flowName: (description.memo?.genkitFlow as string | undefined) ?? progress?.flowName,
+    principal: description.memo?.genkitPrincipal as string | undefined,
     status: temporalStatus === 'RUNNING' && progress?.status === 'waiting' ? 'WAITING' : temporalStatus,
     progress,
     pendingInputs: progress?.pendingInputs ?? [],

@@ -15,14 +15,18 @@ export {
   executeFlowWorkflow,
   executeTemporalFlow,
   GenkitFlowSearchAttribute,
+  GenkitPrincipalSearchAttribute,
   startFlowWorkflow,
   startTemporalFlow,
+  type FlowChunk,
   type FlowInput,
   type FlowOutput,
   type FlowRef,
+  type FlowReference,
   type FlowWorkflow,
   type FlowWorkflowOptions,
 } from './client';
+export { flowRef, isFlowReference, type FlowRefOptions } from './flow-ref';
 export { closeTemporalClients, getTemporalClient } from './connection';
 export { TemporalConnectionError } from './connection-error';
 export {
@@ -33,6 +37,7 @@ export {
   type FlowRun,
   type FlowRunOptions,
   type FlowStreamEvent,
+  type ProvideFlowInputOptions,
   type StreamFlowRunOptions,
 } from './flow-runs';
 export { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';

@@ -3,6 +3,7 @@ import type { Genkit } from 'genkit';
 import type { Action } from 'genkit';
 import { journalGenkitInstance } from './journal/genkit-hooks';
 import { processState } from './process-state';
+import { forgetFlowOptions, rememberFlowOptions } from './registered-options';
 import type { TemporalFlowOptions } from './types';
 
 /** Any Genkit flow (or action) that can be run by name. */
@@ -67,6 +68,7 @@ export function registerTemporalFlow(name: string, flow: AnyFlow, options: Tempo
     );
   }
   flows.set(name, { name, flow, options });
+  rememberFlowOptions(name, options);
 }
 
 /** Whether the flow belongs to a Genkit instance whose calls are journaled (one known to this package). */
@@ -77,10 +79,7 @@ function isJournaled(flow: AnyFlow): boolean {
   return false;
 }
 
-/** The `config.temporal` a flow was registered with in this process (empty when unknown). */
-export function registeredFlowOptions(name: string): TemporalFlowOptions {
-  return flows.get(name)?.options ?? {};
-}
+export { registeredFlowOptions } from './registered-options';
 
 /**
  * Names of every flow this process can run: registered ones and those of known Genkit instances. Initialises
@@ -114,4 +113,5 @@ export async function findFlow(name: string): Promise<RegisteredFlow | undefined
 /** @internal For tests: forget every registration. */
 export function resetRegistryForTests(): void {
   flows.clear();
+  forgetFlowOptions();
 }

@@ -1,7 +1,7 @@
 // A local Temporal dev server for tests and the demo, using the project's pinned CLI when there is one.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { FLOW_SEARCH_ATTRIBUTE } from '../defaults';
+import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE } from '../defaults';
 
 /** Options of `startDevServer`. */
 export interface DevServerOptions {
@@ -16,7 +16,8 @@ export interface DevServerOptions {
 }
 
 /**
- * Starts `temporal server start-dev` (in-memory SQLite) with the `GenkitFlow` search attribute registered.
+ * Starts `temporal server start-dev` (in-memory SQLite) with the `GenkitFlow` and `GenkitPrincipal`
+ * search attributes registered.
  * Call `teardown()` on the result to stop it.
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
@@ -26,7 +27,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
       ...(options.cliPath ? { executable: { type: 'existing-path' as const, path: options.cliPath } } : {}),
       port: options.port,
       ui: options.ui ?? false,
-      searchAttributes: [defineSearchAttributeKey(FLOW_SEARCH_ATTRIBUTE, SearchAttributeType.KEYWORD)],
+      searchAttributes: [
+        defineSearchAttributeKey(FLOW_SEARCH_ATTRIBUTE, SearchAttributeType.KEYWORD),
+        defineSearchAttributeKey(PRINCIPAL_SEARCH_ATTRIBUTE, SearchAttributeType.KEYWORD),
+      ],
       extraArgs: options.extraArgs,
     },
   });

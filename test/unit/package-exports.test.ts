@@ -34,6 +34,23 @@ describe('package entry points', () => {
     expect(out).toBe('function,function,function,function,function,function');
   });
 
+  it('the client and http sub-paths load with require and import', () => {
+    const check = `[typeof c.startFlowWorkflow, typeof c.flowRef, typeof c.FlowRunError, typeof h.createFlowApi, typeof h.flowWebhook].join(',')`;
+    expect(
+      node([
+        '-e',
+        `const c = require('genkitx-temporal/client'); const h = require('genkitx-temporal/http'); console.log(${check})`,
+      ]),
+    ).toBe('function,function,function,function,function');
+    expect(
+      node([
+        '--input-type=module',
+        '-e',
+        `import * as c from 'genkitx-temporal/client'; import * as h from 'genkitx-temporal/http'; console.log(${check})`,
+      ]),
+    ).toBe('function,function,function,function,function');
+  });
+
   it('builds a workflow bundle from the published workflows entry (no Node built-ins in workflow code)', async () => {
     const { code } = await bundleWorkflowCode({
       workflowsPath: resolve(root, 'dist/workflows/index.js'),

@@ -1,7 +1,15 @@
 // Flow input and output types flow through the client API. Checked by `tsc` (`npm run typecheck`, part of
 // `npm test`): a wrong type here fails the build, not just this file.
 import { describe, expectTypeOf, it } from 'vitest';
-import { executeFlowWorkflow, startFlowWorkflow, type FlowInput, type FlowOutput } from '../../src';
+import { z } from 'genkit';
+import {
+  executeFlowWorkflow,
+  flowRef,
+  startFlowWorkflow,
+  type FlowChunk,
+  type FlowInput,
+  type FlowOutput,
+} from '../../src';
 import { greetFlow } from '../fixtures/basic-flows';
 
 describe('typed client API', () => {
@@ -17,6 +25,25 @@ describe('typed client API', () => {
       .toEqualTypeOf<{ name: string; times: number }>();
     // A flow given by name is untyped.
     expectTypeOf<FlowOutput<'greetFlow'>>().toBeUnknown();
+  });
+
+  it('types a flowRef like the flow object', () => {
+    const ref = flowRef('greetFlow', {
+      inputSchema: z.object({ name: z.string(), times: z.number() }),
+      outputSchema: z.object({ greeting: z.string(), length: z.number() }),
+      streamSchema: z.string(),
+    });
+    expectTypeOf<FlowInput<typeof ref>>().toEqualTypeOf<FlowInput<typeof greetFlow>>();
+    expectTypeOf<FlowOutput<typeof ref>>().toEqualTypeOf<FlowOutput<typeof greetFlow>>();
+    expectTypeOf<FlowChunk<typeof ref>>().toEqualTypeOf<string>();
+    expectTypeOf(executeFlowWorkflow<typeof ref>).returns.resolves.toEqualTypeOf<{
+      greeting: string;
+      length: number;
+    }>();
+    const wrong = () =>
+      // @ts-expect-error `name` must be a string
+      startFlowWorkflow(ref, { name: 1, times: 2 });
+    expectTypeOf(wrong).toBeFunction();
   });
 
   it('rejects input of the wrong shape at compile time', () => {

@@ -1,0 +1,77 @@
+// Starting a run through the HTTP API (`POST /flows/:name`, 202) vs a raw `client.workflow.start`, both warm
+// (connection and HTTP keep-alive reused), alternating A B A B. The runs go to a task queue with no worker,
+// so running them costs nothing during the measurement.
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { flowRef, getTemporalClient, startFlowWorkflow } from '../src/caller';
+import { createFlowApi } from '../src/http';
+
+export interface HttpStartResult {
+  runsPerSide: number;
+  http: { p50: number; p95: number };
+  raw: { p50: number; p95: number };
+  /** `startFlowWorkflow` in-process (memo, search attribute, summary): what the HTTP route adds its own cost to. */
+  library: { p50: number; p95: number };
+  /** p50 HTTP / p50 raw. */
+  ratio: number;
+  /** p50 HTTP / p50 library: the HTTP layer's own share. */
+  httpLayerRatio: number;
+}
+
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+
+export async function measureHttpStart(options: { address: string; runs: number }): Promise<HttpStartResult> {
+  const taskQueue = `bench-http-${randomUUID().slice(0, 8)}`; // nobody polls it
+  const app = createFlowApi({ address: options.address, taskQueue, flows: [flowRef('benchFlow')] });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/flows/benchFlow`;
+  const client = await getTemporalClient({ address: options.address });
+  const viaHttp = async () => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"data":1}',
+    });
+    if (res.status !== 202) throw new Error(`HTTP start answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  const raw = () =>
+    client.workflow.start('runGenkitFlow', {
+      workflowId: `benchFlow-${randomUUID()}`,
+      taskQueue,
+      args: [{ flowName: 'benchFlow', input: 1 }],
+    });
+  const library = () => startFlowWorkflow('benchFlow', 1, { address: options.address, taskQueue });
+  const samples = { http: [] as number[], raw: [] as number[], library: [] as number[] };
+  try {
+    for (let i = 0; i < 5; i++) await Promise.all([viaHttp(), raw(), library()]); // warm-up
+    for (let i = 0; i < options.runs; i++) {
+      for (const [side, fn] of [
+        ['http', viaHttp],
+        ['raw', raw],
+        ['library', library],
+      ] as const) {
+        const t = performance.now();
+        await fn();
+        samples[side].push(performance.now() - t);
+      }
+    }
+  } finally {
+    server.close();
+  }
+  const http = { p50: pct(samples.http, 0.5), p95: pct(samples.http, 0.95) };
+  const stats = (xs: number[]) => ({ p50: pct(xs, 0.5), p95: pct(xs, 0.95) });
+  const [rawStats, lib] = [stats(samples.raw), stats(samples.library)];
+  return {
+    runsPerSide: options.runs,
+    http,
+    raw: rawStats,
+    library: lib,
+    ratio: http.p50 / rawStats.p50,
+    httpLayerRatio: http.p50 / lib.p50,
+  };
+}

@@ -1,0 +1,34 @@
+// Entry point of `genkitx-temporal/client`: everything a caller needs to start, read, answer, stream and cancel
+// flow runs, and nothing a worker needs — no `@temporalio/worker`, no workflow code, no `genkit` root, no model
+// plugins (test/unit/light-entry.test.ts checks which modules load). Refer to flows with `flowRef`.
+export {
+  executeFlowWorkflow,
+  executeTemporalFlow,
+  GenkitFlowSearchAttribute,
+  GenkitPrincipalSearchAttribute,
+  startFlowWorkflow,
+  startTemporalFlow,
+  type FlowChunk,
+  type FlowInput,
+  type FlowOutput,
+  type FlowRef,
+  type FlowReference,
+  type FlowWorkflow,
+  type FlowWorkflowOptions,
+} from './client';
+export { flowRef, isFlowReference, type FlowRefOptions } from './flow-ref';
+export { closeTemporalClients, getTemporalClient } from './connection';
+export {
+  cancelFlowRun,
+  getFlowRun,
+  provideFlowInput,
+  streamFlowRun,
+  type FlowRun,
+  type FlowRunOptions,
+  type FlowStreamEvent,
+  type ProvideFlowInputOptions,
+  type StreamFlowRunOptions,
+} from './flow-runs';
+export { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
+export { FlowRunError } from './flow-run-error';
+export type { FlowProgress, FlowRunRequest, PendingInput, TemporalFlowOptions } from './types';

@@ -1,0 +1,257 @@
+// createFlowApi: a Hono app that starts flows as durable runs and lets their callers poll, stream, answer,
+// cancel and re-attach — compatible with Genkit's own `runFlow` / `streamFlow` client.
+import { createHash } from 'node:crypto';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { logger } from 'hono/logger';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { startFlowWorkflow, type FlowWorkflowOptions } from '../client';
+import { getTemporalClient } from '../connection';
+import { flowNameOf, validateFlowInput, type FlowRef } from '../flow-ref';
+import { toFlowRunError } from '../flow-run-error';
+import { getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
+import { apiError, toHttpError } from './errors';
+import { genkitStreamResponse } from './genkit-stream';
+import { runEventsResponse } from './sse';
+import { TemporalStreamManager } from './stream-manager';
+import type { FlowApiEnv, Principal } from './auth';
+
+/** Start options the API applies to every run it starts (the request decides input, key and principal). */
+export type FlowApiStartOptions = Omit<
+  FlowWorkflowOptions,
+  'workflowId' | 'idempotencyKey' | 'principal' | 'context' | 'client'
+>;
+
+/** Options of `createFlowApi`. */
+export interface FlowApiOptions extends FlowRunOptions {
+  /** The flows the API exposes, by their registered names (flow objects or `flowRef`s). Nothing else is reachable. */
+  flows: FlowRef[];
+  /** Auth middleware that sets `c.var.principal` (`bearerTokenAuth`, `firebaseAuth`, `principalAuth`). */
+  auth?: MiddlewareHandler<FlowApiEnv>;
+  /** Besides `principal.admin`: callers that may see every run. */
+  isAdmin?: (principal: Principal) => boolean;
+  /** Mount path, e.g. `/api`. @default '' */
+  basePath?: string;
+  /** Largest accepted request body in bytes (413 above it). @default 1 MiB */
+  bodyLimit?: number;
+  /** Cancel the run when a waiting or streaming caller disconnects: all flows, or these flow names. @default false */
+  cancelOnDisconnect?: boolean | string[];
+  /** Applied to every start (task queue, retry, timeouts, …). */
+  startOptions?: FlowApiStartOptions;
+  /** SSE heartbeat period of `/runs/:id/events`. @default 15000 */
+  heartbeatMs?: number;
+  /** Log requests with Hono's logger. @default false */
+  logRequests?: boolean;
+}
+
+const MAX_KEY_LENGTH = 200;
+
+/**
+ * A Hono app serving the flows as durable runs:
+ * `POST /flows/:name` (202 `{ workflowId, runId, links }`; `?wait=true` → 200 `{ result }`; `Accept:
+ * text/event-stream` → Genkit stream, re-attach with `x-genkit-stream-id`), `GET /runs/:id`,
+ * `POST /runs/:id/cancel`, `POST /runs/:id/inputs/:name`, `GET /runs/:id/events?from=N` (SSE).
+ *
+ * @example
+ * ```ts
+ * import { serve } from '@hono/node-server';
+ * import { createFlowApi, bearerTokenAuth } from 'genkitx-temporal/http';
+ * const app = createFlowApi({ flows: [flowRef('jokeFlow')], auth: bearerTokenAuth({ tokens: { secret: 'ops' } }) });
+ * serve({ fetch: app.fetch, port: 8080 });
+ * // runFlow({ url: 'http://localhost:8080/flows/jokeFlow?wait=true', input }) from genkit/beta/client works as is
+ * ```
+ */
+export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
+  const flows = new Map(options.flows.map((f) => [flowNameOf(f), f]));
+  const {
+    flows: _f,
+    auth,
+    isAdmin,
+    basePath,
+    cancelOnDisconnect,
+    startOptions,
+    heartbeatMs,
+    logRequests,
+    ...rest
+  } = options;
+  const runOptions: FlowRunOptions = rest;
+  const clientOf = async (): Promise<Client> => runOptions.client ?? getTemporalClient(runOptions);
+  const streams = new TemporalStreamManager(runOptions);
+  const limit = bodyLimit({
+    maxSize: options.bodyLimit ?? 1024 * 1024,
+    onError: (c) => c.json(toHttpError(apiError('INVALID_ARGUMENT', 'request body too large')).body, 413),
+  });
+  const cancelsOnDisconnect = (flowName: string) =>
+    Array.isArray(cancelOnDisconnect) ? cancelOnDisconnect.includes(flowName) : !!cancelOnDisconnect;
+
+  const app = new Hono<FlowApiEnv>();
+  const api = basePath ? app.basePath(basePath) : app;
+  if (logRequests) app.use(logger());
+  app.use(requestId(), secureHeaders());
+  if (auth) app.use(auth);
+
+  /** The run, if it exists, belongs to an exposed flow and (with auth) to this caller or an admin. */
+  async function ownedRun(c: Context<FlowApiEnv>, workflowId: string) {
+    const handle = (await clientOf()).workflow.getHandle(workflowId);
+    let description;
+    try {
+      description = await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+    const flowName = description.memo?.genkitFlow;
+    if (typeof flowName !== 'string' || !flows.has(flowName)) return undefined;
+    if (auth) {
+      const principal = c.get('principal');
+      const admin = !!principal && (principal.admin === true || isAdmin?.(principal) === true);
+      if (!admin && (!principal || description.memo?.genkitPrincipal !== principal.id)) return undefined;
+    }
+    return { handle, description, flowName };
+  }
+  const runNotFound = () => apiError('NOT_FOUND', 'run not found');
+
+  api.post('/flows/:name', limit, async (c) => {
+    const flowName = c.req.param('name');
+    const flow = flows.get(flowName);
+    if (!flow) throw apiError('NOT_FOUND', `flow "${flowName}" not found`);
+    const streaming = /text\/event-stream/i.test(c.req.header('accept') ?? '') || c.req.query('stream') === 'true';
+    const disconnected = c.req.raw.signal;
+
+    const resumeId = c.req.header('x-genkit-stream-id');
+    if (streaming && resumeId) {
+      const run = await ownedRun(c, resumeId);
+      if (!run || run.flowName !== flowName) return c.body(null, 204); // Genkit's client: "Stream not found."
+      return genkitStreamResponse(c, resumeId, streams, () => onDisconnect(run.handle, flowName));
+    }
+
+    const data = await readData(c);
+    validateFlowInput(flow, data); // ValidationError → 400, before anything starts
+    const principal = c.get('principal');
+    const key = c.req.header('idempotency-key');
+    if (key !== undefined && (key.length === 0 || key.length > MAX_KEY_LENGTH)) {
+      throw apiError('INVALID_ARGUMENT', `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters`);
+    }
+    const handle = await startFlowWorkflow(flow, data as never, {
+      ...runOptions,
+      ...startOptions,
+      // Keys are scoped by caller: the same key from two principals names two runs.
+      ...(key !== undefined ? { idempotencyKey: key, workflowId: `${flowName}-${scopedKey(key, principal)}` } : {}),
+      principal: principal?.id,
+      context: principal ? { auth: { id: principal.id, ...principal.claims } } : undefined,
+    });
+    if (streaming) return genkitStreamResponse(c, handle.workflowId, streams, () => onDisconnect(handle, flowName));
+
+    if (c.req.query('wait') === 'true') {
+      try {
+        const result = await (await clientOf()).withAbortSignal(disconnected, () => handle.result());
+        return c.json({ result: result ?? null });
+      } catch (err) {
+        if (disconnected.aborted) {
+          await onDisconnect(handle, flowName);
+          return new Response(null, { status: 499 }); // the caller is gone; nobody reads this
+        }
+        throw toFlowRunError(err, handle.workflowId);
+      }
+    }
+    const self = `${basePath ?? ''}/runs/${encodeURIComponent(handle.workflowId)}`;
+    c.header('Location', self);
+    return c.json(
+      {
+        workflowId: handle.workflowId,
+        runId: (handle as { firstExecutionRunId?: string }).firstExecutionRunId,
+        links: { self, events: `${self}/events`, cancel: `${self}/cancel`, inputs: `${self}/inputs` },
+      },
+      202,
+    );
+  });
+
+  /** A waiting or streaming caller went away: the run goes on, unless the route cancels on disconnect. */
+  async function onDisconnect(handle: WorkflowHandle, flowName: string) {
+    if (cancelsOnDisconnect(flowName)) await handle.cancel().catch(() => undefined);
+  }
+
+  api.get('/runs/:id', async (c) => {
+    const run = await ownedRun(c, c.req.param('id'));
+    if (!run) throw runNotFound();
+    const view = await getFlowRun(run.handle.workflowId, { ...runOptions, client: await clientOf() });
+    return c.json({
+      workflowId: view.workflowId,
+      runId: view.runId,
+      flowName: view.flowName,
+      status: view.status,
+      ...(view.status === 'COMPLETED' ? { result: view.result ?? null } : {}),
+      ...(view.error ? { error: toHttpError(view.error).body } : {}),
+      progress: view.progress,
+      pendingInputs: view.pendingInputs,
+    });
+  });
+
+  api.post('/runs/:id/cancel', async (c) => {
+    const run = await ownedRun(c, c.req.param('id'));
+    if (!run) throw runNotFound();
+    if (run.description.status.name !== 'RUNNING') throw apiError('FAILED_PRECONDITION', 'run has already ended');
+    await run.handle.cancel();
+    return c.json({ workflowId: run.handle.workflowId, status: 'CANCEL_REQUESTED' }, 202);
+  });
+
+  api.post('/runs/:id/inputs/:name', limit, async (c) => {
+    const run = await ownedRun(c, c.req.param('id'));
+    if (!run) throw runNotFound();
+    const name = c.req.param('name');
+    const key = c.req.header('idempotency-key');
+    await provideFlowInput(run.handle.workflowId, name, await readData(c), {
+      ...runOptions,
+      client: await clientOf(),
+      ...(key ? { idempotencyKey: key } : {}),
+    });
+    return c.json({ workflowId: run.handle.workflowId, input: name, status: 'ACCEPTED' });
+  });
+
+  api.get('/runs/:id/events', async (c) => {
+    const run = await ownedRun(c, c.req.param('id'));
+    if (!run) throw runNotFound();
+    const from = c.req.header('last-event-id') ?? c.req.query('from') ?? '0';
+    if (!/^\d{1,9}$/.test(from)) throw apiError('INVALID_ARGUMENT', '`from` / Last-Event-ID must be a chunk offset');
+    return runEventsResponse(c, run.handle.workflowId, Number(from), {
+      ...runOptions,
+      client: await clientOf(),
+      heartbeatMs: heartbeatMs ?? 15_000,
+    });
+  });
+
+  app.notFound((c) => c.json(toHttpError(apiError('NOT_FOUND', 'no such route')).body, 404));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse(); // Hono middleware's own 401/413 responses
+    const { code, body } = toHttpError(err);
+    if (code >= 500) console.error('[genkitx-temporal/http]', err);
+    return c.json(body, code as 500);
+  });
+  return app;
+}
+
+/** The request's `data` (Genkit flow-server body `{ data, init? }`); anything else is a 400. */
+async function readData(c: Context): Promise<unknown> {
+  let body: unknown;
+  try {
+    const text = await c.req.text();
+    body = text.length ? JSON.parse(text) : {};
+  } catch {
+    throw apiError('INVALID_ARGUMENT', 'request body must be JSON');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw apiError('INVALID_ARGUMENT', 'request body must be an object { "data": … }');
+  }
+  const extra = Object.keys(body).filter((k) => k !== 'data' && k !== 'init');
+  if (extra.length)
+    throw apiError('INVALID_ARGUMENT', `unexpected body field(s): ${extra.join(', ')}; send { "data": … }`);
+  return (body as { data?: unknown }).data;
+}
+
+function scopedKey(key: string, principal: Principal | undefined): string {
+  const scope = principal ? principal.id : '';
+  return createHash('sha256').update(`${scope}\0${key}`).digest('base64url').slice(0, 32);
+}

@@ -1,0 +1,26 @@
+// Entry point of `genkitx-temporal/http`: a Hono flow API and signed-webhook handlers. Loads the light client
+// only (no worker, no genkit root), so it suits serverless front doors.
+export { createFlowApi, type FlowApiOptions, type FlowApiStartOptions } from './flow-api';
+export {
+  bearerTokenAuth,
+  firebaseAuth,
+  principalAuth,
+  type BearerTokenAuthOptions,
+  type FlowApiEnv,
+  type IdTokenVerifier,
+  type Principal,
+  type PrincipalResolver,
+} from './auth';
+export { toHttpError, type ErrorBody } from './errors';
+export { TemporalStreamManager } from './stream-manager';
+export { flowWebhook, webhookWorkflowId, type FlowWebhookOptions } from './webhooks';
+export {
+  githubWebhook,
+  hmacWebhook,
+  standardWebhooks,
+  stripeWebhook,
+  WebhookSignatureError,
+  type HmacWebhookOptions,
+  type VerifiedDelivery,
+  type WebhookVerifier,
+} from './webhook-verifiers';

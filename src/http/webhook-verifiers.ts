@@ -1,0 +1,154 @@
+// Signature checks for webhook senders, always over the raw request bytes (never re-serialised JSON), with
+// constant-time comparison. A verifier throws WebhookSignatureError (→ 401) for a forged or stale delivery.
+import { createHmac, timingSafeEqual, type BinaryToTextEncoding } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+
+/** A delivery whose signature is missing, forged or too old. */
+export class WebhookSignatureError extends Error {
+  override readonly name = 'WebhookSignatureError';
+}
+
+/** What a verifier learns from a genuine delivery. */
+export interface VerifiedDelivery {
+  /** The sender's delivery ID, when the scheme carries one in a header. */
+  deliveryId?: string;
+}
+
+/** Checks one delivery's signature. */
+export interface WebhookVerifier {
+  verify(rawBody: Buffer, headers: Headers): VerifiedDelivery | Promise<VerifiedDelivery>;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function hmac(
+  algorithm: string,
+  secret: string | Buffer,
+  parts: Array<string | Buffer>,
+  encoding: BinaryToTextEncoding,
+) {
+  const mac = createHmac(algorithm, secret);
+  for (const part of parts) mac.update(part);
+  return mac.digest(encoding);
+}
+
+/**
+ * Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`; 5-minute tolerance), with the
+ * `standardwebhooks` package. `secret` is the `whsec_…` string.
+ *
+ * @example
+ * ```ts
+ * app.post('/hooks/orders', flowWebhook(orderFlow, { verify: standardWebhooks(process.env.WEBHOOK_SECRET!) }));
+ * ```
+ */
+export function standardWebhooks(secret: string): WebhookVerifier {
+  const webhook = new Webhook(secret);
+  return {
+    verify(rawBody, headers) {
+      try {
+        const plain: Record<string, string> = {};
+        headers.forEach((value, name) => (plain[name] = value));
+        webhook.verify(rawBody, plain);
+      } catch (err) {
+        throw new WebhookSignatureError((err as Error).message);
+      }
+      return { deliveryId: headers.get('webhook-id') ?? undefined };
+    },
+  };
+}
+
+/**
+ * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`; the delivery ID is `X-GitHub-Delivery`.
+ *
+ * @example
+ * ```ts
+ * app.post('/hooks/github', flowWebhook(triageFlow, { verify: githubWebhook(process.env.GITHUB_WEBHOOK_SECRET!) }));
+ * ```
+ */
+export function githubWebhook(secret: string): WebhookVerifier {
+  return hmacWebhook({
+    secret,
+    header: 'x-hub-signature-256',
+    prefix: 'sha256=',
+    deliveryIdHeader: 'x-github-delivery',
+  });
+}
+
+/**
+ * Stripe: `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 of `"<t>.<body>"`. Any `v1`
+ * may match (secret rotation); a timestamp further than `toleranceSeconds` from now is rejected as a replay.
+ * Stripe puts the event ID in the body (`id`), which `flowWebhook` uses as the delivery ID.
+ *
+ * @example
+ * ```ts
+ * app.post('/hooks/stripe', flowWebhook(paymentFlow, { verify: stripeWebhook(process.env.STRIPE_WEBHOOK_SECRET!) }));
+ * ```
+ */
+export function stripeWebhook(
+  secret: string,
+  options: { toleranceSeconds?: number; now?: () => number } = {},
+): WebhookVerifier {
+  const tolerance = options.toleranceSeconds ?? 300;
+  const now = options.now ?? Date.now;
+  return {
+    verify(rawBody, headers) {
+      const header = headers.get('stripe-signature');
+      if (!header) throw new WebhookSignatureError('missing Stripe-Signature header');
+      const fields = header.split(',').map((f) => f.trim().split('='));
+      const timestamp = fields.find(([k]) => k === 't')?.[1];
+      const signatures = fields.filter(([k, v]) => k === 'v1' && v).map(([, v]) => v);
+      if (!timestamp || !/^\d+$/.test(timestamp) || signatures.length === 0) {
+        throw new WebhookSignatureError('malformed Stripe-Signature header');
+      }
+      const expected = hmac('sha256', secret, [`${timestamp}.`, rawBody], 'hex');
+      if (!signatures.some((s) => safeEqual(s, expected))) throw new WebhookSignatureError('signature mismatch');
+      if (Math.abs(now() / 1000 - Number(timestamp)) > tolerance) {
+        throw new WebhookSignatureError('timestamp outside the tolerance');
+      }
+      return {};
+    },
+  };
+}
+
+/** Options of `hmacWebhook`. */
+export interface HmacWebhookOptions {
+  secret: string | Buffer;
+  /** Header carrying the signature. */
+  header: string;
+  /** @default 'sha256' */
+  algorithm?: string;
+  /** @default 'hex' */
+  encoding?: BinaryToTextEncoding;
+  /** Text before the signature in the header, e.g. `sha256=`. @default '' */
+  prefix?: string;
+  /** Header carrying the sender's delivery ID. */
+  deliveryIdHeader?: string;
+}
+
+/**
+ * A custom HMAC scheme: `header` = `prefix` + HMAC(`algorithm`, secret, raw body) in `encoding`.
+ *
+ * @example
+ * ```ts
+ * const verify = hmacWebhook({ secret, header: 'x-signature', encoding: 'base64', deliveryIdHeader: 'x-delivery' });
+ * ```
+ */
+export function hmacWebhook(options: HmacWebhookOptions): WebhookVerifier {
+  const prefix = options.prefix ?? '';
+  return {
+    verify(rawBody, headers) {
+      const given = headers.get(options.header);
+      if (!given || !given.startsWith(prefix))
+        throw new WebhookSignatureError(`missing or malformed ${options.header}`);
+      const expected = hmac(options.algorithm ?? 'sha256', options.secret, [rawBody], options.encoding ?? 'hex');
+      if (!safeEqual(given.slice(prefix.length), expected)) throw new WebhookSignatureError('signature mismatch');
+      return {
+        deliveryId: options.deliveryIdHeader ? (headers.get(options.deliveryIdHeader) ?? undefined) : undefined,
+      };
+    },
+  };
+}

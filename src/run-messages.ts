@@ -1,0 +1,17 @@
+// The caller's view of the runGenkitFlow workflow's messages: the same names and types as
+// `workflows/messages.ts`, built without `@temporalio/workflow`, so callers never load workflow code.
+// test/unit/light-entry.test.ts checks that both sides agree.
+import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
+import type { FlowProgress } from './types';
+import type { ChunkRead } from './workflows/journal-state';
+
+export type { ChunkRead };
+
+const query = <R, A extends any[]>(name: string) => ({ type: 'query', name }) as unknown as QueryDefinition<R, A>;
+const update = <R, A extends any[]>(name: string) => ({ type: 'update', name }) as unknown as UpdateDefinition<R, A>;
+
+export const provideInputUpdate = update<void, [name: string, value: unknown, answerKey?: string]>(
+  'genkit.provideInput',
+);
+export const progressQuery = query<FlowProgress, []>('progress');
+export const chunksQuery = query<ChunkRead, [offset: number]>('genkit.chunks');

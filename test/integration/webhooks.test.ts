@@ -1,0 +1,146 @@
+// flowWebhook on a real port against the real dev server: a storm of duplicated deliveries starts exactly one
+// run per delivery; forged, stale, oversized and non-JSON deliveries start nothing; a delivery answers a
+// waiting run, also one that arrives before the run waits.
+import { createHmac, randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { flowRef, getFlowRun, startFlowWorkflow } from '../../src/caller';
+import { getTemporalClient } from '../../src/connection';
+import { flowWebhook, githubWebhook, stripeWebhook } from '../../src/http';
+import { httpApprovalFlow, httpLateApprovalFlow, WebhookEvent } from '../fixtures/http-flows';
+import { serveForTests } from '../helpers/http';
+import { useWorker, waitFor } from '../helpers/temporal';
+
+const worker = useWorker('webhooks');
+const GITHUB_SECRET = 'gh-secret';
+const STRIPE_SECRET = 'whsec_test';
+const run = randomUUID().slice(0, 8);
+const stormPrefix = `storm-${run}-`;
+const rejectPrefix = `rejected-${run}-`;
+// The worker's flow, referred to the way a serverless front door would: by name, with its input schema.
+const webhookFlow = flowRef('webhookFlow', { inputSchema: WebhookEvent });
+let url: (path: string) => string;
+
+beforeAll(async () => {
+  const app = new Hono();
+  const common = { ...worker.opts(), bodyLimit: 2048 };
+  app.post(
+    '/github',
+    flowWebhook(webhookFlow, { ...common, verify: githubWebhook(GITHUB_SECRET), workflowIdPrefix: stormPrefix }),
+  );
+  app.post(
+    '/github-rejects',
+    flowWebhook(webhookFlow, { ...common, verify: githubWebhook(GITHUB_SECRET), workflowIdPrefix: rejectPrefix }),
+  );
+  app.post(
+    '/stripe',
+    flowWebhook(webhookFlow, { ...common, verify: stripeWebhook(STRIPE_SECRET), workflowIdPrefix: rejectPrefix }),
+  );
+  app.post(
+    '/approvals',
+    flowWebhook(flowRef('httpApprovalFlow'), {
+      ...common,
+      verify: githubWebhook(GITHUB_SECRET),
+      answers: { workflowId: (p) => p.runId, input: 'approval', toValue: (p) => ({ approved: p.approved }) },
+    }),
+  );
+  url = (await serveForTests(app)).url;
+});
+
+const client = () => getTemporalClient(worker.opts());
+const githubHeaders = (body: string, delivery: string, secret = GITHUB_SECRET) => ({
+  'Content-Type': 'application/json',
+  'X-GitHub-Delivery': delivery,
+  'X-Hub-Signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+});
+const send = (path: string, body: string, headers: Record<string, string>) =>
+  fetch(url(path), { method: 'POST', headers, body });
+const countRuns = async (prefix: string) =>
+  (await (await client()).workflow.count(`WorkflowId STARTS_WITH "${prefix}"`)).count;
+
+describe('flowWebhook', () => {
+  it('100 deliveries, each sent 3 times concurrently, start exactly 100 runs', async () => {
+    const deliveries = Array.from({ length: 100 }, (_, i) => ({
+      id: `d-${i}`,
+      body: JSON.stringify({ id: `evt-${i}`, type: 'push' }),
+    }));
+    const responses = await Promise.all(
+      deliveries.flatMap((d) =>
+        [0, 1, 2].map(() =>
+          send('/github', d.body, githubHeaders(d.body, d.id)).then(async (r) => ({
+            d,
+            status: r.status,
+            json: await r.json(),
+          })),
+        ),
+      ),
+    );
+    expect(responses.filter((r) => r.status !== 202)).toEqual([]);
+    for (const d of deliveries) {
+      const ids = new Set(responses.filter((r) => r.d === d).map((r) => r.json.workflowId));
+      expect([...ids]).toEqual([`${stormPrefix}${d.id}`]);
+    }
+    await waitFor(async () => (await countRuns(stormPrefix)) >= 100, 20_000, '100 runs visible');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await countRuns(stormPrefix)).toBe(100);
+    const handle = (await client()).workflow.getHandle(`${stormPrefix}d-7`);
+    expect(await handle.result()).toBe('handled push evt-7');
+  }, 120_000);
+
+  it('forged, stale, oversized, non-JSON and invalid deliveries get 401/401/413/400/400 and start nothing', async () => {
+    const body = JSON.stringify({ id: 'evt-x', type: 'push' });
+    const forged = await send('/github-rejects', body, githubHeaders(body, 'r-1', 'not-the-secret'));
+    expect([forged.status, (await forged.json()).status]).toEqual([401, 'UNAUTHENTICATED']);
+
+    const stale = Math.floor(Date.now() / 1000) - 301;
+    const stripeSig = createHmac('sha256', STRIPE_SECRET).update(`${stale}.${body}`).digest('hex');
+    const staleRes = await send('/stripe', body, {
+      'Content-Type': 'application/json',
+      'Stripe-Signature': `t=${stale},v1=${stripeSig}`,
+    });
+    expect(staleRes.status).toBe(401);
+
+    const big = JSON.stringify({ id: 'evt-big', type: 'x'.repeat(4000) });
+    expect((await send('/github-rejects', big, githubHeaders(big, 'r-2'))).status).toBe(413);
+
+    const notJson = '{"id": "evt-3", ';
+    expect((await send('/github-rejects', notJson, githubHeaders(notJson, 'r-3'))).status).toBe(400);
+
+    const wrongShape = JSON.stringify({ id: 'evt-4' }); // no `type`: the flow's schema rejects it
+    const invalid = await send('/github-rejects', wrongShape, githubHeaders(wrongShape, 'r-4'));
+    expect([invalid.status, (await invalid.json()).status]).toEqual([400, 'INVALID_ARGUMENT']);
+
+    await new Promise((r) => setTimeout(r, 1500)); // visibility is eventually consistent
+    expect(await countRuns(rejectPrefix)).toBe(0);
+  });
+
+  it('a delivery answers a waiting run', async () => {
+    const { workflowId } = await (
+      await import('../../src/client')
+    ).startFlowWorkflow(httpApprovalFlow, 'invoice', worker.opts());
+    const handle = (await client()).workflow.getHandle(workflowId);
+    await waitFor(async () => (await getFlowRun(workflowId, worker.opts())).status === 'WAITING', 20_000, 'waiting');
+    const body = JSON.stringify({ runId: workflowId, approved: true });
+    const res = await send('/approvals', body, githubHeaders(body, `approve-${run}`));
+    expect(res.status).toBe(202);
+    expect(await handle.result()).toBe('invoice: approved');
+  });
+
+  it('an answer that arrives before the run waits is kept and delivered when it waits; a concurrent redelivery is accepted too', async () => {
+    const { workflowId } = await startFlowWorkflow(
+      httpLateApprovalFlow,
+      { item: 'chair', delayMs: 1500 },
+      worker.opts(),
+    );
+    const body = JSON.stringify({ runId: workflowId, approved: true });
+    const delivery = `early-${run}`;
+    const [first, second] = await Promise.all([
+      send('/approvals', body, githubHeaders(body, delivery)),
+      send('/approvals', body, githubHeaders(body, delivery)),
+    ]);
+    expect([first.status, second.status]).toEqual([202, 202]);
+    const progress = await getFlowRun(workflowId, worker.opts());
+    expect(progress.status).toBe('RUNNING'); // still preparing: the answer came first
+    expect(await (await client()).workflow.getHandle(workflowId).result()).toBe('chair: approved');
+  });
+});

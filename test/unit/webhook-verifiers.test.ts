@@ -1,0 +1,105 @@
+// Each verifier accepts exactly the sender's genuine signature over the raw bytes, and rejects forged,
+// tampered, re-serialised, stale and malformed deliveries; workflow IDs from delivery IDs stay bounded.
+import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import {
+  githubWebhook,
+  hmacWebhook,
+  standardWebhooks,
+  stripeWebhook,
+  WebhookSignatureError,
+  webhookWorkflowId,
+} from '../../src/http';
+
+const body = Buffer.from('{"id":"evt_1", "type":"ping"}'); // note the space: re-serialising would drop it
+const reserialised = Buffer.from(JSON.stringify(JSON.parse(body.toString())));
+const hex = (secret: string, ...parts: Array<string | Buffer>) => {
+  const mac = createHmac('sha256', secret);
+  for (const p of parts) mac.update(p);
+  return mac.digest('hex');
+};
+const rejects = (fn: () => unknown) => expect(fn).toThrow(WebhookSignatureError);
+
+describe('standardWebhooks', () => {
+  const secret = `whsec_${Buffer.from('standard-secret-key-1234').toString('base64')}`;
+  const signed = (at: Date, payload = body) => {
+    const wh = new Webhook(secret);
+    return new Headers({
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': wh.sign('msg_1', at, payload.toString()),
+    });
+  };
+  it('accepts a genuine delivery and reports its webhook-id', () => {
+    expect(standardWebhooks(secret).verify(body, signed(new Date()))).toEqual({ deliveryId: 'msg_1' });
+  });
+  it('rejects tampered bytes, a stale timestamp and a missing signature', () => {
+    rejects(() => standardWebhooks(secret).verify(reserialised, signed(new Date())));
+    rejects(() => standardWebhooks(secret).verify(body, signed(new Date(Date.now() - 400_000))));
+    rejects(() => standardWebhooks(secret).verify(body, new Headers({ 'webhook-id': 'msg_1' })));
+  });
+});
+
+describe('githubWebhook', () => {
+  const headers = (sig: string) => new Headers({ 'x-hub-signature-256': sig, 'x-github-delivery': 'd-1' });
+  it('accepts sha256=<hex> over the raw body and reports X-GitHub-Delivery', () => {
+    expect(githubWebhook('gh').verify(body, headers(`sha256=${hex('gh', body)}`))).toEqual({ deliveryId: 'd-1' });
+  });
+  it('rejects another secret, re-serialised JSON, a missing prefix and no header', () => {
+    rejects(() => githubWebhook('gh').verify(body, headers(`sha256=${hex('other', body)}`)));
+    rejects(() => githubWebhook('gh').verify(reserialised, headers(`sha256=${hex('gh', body)}`)));
+    rejects(() => githubWebhook('gh').verify(body, headers(hex('gh', body))));
+    rejects(() => githubWebhook('gh').verify(body, new Headers()));
+  });
+});
+
+describe('stripeWebhook', () => {
+  const now = 1_800_000_000_000;
+  const verifier = stripeWebhook('whsec_stripe', { now: () => now });
+  const header = (t: number, ...sigs: string[]) =>
+    new Headers({ 'stripe-signature': [`t=${t}`, ...sigs.map((s) => `v1=${s}`), 'v0=ignored'].join(',') });
+  const t = now / 1000;
+  it('accepts any matching v1 (secret rotation) within 300 s', () => {
+    expect(verifier.verify(body, header(t - 299, 'deadbeef', hex('whsec_stripe', `${t - 299}.`, body)))).toEqual({});
+  });
+  it('rejects stale and future timestamps, wrong signatures and malformed headers', () => {
+    rejects(() => verifier.verify(body, header(t - 301, hex('whsec_stripe', `${t - 301}.`, body))));
+    rejects(() => verifier.verify(body, header(t + 301, hex('whsec_stripe', `${t + 301}.`, body))));
+    rejects(() => verifier.verify(body, header(t, hex('whsec_other', `${t}.`, body))));
+    rejects(() => verifier.verify(reserialised, header(t, hex('whsec_stripe', `${t}.`, body))));
+    rejects(() => verifier.verify(body, new Headers({ 'stripe-signature': `t=${t}` })));
+    rejects(() => verifier.verify(body, new Headers({ 'stripe-signature': `t=abc,v1=00` })));
+    rejects(() => verifier.verify(body, new Headers()));
+  });
+});
+
+describe('hmacWebhook', () => {
+  it('checks a custom header, algorithm and encoding', () => {
+    const sig = createHmac('sha512', 'k').update(body).digest('base64');
+    const verifier = hmacWebhook({
+      secret: 'k',
+      header: 'x-sig',
+      algorithm: 'sha512',
+      encoding: 'base64',
+      deliveryIdHeader: 'x-id',
+    });
+    expect(verifier.verify(body, new Headers({ 'x-sig': sig, 'x-id': 'abc' }))).toEqual({ deliveryId: 'abc' });
+    rejects(() => verifier.verify(body, new Headers({ 'x-sig': sig.slice(1) })));
+    rejects(() => verifier.verify(reserialised, new Headers({ 'x-sig': sig })));
+  });
+});
+
+describe('webhookWorkflowId', () => {
+  it('keeps short safe IDs, hashes long or unusual ones, and stays bounded', () => {
+    expect(webhookWorkflowId('f-webhook-', 'evt_123')).toBe('f-webhook-evt_123');
+    const long = webhookWorkflowId('f-webhook-', 'x'.repeat(5000));
+    const odd = webhookWorkflowId('f-webhook-', 'a/b c');
+    for (const id of [long, odd, webhookWorkflowId('p'.repeat(400), 'e')]) {
+      expect(id.length).toBeLessThanOrEqual(255);
+      expect(id).toMatch(/^[A-Za-z0-9._:@-]+$/);
+    }
+    expect(webhookWorkflowId('f-', 'a/b')).not.toBe(webhookWorkflowId('f-', 'a_b'));
+    expect(webhookWorkflowId('f-', 'x'.repeat(5000))).toBe(long.replace('f-webhook-', 'f-'));
+  });
+});
