@@ -1,0 +1,102 @@
+// Upgrade guard: histories recorded by earlier versions of the workflow code, committed under test/golden/,
+// must replay against the current code. Runs waiting on a person live for days across library upgrades; a change
+// that would break them fails here. Record new ones (when the workflow changes compatibly, behind patched())
+// with RECORD_GOLDEN_HISTORIES=1: existing files are never overwritten.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+import { cancelFlowRun, getFlowRun, provideFlowInput, startFlowWorkflow } from '../../src';
+import { greetFlow } from '../fixtures/basic-flows';
+import { failNextModelCall, sixStepFlow } from '../fixtures/durable-flows';
+import { longFlow } from '../fixtures/durability-flows';
+import { approvalFlow } from '../fixtures/hitl-flows';
+import { address, namespace, useWorker, waitFor } from '../helpers/temporal';
+
+const GOLDEN = join(__dirname, '..', 'golden');
+const VERSION = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version as string;
+const { opts } = useWorker('golden');
+
+const waiting = (id: string) =>
+  waitFor(async () => (await getFlowRun(id, opts())).status === 'WAITING', 20_000, 'the run to wait');
+
+/** The scenarios whose histories are kept: each returns the finished run's workflow ID. */
+const scenarios: Record<string, () => Promise<string>> = {
+  plain: async () => {
+    const handle = await startFlowWorkflow(greetFlow, { name: 'golden', times: 2 }, opts());
+    await handle.result();
+    return handle.workflowId;
+  },
+  retried: async () => {
+    failNextModelCall('finalize', 'UNAVAILABLE');
+    const handle = await startFlowWorkflow(sixStepFlow, 'golden', opts());
+    await handle.result();
+    return handle.workflowId;
+  },
+  'waited-for-input': async () => {
+    const handle = await startFlowWorkflow(approvalFlow, 'golden', opts());
+    await waiting(handle.workflowId);
+    await provideFlowInput(handle.workflowId, 'approval', { approved: true, approver: 'ana' }, opts());
+    await handle.result();
+    return handle.workflowId;
+  },
+  cancelled: async () => {
+    const handle = await startFlowWorkflow(approvalFlow, 'golden-cancel', opts());
+    await waiting(handle.workflowId);
+    await cancelFlowRun(handle.workflowId, opts());
+    await handle.result().catch(() => undefined);
+    return handle.workflowId;
+  },
+  'continued-as-new': async () => {
+    const handle = await startFlowWorkflow(longFlow, { steps: 12 }, { ...opts(), continueAsNewAfter: 5 });
+    await handle.result();
+    return handle.workflowId;
+  },
+};
+
+/** The history as the Temporal CLI exports it (`temporal workflow show --output json`): what users attach too. */
+function exportHistory(workflowId: string): string {
+  return execFileSync(
+    inject('temporalCliPath'),
+    [
+      'workflow',
+      'show',
+      '--workflow-id',
+      workflowId,
+      '--output',
+      'json',
+      '--address',
+      address(),
+      '--namespace',
+      namespace(),
+    ],
+    { encoding: 'utf8' },
+  );
+}
+
+describe('golden histories', () => {
+  it.runIf(process.env.RECORD_GOLDEN_HISTORIES === '1')('records the scenarios of this version', async () => {
+    for (const [name, run] of Object.entries(scenarios)) {
+      const file = join(GOLDEN, `${VERSION}-${name}.json`);
+      if (!existsSync(file)) writeFileSync(file, exportHistory(await run()));
+    }
+  });
+
+  const files = existsSync(GOLDEN) ? readdirSync(GOLDEN).filter((f) => f.endsWith('.json')) : [];
+
+  it('keeps a history of every scenario', () => {
+    for (const name of Object.keys(scenarios))
+      expect(
+        files.some((f) => f.endsWith(`-${name}.json`)),
+        name,
+      ).toBe(true);
+  });
+
+  it.each(files)('%s replays against the current workflow code', async (file) => {
+    const history = JSON.parse(readFileSync(join(GOLDEN, file), 'utf8'));
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file),
+    ).resolves.toBeUndefined();
+  });
+});
