@@ -5,6 +5,7 @@
 // One ESM graph with shared chunks (splitting), so the entry points share module state; state that must also be
 // shared with the CJS build lives on globalThis (src/process-state.ts). `./workflows` stays CJS-only: it is
 // bundled by Temporal's webpack for the sandbox, never loaded by the app.
+import { existsSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The package entry points with an ESM build (keep in step with package.json "exports"). */
 export const esmEntryPoints = ['index', 'activities/index', 'testing/index'];
+
+// Chunk names change with the code: start from an empty folder so no stale chunk is shipped.
+rmSync(join(root, 'dist', 'esm'), { recursive: true, force: true });
 
 await build({
   entryPoints: esmEntryPoints.map((entry) => join(root, 'src', `${entry}.ts`)),
@@ -26,6 +30,7 @@ await build({
   packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
+  plugins: [esmVariants()],
   // CJS globals the sources use (worker.ts resolves the workflow code relative to itself).
   banner: {
     js: [
@@ -37,3 +42,19 @@ await build({
     ].join('\n'),
   },
 });
+
+/**
+ * A source file `x.ts` with a sibling `x.esm.ts` is replaced by that sibling in this build: the CJS build loads
+ * some Genkit modules lazily with require() (light entries), where the ESM build must import genkit's ESM build.
+ */
+function esmVariants() {
+  return {
+    name: 'esm-variants',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const variant = join(args.resolveDir, `${args.path}.esm.ts`);
+        return existsSync(variant) ? { path: variant } : undefined;
+      });
+    },
+  };
+}

@@ -1,5 +1,6 @@
 // flowRef: a typed, validating stand-in for a flow that lives in another process (the worker), so a caller
 // gets the flow's input checks and types without importing the flow's module (and Genkit with it).
+import { genkitSchema } from './genkit-schema';
 import type { Action, z } from 'genkit';
 import type { TemporalFlowOptions } from './types';
 
@@ -94,7 +95,5 @@ export function validateFlowInput(flow: FlowRef, input: unknown): void {
     ? { schema: flow.inputSchema, jsonSchema: flow.inputJsonSchema }
     : { schema: flow.__action.inputSchema, jsonSchema: flow.__action.inputJsonSchema };
   if (!schema && !jsonSchema) return;
-  // Loaded on first use: ajv and zod-to-json-schema are most of the light entry's import time.
-  const { parseSchema } = require('genkit/schema') as typeof import('genkit/schema');
-  parseSchema(input, { schema, jsonSchema });
+  genkitSchema().parseSchema(input, { schema, jsonSchema });
 }

@@ -99,7 +99,7 @@ describe('rolling SIGTERM restarts every 2 s', () => {
     const handles = [];
     for (const topic of topics) {
       handles.push(await startFlowWorkflow(tenStepFlow, topic, opts()));
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 200)); // runs start over 10 s, so restarts land in the middle of many
     }
     let finished = 0;
     const watch = setInterval(() => console.log(`[restarts] ${finished}/50 done, exits ${exitCodes.join(',')}`), 5_000);
@@ -118,7 +118,8 @@ describe('rolling SIGTERM restarts every 2 s', () => {
       `[restarts] ${exitCodes.length} SIGTERMs, ${failovers.reduce((a, b) => a + b, 0)} attempts failed over, ` +
         `${duplicates.filter((d) => d > 0).length} in-flight steps ran again`,
     );
-    expect(exitCodes.length).toBeGreaterThanOrEqual(2);
+    expect(exitCodes.length).toBeGreaterThanOrEqual(3);
+    expect(failovers.reduce((a, b) => a + b, 0)).toBeGreaterThan(0); // the restarts did hit running attempts
     expect(exitCodes.every((c) => c === 0)).toBe(true);
     expect(duplicates.every((d) => d >= 0 && d <= 1)).toBe(true);
     // Worker loss never counts, real failures do: the flow that always fails stopped at its maximumAttempts.
