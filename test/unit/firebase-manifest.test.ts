@@ -1,0 +1,51 @@
+// The deploy manifest of functions/: what `firebase deploy` reads from the functions SDK. Both ways it is
+// produced are checked: each export's `__endpoint` in-process, and the SDK's own manifest writer (the
+// `firebase-functions` bin with FUNCTIONS_MANIFEST_OUTPUT_PATH), so a renamed export or a lost trigger fails here.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '../..');
+const functionsDir = join(root, 'functions');
+const expected = ['planTrip', 'tripPlannerRun'];
+
+beforeAll(() => {
+  if (!existsSync(resolve(root, 'dist/firebase/index.js')))
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
+}, 120_000);
+
+describe('functions/ deploy manifest', () => {
+  it('every export is a v2 callable with its options (in-process __endpoint)', () => {
+    const fns = createRequire(__filename)(functionsDir) as Record<string, { __endpoint?: Record<string, any> }>;
+    expect(Object.keys(fns).sort()).toEqual(expected);
+    for (const name of expected) {
+      const endpoint = fns[name].__endpoint!;
+      expect(endpoint.platform).toBe('gcfv2');
+      expect(endpoint.callableTrigger).toEqual({});
+      expect(endpoint.timeoutSeconds).toBe(300);
+      expect(endpoint.httpsTrigger).toBeUndefined();
+    }
+  });
+
+  it("the SDK's manifest writer lists the same functions and triggers", () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'fn-manifest-')), 'manifest.json');
+    const bin = join(root, 'node_modules/firebase-functions/lib/bin/firebase-functions.js');
+    // Run from the functions directory: the bin ignores a single [functionsDir] argument (kit-protocols.md §3.5).
+    execFileSync(process.execPath, [bin], {
+      cwd: functionsDir,
+      env: { ...process.env, FUNCTIONS_MANIFEST_OUTPUT_PATH: out, GCLOUD_PROJECT: 'demo-genkitx' },
+      stdio: 'pipe',
+      timeout: 60_000,
+    });
+    const manifest = JSON.parse(readFileSync(out, 'utf8'));
+    expect(manifest.specVersion).toBe('v1alpha1');
+    expect(Object.keys(manifest.endpoints).sort()).toEqual(expected);
+    for (const name of expected) {
+      expect(manifest.endpoints[name]).toMatchObject({ platform: 'gcfv2', entryPoint: name, callableTrigger: {} });
+      expect(manifest.endpoints[name].timeoutSeconds).toBe(300);
+    }
+  }, 90_000);
+});
