@@ -14,6 +14,7 @@ const { onCallFlow, onCallFlowRun } = require('genkitx-temporal/firebase');
 const tripPlanner = flowRef('tripPlanner', {
   inputSchema: z.object({ city: z.string(), days: z.number().int().min(1).max(14) }),
   outputSchema: z.object({ plan: z.string(), bookingId: z.string() }),
+  streamSchema: z.string(),
 });
 
 /** Starts a trip plan for the signed-in user: `{ workflowId, runId }`, or the chunks and result when streamed. */
