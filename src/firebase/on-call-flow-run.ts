@@ -1,8 +1,7 @@
 // onCallFlowRun: one callable for everything a caller does with their OWN runs after starting them —
 // read (and stream from an offset), answer a pending input, cancel. Someone else's run is `not-found`.
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { HttpsError, onCall, type CallableFunction, type CallableRequest } from 'firebase-functions/v2/https';
-import { getTemporalClient } from '../connection';
 import { flowNameOf, type FlowRef } from '../flow-ref';
 import { cancelFlowRun, getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
 import type { FlowProgress, PendingInput } from '../types';
@@ -10,6 +9,7 @@ import { authorize, type CallableCaller } from './callable-auth';
 import { toHttpsError } from './errors';
 import { callableOptionsOf, type OnCallFlowOptions } from './on-call-flow';
 import { relayChunks, type FlowStreamChunk } from './relay';
+import { clientForCallable } from './temporal-client';
 
 /** What the caller sends. */
 export type FlowRunRequestData =
@@ -62,8 +62,7 @@ export function onCallFlowRun(
   const runOptions = options.temporal ?? {};
   const flows = options.flows ? new Set(options.flows.map(flowNameOf)) : undefined;
 
-  async function assertOwned(workflowId: string, caller: CallableCaller | undefined): Promise<void> {
-    const client = runOptions.client ?? (await getTemporalClient(runOptions));
+  async function assertOwned(client: Client, workflowId: string, caller: CallableCaller | undefined): Promise<void> {
     let memo: Record<string, unknown> | undefined;
     try {
       memo = (await client.workflow.getHandle(workflowId).describe()).memo;
@@ -80,23 +79,25 @@ export function onCallFlowRun(
     try {
       const caller = await authorize(request, options);
       const data = parseRequest(request.data);
-      await assertOwned(data.workflowId, caller);
+      const client = await clientForCallable(runOptions);
+      const withClient = { ...runOptions, client };
+      await assertOwned(client, data.workflowId, caller);
       if (data.action === 'cancel') {
-        await cancelFlowRun(data.workflowId, runOptions);
+        await cancelFlowRun(data.workflowId, withClient);
         return { ok: true as const };
       }
       if (data.action === 'input') {
         await provideFlowInput(data.workflowId, data.name, data.value, {
-          ...runOptions,
+          ...withClient,
           idempotencyKey: data.idempotencyKey,
         });
         return { ok: true as const };
       }
       if (request.acceptsStreaming && response) {
         // A failed run throws its error here, after its last chunk: the stream ends with the error.
-        await relayChunks(data.workflowId, data.offset ?? 0, response, runOptions);
+        await relayChunks(data.workflowId, data.offset ?? 0, response, withClient);
       }
-      return publicRun(await getFlowRun(data.workflowId, runOptions));
+      return publicRun(await getFlowRun(data.workflowId, withClient));
     } catch (err) {
       throw toHttpsError(err);
     }

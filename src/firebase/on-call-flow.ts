@@ -8,6 +8,7 @@ import type { FlowRunOptions } from '../flow-runs';
 import { authorize, genkitContextOf, type CallableAccess, type CallableAuthPolicy } from './callable-auth';
 import { toHttpsError } from './errors';
 import { relayChunks, type FlowStreamChunk } from './relay';
+import { clientForCallable } from './temporal-client';
 
 /** Start options applied to every run (the request decides input, principal and context). */
 export type CallableStartOptions = Omit<
@@ -82,15 +83,17 @@ export function onCallFlow<F extends FlowRef>(
     try {
       const caller = await authorize(request, options);
       validateFlowInput(flow, request.data); // bad input never starts a run
+      const client = await clientForCallable(runOptions);
       const handle = await startFlowWorkflow(flow, request.data as never, {
         ...runOptions,
         ...options.startOptions,
+        client,
         principal: caller?.uid,
         context: genkitContextOf(caller),
       });
       const runId = (handle as { firstExecutionRunId?: string }).firstExecutionRunId;
       if (!request.acceptsStreaming || !response) return { workflowId: handle.workflowId, runId };
-      const result = await relayChunks<FlowOutput<F>>(handle.workflowId, 0, response, runOptions);
+      const result = await relayChunks<FlowOutput<F>>(handle.workflowId, 0, response, { ...runOptions, client });
       return { workflowId: handle.workflowId, runId, result };
     } catch (err) {
       throw toHttpsError(err);

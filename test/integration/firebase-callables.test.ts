@@ -1,9 +1,10 @@
 // onCallFlow / onCallFlowRun against the real dev server, called in-process through the function's own `run`
 // (firebase-functions' request objects; token checks are the emulator test's job): who may start, whose runs
 // are whose, input checks before anything starts, streaming with resume from an offset, errors as HttpsErrors.
+import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { HttpsError, type CallableRequest } from 'firebase-functions/v2/https';
 import { describe, expect, it } from 'vitest';
-import { getTemporalClient } from '../../src/connection';
+import { closeTemporalClients, connectionCount, getTemporalClient } from '../../src/connection';
 import { onCallFlow, onCallFlowRun, type FlowStreamChunk } from '../../src/firebase';
 import { fbWhoAmIFlow } from '../fixtures/firebase-flows';
 import { httpApprovalFlow, httpCountFlow, httpFailFlow, httpGreetFlow } from '../fixtures/http-flows';
@@ -197,5 +198,64 @@ describe('onCallFlowRun', () => {
       expect(await codeOf(call(unreachable, request(data, 'alice')))).toBe('invalid-argument');
     }
     expect(await codeOf(call(unreachable, request({ action: 'get', workflowId: 'w' })))).toBe('unauthenticated');
+  });
+});
+
+/** A TCP proxy to the dev server on a fixed port, which can be down (connection refused) or up. */
+async function proxyTo(target: string) {
+  const [host, port] = [target.split(':')[0], Number(target.split(':')[1])];
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+  const proxyPort = (probe.address() as { port: number }).port;
+  await new Promise((r) => probe.close(r));
+  let server: Server | undefined;
+  const sockets = new Set<Socket>();
+  return {
+    address: `127.0.0.1:${proxyPort}`,
+    up: () =>
+      new Promise<void>((r) => {
+        server = createServer((socket) => {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          const upstream = tcpConnect(port, host === 'localhost' ? '127.0.0.1' : host);
+          socket.pipe(upstream).pipe(socket);
+          socket.on('error', () => upstream.destroy());
+          upstream.on('error', () => socket.destroy());
+        });
+        server.listen(proxyPort, '127.0.0.1', () => r());
+      }),
+    down: () =>
+      new Promise((r) => {
+        for (const socket of sockets) socket.destroy();
+        return server ? server.close(r) : r(undefined);
+      }),
+  };
+}
+
+describe('Temporal connection of a function instance', () => {
+  it('is made on first use, reused by later invocations, and re-created after a failed connect', async () => {
+    const proxy = await proxyTo(temporal().address);
+    const options = { temporal: { ...temporal(), address: proxy.address } };
+    const start = onCallFlow(httpGreetFlow, options);
+    const before = connectionCount();
+    // Temporal unreachable: the caller gets `unavailable` (retryable), and nothing is cached.
+    expect(await codeOf(call(start, request({ name: 'a' }, 'ivan')))).toBe('unavailable');
+    expect(connectionCount()).toBe(before);
+    await proxy.up();
+    try {
+      for (const name of ['b', 'c', 'd'])
+        expect(await call(start, request({ name }, 'ivan'))).toHaveProperty('workflowId');
+      const runs = onCallFlowRun(options); // another function of the same instance shares the connection
+      const { workflowId } = await call(start, request({ name: 'e' }, 'ivan'));
+      const ended = await waitFor(async () => {
+        const run = await call(runs, request({ action: 'get', workflowId }, 'ivan'));
+        return run.status === 'COMPLETED' ? run : undefined;
+      });
+      expect(ended.result).toBe('hello e');
+      expect(connectionCount()).toBe(before + 1);
+    } finally {
+      await closeTemporalClients();
+      await proxy.down();
+    }
   });
 });

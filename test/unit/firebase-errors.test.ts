@@ -48,6 +48,13 @@ describe('Genkit status → HttpsError', () => {
     expect(callableCodeOf('NOT_A_STATUS')).toBe('internal');
   });
 
+  it('Temporal unreachable (gRPC UNAVAILABLE, also as a cause) is unavailable, so clients retry', () => {
+    const grpc = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
+    expect(toHttpsError(grpc).code).toBe('unavailable');
+    expect(toHttpsError(new Error('wrapped', { cause: grpc })).code).toBe('unavailable');
+    expect(toHttpsError(Object.assign(new Error('13 INTERNAL'), { code: 13 })).code).toBe('internal');
+  });
+
   it('keeps an HttpsError as is', () => {
     const original = new HttpsError('aborted', 'try again', { n: 1 });
     expect(toHttpsError(original)).toBe(original);
