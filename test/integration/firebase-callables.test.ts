@@ -122,6 +122,18 @@ describe('onCallFlow', () => {
     expect(chunks).toEqual([0, 1, 2, 3].map((i) => ({ workflowId: out.workflowId, offset: i, chunk: { i } })));
   });
 
+  it('a streaming caller that disconnects stops the relay, not the run', async () => {
+    const count = onCallFlow(httpCountFlow, { temporal: temporal() });
+    const { chunks, controller, response } = streamingResponse();
+    const send = response.sendChunk;
+    response.sendChunk = async (c) => (controller.abort(), send(c)); // the client goes away after its first chunk
+    const out = await call(count, request({ n: 5, delayMs: 150 }, 'heidi', {}, true), response);
+    expect(out.result).toBeUndefined();
+    expect(chunks.length).toBeLessThan(5);
+    const run = await pollToEnd('heidi', out.workflowId);
+    expect(run).toMatchObject({ status: 'COMPLETED', result: 'done 5' });
+  });
+
   it("a failed run's error reaches a streaming caller with its status", async () => {
     const fail = onCallFlow(httpFailFlow, { temporal: temporal() });
     const { response } = streamingResponse();
