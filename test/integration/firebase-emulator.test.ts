@@ -2,6 +2,8 @@
 // CI=true), driven by the Firebase client SDK (test/fixtures/firebase-client.mjs): real ID tokens from the Auth
 // emulator, the callable wire protocol both ways (plain and streaming), against this file's dev server and worker.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,13 +16,44 @@ const firebaseBin = join(root, 'node_modules/.bin/firebase');
 const envLocal = join(root, 'functions/.env.local');
 const worker = useWorker('fb-emulator');
 
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/**
+ * firebase.json with free ports, so runs in other checkouts on the same machine do not collide. It lives next
+ * to firebase.json because the functions source is resolved relative to the config file.
+ */
+async function writeTestConfig(): Promise<{ path: string; functionsPort: number; authPort: number }> {
+  const [auth, functions, hub, logging, eventarc, tasks] = await Promise.all(Array.from({ length: 6 }, freePort));
+  const path = join(root, `.firebase-test-${randomUUID().slice(0, 8)}.json`);
+  const config = {
+    functions: [{ source: 'functions', codebase: 'default', ignore: ['node_modules', '.env.local'] }],
+    emulators: {
+      singleProjectMode: true,
+      ui: { enabled: false },
+      ...Object.fromEntries(
+        Object.entries({ auth, functions, hub, logging, eventarc, tasks }).map(([k, port]) => [k, { port }]),
+      ),
+    },
+  };
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return { path, functionsPort: functions, authPort: auth };
+}
+
 /** Runs the client script inside `firebase emulators:exec`; resolves with the script's outcomes and the log. */
-function runInEmulators(): Promise<{ code: number | null; result?: any; log: string }> {
+async function runInEmulators(): Promise<{ code: number | null; result?: any; log: string }> {
   const home = mkdtempSync(join(tmpdir(), 'firebase-home-'));
+  const config = await writeTestConfig();
   const script = `node ${join(root, 'test/fixtures/firebase-client.mjs')}`;
   const child = spawn(
     firebaseBin,
-    ['emulators:exec', '--only', 'auth,functions', '--project', 'demo-genkitx', script],
+    ['emulators:exec', '--config', config.path, '--only', 'auth,functions', '--project', 'demo-genkitx', script],
     {
       cwd: root,
       env: {
@@ -29,7 +62,8 @@ function runInEmulators(): Promise<{ code: number | null; result?: any; log: str
         NO_UPDATE_NOTIFIER: '1',
         HOME: home,
         XDG_CONFIG_HOME: join(home, '.config'),
-        FUNCTIONS_PORT: '15001',
+        FUNCTIONS_PORT: String(config.functionsPort),
+        FIREBASE_AUTH_EMULATOR_HOST: `127.0.0.1:${config.authPort}`,
         NODE_OPTIONS: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,6 +75,7 @@ function runInEmulators(): Promise<{ code: number | null; result?: any; log: str
   return new Promise((done) =>
     child.on('close', (code) => {
       rmSync(home, { recursive: true, force: true });
+      rmSync(config.path, { force: true });
       const line = log.split('\n').find((l) => l.startsWith('RESULT '));
       done({ code, log, result: line ? JSON.parse(line.slice('RESULT '.length)) : undefined });
     }),
