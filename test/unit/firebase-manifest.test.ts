@@ -7,6 +7,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { flowRef } from '../../src/caller';
+import { onCallFlow, onCallFlowRun } from '../../src/firebase';
 
 const root = resolve(__dirname, '../..');
 const functionsDir = join(root, 'functions');
@@ -48,4 +51,37 @@ describe('functions/ deploy manifest', () => {
       expect(manifest.endpoints[name].timeoutSeconds).toBe(300);
     }
   }, 90_000);
+});
+
+describe('callable options pass through to onCall', () => {
+  it('region, App Check, secrets, instances and timeouts reach the endpoint; our own options do not', () => {
+    const ref = flowRef('f', { inputSchema: z.object({ a: z.string() }) });
+    const common = {
+      region: 'europe-west1',
+      secrets: ['GEMINI_API_KEY'],
+      enforceAppCheck: true,
+      minInstances: 1,
+      maxInstances: 7,
+      timeoutSeconds: 120,
+      temporal: { address: '127.0.0.1:1', apiKey: 'must-not-leak' },
+      authPolicy: () => true,
+    };
+    for (const fn of [
+      onCallFlow(ref, { ...common, startOptions: { taskQueue: 'q' } }),
+      onCallFlowRun({ ...common, flows: [ref] }),
+    ]) {
+      const endpoint = (fn as unknown as { __endpoint: Record<string, any> }).__endpoint;
+      expect(endpoint).toMatchObject({
+        platform: 'gcfv2',
+        region: ['europe-west1'],
+        minInstances: 1,
+        maxInstances: 7,
+        timeoutSeconds: 120,
+        callableTrigger: {},
+      });
+      expect(endpoint.secretEnvironmentVariables).toEqual([{ key: 'GEMINI_API_KEY' }]);
+      expect(JSON.stringify(endpoint)).not.toContain('must-not-leak');
+      expect(Object.keys(endpoint)).not.toEqual(expect.arrayContaining(['temporal']));
+    }
+  });
 });
