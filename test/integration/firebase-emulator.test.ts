@@ -136,6 +136,16 @@ describe('functions/ in the Firebase emulators, via the Firebase client SDK', ()
     expect(run.result.signedOut).toEqual({ start: 'functions/unauthenticated', get: 'functions/unauthenticated' });
   });
 
+  it('the HTTP API export (onRequest + Hono) knows the same owner by the same ID token', () => {
+    const { owner, other, anonymous } = run.result.httpApi;
+    expect(owner).toMatchObject({
+      status: 200,
+      body: { workflowId: run.result.started.workflowId, status: 'COMPLETED' },
+    });
+    expect(other.status).toBe(404);
+    expect(anonymous.status).toBe(401);
+  });
+
   it('invalid input is invalid-argument', () => {
     expect(run.result.invalid).toEqual({
       days: 'functions/invalid-argument',

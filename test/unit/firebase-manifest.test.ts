@@ -13,7 +13,8 @@ import { onCallFlow, onCallFlowRun } from '../../src/firebase';
 
 const root = resolve(__dirname, '../..');
 const functionsDir = join(root, 'functions');
-const expected = ['planTrip', 'tripPlannerRun'];
+const callables = ['planTrip', 'tripPlannerRun'];
+const expected = ['api', ...callables];
 
 beforeAll(() => {
   if (!existsSync(resolve(root, 'dist/firebase/index.js')))
@@ -21,15 +22,20 @@ beforeAll(() => {
 }, 120_000);
 
 describe('functions/ deploy manifest', () => {
-  it('every export is a v2 callable with its options (in-process __endpoint)', () => {
+  it('the callables are v2 callables and api an HTTPS function, with their options (in-process __endpoint)', () => {
     const fns = createRequire(__filename)(functionsDir) as Record<string, { __endpoint?: Record<string, any> }>;
     expect(Object.keys(fns).sort()).toEqual(expected);
     for (const name of expected) {
       const endpoint = fns[name].__endpoint!;
       expect(endpoint.platform).toBe('gcfv2');
-      expect(endpoint.callableTrigger).toEqual({});
       expect(endpoint.timeoutSeconds).toBe(300);
-      expect(endpoint.httpsTrigger).toBeUndefined();
+      if (callables.includes(name)) {
+        expect(endpoint.callableTrigger).toEqual({});
+        expect(endpoint.httpsTrigger).toBeUndefined();
+      } else {
+        expect(endpoint.httpsTrigger).toEqual({});
+        expect(endpoint.callableTrigger).toBeUndefined();
+      }
     }
   });
 
@@ -46,8 +52,12 @@ describe('functions/ deploy manifest', () => {
     const manifest = JSON.parse(readFileSync(out, 'utf8'));
     expect(manifest.specVersion).toBe('v1alpha1');
     expect(Object.keys(manifest.endpoints).sort()).toEqual(expected);
+    expect(manifest.endpoints.api).toMatchObject({ platform: 'gcfv2', entryPoint: 'api', httpsTrigger: {} });
     for (const name of expected) {
-      expect(manifest.endpoints[name]).toMatchObject({ platform: 'gcfv2', entryPoint: name, callableTrigger: {} });
+      if (callables.includes(name)) {
+        expect(manifest.endpoints[name]).toMatchObject({ platform: 'gcfv2', entryPoint: name, callableTrigger: {} });
+        expect(manifest.endpoints[name].httpsTrigger).toBeUndefined();
+      }
       expect(manifest.endpoints[name].timeoutSeconds).toBe(300);
     }
   }, 90_000);
