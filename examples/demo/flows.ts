@@ -63,14 +63,16 @@ export const tripPlanner = defineTemporalFlow(
     name: 'tripPlanner',
     inputSchema: z.object({ city: z.string(), days: z.number().int().min(1).max(14) }),
     outputSchema: z.object({ plan: z.string(), bookingId: z.string() }),
+    streamSchema: z.string(),
     temporal: { retry: { maximumAttempts: 3 } },
   },
-  async ({ city, days }, { abortSignal, step }) => {
+  async ({ city, days }, { abortSignal, sendChunk, step }) => {
     const { text } = await ai.generate({
       model: modelName,
       prompt: `Plan a ${days}-day trip to ${city}. Check the weather first.`,
       tools: [weather],
       abortSignal,
+      onChunk: (chunk) => sendChunk(chunk.text), // the plan's text as it is written: durable, re-attachable
     });
     // Journaled: a retry after this point would not book twice.
     const bookingId = await step('book-hotel', () => `booking-${city.toLowerCase()}-${days}d`);

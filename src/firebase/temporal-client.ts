@@ -1,0 +1,18 @@
+// The function instance's Temporal client: the library's per-process cache (one connection, reused by every
+// invocation; a failed connect is not cached, so the next invocation connects again). A connect failure is
+// `unavailable` to the caller — retryable — rather than a bare `internal`.
+import type { Client } from '@temporalio/client';
+import { HttpsError } from 'firebase-functions/v2/https';
+import { getTemporalClient } from '../connection';
+import type { FlowRunOptions } from '../flow-runs';
+
+/** The client to use for `options`: the given one, or the cached connection (connecting on first use). */
+export async function clientForCallable(options: FlowRunOptions): Promise<Client> {
+  if (options.client) return options.client;
+  try {
+    return await getTemporalClient(options);
+  } catch (err) {
+    console.error('genkitx-temporal: cannot connect to Temporal', err);
+    throw new HttpsError('unavailable', 'the flow service is unavailable; try again');
+  }
+}

@@ -1,0 +1,156 @@
+// functions/ in the real Firebase Auth and Functions emulators, offline (`firebase emulators:exec`, UI off,
+// CI=true), driven by the Firebase client SDK (test/fixtures/firebase-client.mjs): real ID tokens from the Auth
+// emulator, the callable wire protocol both ways (plain and streaming), against this file's dev server and worker.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import '../../examples/demo/flows'; // the worker's flows (tripPlanner with the scripted demo model)
+import { useWorker } from '../helpers/temporal';
+
+const root = resolve(__dirname, '../..');
+const firebaseBin = join(root, 'node_modules/.bin/firebase');
+const envLocal = join(root, 'functions/.env.local');
+const worker = useWorker('fb-emulator');
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/**
+ * firebase.json with free ports, so runs in other checkouts on the same machine do not collide. It lives next
+ * to firebase.json because the functions source is resolved relative to the config file.
+ */
+async function writeTestConfig(): Promise<{ path: string; functionsPort: number; authPort: number }> {
+  const [auth, functions, hub, logging, eventarc, tasks] = await Promise.all(Array.from({ length: 6 }, freePort));
+  const path = join(root, `.firebase-test-${randomUUID().slice(0, 8)}.json`);
+  const config = {
+    functions: [{ source: 'functions', codebase: 'default', ignore: ['node_modules', '.env.local'] }],
+    emulators: {
+      singleProjectMode: true,
+      ui: { enabled: false },
+      ...Object.fromEntries(
+        Object.entries({ auth, functions, hub, logging, eventarc, tasks }).map(([k, port]) => [k, { port }]),
+      ),
+    },
+  };
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return { path, functionsPort: functions, authPort: auth };
+}
+
+/** Runs the client script inside `firebase emulators:exec`; resolves with the script's outcomes and the log. */
+async function runInEmulators(): Promise<{ code: number | null; result?: any; log: string }> {
+  const home = mkdtempSync(join(tmpdir(), 'firebase-home-'));
+  const config = await writeTestConfig();
+  const script = `node ${join(root, 'test/fixtures/firebase-client.mjs')}`;
+  const child = spawn(
+    firebaseBin,
+    ['emulators:exec', '--config', config.path, '--only', 'auth,functions', '--project', 'demo-genkitx', script],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        CI: 'true',
+        NO_UPDATE_NOTIFIER: '1',
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        FUNCTIONS_PORT: String(config.functionsPort),
+        FIREBASE_AUTH_EMULATOR_HOST: `127.0.0.1:${config.authPort}`,
+        NODE_OPTIONS: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  return new Promise((done) =>
+    child.on('close', (code) => {
+      rmSync(home, { recursive: true, force: true });
+      rmSync(config.path, { force: true });
+      const line = log.split('\n').find((l) => l.startsWith('RESULT '));
+      done({ code, log, result: line ? JSON.parse(line.slice('RESULT '.length)) : undefined });
+    }),
+  );
+}
+
+let run: Awaited<ReturnType<typeof runInEmulators>>;
+
+beforeAll(async () => {
+  const { address, namespace, taskQueue } = worker.opts();
+  // The emulator loads functions/.env.local into the functions' environment (emulator only, never deployed).
+  writeFileSync(
+    envLocal,
+    `TEMPORAL_ADDRESS=${address}\nTEMPORAL_NAMESPACE=${namespace}\nTEMPORAL_TASK_QUEUE=${taskQueue}\n`,
+  );
+  try {
+    run = await runInEmulators();
+  } finally {
+    rmSync(envLocal, { force: true });
+  }
+  if (!run.result) console.error(run.log);
+}, 240_000);
+
+describe('functions/ in the Firebase emulators, via the Firebase client SDK', () => {
+  it('the emulators ran the client script to the end', () => {
+    expect(existsSync(firebaseBin)).toBe(true);
+    expect(run.code).toBe(0);
+    expect(run.result).toBeDefined();
+  });
+
+  it('a signed-in user starts a flow and polls it to its result', () => {
+    const { started, polled, aliceUid } = run.result;
+    expect(started).toMatchObject({ workflowId: expect.stringMatching(/^tripPlanner-/), runId: expect.any(String) });
+    expect(polled).toMatchObject({ workflowId: started.workflowId, status: 'COMPLETED', flowName: 'tripPlanner' });
+    expect(polled.result).toEqual({ plan: expect.stringContaining('Lisbon'), bookingId: 'booking-lisbon-2d' });
+    expect(aliceUid).toEqual(expect.any(String));
+  });
+
+  it('streams it: each chunk with its offset, then the result; a reconnect resumes from an offset', () => {
+    const { streamed, resumed } = run.result;
+    const texts = streamed.chunks.map((c: { chunk: string }) => c.chunk);
+    expect(texts.length).toBeGreaterThanOrEqual(2);
+    expect(streamed.chunks.map((c: { offset: number }) => c.offset)).toEqual(texts.map((_: string, i: number) => i));
+    expect(streamed.data.result).toMatchObject({ bookingId: 'booking-porto-1d' });
+    expect(resumed.chunks.map((c: { chunk: string }) => c.chunk)).toEqual(texts.slice(1));
+    expect(resumed.data).toMatchObject({ status: 'COMPLETED', result: streamed.data.result });
+  });
+
+  it('another user cannot read, stream or cancel the run (not-found)', () => {
+    expect(run.result.otherUser).toEqual({
+      get: 'functions/not-found',
+      stream: 'functions/not-found',
+      cancel: 'functions/not-found',
+    });
+  });
+
+  it('a signed-out call is rejected (unauthenticated)', () => {
+    expect(run.result.signedOut).toEqual({ start: 'functions/unauthenticated', get: 'functions/unauthenticated' });
+  });
+
+  it('the HTTP API export (onRequest + Hono) knows the same owner by the same ID token', () => {
+    const { owner, other, anonymous } = run.result.httpApi;
+    expect(owner).toMatchObject({
+      status: 200,
+      body: { workflowId: run.result.started.workflowId, status: 'COMPLETED' },
+    });
+    expect(other.status).toBe(404);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('invalid input is invalid-argument', () => {
+    expect(run.result.invalid).toEqual({
+      days: 'functions/invalid-argument',
+      missing: 'functions/invalid-argument',
+      action: 'functions/invalid-argument',
+    });
+  });
+});
