@@ -1,0 +1,62 @@
+// The front-door API service (Cloud Run): the Hono flow API over the light client, for the flows the worker
+// service hosts. Starts runs and returns workflow IDs in milliseconds; polling, streaming, answering and
+// cancelling go through the same routes. Loads no worker and no model plugin.
+import { pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { isFlowReference, type FlowRef } from 'genkitx-temporal/client';
+import {
+  bearerTokenAuth,
+  createFlowApi,
+  firebaseAuth,
+  flowWebhook,
+  standardWebhooks,
+  type FlowApiEnv,
+} from 'genkitx-temporal/http';
+import type { MiddlewareHandler } from 'hono';
+import { apiSettingsFromEnv, type ApiSettings } from './settings';
+
+const log = (severity: string, message: string, fields: object = {}) =>
+  process.stdout.write(JSON.stringify({ severity, message, ...fields }) + '\n');
+
+async function authFor(settings: ApiSettings): Promise<MiddlewareHandler<FlowApiEnv> | undefined> {
+  if (settings.auth === 'none') return undefined;
+  if (settings.auth === 'bearer') return bearerTokenAuth({ tokens: { [settings.bearerToken!]: { id: 'bearer' } } });
+  // firebase-admin only when Firebase auth is on; on Cloud Run it uses the service's own credentials.
+  const { initializeApp, getApps } = await import('firebase-admin/app');
+  const { getAuth } = await import('firebase-admin/auth');
+  const app = getApps()[0] ?? initializeApp({ projectId: settings.firebaseProjectId });
+  return firebaseAuth({ auth: getAuth(app) });
+}
+
+async function main() {
+  const settings = apiSettingsFromEnv();
+  const { flows } = (await import(pathToFileURL(settings.flowsModule).href)) as { flows?: FlowRef[] };
+  if (!Array.isArray(flows) || !flows.length) {
+    throw new Error(`${settings.flowsModule} must export \`flows\`: the flowRef()s the API exposes`);
+  }
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/', createFlowApi({ flows, auth: await authFor(settings), ...settings.temporal }));
+  if (settings.webhookSecret) {
+    const verify = standardWebhooks(settings.webhookSecret);
+    for (const flow of flows) {
+      const name = typeof flow === 'string' ? flow : isFlowReference(flow) ? flow.name : flow.__action.name;
+      app.post(`/hooks/${name}`, flowWebhook(flow, { verify, ...settings.temporal }));
+    }
+  }
+  const server = serve({ fetch: app.fetch, port: settings.port }, (info) =>
+    log('INFO', 'api listening', { port: info.port, flows: flows.length, auth: settings.auth }),
+  );
+  // Cloud Run sends SIGTERM before stopping an instance: finish the requests in flight, then exit.
+  process.once('SIGTERM', () => {
+    log('INFO', 'SIGTERM: closing');
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 8_000).unref();
+  });
+}
+
+main().catch((err) => {
+  log('ERROR', `api failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});
