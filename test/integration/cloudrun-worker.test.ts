@@ -3,7 +3,7 @@
 // bundle, then start the image's start command (`./entrypoint.sh`) as real processes with production settings.
 // SIGTERM mid-flow: the worker exits 0 within 10 s and another worker finishes the run, no completed step repeated.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTemporalClients, startFlowWorkflow } from '../../src';
 import { activityStarts, address, namespace, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+import { readLedger } from '../helpers/ledger';
 
 const root = resolve(__dirname, '../..');
 const recipe = join(root, 'cloudrun/worker');
@@ -113,14 +114,7 @@ async function readyz(port: number): Promise<{ status: number; body: any } | und
   }
 }
 
-function ledger(): Array<{ step: string; pid: number }> {
-  if (!existsSync(ledgerFile)) return [];
-  return readFileSync(ledgerFile, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => ({ step: line.split(' ')[0], pid: Number(line.split(' ')[1]) }));
-}
+const ledger = () => readLedger(ledgerFile);
 const count = (step: string) => ledger().filter((e) => e.step === step).length;
 
 describe('cloudrun/worker production recipe', () => {

@@ -1,6 +1,6 @@
 // Real processes: a worker is killed (SIGKILL) or stopped (SIGTERM) while step 4 of sixStepFlow is in flight,
 // and a second worker finishes the run from the journal.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { closeTemporalClients, startFlowWorkflow } from '../../src';
 import { journalQuery, progressQuery } from '../../src/workflows/messages';
 import { sixStepFlow } from '../fixtures/durable-flows';
 import { activityStarts, address, namespace, tsMs, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+import { readLedger } from '../helpers/ledger';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 
 const dir = mkdtempSync(join(tmpdir(), 'failover-'));
@@ -24,17 +25,7 @@ const COMPLETED_ONCE = [
   'model:finalize',
 ];
 
-function ledger(): Array<{ step: string; pid: number }> {
-  if (!existsSync(ledgerFile)) return [];
-  return readFileSync(ledgerFile, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const [step, pid] = line.split(' ');
-      return { step, pid: Number(pid) };
-    });
-}
+const ledger = () => readLedger(ledgerFile);
 const count = (step: string) => ledger().filter((e) => e.step === step).length;
 
 let taskQueue: string;

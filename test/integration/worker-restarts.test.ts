@@ -1,7 +1,7 @@
 // Real worker processes under fire: SIGKILL in the middle of flows that catch their own retries, and rolling
 // SIGTERM restarts (a Cloud Run deploy or scale-in) during 50 runs. A lost worker must never cost a run its
 // retry budget, a completed step must never run again, and a stopping worker must exit 0.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { closeTemporalClients, executeFlowWorkflow, FlowRunError, startFlowWorkf
 import { progressQuery } from '../../src/workflows/messages';
 import { alwaysUnavailableFlow, middlewareRetryFlow, retryLoopFlow, tenStepFlow } from '../fixtures/durability-flows';
 import { address, namespace, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+import { readLedger } from '../helpers/ledger';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 
 const dir = mkdtempSync(join(tmpdir(), 'restarts-'));
@@ -18,17 +19,7 @@ const env = { LEDGER_FILE: ledgerFile, GATE_FILE: gateFile, FAIL_DIR: join(dir, 
 const workers: WorkerProcess[] = [];
 const exitCodes: Array<number | string> = [];
 
-/** Every real execution, with the worker process that ran it (entries may contain spaces; the pid is last). */
-function ledger(): Array<{ step: string; pid: number }> {
-  if (!existsSync(ledgerFile)) return [];
-  return readFileSync(ledgerFile, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => ({
-      step: line.slice(0, line.lastIndexOf(' ')),
-      pid: Number(line.slice(line.lastIndexOf(' ') + 1)),
-    }));
-}
+const ledger = () => readLedger(ledgerFile);
 const count = (step: string) => ledger().filter((e) => e.step === step).length;
 
 let taskQueue: string;
