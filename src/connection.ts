@@ -49,6 +49,9 @@ async function connect(config: ResolvedTemporalConfig): Promise<Client> {
     tls: config.tls,
     metadata: config.metadata,
     connectTimeout: config.connectTimeoutMs,
+    // Subchannels of this connection only: grpc-js otherwise shares them process-wide, so a connection made after
+    // Temporal was unreachable would inherit the failed subchannel's reconnect backoff (seconds, growing) and time out.
+    channelArgs: { 'grpc.use_local_subchannel_pool': 1 },
   }).catch((err: unknown) => {
     throw new TemporalConnectionError(config, err);
   });

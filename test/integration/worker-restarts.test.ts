@@ -40,7 +40,8 @@ async function replace(victim: WorkerProcess, signal: NodeJS.Signals) {
   victim.child.kill(signal);
   const code = await victim.exited;
   if (signal === 'SIGTERM') exitCodes.push(code);
-  workers.splice(workers.indexOf(victim), 1, await spawnWorker(taskQueue, env));
+  workers.splice(workers.indexOf(victim), 1);
+  workers.push(await spawnWorker(taskQueue, env)); // the newest last: workers[0] is always the oldest
 }
 
 describe('SIGKILL in the middle of a flow that catches its own retries', () => {
@@ -79,26 +80,30 @@ describe('rolling SIGTERM restarts every 2 s', () => {
     writeFileSync(gateFile, 'open');
     exitCodes.length = 0;
     const topics = Array.from({ length: 50 }, (_, i) => `roll${i}`);
-    let restarting = true;
-    const restarts = (async () => {
-      for (let i = 0; restarting; i++) {
-        await new Promise((r) => setTimeout(r, 2_000));
-        if (restarting) await replace(workers[0], 'SIGTERM'); // the older of the two
-      }
-    })();
+    // Every 2 s the oldest worker gets SIGTERM while its replacement starts (as in a rolling deploy), as long as
+    // another worker is up to take over.
+    workers.push(await spawnWorker(taskQueue, env)); // three workers, so one can stop every 2 s
+    const stopping = new Set<WorkerProcess>();
+    const replacements: Promise<void>[] = [];
+    const restartTimer = setInterval(() => {
+      const up = workers.filter((w) => !stopping.has(w));
+      if (up.length < 2) return;
+      stopping.add(up[0]);
+      replacements.push(replace(up[0], 'SIGTERM'));
+    }, 2_000);
     const failing = executeFlowWorkflow(alwaysUnavailableFlow, 'doomed', opts()).catch((e) => e);
     const handles = [];
     for (const topic of topics) {
       handles.push(await startFlowWorkflow(tenStepFlow, topic, opts()));
-      await new Promise((r) => setTimeout(r, 200)); // runs start over 10 s, so restarts land in the middle of many
+      await new Promise((r) => setTimeout(r, 300)); // runs start over 15 s, so restarts land in the middle of many
     }
     let finished = 0;
     const watch = setInterval(() => console.log(`[restarts] ${finished}/50 done, exits ${exitCodes.join(',')}`), 5_000);
     const results = await Promise.all(handles.map((h) => h.result().finally(() => finished++)));
     clearInterval(watch);
     const failed = await failing;
-    restarting = false;
-    await restarts;
+    clearInterval(restartTimer);
+    await Promise.all(replacements);
 
     expect(results).toEqual(topics.map((t) => `${t}:0123456789`));
     const attempts = await Promise.all(handles.map(async (h) => (await h.query(progressQuery)).attempt));
