@@ -1,5 +1,5 @@
 // Starting flows as workflows: startFlowWorkflow (returns a handle) and executeFlowWorkflow (returns the result).
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
@@ -15,6 +15,7 @@ import {
   type FlowRef,
 } from './flow-ref';
 import { registeredFlowOptions } from './registered-options';
+import { fingerprint } from './fingerprint';
 import { toFlowRunError } from './flow-run-error';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import { validateRetryPolicy } from './retry-math';
@@ -227,12 +228,4 @@ function assertStartOptions(options: FlowWorkflowOptions): void {
 
 function invalidStart(message: string): GenkitError {
   return new GenkitError({ status: 'INVALID_ARGUMENT', message });
-}
-
-/** A short hash of a run's input, kept in its memo to tell a repeated start from a reused idempotency key. */
-function fingerprint(value: unknown): string {
-  return createHash('sha256')
-    .update(JSON.stringify(value) ?? '')
-    .digest('hex')
-    .slice(0, 16);
 }

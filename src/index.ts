@@ -11,37 +11,9 @@ export {
 } from './worker';
 export { GenkitTemporalPlugin, genkitWorkerPlugin, type GenkitWorkerPluginOptions } from './worker-plugin';
 export { WorkflowNotExportedError } from './workflow-exports';
-export {
-  executeFlowWorkflow,
-  executeTemporalFlow,
-  GenkitFlowSearchAttribute,
-  GenkitPrincipalSearchAttribute,
-  startFlowWorkflow,
-  startTemporalFlow,
-  type FlowChunk,
-  type FlowInput,
-  type FlowOutput,
-  type FlowRef,
-  type FlowReference,
-  type FlowWorkflow,
-  type FlowWorkflowOptions,
-} from './client';
-export { flowRef, isFlowReference, type FlowRefOptions } from './flow-ref';
-export { closeTemporalClients, getTemporalClient } from './connection';
+// Everything a caller needs (the light entry, genkitx-temporal/client), plus the worker side below.
+export * from './caller';
 export { TemporalConnectionError } from './connection-error';
-export {
-  cancelFlowRun,
-  getFlowRun,
-  provideFlowInput,
-  streamFlowRun,
-  type FlowRun,
-  type FlowRunOptions,
-  type FlowStreamEvent,
-  type ProvideFlowInputOptions,
-  type StreamFlowRunOptions,
-} from './flow-runs';
-export { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
-export { FlowRunError } from './flow-run-error';
 export { isGenkitError, isRetryable } from './errors';
 export { step } from './journal/step';
 export { waitForInput, type WaitForInputOptions } from './journal/wait-for-input';
@@ -49,13 +21,4 @@ export { InterruptAnswerSchema, interruptInputName, ToolDeniedError, type Interr
 export { NonDeterministicFlowError, StepResultTooLargeError } from './journal/durable-run';
 export { removeGenkitSignalHandlers } from './genkit-signals';
 export * from './defaults';
-export {
-  FailureTypes,
-  type FlowProgress,
-  type FlowRetryPolicy,
-  type FlowRunRequest,
-  type JournalEntry,
-  type PendingInput,
-  type StepInFlight,
-  type TemporalFlowOptions,
-} from './types';
+export { FailureTypes, type FlowRetryPolicy, type JournalEntry, type StepInFlight } from './types';

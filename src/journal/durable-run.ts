@@ -5,7 +5,7 @@ import { MAX_STEP_RESULT_BYTES } from '../defaults';
 import { deserializeError, isRetryable, serializeError } from '../errors';
 import { processState } from '../process-state';
 import type { FlowAttemptOutcome, InputRequest, JournalEntry, StepKind } from '../types';
-import { describeRequest, fingerprint } from './fingerprint';
+import { describeRequest, fingerprint } from '../fingerprint';
 import type { JournalWriter } from './journal-writer';
 
 /** The replayed flow asked for a different step than the journal holds at that position. */

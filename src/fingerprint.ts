@@ -1,6 +1,6 @@
 // What a step asked for, reduced to a fingerprint (replay compares it) and a short description (error messages).
 import { createHash } from 'node:crypto';
-import type { StepKind } from '../types';
+import type { StepKind } from './types';
 
 /** JSON with object keys sorted, so equal requests give equal text whatever order their keys were set in. */
 function stableJson(value: unknown): string {
