@@ -29,6 +29,7 @@ export interface InputForm {
 
 const MAX_DEPTH = 4;
 const APPROVAL_PROPERTIES = ['approved', 'approve'];
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The form of an input with `schema` (`interrupt`: it answers a tool interrupt). */
 export function inputForm(schema: unknown, inputName: string, interrupt = false): InputForm {
@@ -82,9 +83,10 @@ function fieldFor(
       const properties = schema.properties;
       if (depth >= MAX_DEPTH || !properties || typeof properties !== 'object') break;
       const requiredNames = Array.isArray(schema.required) ? (schema.required as string[]) : [];
-      const fields = Object.entries(properties as Record<string, unknown>).map(([name, sub]) =>
-        fieldFor(asSchema(sub), [...path, name], name, requiredNames.includes(name), depth + 1),
-      );
+      // A property named like an Object.prototype key would write into the prototype when the value is built.
+      const fields = Object.entries(properties as Record<string, unknown>)
+        .filter(([name]) => !UNSAFE_KEYS.has(name))
+        .map(([name, sub]) => fieldFor(asSchema(sub), [...path, name], name, requiredNames.includes(name), depth + 1));
       return { kind: 'group', ...common, fields };
     }
   }

@@ -40,15 +40,18 @@ export function isFinal(status: string): boolean {
   return status !== 'RUNNING' && status !== 'WAITING';
 }
 
+/** `text` cut to `max` characters. */
+export function cut(text: string, max = 240): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /** JSON of `value`, cut to `max` characters. */
 export function preview(value: unknown, max = 240): string {
-  let text: string;
   try {
-    text = JSON.stringify(value) ?? 'undefined';
+    return cut(JSON.stringify(value) ?? 'undefined', max);
   } catch {
-    text = String(value);
+    return cut(String(value), max);
   }
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** Pretty JSON of `value`, cut to `max` characters. */

@@ -2,9 +2,10 @@
 // GET /console/runs/:workflowId: the run's status, the inputs it waits for (as forms), its step timeline from
 // the journal, its attempts, its live stream and its result. Every section reads without JavaScript; the
 // console script refreshes them in place and appends streamed chunks.
+import { STEP_REPORT_DELAY_MS } from '../../defaults';
 import type { JournalEntry } from '../../types';
 import { InputFormView } from './input-form';
-import { formatDuration, formatTime, isFinal, preview, prettyJson, statusLabel } from './format';
+import { cut, formatDuration, formatTime, isFinal, preview, prettyJson, statusLabel } from './format';
 import { Layout, StatusBadge } from './layout';
 import { stepDurationMs, type RunDetails, type TimelineStep } from './runs-data';
 import type { AttemptTiming } from './run-history';
@@ -163,7 +164,7 @@ function StepRow({ step, answeredAt }: { step: TimelineStep; answeredAt?: number
       <td>
         <code>{entry.name}</code>
       </td>
-      <td>{formatDuration(stepDurationMs(step))}</td>
+      <td>{durationText(step)}</td>
       <td>{ranText(step, entry, answeredAt)}</td>
       <td>
         {entry.error ? (
@@ -175,11 +176,31 @@ function StepRow({ step, answeredAt }: { step: TimelineStep; answeredAt?: number
             {entry.error.retryAfterMs !== undefined ? ` (retry after ${formatDuration(entry.error.retryAfterMs)})` : ''}
           </>
         ) : (
-          <code>{preview(entry.output)}</code>
+          <code>{outputText(entry)}</code>
         )}
       </td>
     </tr>
   );
+}
+
+function durationText(step: TimelineStep): string {
+  const ms = stepDurationMs(step);
+  if (ms !== undefined) return formatDuration(ms);
+  // Steps that finish within the report delay never send a start signal: all we know is that they were fast.
+  if (step.recordedBy !== undefined && step.entry.kind !== 'input')
+    return `under ${formatDuration(STEP_REPORT_DELAY_MS)}`;
+  return '—';
+}
+
+/** A model step's text and tool requests; any other step's output as JSON. */
+function outputText(entry: JournalEntry): string {
+  const content = (entry.output as { response?: { message?: { content?: unknown } } } | undefined)?.response?.message
+    ?.content;
+  if (entry.kind !== 'model' || !Array.isArray(content)) return preview(entry.output);
+  const parts = content.map((part: { text?: unknown; toolRequest?: { name?: unknown } }) =>
+    typeof part.text === 'string' ? part.text : part.toolRequest ? `→ tool ${String(part.toolRequest.name)}` : '',
+  );
+  return cut(parts.filter(Boolean).join(' '));
 }
 
 function ranText(step: TimelineStep, entry: JournalEntry, answeredAt?: number): string {

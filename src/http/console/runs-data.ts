@@ -159,12 +159,10 @@ async function readJournal(client: Client, workflowId: string, maxPages = 20): P
   return entries;
 }
 
-/** Milliseconds of `timing` from start to record, when both are known. */
-export function stepDurationMs(step: StepTiming): number | undefined {
-  return step.startedAt !== undefined && step.recordedAt !== undefined
-    ? Math.max(0, step.recordedAt - step.startedAt)
-    : undefined;
+/** How long the step took: from its start signal to its record, or the model's own latency; else unknown. */
+export function stepDurationMs(step: TimelineStep): number | undefined {
+  if (step.startedAt !== undefined && step.recordedAt !== undefined)
+    return Math.max(0, step.recordedAt - step.startedAt);
+  const latency = (step.entry.output as { response?: { latencyMs?: unknown } } | undefined)?.response?.latencyMs;
+  return typeof latency === 'number' && step.entry.kind === 'model' ? latency : undefined;
 }
-
-/** Timestamps read from history, as ms since the epoch. */
-export { timestampMs };
