@@ -249,6 +249,20 @@ describe('run console over HTTP (no browser)', () => {
     expect(await late.text()).toContain('The run does not wait for &quot;approval&quot;');
   });
 
+  it('pages through the list with Temporal page tokens: no run twice, and only the caller’s own runs', async () => {
+    const ids = (html: string) =>
+      [...html.matchAll(/href="\/console\/runs\/([^"?]+)"/g)].map((m) => decodeURIComponent(m[1]));
+    const first = await (await fetch(url('/console?limit=1'), { headers: auth('ana-token') })).text();
+    const next = /href="(\/console\?[^"]*page=[^"]+)"/.exec(first)?.[1]?.replace(/&amp;/g, '&');
+    expect(ids(first)).toHaveLength(1);
+    expect(next).toBeDefined();
+    const second = await (await fetch(url(next!), { headers: auth('ana-token') })).text();
+    expect(ids(second)).toHaveLength(1);
+    expect(ids(second)[0]).not.toBe(ids(first)[0]);
+    const bobs = await (await fetch(url('/console?limit=100'), { headers: auth('bob-token') })).text();
+    for (const id of [...ids(first), ...ids(second)]) expect(bobs).not.toContain(id);
+  });
+
   it('refuses bad list parameters with 400 and serves its assets', async () => {
     expect((await fetch(url('/console?page=%3Cx%3E'), { headers: auth('ana-token') })).status).toBe(400);
     expect((await fetch(url('/console?limit=-1'), { headers: auth('ana-token') })).status).toBe(400);

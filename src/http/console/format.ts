@@ -12,6 +12,7 @@ export function formatTime(ms: number | undefined): string {
 /** A duration as `850 ms`, `4.2 s` or `3 min 5 s`, or an em dash. */
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1) return 'under 1 ms';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   const minutes = Math.floor(ms / 60_000);
