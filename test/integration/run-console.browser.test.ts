@@ -55,7 +55,7 @@ async function startWaitingRun(token: string): Promise<string> {
       };
       return run.status === 'WAITING';
     },
-    30_000,
+    90_000, // generous: the machine's two cores are shared with other test runs
     'the run to wait for its approval',
   );
   return workflowId;
@@ -64,6 +64,7 @@ async function startWaitingRun(token: string): Promise<string> {
 /** A page whose every request (navigation, form post, fetch, EventSource) carries `token`. */
 async function pageAs(token: string): Promise<{ context: BrowserContext; page: Page; dialogs: string[] }> {
   const context = await browser!.newContext({ extraHTTPHeaders: auth(token), viewport: { width: 1280, height: 1400 } });
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
@@ -76,7 +77,10 @@ async function pageAs(token: string): Promise<{ context: BrowserContext; page: P
 const stepRow = (page: Page, name: string) =>
   page.locator('#timeline tr', { has: page.getByText(name, { exact: true }) });
 
-describe.skipIf(skipReason)(`run console in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+// Each test waits for real runs on a busy 2-core machine: room beyond the suite's 60 s default.
+const slow = { timeout: 240_000 };
+
+describe.skipIf(skipReason)(`run console in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, slow, () => {
   it('shows a run waiting for approval with its form; Approve completes it and the timeline shows every step', async () => {
     const workflowId = await startWaitingRun('ana-token');
     const { context, page, dialogs } = await pageAs('ana-token');
@@ -126,7 +130,7 @@ describe.skipIf(skipReason)(`run console in Chromium${skipReason ? ` (skipped: $
       expect(await page.getByRole('status').first().textContent()).toContain('Your answer to "approval" was accepted.');
 
       // The page refreshes itself until the run has completed.
-      await page.locator('#run-status', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
+      await page.locator('#run-status', { hasText: 'Completed' }).waitFor({ timeout: 90_000 });
       await page.locator('#timeline', { hasText: 'publish' }).waitFor();
       expect(await stepRow(page, 'publish').textContent()).toContain('"published durable runs"');
       expect(await stepRow(page, 'approval').textContent()).toMatch(/answered \d{4}-/);
@@ -156,7 +160,7 @@ describe.skipIf(skipReason)(`run console in Chromium${skipReason ? ` (skipped: $
       expect(focused).toBe('Approve');
       await page.keyboard.press('Enter');
       await page.waitForURL(/\?answered=approval$/);
-      await page.locator('#run-status', { hasText: 'Completed' }).waitFor({ timeout: 30_000 });
+      await page.locator('#run-status', { hasText: 'Completed' }).waitFor({ timeout: 90_000 });
       await page.screenshot({ path: join(screenshots, 'run-keyboard-approved.png'), fullPage: true });
     } finally {
       await context.close();
@@ -187,7 +191,7 @@ describe.skipIf(skipReason)(`run console in Chromium${skipReason ? ` (skipped: $
   });
 });
 
-describe('run console over HTTP (no browser)', () => {
+describe('run console over HTTP (no browser)', slow, () => {
   it('escapes step names and outputs in the HTML', async () => {
     const workflowId = await startWaitingRun('ana-token');
     const html = await (
@@ -238,7 +242,7 @@ describe('run console over HTTP (no browser)', () => {
         };
         return body.status === 'COMPLETED' ? body : undefined;
       },
-      30_000,
+      90_000,
       'the denied run to complete',
     );
     expect(run.result).toMatchObject({ approved: false, note: 'not now' });
