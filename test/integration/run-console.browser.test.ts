@@ -123,6 +123,11 @@ describe.skipIf(skipReason)(`run console in Chromium${skipReason ? ` (skipped: $
       await page.locator('#chunks li', { hasText: 'drafted' }).waitFor();
       await page.screenshot({ path: join(screenshots, 'run-waiting.png'), fullPage: true });
 
+      // A second tab that is never reloaded: it must see the completion through the script's live updates.
+      const watcher = await context.newPage();
+      await watcher.goto(page.url());
+      await watcher.evaluate(() => ((window as { __notReloaded?: boolean }).__notReloaded = true));
+
       await form.getByLabel('note').fill('ship it');
       await form.getByLabel('channel').selectOption('newsletter');
       await form.getByRole('button', { name: 'Approve' }).click();
@@ -139,6 +144,12 @@ describe.skipIf(skipReason)(`run console in Chromium${skipReason ? ` (skipped: $
       await page.locator('#chunks li', { hasText: 'published' }).waitFor();
       expect(await page.locator('#inputs').textContent()).toContain('the run waits for no input');
       await page.screenshot({ path: join(screenshots, 'run-completed.png'), fullPage: true });
+
+      await watcher.locator('#run-status', { hasText: 'Completed' }).waitFor({ timeout: 90_000 });
+      await watcher.locator('#timeline', { hasText: 'publish' }).waitFor();
+      await watcher.locator('#chunks li', { hasText: 'published' }).waitFor();
+      expect(await watcher.evaluate(() => (window as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
+      expect(await watcher.locator('#stream-state').textContent()).toContain('the run completed');
 
       expect(dialogs).toEqual([]);
       expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
