@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerTokenAuth, createFlowApi } from '../../src/http';
+import { bearerTokenAuth, createFlowApi, createRunConsole } from '../../src/http';
 import { consoleReviewFlow, XSS_OUTPUT, XSS_STEP_NAME } from '../fixtures/console-flows';
 import { browserUnavailable, launchChromium } from '../helpers/browser';
 import { serveForTests } from '../helpers/http';
@@ -276,6 +276,25 @@ describe('run console over HTTP (no browser)', slow, () => {
     expect(ids(second)[0]).not.toBe(ids(first)[0]);
     const bobs = await (await fetch(url('/console?limit=100'), { headers: auth('bob-token') })).text();
     for (const id of [...ids(first), ...ids(second)]) expect(bobs).not.toContain(id);
+  });
+
+  it('mounts on its own with createRunConsole, under its own path and auth', async () => {
+    const app = createRunConsole({
+      ...worker.opts(),
+      flows: [consoleReviewFlow],
+      auth: bearerTokenAuth({ tokens }),
+      basePath: '/ops/console',
+      apiBasePath: '/api',
+    });
+    expect((await app.request('/ops/console')).status).toBe(401);
+    const list = await app.request('/ops/console?limit=3', { headers: auth('ops-token') });
+    expect(list.status).toBe(200);
+    const html = await list.text();
+    const id = /href="\/ops\/console\/runs\/([^"]+)"/.exec(html)?.[1];
+    expect(id).toBeDefined(); // the admin sees the runs the earlier tests started
+    const run = await (await app.request(`/ops/console/runs/${id}`, { headers: auth('ops-token') })).text();
+    expect(run).toContain(`data-events="/api/runs/${id}/events"`);
+    expect((await app.request('/ops/console/runs/no-such-run', { headers: auth('ops-token') })).status).toBe(404);
   });
 
   it('refuses bad list parameters with 400 and serves its assets', async () => {
