@@ -57,6 +57,7 @@ const MAX_KEY_LENGTH = 200;
  * `POST /flows/:name` (202 `{ workflowId, runId, links }`; `?wait=true` → 200 `{ result }`; `Accept:
  * text/event-stream` → Genkit stream, re-attach with `x-genkit-stream-id`), `GET /runs/:id`,
  * `POST /runs/:id/cancel`, `POST /runs/:id/inputs/:name`, `GET /runs/:id/events?from=N` (SSE).
+ * With `console: true`, also the run console for people at `/console` (see `createRunConsole`).
  *
  * @example
  * ```ts
