@@ -89,6 +89,7 @@ describe.skipIf(skipReason)(`run console in Chromium${skipReason ? ` (skipped: $
       const row = page.locator('tbody tr', { has: page.getByRole('link', { name: workflowId }) });
       await expect(row.textContent()).resolves.toContain('Waiting for input');
       await expect(row.textContent()).resolves.toContain('consoleReviewFlow');
+      await page.screenshot({ path: join(screenshots, 'runs-list.png'), fullPage: true });
       await row.getByRole('link', { name: workflowId }).click();
       await page.waitForURL(`**/console/runs/${encodeURIComponent(workflowId)}`);
 
