@@ -18,6 +18,7 @@ import { genkitStreamResponse } from './genkit-stream';
 import { runEventsResponse } from './sse';
 import { TemporalStreamManager } from './stream-manager';
 import type { FlowApiEnv, Principal } from './auth';
+import { mountRunConsole, type RunConsoleOptions } from './console/run-console';
 
 /** Start options the API applies to every run it starts (the request decides input, key and principal). */
 export type FlowApiStartOptions = Omit<
@@ -45,6 +46,8 @@ export interface FlowApiOptions extends FlowRunOptions {
   heartbeatMs?: number;
   /** Log requests with Hono's logger. @default false */
   logRequests?: boolean;
+  /** Serve the run console at `${basePath}/console`, behind the same auth (see `createRunConsole`). @default false */
+  console?: boolean | Pick<RunConsoleOptions, 'pageSize'>;
 }
 
 const MAX_KEY_LENGTH = 200;
@@ -54,6 +57,7 @@ const MAX_KEY_LENGTH = 200;
  * `POST /flows/:name` (202 `{ workflowId, runId, links }`; `?wait=true` → 200 `{ result }`; `Accept:
  * text/event-stream` → Genkit stream, re-attach with `x-genkit-stream-id`), `GET /runs/:id`,
  * `POST /runs/:id/cancel`, `POST /runs/:id/inputs/:name`, `GET /runs/:id/events?from=N` (SSE).
+ * With `console: true`, also the run console for people at `/console` (see `createRunConsole`).
  *
  * @example
  * ```ts
@@ -75,6 +79,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     startOptions,
     heartbeatMs,
     logRequests,
+    console: runConsole,
     ...rest
   } = options;
   const runOptions: FlowRunOptions = rest;
@@ -222,6 +227,13 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
       heartbeatMs: heartbeatMs ?? 15_000,
     });
   });
+
+  if (runConsole) {
+    const { pageSize } = typeof runConsole === 'object' ? runConsole : {};
+    const base = basePath ?? '';
+    const consoleOptions = { ...runOptions, flows: options.flows, isAdmin, pageSize, apiBasePath: base };
+    app.route('/', mountRunConsole({ ...consoleOptions, basePath: `${base}/console`, scoped: !!auth }));
+  }
 
   app.notFound((c) => c.json(toHttpError(apiError('NOT_FOUND', 'no such route')).body, 404));
   app.onError((err, c) => {

@@ -11,6 +11,7 @@ export {
   type Principal,
   type PrincipalResolver,
 } from './auth';
+export { createRunConsole, type RunConsoleOptions } from './console';
 export { toHttpError, type ErrorBody } from './errors';
 export { TemporalStreamManager } from './stream-manager';
 export { flowWebhook, webhookWorkflowId, type FlowWebhookOptions } from './webhooks';

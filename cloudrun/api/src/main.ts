@@ -37,7 +37,8 @@ async function main() {
   }
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.route('/', createFlowApi({ flows, auth: await authFor(settings), ...settings.temporal }));
+  // The run console (/console) rides on the API, behind the same auth.
+  app.route('/', createFlowApi({ flows, auth: await authFor(settings), console: true, ...settings.temporal }));
   if (settings.webhookSecret) {
     const verify = standardWebhooks(settings.webhookSecret);
     for (const flow of flows) {
