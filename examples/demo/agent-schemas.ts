@@ -22,6 +22,16 @@ export const AgentOutputSchema = z.object({
   publishedUrl: z.string().optional(),
 });
 
+/**
+ * The agent's durability settings. The API starts runs from a `flowRef` without loading the flow's module, so
+ * both sides take them from here.
+ */
+export const agentTemporalOptions = {
+  // A worker that stops heartbeating for 3 s is presumed dead: its attempt resumes on another worker.
+  heartbeatTimeout: '3s',
+  retry: { initialInterval: '300ms', maximumAttempts: 5 },
+} as const;
+
 /** One progress event on the run's stream: the terminal and the console render these. */
 export const ProgressSchema = z.object({
   stage: z.enum(['plan', 'research', 'fact-check', 'draft', 'approval', 'publish']),

@@ -5,7 +5,13 @@
 import { googleAI } from '@genkit-ai/google-genai';
 import { genkit, z } from 'genkit';
 import { defineTemporalFlow, temporal } from '../../src';
-import { AgentInputSchema, AgentOutputSchema, ApprovalSchema, ProgressSchema } from './agent-schemas';
+import {
+  agentTemporalOptions,
+  AgentInputSchema,
+  AgentOutputSchema,
+  ApprovalSchema,
+  ProgressSchema,
+} from './agent-schemas';
 import { note } from './ledger';
 import { defineResearchModel } from './research-model';
 
@@ -43,11 +49,7 @@ export const researchAgent = defineTemporalFlow(
     inputSchema: AgentInputSchema,
     outputSchema: AgentOutputSchema,
     streamSchema: ProgressSchema,
-    temporal: {
-      // A worker that stops heartbeating for 3 s is presumed dead: its attempt resumes elsewhere.
-      heartbeatTimeout: '3s',
-      retry: { initialInterval: '300ms', maximumAttempts: 5 },
-    },
+    temporal: agentTemporalOptions,
   },
   async ({ topic, audience }, { abortSignal, sendChunk, step, waitForInput }) => {
     note('attempt', 'flow');

@@ -1,7 +1,8 @@
 // The kit, locally, as real processes: a Temporal dev server (with its Web UI), the workflow bundle built the way
 // the worker image builds it, two Cloud Run worker processes (cloudrun/worker) hosting the agent, and the
 // front-door API (cloudrun/api) with bearer auth and a Standard Webhooks endpoint. Each is its own process group.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -57,16 +58,39 @@ async function start(processes: Processes, { logDir, ledgerFile }: { logDir: str
     process.env,
     root,
   );
-  const bundlePath = join(logDir, 'workflow-bundle.js');
-  const bundleEntry = node('cloudrun/worker/src/build-bundle.ts', bundlePath);
-  const bundle = processes.start('build-bundle', ...bundleEntry, { ...process.env, ...tsx }, root);
-  await Promise.all([serverReady(server, temporalAddress), builtBundle(bundle, bundlePath)]);
-
   const temporalEnv = {
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_TASK_QUEUE: taskQueue,
   };
+  // The API needs no bundle: it starts beside the server (its Temporal client connects on the first request).
+  const api = processes.start(
+    'api',
+    ...node('cloudrun/api/src/main.ts'),
+    {
+      ...process.env,
+      ...tsx,
+      ...temporalEnv,
+      FLOWS_MODULE: join(__dirname, 'api-flows.ts'),
+      API_AUTH: 'bearer',
+      API_BEARER_TOKEN: apiToken,
+      WEBHOOK_SECRET: webhookSecret,
+      PORT: String(apiPort),
+    },
+    root,
+  );
+  const bundlePath = workflowBundleCachePath();
+  const building = `${bundlePath}.${process.pid}.tmp`; // renamed when complete: a cached bundle is never partial
+  const bundle = existsSync(bundlePath)
+    ? undefined
+    : processes.start(
+        'build-bundle',
+        ...node('cloudrun/worker/src/build-bundle.ts', building),
+        { ...process.env, ...tsx },
+        root,
+      );
+  await Promise.all([serverReady(server, temporalAddress), bundle && builtBundle(bundle, building, bundlePath)]);
+
   const workers = [1, 2].map((n) =>
     processes.start(
       `worker-${n}`,
@@ -83,21 +107,6 @@ async function start(processes: Processes, { logDir, ledgerFile }: { logDir: str
       },
       root,
     ),
-  );
-  const api = processes.start(
-    'api',
-    ...node('cloudrun/api/src/main.ts'),
-    {
-      ...process.env,
-      ...tsx,
-      ...temporalEnv,
-      FLOWS_MODULE: join(__dirname, 'api-flows.ts'),
-      API_AUTH: 'bearer',
-      API_BEARER_TOKEN: apiToken,
-      WEBHOOK_SECRET: webhookSecret,
-      PORT: String(apiPort),
-    },
-    root,
   );
   await Promise.all([
     ...workers.map((w) => waitForOutput(w, /"worker polling"/, STARTUP_TIMEOUT_MS)),
@@ -135,10 +144,32 @@ async function serverReady(server: StartedProcess, address: string): Promise<voi
   }
 }
 
-async function builtBundle(bundle: StartedProcess, path: string): Promise<void> {
+/**
+ * The workflow bundle, built once per version of the library's source and lock file (as the worker image's build
+ * step does once per image): later demos skip webpack.
+ */
+function workflowBundleCachePath(): string {
+  const hash = createHash('sha256');
+  const files = [join(root, 'package-lock.json'), ...filesUnder(join(root, 'src'))];
+  for (const file of files) hash.update(file).update(readFileSync(file));
+  mkdirSync(join(root, 'node_modules/.cache/genkitx-temporal-demo'), { recursive: true });
+  return join(
+    root,
+    'node_modules/.cache/genkitx-temporal-demo',
+    `workflow-bundle-${hash.digest('hex').slice(0, 16)}.js`,
+  );
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+async function builtBundle(bundle: StartedProcess, building: string, path: string): Promise<void> {
   const code = await bundle.exited;
   if (code !== 0) throw new Error(`building the workflow bundle failed (${code}):\n${bundle.output()}`);
-  if (!bundle.output().includes(path)) throw new Error(`the workflow bundle was not written:\n${bundle.output()}`);
+  renameSync(building, path);
 }
 
 async function freePorts(count: number): Promise<number[]> {

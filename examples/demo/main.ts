@@ -221,8 +221,11 @@ function watchLedger(file: string, workflowId: string, stack: LocalStack) {
       const worker = stack.workers.find((w) => w.pid === line.pid);
       if (!worker) return;
       killed = worker.pid;
-      stack.processes.crash(worker);
-      say(`  💥 SIGKILL ${worker.name} (pid ${worker.pid}) in the middle of fact-check`);
+      // A moment into the step, as a crash would: the step is in flight, the steps before it are journaled.
+      setTimeout(() => {
+        stack.processes.crash(worker);
+        say(`  💥 SIGKILL ${worker.name} (pid ${worker.pid}) in the middle of fact-check`);
+      }, 500);
     }
   }
   return { stop: () => clearInterval(timer), killedPid: () => killed };
