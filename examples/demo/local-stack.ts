@@ -23,13 +23,19 @@ export interface LocalStack {
   workers: StartedProcess[];
 }
 
-/** Starts everything; on any failure the processes already started are stopped before it throws. */
-export async function startLocalStack(options: { logDir: string; ledgerFile: string }): Promise<LocalStack> {
-  const processes = new Processes(options.logDir);
+/**
+ * Starts everything into `processes` (created by the caller, so a Ctrl-C during start-up stops what has started);
+ * on any failure the processes already started are stopped before it throws.
+ */
+export async function startLocalStack(options: {
+  processes: Processes;
+  logDir: string;
+  ledgerFile: string;
+}): Promise<LocalStack> {
   try {
-    return await start(processes, options);
+    return await start(options.processes, options);
   } catch (err) {
-    await processes.stopAll(2_000);
+    await options.processes.stopAll(2_000);
     throw err;
   }
 }

@@ -17,6 +17,7 @@ import type { AgentOutput, Progress } from './agent-schemas';
 import { ApiClient, type RunView } from './api-client';
 import { readLedger, type LedgerLine } from './ledger';
 import { startLocalStack, type LocalStack } from './local-stack';
+import { Processes } from './processes';
 import { reportRun, type RunReport } from './run-report';
 import { deliver, signDelivery } from './webhook';
 
@@ -55,10 +56,9 @@ async function main() {
   const ledgerFile = join(workDir, 'ledger.jsonl');
   const gemini = Boolean(process.env.GEMINI_API_KEY || process.env.GOOGLE_API_KEY);
 
-  let stack: LocalStack | undefined;
+  const processes = new Processes(workDir);
   let stopping: Promise<void> | undefined;
-  const stop = (stopEverything = () =>
-    (stopping ??= (stack?.processes.stopAll() ?? Promise.resolve()).then(() => closeTemporalClients())));
+  const stop = (stopEverything = () => (stopping ??= processes.stopAll().then(() => closeTemporalClients())));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       say(`\n${signal}: stopping every process the demo started…`);
@@ -69,10 +69,10 @@ async function main() {
   say('Starting: Temporal dev server, workflow bundle, 2 workers (cloudrun/worker), front-door API (cloudrun/api)…');
   if (options.firebase)
     say('  (--firebase: the callables run in the emulator in `npm test`; skipped here to keep the demo fast)');
-  stack = await startLocalStack({ logDir: workDir, ledgerFile });
+  const stack = await startLocalStack({ processes, logDir: workDir, ledgerFile });
   const api = new ApiClient(stack.apiUrl, stack.apiToken);
-  const uiRunLink = (id: string) => `${stack!.uiUrl}/namespaces/default/workflows/${encodeURIComponent(id)}`;
-  const consoleLink = (id: string) => `${stack!.apiUrl}/console/runs/${encodeURIComponent(id)}`;
+  const uiRunLink = (id: string) => `${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(id)}`;
+  const consoleLink = (id: string) => `${stack.apiUrl}/console/runs/${encodeURIComponent(id)}`;
   say(`  Temporal:   ${stack.temporalAddress}   Web UI: ${stack.uiUrl}`);
   say(
     `  Workers:    ${stack.workers.map((w) => `${w.name} (pid ${w.pid})`).join(', ')} on task queue "${stack.taskQueue}"`,
