@@ -45,6 +45,8 @@ function parseArgs(argv: string[]): Options {
 
 /** Stops every process the demo started (also when the demo fails half-way). */
 let stopEverything: () => Promise<void> = async () => undefined;
+/** Set on Ctrl-C: what fails while the processes are being stopped is not worth printing. */
+let interrupted = false;
 
 const say = (line = '') => process.stdout.write(line + '\n');
 const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -61,6 +63,7 @@ async function main() {
   const stop = (stopEverything = () => (stopping ??= processes.stopAll().then(() => closeTemporalClients())));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      interrupted = true;
       say(`\n${signal}: stopping every process the demo started…`);
       void stop().finally(() => process.exit(130));
     });
@@ -318,6 +321,7 @@ function printSummary(
 main().then(
   (code) => process.exit(code),
   async (err) => {
+    if (interrupted) return; // the signal handler stops everything and exits
     console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     await stopEverything().catch(() => undefined);
     process.exit(1);
