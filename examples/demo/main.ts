@@ -19,7 +19,7 @@ import { readLedger, type LedgerLine } from './ledger';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { Processes } from './processes';
 import { reportRun, type RunReport } from './run-report';
-import { deliver, signDelivery } from './webhook';
+import { deliver, deliverForged, signDelivery } from './webhook';
 
 const FLOW = 'researchAgent';
 
@@ -247,6 +247,8 @@ async function webhookDemo(stack: LocalStack) {
     topic: 'webhooks that start agents',
     audience: 'backend engineers',
   });
+  const forgedStatus = await deliverForged(delivery); // tampered body, same signature
+  say(`  A tampered copy → HTTP ${forgedStatus}, nothing started`);
   const first = await deliver(delivery);
   const again = await deliver(delivery); // a redelivery of the same message joins the same run
   say(

@@ -30,6 +30,14 @@ export function signDelivery(url: string, secret: string, payload: unknown): Sig
   return { url, body, headers, curl };
 }
 
+/** Sends the delivery with its body changed after signing: the receiver must refuse it (401) and start nothing. */
+export async function deliverForged(delivery: SignedDelivery): Promise<number> {
+  const body = delivery.body.replace(/}$/, ',"injected":true}');
+  const response = await fetch(delivery.url, { method: 'POST', headers: delivery.headers, body });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 /** Sends the delivery; the API answers 202 `{ workflowId, deliveryId }` (the same run for a redelivery). */
 export async function deliver(delivery: SignedDelivery): Promise<{ status: number; workflowId: string }> {
   const response = await fetch(delivery.url, { method: 'POST', headers: delivery.headers, body: delivery.body });

@@ -26,7 +26,14 @@ interface DemoSummary {
   };
   temporal: { failovers: number };
   killedWorkerPid?: number;
-  webhook: { workflowId: string; redeliverySameRun: boolean; status: string; published: boolean; curl: string };
+  webhook: {
+    workflowId: string;
+    forgedStatus: number;
+    redeliverySameRun: boolean;
+    status: string;
+    published: boolean;
+    curl: string;
+  };
   links: { console: string; temporalUi: string };
   logDir: string;
   processes: Array<{ name: string; pid: number; exit?: number | string }>;
@@ -97,8 +104,13 @@ describe('npm run demo', () => {
     expect(summary.report.stepsReplayed).toBeGreaterThan(0);
     expect(summary.report.modelCalls.naiveRerun).toBeGreaterThan(summary.report.modelCalls.paid);
 
-    // The webhook run: a redelivery joined it, the operator's rejection applied, nothing published.
-    expect(summary.webhook).toMatchObject({ redeliverySameRun: true, status: 'COMPLETED', published: false });
+    // The webhook run: a tampered copy was refused, a redelivery joined it, the operator's rejection applied, nothing published.
+    expect(summary.webhook).toMatchObject({
+      forgedStatus: 401,
+      redeliverySameRun: true,
+      status: 'COMPLETED',
+      published: false,
+    });
     expect(summary.webhook.curl).toContain('webhook-signature: v1,');
     expect(summary.links.console).toContain(`/console/runs/${summary.workflowId}`);
     expect(output).toContain('Summary');
