@@ -27,8 +27,9 @@ export const AgentOutputSchema = z.object({
  * both sides take them from here.
  */
 export const agentTemporalOptions = {
-  // A worker that stops heartbeating for 3 s is presumed dead: its attempt resumes on another worker.
-  heartbeatTimeout: '3s',
+  // A worker that stops heartbeating for 5 s is presumed dead: its attempt resumes on another worker. (Shorter
+  // risks presuming a worker dead that is only starved of CPU; its late writes are then fenced off, harmlessly.)
+  heartbeatTimeout: '5s',
   retry: { initialInterval: '300ms', maximumAttempts: 5 },
 } as const;
 

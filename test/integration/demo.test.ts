@@ -99,7 +99,8 @@ describe('npm run demo', () => {
       expect(doneBefore, `${start.key} started again after it finished`).toBe(false);
     }
     expect(ledger.some((l) => l.pid === summary.killedWorkerPid)).toBe(true);
-    expect(ledger.filter((l) => l.key === 'step:fact-check' && l.ev === 'start').length).toBe(2); // in flight when killed
+    // In flight when its worker was killed, so it ran again (more than twice if a starved worker was presumed dead).
+    expect(ledger.filter((l) => l.key === 'step:fact-check' && l.ev === 'start').length).toBeGreaterThanOrEqual(2);
     expect(summary.report.repeatedCompletedSteps).toEqual([]);
     expect(summary.report.stepsReplayed).toBeGreaterThan(0);
     expect(summary.report.modelCalls.naiveRerun).toBeGreaterThan(summary.report.modelCalls.paid);
