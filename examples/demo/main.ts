@@ -281,6 +281,7 @@ async function webhookDemo(stack: LocalStack) {
   );
   return {
     workflowId: first.workflowId,
+    forgedStatus,
     redeliverySameRun: again.workflowId === first.workflowId,
     status: run.status,
     published: Boolean(result?.publishedUrl),
