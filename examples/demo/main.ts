@@ -91,7 +91,7 @@ async function main() {
   const input = { topic: 'durable AI agents', audience: 'platform engineers' };
   const { workflowId } = await api.startRun(FLOW, input, `demo-${randomUUID()}`);
   say(`\nPOST /flows/${FLOW} → run ${workflowId}`);
-  say(`  Console: ${consoleLink(workflowId)}`);
+  say(`  Console: ${consoleLink(workflowId)}   (behind the API's bearer auth: send the token above)`);
   say(`  Temporal UI: ${uiRunLink(workflowId)}\n`);
 
   const chaos = watchLedger(ledgerFile, workflowId, stack);
