@@ -37,8 +37,8 @@ async function main() {
   }
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ ok: true }));
-  // The run console (/console) rides on the API, behind the same auth.
-  app.route('/', createFlowApi({ flows, auth: await authFor(settings), console: true, ...settings.temporal }));
+  // Webhooks first: a sender proves itself with the signature, not with the API's caller auth (which the flow
+  // API's middleware would otherwise demand of every later route).
   if (settings.webhookSecret) {
     const verify = standardWebhooks(settings.webhookSecret);
     for (const flow of flows) {
@@ -46,6 +46,8 @@ async function main() {
       app.post(`/hooks/${name}`, flowWebhook(flow, { verify, ...settings.temporal }));
     }
   }
+  // The run console (/console) rides on the API, behind the same auth.
+  app.route('/', createFlowApi({ flows, auth: await authFor(settings), console: true, ...settings.temporal }));
   const server = serve({ fetch: app.fetch, port: settings.port }, (info) =>
     log('INFO', 'api listening', { port: info.port, flows: flows.length, auth: settings.auth }),
   );
