@@ -34,15 +34,6 @@ export function loadOtelApi(): typeof import('@opentelemetry/api') {
   }
 }
 
-/** Hono's OpenTelemetry middleware (`@hono/otel`), for the front door's request spans. */
-export function loadHonoOtel(): typeof import('@hono/otel') {
-  try {
-    return require('@hono/otel') as typeof import('@hono/otel');
-  } catch (err) {
-    throw missing('@hono/otel', err);
-  }
-}
-
 function missing(pkg: string, cause: unknown): Error {
   if ((cause as NodeJS.ErrnoException)?.code !== 'MODULE_NOT_FOUND') return cause as Error;
   return new Error(
