@@ -150,12 +150,12 @@ describe('tracing off (the default)', () => {
     expect(worker.options.interceptors.activity).toEqual([]);
     expect(worker.options.interceptors.client.workflow).toEqual([]);
     expect(worker.options.interceptors.workflowModules.join()).not.toMatch(/opentelemetry/);
-    expect(Object.keys(worker.options.sinks)).not.toContain('exporter');
+    expect(Object.keys(worker.options.sinks ?? {})).not.toContain('exporter');
     const client = await getTemporalClient(untraced);
     expect(client.options.interceptors.workflow ?? []).toEqual([]);
     // The traced worker, for contrast: the same fields are filled there.
     expect(workers[0].worker.options.interceptors.activity).toHaveLength(2);
-    expect(Object.keys(workers[0].worker.options.sinks)).toContain('exporter');
+    expect(Object.keys(workers[0].worker.options.sinks ?? {})).toContain('exporter');
 
     const { url } = await serveForTests(createFlowApi({ ...untraced, flows: [untracedGreetFlow] }));
     const caller = callerContext();
