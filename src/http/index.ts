@@ -13,6 +13,7 @@ export {
 } from './auth';
 export { toHttpError, type ErrorBody } from './errors';
 export { TemporalStreamManager } from './stream-manager';
+export { requestSpans } from '../telemetry/http-middleware';
 export { flowWebhook, webhookWorkflowId, type FlowWebhookOptions } from './webhooks';
 export {
   githubWebhook,
