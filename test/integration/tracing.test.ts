@@ -12,10 +12,11 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getTemporalClient, closeTemporalClients } from '../../src/connection';
+import { onCallFlow } from '../../src/firebase';
 import { createFlowApi } from '../../src/http';
 import { bundleFlowWorkflows } from '../../src/worker';
 import type { TemporalWorkerHandle } from '../../src/worker';
-import { tracedAgentFlow, tracedModel, untracedGreetFlow } from '../fixtures/traced-flows';
+import { tracedAgentFlow, tracedModel, tracingGreetFlow } from '../fixtures/traced-flows';
 import { serveForTests } from '../helpers/http';
 import { address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 
@@ -131,6 +132,39 @@ describe('tracing on', () => {
     );
   });
 
+  it("a Firebase callable's start joins the caller's trace, down to the flow span", async () => {
+    const caller = callerContext();
+    const callable = onCallFlow(tracingGreetFlow, { temporal: traced }) as unknown as {
+      run(request: object): Promise<{ workflowId: string }>;
+    };
+    const { workflowId } = await callable.run({
+      data: 'ada',
+      auth: { uid: 'ada', token: { uid: 'ada', sub: 'ada' }, rawToken: 'RAW.ID.TOKEN' },
+      rawRequest: { headers: { traceparent: caller.traceparent } },
+      acceptsStreaming: false,
+    });
+    expect(await (await getTemporalClient(traced)).workflow.getHandle(workflowId).result()).toBe('hello ada');
+    await waitFor(
+      () => spansOf(caller.traceId).some((s) => s.name === 'RunWorkflow:runGenkitFlow'),
+      10_000,
+      'the RunWorkflow span',
+    );
+    const trace = spansOf(caller.traceId);
+    const byId = new Map(trace.map((s) => [s.spanContext().spanId, s]));
+    const callableSpan = trace.find((s) => s.name === 'onCallFlow tracingGreetFlow')!;
+    expect(callableSpan.parentSpanId).toBe(caller.spanId);
+    const flowSpan = trace.find((s) => s.name === 'tracingGreetFlow' && subtype(s) === 'flow')!;
+    const chain: string[] = [];
+    for (let p = byId.get(flowSpan.parentSpanId!); p; p = byId.get(p.parentSpanId ?? '')) chain.push(p.name);
+    expect(chain).toEqual([
+      'RunActivity:runGenkitFlowActivity',
+      'StartActivity:runGenkitFlowActivity',
+      'RunWorkflow:runGenkitFlow',
+      'StartWorkflow:runGenkitFlow',
+      'onCallFlow tracingGreetFlow',
+    ]);
+  });
+
   it('a prebuilt bundle without the workflow interceptors is reported when tracing is on', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
@@ -157,9 +191,9 @@ describe('tracing off (the default)', () => {
     expect(workers[0].worker.options.interceptors.activity).toHaveLength(2);
     expect(Object.keys(workers[0].worker.options.sinks ?? {})).toContain('exporter');
 
-    const { url } = await serveForTests(createFlowApi({ ...untraced, flows: [untracedGreetFlow] }));
+    const { url } = await serveForTests(createFlowApi({ ...untraced, flows: [tracingGreetFlow] }));
     const caller = callerContext();
-    const res = await fetch(url('/flows/untracedGreetFlow?wait=true'), {
+    const res = await fetch(url('/flows/tracingGreetFlow?wait=true'), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', traceparent: caller.traceparent },
       body: JSON.stringify({ data: 'ada' }),
@@ -168,7 +202,7 @@ describe('tracing off (the default)', () => {
     await new Promise((r) => setTimeout(r, 500));
     const temporalSpans = exporter
       .getFinishedSpans()
-      .filter((s) => s.attributes.temporalWorkflowId?.toString().startsWith('untracedGreetFlow-'));
+      .filter((s) => s.attributes.temporalWorkflowId?.toString().startsWith('tracingGreetFlow-'));
     expect(temporalSpans).toEqual([]);
     expect(spansOf(caller.traceId)).toEqual([]);
   });
