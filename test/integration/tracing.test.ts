@@ -98,6 +98,9 @@ describe('tracing on', () => {
     expect(parentOf(run)).toBe(start);
     // Every span of the trace is connected: only the request span's parent is outside it (the caller's).
     expect(trace.filter((s) => !parentOf(s)).map((s) => s.name)).toEqual([http.name]);
+    // The journal's updates from the activity, and the workflow handling them, are part of it.
+    expect(trace.some((s) => s.name.startsWith('StartWorkflowUpdate:'))).toBe(true);
+    expect(trace.some((s) => s.name.startsWith('HandleUpdate:'))).toBe(true);
 
     // Two attempts: each scheduled by the workflow, each run under its own activity span.
     const attempts = trace
@@ -193,16 +196,15 @@ describe('tracing off (the default)', () => {
 
     const { url } = await serveForTests(createFlowApi({ ...untraced, flows: [tracingGreetFlow] }));
     const caller = callerContext();
-    const res = await fetch(url('/flows/tracingGreetFlow?wait=true'), {
+    const res = await fetch(url('/flows/tracingGreetFlow'), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', traceparent: caller.traceparent },
       body: JSON.stringify({ data: 'ada' }),
     });
-    expect(await res.json()).toEqual({ result: 'hello ada' });
+    const { workflowId } = (await res.json()) as { workflowId: string };
+    expect(await client.workflow.getHandle(workflowId).result()).toBe('hello ada');
     await new Promise((r) => setTimeout(r, 500));
-    const temporalSpans = exporter
-      .getFinishedSpans()
-      .filter((s) => s.attributes.temporalWorkflowId?.toString().startsWith('tracingGreetFlow-'));
+    const temporalSpans = exporter.getFinishedSpans().filter((s) => s.attributes.temporalWorkflowId === workflowId);
     expect(temporalSpans).toEqual([]);
     expect(spansOf(caller.traceId)).toEqual([]);
   });
