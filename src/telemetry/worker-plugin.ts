@@ -42,8 +42,9 @@ function withTracing<T extends WorkerOptions | ReplayWorkerOptions>(
   joinGenkitSpansToActiveContext();
   if (!options.spanProcessor && !registeredSdkProvider()) {
     console.warn(
-      '[genkitx-temporal] tracing is on but no OpenTelemetry tracer provider is registered yet: spans are dropped ' +
-        'until one is (e.g. new NodeSDK().start() from @opentelemetry/sdk-node before the worker starts).',
+      '[genkitx-temporal] tracing is on but no OpenTelemetry SDK tracer provider is registered (or it does not ' +
+        'expose its span processor): workflow spans are dropped until one is. Register one before the worker ' +
+        'starts (e.g. new NodeSDK().start() from @opentelemetry/sdk-node), or pass telemetry: { spanProcessor }.',
     );
   }
   const spanProcessor = options.spanProcessor ?? new RegisteredProviderSpanProcessor(options.resource);
