@@ -32,3 +32,5 @@ export {
 export { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 export { FlowRunError } from './flow-run-error';
 export type { FlowProgress, FlowRunRequest, PendingInput, TemporalFlowOptions } from './types';
+export { telemetryClientInterceptors } from './telemetry/client-interceptors';
+export type { TelemetryOptions, TelemetrySetting } from './telemetry/options';

@@ -11,6 +11,7 @@ import type { DataConverter } from '@temporalio/common';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
 import { removeGenkitSignalHandlers } from './genkit-signals';
 import { listFlowNames } from './registry';
+import { telemetryBundleOptions, telemetryPlugins } from './telemetry/worker-wiring';
 import { defaultWorkflowsPath, genkitWorkerPlugin } from './worker-plugin';
 
 /** Options of `startTemporalWorker`. Connection settings follow the order in `config.ts`. */
@@ -77,7 +78,7 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
     activities: options.activities,
     shutdownGraceTime: options.shutdownGraceTime,
     ...workerOptions,
-    plugins: [genkitWorkerPlugin(), ...plugins],
+    plugins: [...telemetryPlugins(config.telemetry), genkitWorkerPlugin(), ...plugins],
   });
 
   let stopping: Promise<void> | undefined;
@@ -113,12 +114,13 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
  * await writeFile('workflow-bundle.js', code); // at build time
  * await startTemporalWorker({ workflowBundle: { codePath: 'workflow-bundle.js' } }); // at run time
  * // With encryption: bundleFlowWorkflows({ dataConverter }) with the dataConverter the worker gets.
+ * // For a worker with `telemetry` on: bundleFlowWorkflows({ telemetry: true }) (the workflow interceptors).
  * ```
  */
 export function bundleFlowWorkflows(
-  options: Partial<BundleOptions> & { dataConverter?: DataConverter } = {},
+  options: Partial<BundleOptions> & { dataConverter?: DataConverter; telemetry?: boolean } = {},
 ): Promise<{ code: string }> {
-  const { dataConverter, ...bundleOptions } = options;
+  const { dataConverter, telemetry, ...bundleOptions } = options;
   // Converters loaded by path run inside the workflow sandbox, so they are part of the bundle (an encrypted
   // failure converter in particular: without it, workflow failure messages reach history in plaintext).
   return bundleWorkflowCode({
@@ -126,5 +128,6 @@ export function bundleFlowWorkflows(
     failureConverterPath: dataConverter?.failureConverterPath,
     payloadConverterPath: dataConverter?.payloadConverterPath,
     ...bundleOptions,
+    ...telemetryBundleOptions(telemetry, bundleOptions),
   });
 }

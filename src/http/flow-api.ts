@@ -9,10 +9,12 @@ import { logger } from 'hono/logger';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { startFlowWorkflow, type FlowWorkflowOptions } from '../client';
+import { resolveTemporalConfig } from '../config';
 import { getTemporalClient } from '../connection';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../flow-ref';
 import { toFlowRunError } from '../flow-run-error';
 import { getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
+import { requestSpans } from '../telemetry/http-middleware';
 import { apiError, toHttpError } from './errors';
 import { genkitStreamResponse } from './genkit-stream';
 import { runEventsResponse } from './sse';
@@ -94,6 +96,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
 
   const app = new Hono<FlowApiEnv>();
   const api = basePath ? app.basePath(basePath) : app;
+  if (resolveTemporalConfig(runOptions).telemetry) app.use(requestSpans());
   if (logRequests) app.use(logger());
   app.use(requestId(), secureHeaders());
   if (auth) app.use(auth);

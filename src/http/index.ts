@@ -14,6 +14,7 @@ export {
 export { createRunConsole, type RunConsoleOptions } from './console';
 export { toHttpError, type ErrorBody } from './errors';
 export { TemporalStreamManager } from './stream-manager';
+export { requestSpans } from '../telemetry/http-middleware';
 export { flowWebhook, webhookWorkflowId, type FlowWebhookOptions } from './webhooks';
 export {
   githubWebhook,
