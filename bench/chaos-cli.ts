@@ -6,7 +6,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { resolveTemporalCli } from '../scripts/temporal-cli.mjs';
 import { chaosTable, defaultChaosOptions, runChaos, type ChaosOptions } from './chaos';
 
-type Sizes = Omit<ChaosOptions, 'cliPath' | 'log'>;
+type Sizes = typeof defaultChaosOptions;
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const envName = (k: string) => `CHAOS_${kebab(k).replace(/-/g, '_').toUpperCase()}`;
 
@@ -18,7 +18,8 @@ function options(): ChaosOptions {
     const raw = (values as Record<string, string | undefined>)[kebab(k)] ?? process.env[envName(k)];
     if (raw === undefined) continue;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`chaos: --${kebab(k)} must be a whole number >= 0, got "${raw}"`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`chaos: --${kebab(k)} must be a whole number >= 0, got "${raw}"`);
     sizes[k] = n;
   }
   const cliPath = resolveTemporalCli();

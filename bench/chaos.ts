@@ -31,6 +31,8 @@ export interface ChaosOptions {
   steps: number;
   stepMs: number;
   startGapMs: number;
+  /** Scenario 1: how many of the runs also run uninterrupted first, as the reference (all: `runs`). */
+  referenceRuns: number;
   /** Scenario 1: SIGKILL a worker this often (0: never), at most `maxKills` times. */
   killEveryMs: number;
   maxKills: number;
@@ -41,6 +43,8 @@ export interface ChaosOptions {
   rollingRuns: number;
   rollingSteps: number;
   rollingEveryMs: number;
+  /** A prebuilt workflow bundle to use (default: bundled at start). */
+  bundlePath?: string;
   /** Each scenario must finish within this. */
   timeoutMs: number;
   log?: (line: string) => void;
@@ -68,11 +72,12 @@ export interface ScenarioReport {
   violations: string[];
 }
 
-export const defaultChaosOptions: Omit<ChaosOptions, 'cliPath'> = {
+export const defaultChaosOptions: Omit<ChaosOptions, 'cliPath' | 'log' | 'bundlePath'> = {
   runs: 200,
   steps: 5,
   stepMs: 300,
   startGapMs: 100,
+  referenceRuns: 200,
   killEveryMs: 3_000,
   maxKills: 100,
   serverKillAtMs: 8_000,
@@ -91,7 +96,7 @@ export async function runChaos(options: ChaosOptions): Promise<ScenarioReport[]>
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   try {
-    const bundlePath = await writeWorkflowBundle(dir);
+    const bundlePath = options.bundlePath ?? (await writeWorkflowBundle(dir));
     const reports: ScenarioReport[] = [];
     if (options.runs > 0) reports.push(await killScenario(options, server, client, { dir, bundlePath, log }));
     if (options.rollingRuns > 0) reports.push(await rollingScenario(options, server, client, { dir, bundlePath, log }));
@@ -113,20 +118,38 @@ interface Env {
 function workerPool(target: BenchWorkerTarget) {
   const workers: BenchWorker[] = [];
   const exits: Array<number | string> = [];
+  const pending = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>) => (pending.add(p), p.finally(() => pending.delete(p)));
+  // A replacement may start while the dev server is down: it then fails to connect and is started again.
+  const spawnPatiently = async () => {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await spawnBenchWorker(target);
+      } catch (err) {
+        if (tries >= 10) throw err;
+        await sleep(1_000);
+      }
+    }
+  };
   return {
     workers,
     exits,
     async add(n: number) {
-      workers.push(...(await Promise.all(Array.from({ length: n }, () => spawnBenchWorker(target)))));
+      workers.push(...(await Promise.all(Array.from({ length: n }, () => track(spawnPatiently())))));
     },
     /** Stops `victim` with `signal` and starts its replacement at the same time (as a platform would). */
-    async replace(victim: BenchWorker, signal: NodeJS.Signals) {
+    replace(victim: BenchWorker, signal: NodeJS.Signals): Promise<void> {
       workers.splice(workers.indexOf(victim), 1);
-      const [code, fresh] = await Promise.all([stopBenchWorker(victim, signal), spawnBenchWorker(target)]);
-      exits.push(code);
-      workers.push(fresh);
+      return track(
+        Promise.all([stopBenchWorker(victim, signal), spawnPatiently()]).then(([code, fresh]) => {
+          exits.push(code);
+          workers.push(fresh);
+        }),
+      );
     },
+    /** Waits for replacements under way, then SIGKILLs every worker. */
     async stopAll() {
+      await Promise.allSettled([...pending]);
       await Promise.all(workers.splice(0).map((w) => stopBenchWorker(w, 'SIGKILL')));
     },
   };
@@ -148,7 +171,7 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
   try {
     // The uninterrupted reference: the same inputs, no faults, no step time (the output does not depend on it).
     const reference = await Promise.all(
-      specs.map(async (s) => {
+      specs.slice(0, o.referenceRuns).map(async (s) => {
         const ref = { ...s, workflowId: `${s.workflowId}-ref`, run: `${s.run}-ref`, stepMs: 0 };
         await startChaosRun(client, taskQueue, ref, deadline);
         return awaitChaosRun(client, ref.workflowId, deadline);
@@ -158,28 +181,30 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
     const faults = { 'worker SIGKILL + restart': 0, 'dev server SIGKILL + restart': 0 };
     const phaseStart = Date.now();
     let done = false;
-    const injector = (async () => {
-      let next = o.killEveryMs > 0 ? phaseStart + o.killEveryMs : Infinity;
-      let serverAt = o.serverKillAtMs > 0 ? phaseStart + o.serverKillAtMs : Infinity;
-      while (!done) {
-        await sleep(100);
-        if (Date.now() >= serverAt) {
-          serverAt = Infinity;
-          env.log(`[chaos] SIGKILL dev server at +${Date.now() - phaseStart} ms`);
-          await server.kill();
-          await sleep(o.serverDownMs);
-          await server.start();
-          faults['dev server SIGKILL + restart']++;
-          env.log(`[chaos] dev server back at +${Date.now() - phaseStart} ms`);
-        }
-        if (Date.now() >= next && faults['worker SIGKILL + restart'] < o.maxKills && !done) {
-          next = Date.now() + o.killEveryMs;
-          const victim = pool.workers[faults['worker SIGKILL + restart'] % pool.workers.length];
-          env.log(`[chaos] SIGKILL worker ${victim.pid} at +${Date.now() - phaseStart} ms`);
-          await pool.replace(victim, 'SIGKILL');
-          faults['worker SIGKILL + restart']++;
-        }
+    // Two independent fault loops: a worker replacement (a process start, seconds on a busy machine) must not
+    // delay the server restart. A kill needs another worker up, so the queue is never left without one.
+    const replacing: Promise<void>[] = [];
+    const killLoop = (async () => {
+      if (o.killEveryMs <= 0) return;
+      while (!done && faults['worker SIGKILL + restart'] < o.maxKills) {
+        await sleep(o.killEveryMs);
+        if (done || pool.workers.length < 2) continue;
+        const victim = pool.workers[0];
+        env.log(`[chaos] SIGKILL worker ${victim.pid} at +${Date.now() - phaseStart} ms`);
+        faults['worker SIGKILL + restart']++;
+        replacing.push(pool.replace(victim, 'SIGKILL'));
       }
+    })();
+    const serverLoop = (async () => {
+      if (o.serverKillAtMs <= 0) return;
+      await sleep(o.serverKillAtMs);
+      if (done) return;
+      env.log(`[chaos] SIGKILL dev server at +${Date.now() - phaseStart} ms`);
+      await server.kill();
+      await sleep(o.serverDownMs);
+      await server.start();
+      faults['dev server SIGKILL + restart']++;
+      env.log(`[chaos] dev server back at +${Date.now() - phaseStart} ms`);
     })();
     const outcomes = await Promise.all(
       specs.map(async (s, i) => {
@@ -189,7 +214,7 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
       }),
     );
     done = true;
-    await injector;
+    await Promise.all([killLoop, serverLoop, ...replacing]);
     const expected = specs.map((s) => Array.from({ length: s.steps }, (_, i) => stepValue(s.topic, i)));
     const report = summarise('worker SIGKILLs + dev server restart', faults, outcomes, readBenchLedger(ledger), {
       expected,
@@ -206,7 +231,12 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
 async function rollingScenario(o: ChaosOptions, server: DevServerProcess, client: Client, env: Env) {
   const taskQueue = 'chaos-rolling';
   const ledger = join(env.dir, 'rolling-ledger.txt');
-  const pool = workerPool({ address: server.address, taskQueue, bundlePath: env.bundlePath, env: { BENCH_LEDGER: ledger } });
+  const pool = workerPool({
+    address: server.address,
+    taskQueue,
+    bundlePath: env.bundlePath,
+    env: { BENCH_LEDGER: ledger },
+  });
   await pool.add(3); // one can stop every 2 s while the others take over
   const started = Date.now();
   const deadline = started + o.timeoutMs;
@@ -274,7 +304,9 @@ function summarise(
   outcomes.forEach((x, i) => {
     const ref = ctx.reference?.[i];
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-    if (ref && (!ref.ok || !same(ref.output, ctx.expected[i]))) violations.push(`reference run ${i} did not finish as expected`);
+    // The reference proves the expected outputs are what an uninterrupted run returns; the rest compare to them.
+    if (ref && (!ref.ok || !same(ref.output, ctx.expected[i])))
+      violations.push(`uninterrupted reference run ${i} did not return the expected output`);
     if (x.ok && !same(x.output, ctx.expected[i])) wrongOutput++;
   });
   const { repeated, reExecuted } = checkNoRepeats(ledger.filter((l) => !l.run.endsWith('-ref')));
