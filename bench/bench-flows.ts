@@ -68,7 +68,7 @@ export const failoverFlow = defineTemporalFlow(
   ai,
   {
     name: 'failoverFlow',
-    inputSchema: z.object({ run: z.string(), heartbeatTimeoutMs: z.number().int() }),
+    inputSchema: z.object({ run: z.string() }),
     temporal: { heartbeatTimeout: '3s', retry: { maximumAttempts: 3, initialInterval: '200ms' } },
   },
   async ({ run }) => {
