@@ -66,6 +66,7 @@ function startOnce(dir: string, address: string, prebuilt: boolean): Promise<Col
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let polling = false;
   return new Promise((done, fail) => {
     const timer = setTimeout(
       () => (child.kill('SIGKILL'), fail(new Error(`no "worker polling" in 120 s:\n${output}`))),
@@ -74,7 +75,8 @@ function startOnce(dir: string, address: string, prebuilt: boolean): Promise<Col
     child.stderr!.on('data', (d) => (output += d));
     child.stdout!.on('data', (d) => {
       output += d;
-      if (!output.includes('worker polling')) return;
+      if (polling || !output.includes('worker polling')) return;
+      polling = true;
       const spawnToPollingMs = performance.now() - started;
       clearTimeout(timer);
       const line = output.split('\n').find((l) => l.startsWith('{"coldStartProbe"'));
@@ -90,7 +92,10 @@ function startOnce(dir: string, address: string, prebuilt: boolean): Promise<Col
       );
       child.kill('SIGTERM');
     });
-    child.once('exit', (code) => (clearTimeout(timer), fail(new Error(`worker exited (${code}) early:\n${output}`))));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (!polling) fail(new Error(`worker exited (${code}) before polling:\n${output}`));
+    });
   });
 }
 
