@@ -34,7 +34,7 @@ const sizes = {
   p5Runs: knob('BENCH_RUNS', 10),
   p6Runs: knob('BENCH_P6_RUNS', 40),
   p6Steps: knob('BENCH_P6_STEPS', 5),
-  p6CpuMs: knob('BENCH_P6_CPU_MS', 20),
+  p6CpuMs: knob('BENCH_P6_CPU_MS', 50),
   p6Rounds: knob('BENCH_P6_ROUNDS', 2),
   p7Parked: knob('BENCH_PARKED', 1000),
   p8Http: knob('BENCH_HTTP', 30),
