@@ -68,6 +68,8 @@ export interface ScenarioReport {
   failovers: number;
   /** Exit codes of SIGTERMed workers that were not 0. */
   badExits: number;
+  /** Workers that exited on their own (reported; the runs' checks decide whether it mattered). */
+  workerCrashes: number;
   seconds: number;
   violations: string[];
 }
@@ -119,21 +121,27 @@ function workerPool(target: BenchWorkerTarget) {
   const workers: BenchWorker[] = [];
   const exits: Array<number | string> = [];
   const pending = new Set<Promise<unknown>>();
+  const stopped = new WeakSet<BenchWorker>();
+  /** Workers that exited without being told to (e.g. while the dev server was down). */
+  const crashes: Array<number | string> = [];
+  const watch = (w: BenchWorker) => (void w.exited.then((code) => stopped.has(w) || crashes.push(code)), w);
   const track = <T>(p: Promise<T>) => (pending.add(p), p.finally(() => pending.delete(p)));
   // A replacement may start while the dev server is down: it then fails to connect and is started again.
   const spawnPatiently = async () => {
     for (let tries = 1; ; tries++) {
       try {
-        return await spawnBenchWorker(target);
+        return watch(await spawnBenchWorker(target));
       } catch (err) {
         if (tries >= 10) throw err;
         await sleep(1_000);
       }
     }
   };
+  const stop = (w: BenchWorker, signal: NodeJS.Signals) => (stopped.add(w), stopBenchWorker(w, signal));
   return {
     workers,
     exits,
+    crashes,
     async add(n: number) {
       workers.push(...(await Promise.all(Array.from({ length: n }, () => track(spawnPatiently())))));
     },
@@ -141,7 +149,7 @@ function workerPool(target: BenchWorkerTarget) {
     replace(victim: BenchWorker, signal: NodeJS.Signals): Promise<void> {
       workers.splice(workers.indexOf(victim), 1);
       return track(
-        Promise.all([stopBenchWorker(victim, signal), spawnPatiently()]).then(([code, fresh]) => {
+        Promise.all([stop(victim, signal), spawnPatiently()]).then(([code, fresh]) => {
           exits.push(code);
           workers.push(fresh);
         }),
@@ -150,7 +158,7 @@ function workerPool(target: BenchWorkerTarget) {
     /** Waits for replacements under way, then SIGKILLs every worker. */
     async stopAll() {
       await Promise.allSettled([...pending]);
-      await Promise.all(workers.splice(0).map((w) => stopBenchWorker(w, 'SIGKILL')));
+      await Promise.all(workers.splice(0).map((w) => stop(w, 'SIGKILL')));
     },
   };
 }
@@ -221,6 +229,7 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
       reference,
       started: phaseStart,
       exits: [],
+      crashes: pool.crashes,
     });
     return report;
   } finally {
@@ -269,6 +278,7 @@ async function rollingScenario(o: ChaosOptions, server: DevServerProcess, client
       expected,
       started,
       exits: pool.exits,
+      crashes: pool.crashes,
       attemptsMustBeOne: true,
     });
   } finally {
@@ -294,6 +304,7 @@ function summarise(
     reference?: RunOutcome[];
     started: number;
     exits: Array<number | string>;
+    crashes: Array<number | string>;
     attemptsMustBeOne?: boolean;
   },
 ): ScenarioReport {
@@ -332,6 +343,7 @@ function summarise(
     runsRetried,
     failovers: ok.reduce((n, x) => n + x.failovers, 0),
     badExits,
+    workerCrashes: ctx.crashes.length,
     seconds: (Date.now() - ctx.started) / 1000,
     violations,
   };
@@ -355,6 +367,7 @@ export function chaosTable(reports: ScenarioReport[]) {
         'runs retried': r.runsRetried,
         failovers: r.failovers,
         'bad exits': r.badExits,
+        'worker crashes': r.workerCrashes,
         seconds: r.seconds.toFixed(1),
         verdict: r.violations.length ? 'VIOLATED' : 'ok',
       },
