@@ -54,6 +54,11 @@ const TARGETS = {
   p8ColdImportRatio: 1.5,
 };
 
+const benchStarted = Date.now();
+/** One progress line per row on stderr: the table itself comes only at the end. */
+const progress = (id: string) =>
+  console.error(`[bench] ${id} done, ${((Date.now() - benchStarted) / 1000).toFixed(0)} s since start`);
+
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim().toUpperCase());
 const wanted = (id: string) => !only || only.includes(id);
 
@@ -77,6 +82,7 @@ async function main() {
           rounds: sizes.p1Rounds,
         });
         results.p1 = r;
+        progress('P1');
         const s = r.sequential;
         rows.push({
           id: 'P1',
@@ -111,6 +117,7 @@ async function main() {
       if (wanted('P2')) {
         const r = await measureCallsPerSecond(sides, sizes.p2Calls);
         results.p2 = r;
+        progress('P2');
         rows.push({
           id: 'P2',
           what: 'sequential calls/s',
@@ -127,6 +134,7 @@ async function main() {
       if (wanted('P3')) {
         const r = await measureFailover({ address, bundlePath, tries: sizes.p3Tries });
         results.p3 = r;
+        progress('P3');
         const max = (xs: number[]) => Math.max(...xs);
         const killLimit = r.heartbeatTimeoutMs + TARGETS.p3KillSlackMs;
         rows.push({
@@ -153,6 +161,7 @@ async function main() {
       if (wanted('P4')) {
         const r = await measureColdStart({ address, runs: sizes.p4Runs });
         results.p4 = r;
+        progress('P4');
         const split = (s: typeof r.prebuilt) =>
           `${ms(s.spawnToPollingMs)} (boot ${ms(s.bootMs)}, imports ${ms(s.importMs)}, own ${ms(s.ownMs)})`;
         rows.push({
@@ -184,6 +193,7 @@ async function main() {
           journaledStep: await measureStepOverhead({ address, runs: Math.min(sizes.p5Runs, 10) }),
         };
         results.p5 = { journal, updateRtt, encryption };
+        progress('P5');
         rows.push({
           id: 'P5',
           what: 'journaling overhead per step',
@@ -214,6 +224,7 @@ async function main() {
           rounds: sizes.p6Rounds,
         });
         results.p6 = r;
+        progress('P6');
         rows.push({
           id: 'P6',
           what: 'throughput, 2 worker processes vs 1',
@@ -228,6 +239,7 @@ async function main() {
       if (wanted('P7')) {
         const r = await measureParkedRuns({ address, taskQueue, worker: worker.worker, runs: sizes.p7Parked });
         results.p7 = r;
+        progress('P7');
         const mib = (v: number) => `${v.toFixed(1)} MiB`;
         rows.push({
           id: 'P7',
@@ -244,6 +256,7 @@ async function main() {
         const http = await measureHttpStart({ address, runs: sizes.p8Http });
         const cold = measureColdImport(sizes.p8ColdImport);
         results.p8 = { httpStart: http, coldImport: cold };
+        progress('P8');
         rows.push({
           id: 'P8',
           what: 'front door: HTTP start',
