@@ -294,7 +294,8 @@ function spec(label: string, i: number, steps: number, stepMs: number): ChaosRun
   return { workflowId: id, topic: `topic-${label}-${i}`, run: id, steps, stepMs };
 }
 
-function summarise(
+/** Judges one scenario: every run completed, outputs equal the expected (reference-checked) ones, no journaled step repeated. */
+export function summarise(
   scenario: string,
   faults: Record<string, number>,
   outcomes: RunOutcome[],

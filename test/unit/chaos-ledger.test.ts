@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { summarise } from '../../bench/chaos';
 import { checkNoRepeats, readBenchLedger } from '../../bench/ledger';
 
 const ledgerOf = (text: string) => {
@@ -28,5 +29,34 @@ describe('chaos ledger check', () => {
     const lines = ledgerOf('500 2 start r1 s0\n100 1 start r1 s0\n200 1 acked r1 s0\n100 1 start r2 s0\n');
     expect(checkNoRepeats(lines).repeated).toHaveLength(1);
     expect(checkNoRepeats(lines.filter((l) => l.run === 'r2')).repeated).toHaveLength(0);
+  });
+});
+
+describe('chaos scenario judge', () => {
+  const expected = [
+    ['a', 'b'],
+    ['c', 'd'],
+  ];
+  const done = (output: string[], attempt = 1) => ({ ok: true as const, output, attempt, failovers: 0 });
+  const judge = (outcomes: Parameters<typeof summarise>[2], extra: Partial<Parameters<typeof summarise>[4]> = {}) =>
+    summarise('test', { fault: 1 }, outcomes, [], { expected, started: Date.now(), exits: [], crashes: [], ...extra });
+
+  it('passes runs that return the expected outputs', () => {
+    expect(judge([done(['a', 'b']), done(['c', 'd'])]).violations).toEqual([]);
+  });
+
+  it('flags a wrong output, a failed or lost run, a retried run where attempts must be 1, and a bad exit', () => {
+    expect(judge([done(['a', 'b']), done(['c', 'x'])]).wrongOutput).toBe(1);
+    const failed = judge([done(['a', 'b']), { ok: false, reason: 'failed', detail: 'boom' }]);
+    expect(failed.failed).toBe(1);
+    expect(failed.violations).toHaveLength(1);
+    expect(judge([done(['a', 'b']), { ok: false, reason: 'lost', detail: 'gone' }]).lost).toBe(1);
+    expect(judge([done(['a', 'b'], 2), done(['c', 'd'])], { attemptsMustBeOne: true }).violations).toHaveLength(1);
+    expect(judge([done(['a', 'b']), done(['c', 'd'])], { exits: [0, 1] }).badExits).toBe(1);
+  });
+
+  it('flags a reference run that disagrees with the expected output', () => {
+    const report = judge([done(['a', 'b']), done(['c', 'd'])], { reference: [done(['a', 'z'])] });
+    expect(report.violations[0]).toMatch(/reference run 0/);
   });
 });
