@@ -33,9 +33,14 @@ export interface ChaosOptions {
   startGapMs: number;
   /** Scenario 1: how many of the runs also run uninterrupted first, as the reference (all: `runs`). */
   referenceRuns: number;
-  /** Scenario 1: SIGKILL a worker this often (0: never), at most `maxKills` times. */
+  /** Scenario 1: SIGKILL a worker this often (0: never), at most `maxKills` times, only within `chaosWindowMs`. */
   killEveryMs: number;
   maxKills: number;
+  /**
+   * Scenario 1: faults stop this long after the first start; then the runs must recover. Without a window, kills
+   * every few seconds on a starved machine can outpace failover (each kill costs a heartbeat timeout) forever.
+   */
+  chaosWindowMs: number;
   /** Scenario 1: SIGKILL the dev server this many ms after the first start (0: never), down for `serverDownMs`. */
   serverKillAtMs: number;
   serverDownMs: number;
@@ -82,6 +87,7 @@ export const defaultChaosOptions: Omit<ChaosOptions, 'cliPath' | 'log' | 'bundle
   referenceRuns: 200,
   killEveryMs: 3_000,
   maxKills: 100,
+  chaosWindowMs: 60_000,
   serverKillAtMs: 8_000,
   serverDownMs: 2_000,
   rollingRuns: 50,
@@ -196,6 +202,7 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
       if (o.killEveryMs <= 0) return;
       while (!done && faults['worker SIGKILL + restart'] < o.maxKills) {
         await sleep(o.killEveryMs);
+        if (Date.now() - phaseStart > o.chaosWindowMs) return;
         if (done || pool.workers.length < 2) continue;
         const victim = pool.workers[0];
         env.log(`[chaos] SIGKILL worker ${victim.pid} at +${Date.now() - phaseStart} ms`);

@@ -17,6 +17,7 @@ describe('chaos smoke', () => {
       referenceRuns: 3,
       killEveryMs: 1_500,
       maxKills: 1,
+      chaosWindowMs: 60_000,
       serverKillAtMs: 2_500,
       serverDownMs: 1_000,
       rollingRuns: 0,
