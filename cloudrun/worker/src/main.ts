@@ -1,6 +1,8 @@
 // The Cloud Run worker service: loads the user's flows, runs a Temporal worker for them with the prebuilt
 // workflow bundle, serves health endpoints on $PORT, and on SIGTERM fails in-flight attempts over to other
 // workers, drains and exits 0 before Cloud Run's SIGKILL (10 s after SIGTERM).
+// First: turns on Node's compile cache (22.1+) before the heavy imports below.
+import './compile-cache';
 import { pathToFileURL } from 'node:url';
 import { startTemporalWorker, type TemporalWorkerHandle } from 'genkitx-temporal';
 import { startHealthServer } from './health';

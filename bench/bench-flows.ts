@@ -1,0 +1,107 @@
+// Flows run by the benchmark and chaos worker processes (bench/bench-worker.ts). Every real execution of a step,
+// and every acknowledged one, is appended to a ledger file outside the workers (BENCH_LEDGER), so a driver can
+// prove that no journaled step ran twice and time failovers from the outside.
+import { appendFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { genkit, z } from 'genkit';
+import { defineTemporalFlow, step, temporal } from '../src';
+
+export const ai = genkit({ plugins: [temporal()] });
+
+/** Appends `<ms> <pid> <event> <run> <step>` to the ledger (one short line: an atomic O_APPEND write). */
+export function note(event: 'start' | 'acked', run: string, stepName: string): void {
+  const file = process.env.BENCH_LEDGER;
+  if (file) appendFileSync(file, `${Date.now()} ${process.pid} ${event} ${run} ${stepName}\n`);
+}
+
+/** The value step `i` of `topic` returns: a pure function, so an uninterrupted run's output is known. */
+export function stepValue(topic: string, i: number): string {
+  return createHash('sha256').update(`${topic}/${i}`).digest('hex').slice(0, 12);
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((done, fail) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), fail(signal.reason)), { once: true });
+  });
+
+const ChaosInput = z.object({
+  /** Decides the output. */
+  topic: z.string(),
+  /** Names the run in the ledger only (so an uninterrupted reference run and the chaos run stay apart). */
+  run: z.string(),
+  steps: z.number().int().min(1).max(100),
+  stepMs: z.number().int().min(0).max(60_000),
+});
+
+/**
+ * `steps` journaled steps of `stepMs` each. Two attempts at most: a lost worker (SIGKILL, SIGTERM) must never
+ * cost an attempt, so a run that fails here shows that failover spent the retry budget.
+ */
+export const chaosFlow = defineTemporalFlow(
+  ai,
+  {
+    name: 'chaosFlow',
+    inputSchema: ChaosInput,
+    outputSchema: z.array(z.string()),
+    temporal: { heartbeatTimeout: '3s', retry: { maximumAttempts: 2, initialInterval: '200ms' } },
+  },
+  async ({ topic, run, steps, stepMs }) => {
+    const values: string[] = [];
+    for (let i = 0; i < steps; i++) {
+      values.push(
+        await step(`s${i}`, async (signal) => {
+          note('start', run, `s${i}`);
+          await sleep(stepMs, signal);
+          return stepValue(topic, i);
+        }),
+      );
+      // step() resolves only once the journal has acknowledged the write: from here on, s<i> must never run again.
+      note('acked', run, `s${i}`);
+    }
+    return values;
+  },
+);
+
+/** Step `hold` waits for BENCH_GATE to exist: a failover benchmark kills the worker holding it. */
+export const failoverFlow = defineTemporalFlow(
+  ai,
+  {
+    name: 'failoverFlow',
+    inputSchema: z.object({ run: z.string() }),
+    temporal: { heartbeatTimeout: '3s', retry: { maximumAttempts: 3, initialInterval: '200ms' } },
+  },
+  async ({ run }) => {
+    await step('first', () => note('start', run, 'first'));
+    await step('hold', async (signal) => {
+      note('start', run, 'hold');
+      while (!existsSync(process.env.BENCH_GATE ?? '')) await sleep(20, signal);
+    });
+    return run;
+  },
+);
+
+/** Busy-waits `ms` of CPU: a step bound by the worker's own work (serialising, parsing, a local model). */
+function burn(ms: number): number {
+  const until = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < until) x = (x * 31 + 7) % 1_000_003;
+  return x;
+}
+
+/** `steps` steps of `cpuMs` CPU each: throughput scales with worker processes, not with activity slots. */
+export const cpuFlow = defineTemporalFlow(
+  ai,
+  {
+    name: 'cpuFlow',
+    inputSchema: z.object({ steps: z.number().int().min(1), cpuMs: z.number().min(0) }),
+  },
+  async ({ steps, cpuMs }) => {
+    let total = 0;
+    for (let i = 0; i < steps; i++) total += await step(`c${i}`, () => (burn(cpuMs), 1));
+    return total;
+  },
+);
+
+/** No work at all: what a run costs the library (P1, P2). */
+export const noopFlow = defineTemporalFlow(ai, { name: 'noopFlow', inputSchema: z.number() }, async (n) => n);

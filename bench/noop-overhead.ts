@@ -1,0 +1,90 @@
+// P1: a no-op flow through executeFlowWorkflow vs the same flow called from a hand-written workflow + activity, on
+// one dev server and one process's workers: sequential latency (interleaved A B A B), wall time of `concurrent` runs
+// started together (rounds alternate), and history events per run on each side.
+// P2: sequential calls per second, executeFlowWorkflow (cached connection) vs a new connection per call on the
+// hand-written workflow (the original plugin's pattern).
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { executeFlowWorkflow, startFlowWorkflow } from '../src';
+import { noopFlow } from './bench-flows';
+import { callConnectPerCall, callHandwritten, HANDWRITTEN_WORKFLOW } from './handwritten';
+import { interleaved, spread, type Spread } from './stats';
+
+export interface NoopOverheadResult {
+  sequential: { ours: Spread; handwritten: Spread; ratioP50: number; ratioP95: number };
+  concurrent: { runs: number; rounds: number; oursMs: number; handwrittenMs: number; ratio: number };
+  historyEvents: { ours: number; handwritten: number };
+}
+
+export interface Sides {
+  address: string;
+  client: Client;
+  /** Queue of the library's worker (noopFlow is registered in this process). */
+  ourQueue: string;
+  /** Queue of the hand-written worker. */
+  handQueue: string;
+}
+
+export async function measureNoopOverhead(s: Sides, opts: { runs: number; concurrent: number; rounds: number }) {
+  const ours = () => executeFlowWorkflow(noopFlow, 1, { address: s.address, taskQueue: s.ourQueue });
+  const hand = () => callHandwritten(s.client, s.handQueue, 1);
+  await interleaved(3, ours, hand); // warm-up: caches, sticky queues, first connections
+  const seq = await interleaved(opts.runs, ours, hand);
+  const [o, h] = [spread(seq.a), spread(seq.b)];
+  const wall = { ours: [] as number[], hand: [] as number[] };
+  for (let r = 0; r < opts.rounds; r++) {
+    for (const [side, one] of [
+      ['ours', ours],
+      ['hand', hand],
+    ] as const) {
+      const started = performance.now();
+      await Promise.all(Array.from({ length: opts.concurrent }, one));
+      wall[side].push(performance.now() - started);
+    }
+  }
+  const median = (xs: number[]) => spread(xs).p50;
+  const result: NoopOverheadResult = {
+    sequential: { ours: o, handwritten: h, ratioP50: o.p50 / h.p50, ratioP95: o.p95 / h.p95 },
+    concurrent: {
+      runs: opts.concurrent,
+      rounds: opts.rounds,
+      oursMs: median(wall.ours),
+      handwrittenMs: median(wall.hand),
+      ratio: median(wall.ours) / median(wall.hand),
+    },
+    historyEvents: await historyEvents(s),
+  };
+  return result;
+}
+
+/** Events in the history of one completed run on each side. */
+async function historyEvents(s: Sides): Promise<{ ours: number; handwritten: number }> {
+  const ours = await startFlowWorkflow(noopFlow, 2, { address: s.address, taskQueue: s.ourQueue });
+  await ours.result();
+  const hand = await s.client.workflow.start(HANDWRITTEN_WORKFLOW, {
+    taskQueue: s.handQueue,
+    workflowId: `hand-${randomUUID()}`,
+    args: [2],
+  });
+  await hand.result();
+  const count = async (h: { fetchHistory(): Promise<{ events?: unknown[] | null }> }) =>
+    (await h.fetchHistory()).events?.length ?? 0;
+  return { ours: await count(ours), handwritten: await count(hand) };
+}
+
+export interface CallsPerSecondResult {
+  calls: number;
+  oursPerSecond: number;
+  connectPerCallPerSecond: number;
+  ratio: number;
+}
+
+export async function measureCallsPerSecond(s: Sides, calls: number): Promise<CallsPerSecondResult> {
+  const ours = () => executeFlowWorkflow(noopFlow, 1, { address: s.address, taskQueue: s.ourQueue });
+  const perCall = () => callConnectPerCall(s.address, s.handQueue, 1);
+  await interleaved(2, ours, perCall);
+  const t = await interleaved(calls, ours, perCall);
+  const perSecond = (xs: number[]) => (xs.length * 1000) / xs.reduce((a, b) => a + b, 0);
+  const [o, c] = [perSecond(t.a), perSecond(t.b)];
+  return { calls, oursPerSecond: o, connectPerCallPerSecond: c, ratio: o / c };
+}
