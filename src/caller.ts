@@ -32,3 +32,12 @@ export {
 export { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 export { FlowRunError } from './flow-run-error';
 export type { FlowProgress, FlowRunRequest, PendingInput, TemporalFlowOptions } from './types';
+export {
+  CONTEXT_KEYS_ENV,
+  CREDENTIAL_CONTEXT_KEYS,
+  contextKeysFromEnv,
+  parseContextKeys,
+  withoutCredentials,
+  type ContextKey,
+} from './identity';
+export type { ContextSignature } from './types';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ReplayWorkerOptions, Worker, WorkerOptions, WorkerPlugin } from '@temporalio/worker';
 import { AttemptTracker } from './activities/attempt-tracker';
 import { createFlowActivities } from './activities/flow-activities';
+import type { ContextTrustOptions } from './identity/trust';
 import { removeGenkitSignalHandlers } from './genkit-signals';
 import { listFlowNames } from './registry';
 import { withCheckedWorkflows } from './workflow-exports';
@@ -15,6 +16,8 @@ export interface GenkitWorkerPluginOptions {
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   /** Skip the check that the worker's own workflow code exports `runGenkitFlow`. @default false */
   skipWorkflowExportCheck?: boolean;
+  /** Which run contexts (caller identities) to trust; see docs/security.md. @default signed ones when a key is set */
+  contextTrust?: ContextTrustOptions;
 }
 
 /**
@@ -59,7 +62,10 @@ export class GenkitTemporalPlugin implements WorkerPlugin {
   async configureWorker(options: WorkerOptions): Promise<WorkerOptions> {
     const tracker = new AttemptTracker();
     // With external storage, a large output travels as a reference: no payload limit applies to it.
-    const activities = createFlowActivities(tracker, { largeResults: !!options.dataConverter?.externalStorage });
+    const activities = createFlowActivities(tracker, {
+      largeResults: !!options.dataConverter?.externalStorage,
+      contextTrust: this.pluginOptions.contextTrust ?? {}, // resolved now: a bad key fails the worker's start
+    });
     this.trackers.set(activities.runGenkitFlowActivity, tracker);
     const ownPath = defaultWorkflowsPath();
     let configured: WorkerOptions = {

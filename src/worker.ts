@@ -12,6 +12,7 @@ import { resolveTemporalConfig, type TemporalConnectionOptions } from './config'
 import { removeGenkitSignalHandlers } from './genkit-signals';
 import { listFlowNames } from './registry';
 import { defaultWorkflowsPath, genkitWorkerPlugin } from './worker-plugin';
+import type { ContextTrustOptions } from './identity/trust';
 
 /** Options of `startTemporalWorker`. Connection settings follow the order in `config.ts`. */
 export interface TemporalWorkerOptions extends TemporalConnectionOptions {
@@ -29,6 +30,8 @@ export interface TemporalWorkerOptions extends TemporalConnectionOptions {
   workerOptions?: Partial<WorkerOptions>;
   /** Stop gracefully on SIGTERM / SIGINT. @default true */
   handleSignals?: boolean;
+  /** Which run contexts (caller identities) to trust; see docs/security.md. @default signed ones when a key is set */
+  contextTrust?: ContextTrustOptions;
 }
 
 /** A running worker. */
@@ -77,7 +80,7 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
     activities: options.activities,
     shutdownGraceTime: options.shutdownGraceTime,
     ...workerOptions,
-    plugins: [genkitWorkerPlugin(), ...plugins],
+    plugins: [genkitWorkerPlugin({ contextTrust: options.contextTrust }), ...plugins],
   });
 
   let stopping: Promise<void> | undefined;

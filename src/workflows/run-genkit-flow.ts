@@ -86,6 +86,7 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
           flowName: request.flowName,
           input: request.input,
           context: request.context,
+          contextSignature: request.contextSignature,
           execution: state.nextExecution(),
           attempt: state.flowAttempt,
           durable: options.durable !== false,
