@@ -32,12 +32,7 @@ export {
 export { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 export { FlowRunError } from './flow-run-error';
 export type { FlowProgress, FlowRunRequest, PendingInput, TemporalFlowOptions } from './types';
-export {
-  CONTEXT_KEYS_ENV,
-  CREDENTIAL_CONTEXT_KEYS,
-  contextKeysFromEnv,
-  parseContextKeys,
-  withoutCredentials,
-  type ContextKey,
-} from './identity';
+// Not './identity' (its worker half loads genkit): the starter's half only.
+export { CREDENTIAL_CONTEXT_KEYS, withoutCredentials } from './identity/credentials';
+export { CONTEXT_KEYS_ENV, contextKeysFromEnv, parseContextKeys, type ContextKey } from './identity/keys';
 export type { ContextSignature } from './types';
