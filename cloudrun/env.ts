@@ -22,7 +22,7 @@ export const WORKER_ENV = {
     'WORKFLOW_BUNDLE_PATH',
     'WORKER_MAX_CONCURRENT_ACTIVITIES',
   ],
-  secrets: ['TEMPORAL_API_KEY', 'GEMINI_API_KEY', 'GENKITX_ENCRYPTION_KEYS'],
+  secrets: ['TEMPORAL_API_KEY', 'GEMINI_API_KEY', 'GENKITX_ENCRYPTION_KEYS', 'GENKITX_CONTEXT_KEYS'],
 } as const;
 
 /** The backlog autoscaler (`src/autoscale`, run as a Cloud Run job or a scheduled function). */
@@ -53,5 +53,11 @@ export const API_ENV = {
     'API_AUTH',
     'FIREBASE_PROJECT_ID',
   ],
-  secrets: ['TEMPORAL_API_KEY', 'API_BEARER_TOKEN', 'WEBHOOK_SECRET', 'GENKITX_ENCRYPTION_KEYS'],
+  secrets: [
+    'TEMPORAL_API_KEY',
+    'API_BEARER_TOKEN',
+    'WEBHOOK_SECRET',
+    'GENKITX_ENCRYPTION_KEYS',
+    'GENKITX_CONTEXT_KEYS',
+  ],
 } as const;

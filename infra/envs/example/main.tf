@@ -34,6 +34,8 @@ locals {
     TEMPORAL_API_KEY        = local.temporal_api_key_ref
     GEMINI_API_KEY          = local.secret_ref["gemini_api_key"]
     GENKITX_ENCRYPTION_KEYS = local.secret_ref["encryption_keys"]
+    # Verifies the caller identity the front door signed (unsigned or forged contexts are refused).
+    GENKITX_CONTEXT_KEYS = local.secret_ref["context_keys"]
   }
 
   api_env = {
@@ -49,6 +51,8 @@ locals {
     API_BEARER_TOKEN        = local.secret_ref["api_bearer_token"]
     WEBHOOK_SECRET          = local.secret_ref["webhook_secret"]
     GENKITX_ENCRYPTION_KEYS = local.secret_ref["encryption_keys"]
+    # Signs each run's caller identity for the workers.
+    GENKITX_CONTEXT_KEYS = local.secret_ref["context_keys"]
   }
 
   autoscaler_env = {
