@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ReplayWorkerOptions, Worker, WorkerOptions, WorkerPlugin } from '@temporalio/worker';
 import { AttemptTracker } from './activities/attempt-tracker';
 import { createFlowActivities } from './activities/flow-activities';
-import type { ContextTrustOptions } from './identity/trust';
+import { resolveContextTrust, type ContextTrustOptions } from './identity/trust';
 import { removeGenkitSignalHandlers } from './genkit-signals';
 import { listFlowNames } from './registry';
 import { withCheckedWorkflows } from './workflow-exports';
@@ -82,6 +82,7 @@ export class GenkitTemporalPlugin implements WorkerPlugin {
     };
     if (!this.pluginOptions.skipWorkflowExportCheck) configured = await withCheckedWorkflows(configured, ownPath);
     await warnWithoutFlows(options.taskQueue);
+    warnIfContextsUnverified(this.pluginOptions.contextTrust);
     return configured;
   }
 
@@ -141,4 +142,14 @@ export function defaultWorkflowsPath(): string {
   } catch {
     throw new Error(`genkitx-temporal: workflow code not found under ${join(__dirname, 'workflows')}`);
   }
+}
+
+/** A deployed worker (Cloud Run, NODE_ENV=production) without a context key trusts any asserted identity: say so. */
+function warnIfContextsUnverified(options: ContextTrustOptions | undefined): void {
+  const deployed = !!process.env.K_SERVICE || !!process.env.CLOUD_RUN_JOB || process.env.NODE_ENV === 'production';
+  if (!deployed || resolveContextTrust(options ?? {}).ring) return;
+  console.warn(
+    '[genkitx-temporal] GENKITX_CONTEXT_KEYS is not set: this worker runs every flow with the context.auth its ' +
+      'starter asserted, unverified. Set the same key on the workers and the front door (docs/security.md).',
+  );
 }
