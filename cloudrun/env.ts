@@ -43,7 +43,7 @@ export const AUTOSCALER_ENV = {
   secrets: ['TEMPORAL_API_KEY'],
 } as const;
 
-/** The front-door API service (`cloudrun/api`): the Hono flow API and webhooks. */
+/** The front-door API service (`cloudrun/api`): the Hono flow API, webhooks and the codec server (`/codec`). */
 export const API_ENV = {
   set: [
     'TEMPORAL_ADDRESS',
@@ -52,11 +52,13 @@ export const API_ENV = {
     'FLOWS_MODULE',
     'API_AUTH',
     'FIREBASE_PROJECT_ID',
+    'CODEC_UI_ORIGIN',
   ],
   secrets: [
     'TEMPORAL_API_KEY',
     'API_BEARER_TOKEN',
     'WEBHOOK_SECRET',
+    'CODEC_SERVER_TOKEN',
     'GENKITX_ENCRYPTION_KEYS',
     'GENKITX_CONTEXT_KEYS',
   ],

@@ -14,6 +14,7 @@ import {
   type FlowApiEnv,
 } from 'genkitx-temporal/http';
 import type { MiddlewareHandler } from 'hono';
+import { mountCodecServer } from './codec';
 import { apiSettingsFromEnv, type ApiSettings } from './settings';
 
 const log = (severity: string, message: string, fields: object = {}) =>
@@ -37,6 +38,7 @@ async function main() {
   }
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ ok: true }));
+  const codec = mountCodecServer(app, settings); // before the flow API: its auth middleware covers every path
   app.route('/', createFlowApi({ flows, auth: await authFor(settings), ...settings.temporal }));
   if (settings.webhookSecret) {
     const verify = standardWebhooks(settings.webhookSecret);
@@ -46,7 +48,7 @@ async function main() {
     }
   }
   const server = serve({ fetch: app.fetch, port: settings.port }, (info) =>
-    log('INFO', 'api listening', { port: info.port, flows: flows.length, auth: settings.auth }),
+    log('INFO', 'api listening', { port: info.port, flows: flows.length, auth: settings.auth, codec }),
   );
   // Cloud Run sends SIGTERM before stopping an instance: finish the requests in flight, then exit.
   process.once('SIGTERM', () => {
