@@ -14,7 +14,7 @@ import { getFlowRun, provideFlowInput } from '../../src/flow-runs';
 import { bearerTokenAuth, createFlowApi } from '../../src/http';
 import { startContext } from '../../src/identity/sign-start';
 import type { TemporalWorkerHandle } from '../../src/worker';
-import { identityApprovalFlow, identityWhoAmIFlow, ranSteps } from '../fixtures/identity-flows';
+import { identityApprovalFlow, identityLongFlow, identityWhoAmIFlow, ranSteps } from '../fixtures/identity-flows';
 import { cliHistoryText, secretsIn } from '../helpers/history-secrets';
 import { serveForTests } from '../helpers/http';
 import {
@@ -186,6 +186,17 @@ describe('starters holding the key', () => {
     );
     expect(result).toEqual({ note: 'signed', auth: { uid: 'alice', token: { email: 'alice@example.com' } } });
     expect(ranSteps).toContain('signed');
+  });
+
+  it('a signed run stays verified across continue-as-new (same workflow ID, same request)', async () => {
+    const handle = await startFlowWorkflow(
+      identityLongFlow,
+      { steps: 8 },
+      { ...conn(strict), contextKeys: [k1], context: { auth: { uid: 'erin' } }, continueAsNewAfter: 3 },
+    );
+    expect(await handle.result()).toEqual({ steps: 8, auth: { uid: 'erin' } });
+    const { runId } = await handle.describe();
+    expect(runId).not.toBe((handle as { firstExecutionRunId?: string }).firstExecutionRunId); // it did continue
   });
 
   it("the front door (Hono API + Genkit's runFlow client) passes the verified identity; history holds no token", async () => {
