@@ -17,6 +17,8 @@ import {
 } from '../../src/identity';
 import { startContext } from '../../src/identity/sign-start';
 import { assertTrustedContext } from '../../src/identity/trust';
+import { createFlowApi } from '../../src/http';
+import { genkitWorkerPlugin } from '../../src/worker-plugin';
 
 const b64 = (bytes = 32) => randomBytes(bytes).toString('base64');
 const k1 = { id: 'k1', key: b64() };
@@ -193,5 +195,25 @@ describe('worker policy', () => {
     expect(failureOf(() => assertTrustedContext(trust, forged, signature, 1)).nonRetryable).toBe(true);
     // Without any key (zero-config local use) nothing can be checked: everything runs as before.
     expect(() => assertTrustedContext(resolveContextTrust({}, {}), forged, signature, 1)).not.toThrow();
+  });
+});
+
+describe('a bad context key fails at start-up, not on the first run', () => {
+  const short = [{ id: 'short', key: b64(16) }];
+
+  it('the worker plugin refuses to configure the worker', async () => {
+    await expect(
+      genkitWorkerPlugin({ contextTrust: { contextKeys: short } }).configureWorker({ taskQueue: 'q' } as never),
+    ).rejects.toThrow(/at least 32/);
+    await expect(
+      genkitWorkerPlugin({ contextTrust: { unsignedContext: 'reject', contextKeys: [] } }).configureWorker({
+        taskQueue: 'q',
+      } as never),
+    ).rejects.toThrow(/needs context keys/);
+  });
+
+  it('createFlowApi refuses to build the app', () => {
+    expect(() => createFlowApi({ flows: ['f'], startOptions: { contextKeys: short } })).toThrow(/at least 32/);
+    expect(() => createFlowApi({ flows: ['f'], startOptions: { contextKeys: [k1] } })).not.toThrow();
   });
 });
