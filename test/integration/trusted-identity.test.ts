@@ -59,8 +59,13 @@ afterAll(async () => {
 });
 
 /** Starts `runGenkitFlow` by name with a plain Temporal client, the way any holder of namespace access can. */
-async function startByName(taskQueue: string, request: Record<string, unknown>, workflowId = `forged-${randomUUID()}`) {
-  return client.workflow.start('runGenkitFlow', { taskQueue, workflowId, args: [request] });
+async function startByName(
+  taskQueue: string,
+  request: Record<string, unknown>,
+  workflowId = `forged-${randomUUID()}`,
+  ...journal: unknown[][]
+) {
+  return client.workflow.start('runGenkitFlow', { taskQueue, workflowId, args: [request, ...journal] });
 }
 
 /** The run's failure as the library reports it, and how many attempts the history shows. */
@@ -144,6 +149,33 @@ describe('a plain Temporal client cannot assert an identity', () => {
     );
     expect((await failureOf(otherFlow)).error.status).toBe('PERMISSION_DENIED');
     expect(ranSteps.filter((n) => n === 'victim' || n === 'replayed-input')).toEqual([]);
+  });
+
+  it('a signed request cannot be started with forged step results (journal or continued state)', async () => {
+    const workflowId = `journal-${randomUUID()}`;
+    const input = { note: 'journal-forged' };
+    const signed = startContext(
+      { namespace: namespace(), workflowId, flowName: 'identityWhoAmI', input, context: forgedAuth },
+      [k1],
+    );
+    const request = { flowName: 'identityWhoAmI', input, ...signed };
+    const fake = [{ key: '1', kind: 'step', name: 'record', output: 'FAKE' }];
+    const withJournal = await startByName(strict, request, workflowId, fake);
+    expect((await failureOf(withJournal)).error.status).toBe('INVALID_ARGUMENT');
+    const continued = {
+      executions: 1,
+      flowAttempt: 1,
+      failoversWithoutProgress: 0,
+      chunkBase: 0,
+      previousRunId: 'x',
+      earlyInputs: [],
+      answeredInputKeys: [],
+      continuations: 1,
+    };
+    const withState = await startByName(strict, { ...request, continued }, `${workflowId}-c`);
+    expect((await failureOf(withState)).error.status).toBe('INVALID_ARGUMENT');
+    expect(await activityStarts(withJournal)).toEqual([]); // refused before any attempt
+    expect(ranSteps).not.toContain('journal-forged');
   });
 
   it("with unsignedContext 'allow' an unsigned identity runs as asserted (the documented risk); a forged signature still fails", async () => {
