@@ -16,7 +16,7 @@ export default tseslint.config(
   // Deliberate violations, linted by test/unit/lint.test.ts to prove the rules fire.
   { ignores: ['test/fixtures/lint/**'] },
   {
-    files: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.tsx', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
     extends: [tseslint.configs.base],
     languageOptions: {
       parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },

@@ -32,6 +32,8 @@ export {
 export { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 export { FlowRunError } from './flow-run-error';
 export type { FlowProgress, FlowRunRequest, PendingInput, TemporalFlowOptions } from './types';
+export { telemetryClientInterceptors } from './telemetry/client-interceptors';
+export type { TelemetryOptions, TelemetrySetting } from './telemetry/options';
 // Not './identity' (its worker half loads genkit): the starter's half only.
 export { CREDENTIAL_CONTEXT_KEYS, withoutCredentials } from './identity/credentials';
 export { CONTEXT_KEYS_ENV, contextKeysFromEnv, parseContextKeys, type ContextKey } from './identity/keys';

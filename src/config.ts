@@ -12,6 +12,7 @@ import { dataConverterFromEnv } from './codec/data-converter';
 import { DEFAULT_ADDRESS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from './defaults';
 import { msFromDuration } from './retry-math';
 import { processState } from './process-state';
+import { telemetryFromEnv, type TelemetrySetting } from './telemetry/options';
 
 /** How to reach Temporal. Every field is optional; see the resolution order above. */
 export interface TemporalConnectionOptions {
@@ -42,6 +43,11 @@ export interface TemporalConnectionOptions {
    * @default encryption when GENKITX_ENCRYPTION_KEYS is set, else none
    */
   dataConverter?: DataConverter;
+  /**
+   * Trace runs with OpenTelemetry (docs/observability.md): `true`, or options for the workflow spans.
+   * @default GENKITX_OTEL=true turns it on; off otherwise (nothing OpenTelemetry is loaded then)
+   */
+  telemetry?: TelemetrySetting;
 }
 
 /** Settings after resolution; `address`, `namespace` and `taskQueue` are always set. */
@@ -55,6 +61,7 @@ export interface ResolvedTemporalConfig {
   /** Milliseconds a client waits for the server before failing. */
   connectTimeoutMs: number;
   dataConverter?: DataConverter;
+  telemetry?: TelemetrySetting;
 }
 
 // Shared by the package's CJS and ESM builds when an app loads both.
@@ -92,6 +99,7 @@ export function resolveTemporalConfig(
       given.connectTimeout ?? envDuration(env.TEMPORAL_CONNECT_TIMEOUT) ?? DEFAULT_CONNECT_TIMEOUT,
     ),
     dataConverter: given.dataConverter ?? dataConverterFromEnv(env),
+    telemetry: given.telemetry ?? telemetryFromEnv(env) ?? false,
   };
 }
 

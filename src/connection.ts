@@ -3,12 +3,21 @@
 import { Client, Connection } from '@temporalio/client';
 import { TemporalConnectionError } from './connection-error';
 import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
+import { telemetryClientInterceptors } from './telemetry/client-interceptors';
 
 const clients = new Map<string, Promise<Client>>();
 let connectionsOpened = 0;
 
 function cacheKey(c: ResolvedTemporalConfig): string {
-  return JSON.stringify([c.address, c.namespace, c.apiKey ?? null, c.tls ?? null, c.metadata ?? null, converterId(c)]);
+  return JSON.stringify([
+    c.address,
+    c.namespace,
+    c.apiKey ?? null,
+    c.tls ?? null,
+    c.metadata ?? null,
+    converterId(c),
+    !!c.telemetry,
+  ]);
 }
 
 // Data converters hold codecs and drivers (not serializable): clients are keyed by the converter object itself.
@@ -56,7 +65,12 @@ async function connect(config: ResolvedTemporalConfig): Promise<Client> {
     throw new TemporalConnectionError(config, err);
   });
   connectionsOpened++;
-  return new Client({ connection, namespace: config.namespace, dataConverter: config.dataConverter });
+  return new Client({
+    connection,
+    namespace: config.namespace,
+    dataConverter: config.dataConverter,
+    ...(config.telemetry ? { interceptors: { workflow: telemetryClientInterceptors() } } : {}),
+  });
 }
 
 /** Closes every cached connection (call before a short-lived process exits). */

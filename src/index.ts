@@ -12,14 +12,22 @@ export {
 export { GenkitTemporalPlugin, genkitWorkerPlugin, type GenkitWorkerPluginOptions } from './worker-plugin';
 export { WorkflowNotExportedError } from './workflow-exports';
 export { resolveContextTrust, UNTRUSTED_CONTEXT_FAILURE, type ContextTrustOptions } from './identity/trust';
+export { telemetryWorkerPlugin } from './telemetry/worker-plugin';
 // Everything a caller needs (the light entry, genkitx-temporal/client), plus the worker side below.
 export * from './caller';
 export { TemporalConnectionError } from './connection-error';
-export { isGenkitError, isRetryable } from './errors';
+export { isGenkitError, isRetryable, type GenkitErrorLike } from './errors';
 export { step } from './journal/step';
 export { waitForInput, type WaitForInputOptions } from './journal/wait-for-input';
 export { InterruptAnswerSchema, interruptInputName, ToolDeniedError, type InterruptAnswer } from './journal/interrupts';
 export { NonDeterministicFlowError, StepResultTooLargeError } from './journal/durable-run';
 export { removeGenkitSignalHandlers } from './genkit-signals';
 export * from './defaults';
-export { FailureTypes, type FlowRetryPolicy, type JournalEntry, type StepInFlight } from './types';
+export {
+  FailureTypes,
+  type FlowRetryPolicy,
+  type JournalEntry,
+  type SerializedFlowError,
+  type StepInFlight,
+  type StepKind,
+} from './types';

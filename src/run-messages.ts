@@ -2,7 +2,7 @@
 // `workflows/messages.ts`, built without `@temporalio/workflow`, so callers never load workflow code.
 // test/unit/light-entry.test.ts checks that both sides agree.
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
-import type { FlowProgress } from './types';
+import type { FlowProgress, JournalPage } from './types';
 import type { ChunkRead } from './workflows/journal-state';
 
 export type { ChunkRead };
@@ -15,3 +15,4 @@ export const provideInputUpdate = update<void, [name: string, value: unknown, an
 );
 export const progressQuery = query<FlowProgress, []>('progress');
 export const chunksQuery = query<ChunkRead, [offset: number]>('genkit.chunks');
+export const journalPageQuery = query<JournalPage, [from: number]>('genkit.journalPage');

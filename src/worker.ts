@@ -11,6 +11,7 @@ import type { DataConverter } from '@temporalio/common';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
 import { removeGenkitSignalHandlers } from './genkit-signals';
 import { listFlowNames } from './registry';
+import { telemetryBundleOptions, telemetryPlugins } from './telemetry/worker-wiring';
 import { defaultWorkflowsPath, genkitWorkerPlugin } from './worker-plugin';
 import type { ContextTrustOptions } from './identity/trust';
 
@@ -80,7 +81,11 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
     activities: options.activities,
     shutdownGraceTime: options.shutdownGraceTime,
     ...workerOptions,
-    plugins: [genkitWorkerPlugin({ contextTrust: options.contextTrust }), ...plugins],
+    plugins: [
+      ...telemetryPlugins(config.telemetry),
+      genkitWorkerPlugin({ contextTrust: options.contextTrust }),
+      ...plugins,
+    ],
   });
 
   let stopping: Promise<void> | undefined;
@@ -116,12 +121,13 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
  * await writeFile('workflow-bundle.js', code); // at build time
  * await startTemporalWorker({ workflowBundle: { codePath: 'workflow-bundle.js' } }); // at run time
  * // With encryption: bundleFlowWorkflows({ dataConverter }) with the dataConverter the worker gets.
+ * // For a worker with `telemetry` on: bundleFlowWorkflows({ telemetry: true }) (the workflow interceptors).
  * ```
  */
 export function bundleFlowWorkflows(
-  options: Partial<BundleOptions> & { dataConverter?: DataConverter } = {},
+  options: Partial<BundleOptions> & { dataConverter?: DataConverter; telemetry?: boolean } = {},
 ): Promise<{ code: string }> {
-  const { dataConverter, ...bundleOptions } = options;
+  const { dataConverter, telemetry, ...bundleOptions } = options;
   // Converters loaded by path run inside the workflow sandbox, so they are part of the bundle (an encrypted
   // failure converter in particular: without it, workflow failure messages reach history in plaintext).
   return bundleWorkflowCode({
@@ -129,5 +135,6 @@ export function bundleFlowWorkflows(
     failureConverterPath: dataConverter?.failureConverterPath,
     payloadConverterPath: dataConverter?.payloadConverterPath,
     ...bundleOptions,
+    ...telemetryBundleOptions(telemetry, bundleOptions),
   });
 }

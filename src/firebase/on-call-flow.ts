@@ -3,8 +3,9 @@
 // its result. The run outlives the function's timeout; `onCallFlowRun` reads, answers and cancels it later.
 import { onCall, type CallableFunction, type CallableOptions } from 'firebase-functions/v2/https';
 import { startFlowWorkflow, type FlowWorkflowOptions } from '../client';
-import { validateFlowInput, type FlowOutput, type FlowRef } from '../flow-ref';
+import { flowNameOf, validateFlowInput, type FlowOutput, type FlowRef } from '../flow-ref';
 import type { FlowRunOptions } from '../flow-runs';
+import { inCallerTrace } from '../telemetry/caller-trace';
 import { authorize, genkitContextOf, type CallableAccess, type CallableAuthPolicy } from './callable-auth';
 import { toHttpsError } from './errors';
 import { relayChunks, type FlowStreamChunk } from './relay';
@@ -84,13 +85,16 @@ export function onCallFlow<F extends FlowRef>(
       const caller = await authorize(request, options);
       validateFlowInput(flow, request.data); // bad input never starts a run
       const client = await clientForCallable(runOptions);
-      const handle = await startFlowWorkflow(flow, request.data as never, {
-        ...runOptions,
-        ...options.startOptions,
-        client,
-        principal: caller?.uid,
-        context: genkitContextOf(caller),
-      });
+      const start = () =>
+        startFlowWorkflow(flow, request.data as never, {
+          ...runOptions,
+          ...options.startOptions,
+          client,
+          principal: caller?.uid,
+          context: genkitContextOf(caller),
+        });
+      const spanName = `onCallFlow ${flowNameOf(flow)}`;
+      const handle = await inCallerTrace(runOptions, request.rawRequest?.headers, spanName, start);
       const runId = (handle as { firstExecutionRunId?: string }).firstExecutionRunId;
       if (!request.acceptsStreaming || !response) return { workflowId: handle.workflowId, runId };
       const result = await relayChunks<FlowOutput<F>>(handle.workflowId, 0, response, { ...runOptions, client });

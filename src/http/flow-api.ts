@@ -9,16 +9,19 @@ import { logger } from 'hono/logger';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { startFlowWorkflow, type FlowWorkflowOptions } from '../client';
+import { resolveTemporalConfig } from '../config';
 import { getTemporalClient } from '../connection';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../flow-ref';
 import { toFlowRunError } from '../flow-run-error';
 import { getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
 import { resolveContextKeyRing } from '../identity/keys';
+import { requestSpans } from '../telemetry/http-middleware';
 import { apiError, toHttpError } from './errors';
 import { genkitStreamResponse } from './genkit-stream';
 import { runEventsResponse } from './sse';
 import { TemporalStreamManager } from './stream-manager';
 import type { FlowApiEnv, Principal } from './auth';
+import { mountRunConsole, type RunConsoleOptions } from './console/run-console';
 
 /** Start options the API applies to every run it starts (the request decides input, key and principal). */
 export type FlowApiStartOptions = Omit<
@@ -46,6 +49,8 @@ export interface FlowApiOptions extends FlowRunOptions {
   heartbeatMs?: number;
   /** Log requests with Hono's logger. @default false */
   logRequests?: boolean;
+  /** Serve the run console at `${basePath}/console`, behind the same auth (see `createRunConsole`). @default false */
+  console?: boolean | Pick<RunConsoleOptions, 'pageSize'>;
 }
 
 const MAX_KEY_LENGTH = 200;
@@ -55,6 +60,7 @@ const MAX_KEY_LENGTH = 200;
  * `POST /flows/:name` (202 `{ workflowId, runId, links }`; `?wait=true` → 200 `{ result }`; `Accept:
  * text/event-stream` → Genkit stream, re-attach with `x-genkit-stream-id`), `GET /runs/:id`,
  * `POST /runs/:id/cancel`, `POST /runs/:id/inputs/:name`, `GET /runs/:id/events?from=N` (SSE).
+ * With `console: true`, also the run console for people at `/console` (see `createRunConsole`).
  *
  * @example
  * ```ts
@@ -76,6 +82,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     startOptions,
     heartbeatMs,
     logRequests,
+    console: runConsole,
     ...rest
   } = options;
   const runOptions: FlowRunOptions = rest;
@@ -92,6 +99,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
 
   const app = new Hono<FlowApiEnv>();
   const api = basePath ? app.basePath(basePath) : app;
+  if (resolveTemporalConfig(runOptions).telemetry) app.use(requestSpans());
   if (logRequests) app.use(logger());
   app.use(requestId(), secureHeaders());
   if (auth) app.use(auth);
@@ -225,6 +233,13 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
       heartbeatMs: heartbeatMs ?? 15_000,
     });
   });
+
+  if (runConsole) {
+    const { pageSize } = typeof runConsole === 'object' ? runConsole : {};
+    const base = basePath ?? '';
+    const consoleOptions = { ...runOptions, flows: options.flows, isAdmin, pageSize, apiBasePath: base };
+    app.route('/', mountRunConsole({ ...consoleOptions, basePath: `${base}/console`, scoped: !!auth }));
+  }
 
   app.notFound((c) => c.json(toHttpError(apiError('NOT_FOUND', 'no such route')).body, 404));
   app.onError((err, c) => {

@@ -11,8 +11,10 @@ export {
   type Principal,
   type PrincipalResolver,
 } from './auth';
+export { createRunConsole, type RunConsoleOptions } from './console';
 export { toHttpError, type ErrorBody } from './errors';
 export { TemporalStreamManager } from './stream-manager';
+export { requestSpans } from '../telemetry/http-middleware';
 export { flowWebhook, webhookWorkflowId, type FlowWebhookOptions } from './webhooks';
 export {
   githubWebhook,

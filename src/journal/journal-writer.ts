@@ -2,7 +2,7 @@
 // Every write names the attempt's lease, so the workflow refuses writes from a superseded (zombie) attempt.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { MAX_CHUNK_BATCH_BYTES } from '../defaults';
+import { MAX_CHUNK_BATCH_BYTES, STEP_REPORT_DELAY_MS } from '../defaults';
 import { grpcCodeOf, GrpcStatus } from '../grpc-errors';
 import {
   FailureTypes,
@@ -21,9 +21,6 @@ import {
   recordStepsUpdate,
   stepStartedSignal,
 } from '../workflows/messages';
-
-/** A step still running after this long shows as `stepInFlight` in the progress query. */
-export const STEP_REPORT_DELAY_MS = 250;
 
 /** Queued chunks are sent at most this often at first; the interval grows with the run's Update count. */
 export const CHUNK_FLUSH_INTERVAL_MS = 100;

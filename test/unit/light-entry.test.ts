@@ -74,7 +74,7 @@ describe('genkitx-temporal/client (light entry)', () => {
   });
 
   it('speaks the same message names as the workflow', () => {
-    for (const name of ['provideInputUpdate', 'progressQuery', 'chunksQuery'] as const) {
+    for (const name of ['provideInputUpdate', 'progressQuery', 'chunksQuery', 'journalPageQuery'] as const) {
       expect(runMessages[name].name).toBe(workflowMessages[name].name);
       expect(runMessages[name].type).toBe(workflowMessages[name].type);
     }

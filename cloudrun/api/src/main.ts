@@ -38,8 +38,9 @@ async function main() {
   }
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ ok: true }));
-  const codec = mountCodecServer(app, settings); // before the flow API: its auth middleware covers every path
-  app.route('/', createFlowApi({ flows, auth: await authFor(settings), ...settings.temporal }));
+  // The codec server (/codec) and webhooks first: they authenticate callers themselves (bearer token, signature),
+  // not with the API's caller auth (which the flow API's middleware would otherwise demand of every later route).
+  const codec = mountCodecServer(app, settings);
   if (settings.webhookSecret) {
     const verify = standardWebhooks(settings.webhookSecret);
     for (const flow of flows) {
@@ -47,6 +48,8 @@ async function main() {
       app.post(`/hooks/${name}`, flowWebhook(flow, { verify, ...settings.temporal }));
     }
   }
+  // The run console (/console) rides on the API, behind the same auth.
+  app.route('/', createFlowApi({ flows, auth: await authFor(settings), console: true, ...settings.temporal }));
   const server = serve({ fetch: app.fetch, port: settings.port }, (info) =>
     log('INFO', 'api listening', { port: info.port, flows: flows.length, auth: settings.auth, codec }),
   );

@@ -1,0 +1,191 @@
+// The kit, locally, as real processes: a Temporal dev server (with its Web UI), the workflow bundle built the way
+// the worker image builds it, two Cloud Run worker processes (cloudrun/worker) hosting the agent, and the
+// front-door API (cloudrun/api) with bearer auth and a Standard Webhooks endpoint. Each is its own process group.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { resolveTemporalCli } from '../../scripts/temporal-cli.mjs';
+import { Processes, waitForOutput, type StartedProcess } from './processes';
+
+export const root = resolve(__dirname, '../..');
+const STARTUP_TIMEOUT_MS = 120_000;
+
+export interface LocalStack {
+  processes: Processes;
+  temporalAddress: string;
+  uiUrl: string;
+  apiUrl: string;
+  apiToken: string;
+  webhookSecret: string;
+  taskQueue: string;
+  workers: StartedProcess[];
+}
+
+/**
+ * Starts everything into `processes` (created by the caller, so a Ctrl-C during start-up stops what has started);
+ * on any failure the processes already started are stopped before it throws.
+ */
+export async function startLocalStack(options: {
+  processes: Processes;
+  logDir: string;
+  ledgerFile: string;
+}): Promise<LocalStack> {
+  try {
+    return await start(options.processes, options);
+  } catch (err) {
+    await options.processes.stopAll(2_000);
+    throw err;
+  }
+}
+
+async function start(processes: Processes, { logDir, ledgerFile }: { logDir: string; ledgerFile: string }) {
+  const cli = resolveTemporalCli();
+  if (!cli) throw new Error('No Temporal CLI found: run `node scripts/setup.mjs` (npm run demo does) first.');
+  const [port, uiPort, httpPort, metricsPort, apiPort] = await freePorts(5);
+  const temporalAddress = `127.0.0.1:${port}`;
+  const taskQueue = 'genkit-demo';
+  const apiToken = randomBytes(18).toString('base64url');
+  const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
+  // Children load the library from source (no build step) through the demo's tsconfig paths.
+  const tsx = { TSX_TSCONFIG_PATH: join(__dirname, 'tsx-paths.json') };
+  const node = (entry: string, ...args: string[]) =>
+    [process.execPath, ['--import', 'tsx', join(root, entry), ...args]] as const;
+
+  const server = processes.start(
+    'temporal-dev-server',
+    cli,
+    [
+      'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort),
+      '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
+      '--search-attribute', 'GenkitFlow=Keyword', '--search-attribute', 'GenkitPrincipal=Keyword',
+    ], // prettier-ignore
+    process.env,
+    root,
+  );
+  const temporalEnv = {
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  };
+  // The API needs no bundle: it starts beside the server (its Temporal client connects on the first request).
+  const api = processes.start(
+    'api',
+    ...node('cloudrun/api/src/main.ts'),
+    {
+      ...process.env,
+      ...tsx,
+      ...temporalEnv,
+      FLOWS_MODULE: join(__dirname, 'api-flows.ts'),
+      API_AUTH: 'bearer',
+      API_BEARER_TOKEN: apiToken,
+      WEBHOOK_SECRET: webhookSecret,
+      PORT: String(apiPort),
+    },
+    root,
+  );
+  const bundlePath = workflowBundleCachePath();
+  const building = `${bundlePath}.${process.pid}.tmp`; // renamed when complete: a cached bundle is never partial
+  const bundle = existsSync(bundlePath)
+    ? undefined
+    : processes.start(
+        'build-bundle',
+        ...node('cloudrun/worker/src/build-bundle.ts', building),
+        { ...process.env, ...tsx },
+        root,
+      );
+  await Promise.all([serverReady(server, temporalAddress), bundle && builtBundle(bundle, building, bundlePath)]);
+
+  const workers = [1, 2].map((n) =>
+    processes.start(
+      `worker-${n}`,
+      ...node('cloudrun/worker/src/main.ts'),
+      {
+        ...process.env,
+        ...tsx,
+        ...temporalEnv,
+        FLOWS_MODULE: join(__dirname, 'agent.ts'),
+        WORKFLOW_BUNDLE_PATH: bundlePath,
+        K_SERVICE: 'genkit-worker',
+        K_REVISION: `demo-worker-${n}`,
+        DEMO_LEDGER: ledgerFile,
+      },
+      root,
+    ),
+  );
+  await Promise.all([
+    ...workers.map((w) => waitForOutput(w, /"worker polling"/, STARTUP_TIMEOUT_MS)),
+    waitForOutput(api, /"api listening"/, STARTUP_TIMEOUT_MS),
+  ]);
+  return {
+    processes,
+    temporalAddress,
+    uiUrl: `http://127.0.0.1:${uiPort}`,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    apiToken,
+    webhookSecret,
+    taskQueue,
+    workers,
+  };
+}
+
+/** The dev server is ready when a client can reach the default namespace. */
+async function serverReady(server: StartedProcess, address: string): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  for (;;) {
+    if (server.child.exitCode !== null) throw new Error(`the Temporal dev server exited:\n${server.output()}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace: 'default' });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`the Temporal dev server did not come up: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/**
+ * The workflow bundle, built once per version of the library's source and lock file (as the worker image's build
+ * step does once per image): later demos skip webpack.
+ */
+function workflowBundleCachePath(): string {
+  const hash = createHash('sha256');
+  const files = [join(root, 'package-lock.json'), ...filesUnder(join(root, 'src'))];
+  for (const file of files) hash.update(file).update(readFileSync(file));
+  mkdirSync(join(root, 'node_modules/.cache/genkitx-temporal-demo'), { recursive: true });
+  return join(
+    root,
+    'node_modules/.cache/genkitx-temporal-demo',
+    `workflow-bundle-${hash.digest('hex').slice(0, 16)}.js`,
+  );
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+async function builtBundle(bundle: StartedProcess, building: string, path: string): Promise<void> {
+  const code = await bundle.exited;
+  if (code !== 0) throw new Error(`building the workflow bundle failed (${code}):\n${bundle.output()}`);
+  renameSync(building, path);
+}
+
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => {
+      const server = createServer();
+      return new Promise<ReturnType<typeof createServer>>((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+    }),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
+  return ports;
+}
