@@ -22,7 +22,7 @@ export const WORKER_ENV = {
     'WORKFLOW_BUNDLE_PATH',
     'WORKER_MAX_CONCURRENT_ACTIVITIES',
   ],
-  secrets: ['TEMPORAL_API_KEY', 'GEMINI_API_KEY', 'GENKITX_ENCRYPTION_KEYS'],
+  secrets: ['TEMPORAL_API_KEY', 'GEMINI_API_KEY', 'GENKITX_ENCRYPTION_KEYS', 'GENKITX_CONTEXT_KEYS'],
 } as const;
 
 /** The backlog autoscaler (`src/autoscale`, run as a Cloud Run job or a scheduled function). */
@@ -43,7 +43,7 @@ export const AUTOSCALER_ENV = {
   secrets: ['TEMPORAL_API_KEY'],
 } as const;
 
-/** The front-door API service (`cloudrun/api`): the Hono flow API and webhooks. */
+/** The front-door API service (`cloudrun/api`): the Hono flow API, webhooks and the codec server (`/codec`). */
 export const API_ENV = {
   set: [
     'TEMPORAL_ADDRESS',
@@ -52,6 +52,14 @@ export const API_ENV = {
     'FLOWS_MODULE',
     'API_AUTH',
     'FIREBASE_PROJECT_ID',
+    'CODEC_UI_ORIGIN',
   ],
-  secrets: ['TEMPORAL_API_KEY', 'API_BEARER_TOKEN', 'WEBHOOK_SECRET', 'GENKITX_ENCRYPTION_KEYS'],
+  secrets: [
+    'TEMPORAL_API_KEY',
+    'API_BEARER_TOKEN',
+    'WEBHOOK_SECRET',
+    'CODEC_SERVER_TOKEN',
+    'GENKITX_ENCRYPTION_KEYS',
+    'GENKITX_CONTEXT_KEYS',
+  ],
 } as const;

@@ -34,3 +34,7 @@ export { FlowRunError } from './flow-run-error';
 export type { FlowProgress, FlowRunRequest, PendingInput, TemporalFlowOptions } from './types';
 export { telemetryClientInterceptors } from './telemetry/client-interceptors';
 export type { TelemetryOptions, TelemetrySetting } from './telemetry/options';
+// Not './identity' (its worker half loads genkit): the starter's half only.
+export { CREDENTIAL_CONTEXT_KEYS, withoutCredentials } from './identity/credentials';
+export { CONTEXT_KEYS_ENV, contextKeysFromEnv, parseContextKeys, type ContextKey } from './identity/keys';
+export type { ContextSignature } from './types';

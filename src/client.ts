@@ -20,6 +20,8 @@ import { toFlowRunError } from './flow-run-error';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import { validateRetryPolicy } from './retry-math';
 import type { FlowRunRequest, TemporalFlowOptions } from './types';
+import type { ContextKey } from './identity/keys';
+import { startContext } from './identity/sign-start';
 
 export type { FlowChunk, FlowInput, FlowOutput, FlowRef, FlowReference } from './flow-ref';
 
@@ -45,8 +47,13 @@ export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<Tem
    * starting another, while it runs and after it has finished (until the namespace's retention removes it).
    */
   idempotencyKey?: string;
-  /** Genkit action context for the flow (`context` in its side channel), e.g. the caller's auth. */
+  /**
+   * Genkit action context for the flow (`context` in its side channel), e.g. the caller's auth. Credentials
+   * (raw ID / App Check tokens, API keys, auth headers) are removed before the run starts.
+   */
   context?: Record<string, unknown>;
+  /** Keys that sign `context` for the run (current first). @default the keys in GENKITX_CONTEXT_KEYS */
+  contextKeys?: readonly ContextKey[];
   /** Extra memo fields (the flow name is always recorded as `genkitFlow`). */
   memo?: Record<string, unknown>;
   /** Extra search attributes, besides `GenkitFlow`. */
@@ -87,15 +94,19 @@ export async function startFlowWorkflow<F extends FlowRef>(
   // the workflow too.
   const flowDefaults = { ...registeredFlowOptions(flowName), ...refFlowOptions(flow) };
   const client = options.client ?? (await clientFor(config));
-  const request: FlowRunRequest = {
-    flowName,
-    input,
-    context: options.context,
-    options: pickFlowOptions(options),
-  };
   const workflowId = options.workflowId ?? `${flowName}-${options.idempotencyKey ?? randomUUID()}`;
   if (workflowId.length > 1000)
     throw invalidStart(`the workflow ID is ${workflowId.length} characters; Temporal allows 1,000`);
+  const request: FlowRunRequest = {
+    flowName,
+    input,
+    // Credentials stripped; signed for this run when this process holds a context key (src/identity).
+    ...startContext(
+      { namespace: client.options.namespace, workflowId, flowName, input, context: options.context },
+      options.contextKeys,
+    ),
+    options: pickFlowOptions(options),
+  };
   const inputFingerprint = options.idempotencyKey ? fingerprint([flowName, input ?? null]) : undefined;
   const start = (searchAttributes: SearchAttributePair[]) =>
     client.workflow.start<FlowWorkflow<F>>(WORKFLOW_TYPE, {

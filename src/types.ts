@@ -62,8 +62,22 @@ export interface FlowRunRequest {
   context?: Record<string, unknown>;
   /** Overrides the flow's registered `config.temporal`. */
   options?: TemporalFlowOptions;
+  /**
+   * Set by a starter holding the context key (`GENKITX_CONTEXT_KEYS`): proves `context` was given for this run.
+   * Workers with the key refuse a run without a valid one (PERMISSION_DENIED); see docs/security.md.
+   */
+  contextSignature?: ContextSignature;
   /** @internal Set by the workflow itself when it continues as new: the state the next execution resumes. */
   continued?: ContinuedRun;
+}
+
+/** HMAC-SHA256 of a run's context, bound to its namespace, workflow ID, flow name and input. */
+export interface ContextSignature {
+  v: 1;
+  /** ID of the key that signed (rotation: workers verify with any key they know). */
+  kid: string;
+  /** base64url HMAC. */
+  mac: string;
 }
 
 /** @internal What a run carries into its next execution (continue-as-new). Journal entries travel as extra arguments. */

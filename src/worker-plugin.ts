@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ReplayWorkerOptions, Worker, WorkerOptions, WorkerPlugin } from '@temporalio/worker';
 import { AttemptTracker } from './activities/attempt-tracker';
 import { createFlowActivities } from './activities/flow-activities';
+import { resolveContextTrust, type ContextTrustOptions } from './identity/trust';
 import { removeGenkitSignalHandlers } from './genkit-signals';
 import { listFlowNames } from './registry';
 import { withCheckedWorkflows } from './workflow-exports';
@@ -15,6 +16,8 @@ export interface GenkitWorkerPluginOptions {
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   /** Skip the check that the worker's own workflow code exports `runGenkitFlow`. @default false */
   skipWorkflowExportCheck?: boolean;
+  /** Which run contexts (caller identities) to trust; see docs/security.md. @default signed ones when a key is set */
+  contextTrust?: ContextTrustOptions;
 }
 
 /**
@@ -59,7 +62,10 @@ export class GenkitTemporalPlugin implements WorkerPlugin {
   async configureWorker(options: WorkerOptions): Promise<WorkerOptions> {
     const tracker = new AttemptTracker();
     // With external storage, a large output travels as a reference: no payload limit applies to it.
-    const activities = createFlowActivities(tracker, { largeResults: !!options.dataConverter?.externalStorage });
+    const activities = createFlowActivities(tracker, {
+      largeResults: !!options.dataConverter?.externalStorage,
+      contextTrust: this.pluginOptions.contextTrust ?? {}, // resolved now: a bad key fails the worker's start
+    });
     this.trackers.set(activities.runGenkitFlowActivity, tracker);
     const ownPath = defaultWorkflowsPath();
     let configured: WorkerOptions = {
@@ -76,6 +82,7 @@ export class GenkitTemporalPlugin implements WorkerPlugin {
     };
     if (!this.pluginOptions.skipWorkflowExportCheck) configured = await withCheckedWorkflows(configured, ownPath);
     await warnWithoutFlows(options.taskQueue);
+    warnIfContextsUnverified(this.pluginOptions.contextTrust);
     return configured;
   }
 
@@ -135,4 +142,14 @@ export function defaultWorkflowsPath(): string {
   } catch {
     throw new Error(`genkitx-temporal: workflow code not found under ${join(__dirname, 'workflows')}`);
   }
+}
+
+/** A deployed worker (Cloud Run, NODE_ENV=production) without a context key trusts any asserted identity: say so. */
+function warnIfContextsUnverified(options: ContextTrustOptions | undefined): void {
+  const deployed = !!process.env.K_SERVICE || !!process.env.CLOUD_RUN_JOB || process.env.NODE_ENV === 'production';
+  if (!deployed || resolveContextTrust(options ?? {}).ring) return;
+  console.warn(
+    '[genkitx-temporal] GENKITX_CONTEXT_KEYS is not set: this worker runs every flow with the context.auth its ' +
+      'starter asserted, unverified. Set the same key on the workers and the front door (docs/security.md).',
+  );
 }

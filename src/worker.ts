@@ -13,6 +13,7 @@ import { removeGenkitSignalHandlers } from './genkit-signals';
 import { listFlowNames } from './registry';
 import { telemetryBundleOptions, telemetryPlugins } from './telemetry/worker-wiring';
 import { defaultWorkflowsPath, genkitWorkerPlugin } from './worker-plugin';
+import type { ContextTrustOptions } from './identity/trust';
 
 /** Options of `startTemporalWorker`. Connection settings follow the order in `config.ts`. */
 export interface TemporalWorkerOptions extends TemporalConnectionOptions {
@@ -30,6 +31,8 @@ export interface TemporalWorkerOptions extends TemporalConnectionOptions {
   workerOptions?: Partial<WorkerOptions>;
   /** Stop gracefully on SIGTERM / SIGINT. @default true */
   handleSignals?: boolean;
+  /** Which run contexts (caller identities) to trust; see docs/security.md. @default signed ones when a key is set */
+  contextTrust?: ContextTrustOptions;
 }
 
 /** A running worker. */
@@ -78,7 +81,11 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
     activities: options.activities,
     shutdownGraceTime: options.shutdownGraceTime,
     ...workerOptions,
-    plugins: [...telemetryPlugins(config.telemetry), genkitWorkerPlugin(), ...plugins],
+    plugins: [
+      ...telemetryPlugins(config.telemetry),
+      genkitWorkerPlugin({ contextTrust: options.contextTrust }),
+      ...plugins,
+    ],
   });
 
   let stopping: Promise<void> | undefined;

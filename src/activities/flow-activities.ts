@@ -9,6 +9,7 @@ import { FailureTypes, type FlowActivityRequest, type FlowAttemptOutcome, type F
 import { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
 import { startHeartbeats } from './heartbeat';
 import { assertScheduledByRunGenkitFlow } from './workflow-guard';
+import { assertTrustedContext, resolveContextTrust, type ContextTrustOptions } from '../identity/trust';
 
 /** Activities a worker must register for `runGenkitFlow`; `createFlowActivities()` builds them. */
 export interface FlowActivities {
@@ -25,8 +26,12 @@ export function createFlowActivities(
   options: {
     /** The worker stores large payloads outside history (external storage): outputs are not size-checked. */
     largeResults?: boolean;
+    /** Which run contexts to trust (signed ones; see docs/security.md). @default from GENKITX_CONTEXT_KEYS, on first use */
+    contextTrust?: ContextTrustOptions;
   } = {},
 ): FlowActivities {
+  let trust = options.contextTrust ? resolveContextTrust(options.contextTrust) : undefined;
+  const trustOf = () => (trust ??= resolveContextTrust());
   return {
     async describeGenkitFlow(flowName) {
       const found = await findFlow(flowName);
@@ -40,6 +45,15 @@ export function createFlowActivities(
       const { workflowExecution } = ctx.info;
       if (!workflowExecution) throw new Error('runGenkitFlowActivity must be called from a workflow');
       const attempt = request.attempt ?? ctx.info.attempt;
+      // Before anything runs: the caller identity in `context` must come from a starter holding the context key.
+      const signedRun = {
+        namespace: ctx.info.workflowNamespace ?? ctx.info.activityNamespace,
+        workflowId: workflowExecution.workflowId,
+        flowName: request.flowName,
+        input: request.input,
+        context: request.context,
+      };
+      assertTrustedContext(trustOf(), signedRun, request.contextSignature, attempt);
       const found = await findFlow(request.flowName);
       if (!found) throw await flowNotFound(request.flowName, attempt);
 

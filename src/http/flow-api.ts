@@ -14,6 +14,7 @@ import { getTemporalClient } from '../connection';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../flow-ref';
 import { toFlowRunError } from '../flow-run-error';
 import { getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
+import { resolveContextKeyRing } from '../identity/keys';
 import { requestSpans } from '../telemetry/http-middleware';
 import { apiError, toHttpError } from './errors';
 import { genkitStreamResponse } from './genkit-stream';
@@ -85,6 +86,8 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     ...rest
   } = options;
   const runOptions: FlowRunOptions = rest;
+  // A malformed context key fails here, at start-up, rather than as a 500 on every start.
+  resolveContextKeyRing(startOptions?.contextKeys);
   const clientOf = async (): Promise<Client> => runOptions.client ?? getTemporalClient(runOptions);
   const streams = new TemporalStreamManager(runOptions);
   const limit = bodyLimit({

@@ -64,6 +64,7 @@ const { describeGenkitFlow } = proxyLocalActivities<FlowActivities>({
  * `{ flowName: 'jokeFlow', input: { topic: 'cats' } }`.
  */
 export async function runGenkitFlow(request: FlowRunRequest, ...journal: JournalEntry[][]): Promise<unknown> {
+  assertNotForgedContinuation(request, journal);
   const state = new FlowJournalState(request.flowName, request.continued, journal.flat());
   setHandlers(state);
   try {
@@ -86,6 +87,7 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
           flowName: request.flowName,
           input: request.input,
           context: request.context,
+          contextSignature: request.contextSignature,
           execution: state.nextExecution(),
           attempt: state.flowAttempt,
           durable: options.durable !== false,
@@ -149,6 +151,22 @@ function activityFor(options: TemporalFlowOptions, retry: Required<FlowRetryPoli
     heartbeatTimeout: options.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT,
     retry: { maximumAttempts: 1, initialInterval: retry.initialInterval },
     summary: 'Genkit flow attempt',
+  });
+}
+
+/**
+ * Only this workflow's own continue-as-new hands a run a journal: a client that starts a run with journal entries
+ * or continued state (e.g. a replayed signed request with forged step results) is refused.
+ */
+function assertNotForgedContinuation(request: FlowRunRequest, journal: JournalEntry[][]): void {
+  if (workflowInfo().continuedFromExecutionRunId) return;
+  if (request.continued === undefined && journal.length === 0) return;
+  const message = 'a run cannot be started with a journal or continued state; only the workflow itself continues';
+  throw ApplicationFailure.create({
+    type: FailureTypes.genkitError,
+    message: `INVALID_ARGUMENT: ${message}`,
+    nonRetryable: true,
+    details: [{ error: { name: 'GenkitError', status: 'INVALID_ARGUMENT', message }, attempt: 0 }],
   });
 }
 

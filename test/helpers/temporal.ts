@@ -70,11 +70,11 @@ export async function waitFor<T>(
  * For a test file: one worker for this process's flows on its own task queue, started before the tests and
  * stopped after them (with the cached client connections). `opts()` are the start options for that queue.
  */
-export function useWorker(label: string) {
+export function useWorker(label: string, options: TemporalWorkerOptions = {}) {
   const taskQueue = uniqueTaskQueue(label);
   let worker: TemporalWorkerHandle | undefined;
   beforeAll(async () => {
-    worker = await startWorker(taskQueue);
+    worker = await startWorker(taskQueue, options);
   });
   afterAll(async () => {
     await worker?.shutdown();
@@ -86,7 +86,7 @@ export function useWorker(label: string) {
     /** Stops the worker and starts a fresh one on the same queue. */
     async restart() {
       await worker?.shutdown();
-      worker = await startWorker(taskQueue);
+      worker = await startWorker(taskQueue, options);
     },
   };
 }

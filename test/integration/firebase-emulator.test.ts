@@ -2,19 +2,24 @@
 // CI=true), driven by the Firebase client SDK (test/fixtures/firebase-client.mjs): real ID tokens from the Auth
 // emulator, the callable wire protocol both ways (plain and streaming), against this file's dev server and worker.
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../../examples/demo/flows'; // the worker's flows (tripPlanner with the scripted demo model)
+import { parseContextKeys } from '../../src/identity/keys';
+import { cliHistoryText } from '../helpers/history-secrets';
 import { useWorker } from '../helpers/temporal';
 
 const root = resolve(__dirname, '../..');
 const firebaseBin = join(root, 'node_modules/.bin/firebase');
 const envLocal = join(root, 'functions/.env.local');
-const worker = useWorker('fb-emulator');
+// The worker accepts only runs whose caller identity was signed with this key: every run below proves that the
+// callables and the functions' HTTP API sign what they start (GENKITX_CONTEXT_KEYS in the functions' env).
+const contextKey = `fb-1:${randomBytes(32).toString('base64')}`;
+const worker = useWorker('fb-emulator', { contextTrust: { contextKeys: parseContextKeys(contextKey) } });
 
 /** A port nothing listens on right now. */
 async function freePort(): Promise<number> {
@@ -89,7 +94,8 @@ beforeAll(async () => {
   // The emulator loads functions/.env.local into the functions' environment (emulator only, never deployed).
   writeFileSync(
     envLocal,
-    `TEMPORAL_ADDRESS=${address}\nTEMPORAL_NAMESPACE=${namespace}\nTEMPORAL_TASK_QUEUE=${taskQueue}\n`,
+    `TEMPORAL_ADDRESS=${address}\nTEMPORAL_NAMESPACE=${namespace}\nTEMPORAL_TASK_QUEUE=${taskQueue}\n` +
+      `GENKITX_CONTEXT_KEYS=${contextKey}\n`,
   );
   try {
     run = await runInEmulators();
@@ -112,6 +118,13 @@ describe('functions/ in the Firebase emulators, via the Firebase client SDK', ()
     expect(polled).toMatchObject({ workflowId: started.workflowId, status: 'COMPLETED', flowName: 'tripPlanner' });
     expect(polled.result).toEqual({ plan: expect.stringContaining('Lisbon'), bookingId: 'booking-lisbon-2d' });
     expect(aliceUid).toEqual(expect.any(String));
+  });
+
+  it("the callable signed the run's identity for the worker: the uid, decoded claims only", async () => {
+    const history = await cliHistoryText(run.result.started.workflowId);
+    expect(history).toContain('contextSignature');
+    expect(history).toContain(run.result.aliceUid);
+    expect(history).not.toContain('rawToken');
   });
 
   it('streams it: each chunk with its offset, then the result; a reconnect resumes from an offset', () => {

@@ -16,4 +16,24 @@ describe('cloudrun/api settings', () => {
     expect(() => apiSettingsFromEnv({ FLOWS_MODULE: 'f.js', PORT: 'x' })).toThrow(/PORT/);
     expect(apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', PORT: '9000' })).toMatchObject({ auth: 'firebase', port: 9000 });
   });
+
+  it('turns the codec server on only with its token, and checks the UI origins', () => {
+    expect(
+      apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', CODEC_UI_ORIGIN: 'https://cloud.temporal.io' }).codec,
+    ).toBeUndefined();
+    const on = apiSettingsFromEnv({
+      FLOWS_MODULE: '/f.js',
+      CODEC_SERVER_TOKEN: 't',
+      CODEC_UI_ORIGIN: 'https://cloud.temporal.io, http://localhost:8233',
+    });
+    expect(on.codec).toEqual({ token: 't', uiOrigins: ['https://cloud.temporal.io', 'http://localhost:8233'] });
+    expect(apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', CODEC_SERVER_TOKEN: 't' }).codec?.uiOrigins).toEqual([]);
+    expect(() =>
+      apiSettingsFromEnv({
+        FLOWS_MODULE: '/f.js',
+        CODEC_SERVER_TOKEN: 't',
+        CODEC_UI_ORIGIN: 'https://ui.example/path',
+      }),
+    ).toThrow(/CODEC_UI_ORIGIN/);
+  });
 });

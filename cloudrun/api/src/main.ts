@@ -14,6 +14,7 @@ import {
   type FlowApiEnv,
 } from 'genkitx-temporal/http';
 import type { MiddlewareHandler } from 'hono';
+import { mountCodecServer } from './codec';
 import { apiSettingsFromEnv, type ApiSettings } from './settings';
 
 const log = (severity: string, message: string, fields: object = {}) =>
@@ -37,8 +38,9 @@ async function main() {
   }
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ ok: true }));
-  // Webhooks first: a sender proves itself with the signature, not with the API's caller auth (which the flow
-  // API's middleware would otherwise demand of every later route).
+  // The codec server (/codec) and webhooks first: they authenticate callers themselves (bearer token, signature),
+  // not with the API's caller auth (which the flow API's middleware would otherwise demand of every later route).
+  const codec = mountCodecServer(app, settings);
   if (settings.webhookSecret) {
     const verify = standardWebhooks(settings.webhookSecret);
     for (const flow of flows) {
@@ -49,7 +51,7 @@ async function main() {
   // The run console (/console) rides on the API, behind the same auth.
   app.route('/', createFlowApi({ flows, auth: await authFor(settings), console: true, ...settings.temporal }));
   const server = serve({ fetch: app.fetch, port: settings.port }, (info) =>
-    log('INFO', 'api listening', { port: info.port, flows: flows.length, auth: settings.auth }),
+    log('INFO', 'api listening', { port: info.port, flows: flows.length, auth: settings.auth, codec }),
   );
   // Cloud Run sends SIGTERM before stopping an instance: finish the requests in flight, then exit.
   process.once('SIGTERM', () => {

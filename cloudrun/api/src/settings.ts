@@ -12,6 +12,8 @@ export const API_ENV_NAMES = [
   'FIREBASE_PROJECT_ID',
   'API_BEARER_TOKEN',
   'WEBHOOK_SECRET',
+  'CODEC_SERVER_TOKEN',
+  'CODEC_UI_ORIGIN',
   // Set by Cloud Run.
   'PORT',
 ] as const;
@@ -30,6 +32,8 @@ export interface ApiSettings {
   bearerToken?: string;
   /** Standard Webhooks secret (`whsec_…`): enables `POST /hooks/:flow`. */
   webhookSecret?: string;
+  /** The codec server at `/codec` (POST /codec/encode, /codec/decode), when its bearer token is set. */
+  codec?: { token: string; uiOrigins: string[] };
   port: number;
 }
 
@@ -61,6 +65,21 @@ export function apiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiSet
     firebaseProjectId: e.FIREBASE_PROJECT_ID,
     bearerToken: e.API_BEARER_TOKEN,
     webhookSecret: e.WEBHOOK_SECRET,
+    codec: e.CODEC_SERVER_TOKEN ? { token: e.CODEC_SERVER_TOKEN, uiOrigins: origins(e.CODEC_UI_ORIGIN) } : undefined,
     port,
   };
+}
+
+/** `CODEC_UI_ORIGIN`: comma-separated origins of the Temporal Web UI (e.g. `https://cloud.temporal.io`). */
+function origins(value: string | undefined): string[] {
+  const list = (value ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of list) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new Error(`CODEC_UI_ORIGIN must list origins like https://cloud.temporal.io, got "${origin}"`);
+    }
+  }
+  return list;
 }

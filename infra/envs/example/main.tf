@@ -10,15 +10,18 @@ locals {
   api_image        = "${local.image_base}/${var.api_image_name}:${var.image_tag}"
   autoscaler_image = "${local.image_base}/${var.autoscaler_image_name}:${var.image_tag}"
 
-  # The Temporal API key secret exists only when Temporal asks for one (Temporal Cloud).
-  secret_ids = {
-    for key, id in module.naming.secret_ids : key => id
-    if key != "temporal_api_key" || var.temporal_api_key_enabled
-  }
+  # The Temporal API key secret exists only when Temporal asks for one (Temporal Cloud); the codec server's token
+  # only with the codec server.
+  unused_secrets = concat(
+    var.temporal_api_key_enabled ? [] : ["temporal_api_key"],
+    var.codec_server_enabled ? [] : ["codec_token"],
+  )
+  secret_ids = { for key, id in module.naming.secret_ids : key => id if !contains(local.unused_secrets, key) }
   secret_ref = {
     for key, id in module.secrets.secret_ids : key => { secret = id, version = var.secret_version }
   }
   temporal_api_key_ref = var.temporal_api_key_enabled ? local.secret_ref["temporal_api_key"] : null
+  codec_token_ref      = var.codec_server_enabled ? local.secret_ref["codec_token"] : null
 
   worker_env = {
     TEMPORAL_ADDRESS                 = var.temporal_address
@@ -34,6 +37,8 @@ locals {
     TEMPORAL_API_KEY        = local.temporal_api_key_ref
     GEMINI_API_KEY          = local.secret_ref["gemini_api_key"]
     GENKITX_ENCRYPTION_KEYS = local.secret_ref["encryption_keys"]
+    # Verifies the caller identity the front door signed (unsigned or forged contexts are refused).
+    GENKITX_CONTEXT_KEYS = local.secret_ref["context_keys"]
   }
 
   api_env = {
@@ -43,12 +48,18 @@ locals {
     FLOWS_MODULE        = var.flows_module
     API_AUTH            = var.api_auth
     FIREBASE_PROJECT_ID = coalesce(var.firebase_project_id, var.project_id)
+    # Browser origin(s) of the Temporal Web UI allowed to call the codec server at /codec.
+    CODEC_UI_ORIGIN = var.codec_ui_origin
   }
   api_secret_env = {
-    TEMPORAL_API_KEY        = local.temporal_api_key_ref
-    API_BEARER_TOKEN        = local.secret_ref["api_bearer_token"]
-    WEBHOOK_SECRET          = local.secret_ref["webhook_secret"]
+    TEMPORAL_API_KEY = local.temporal_api_key_ref
+    API_BEARER_TOKEN = local.secret_ref["api_bearer_token"]
+    WEBHOOK_SECRET   = local.secret_ref["webhook_secret"]
+    # Turns the codec server on (POST /codec/encode, /codec/decode); null (unset) keeps it off.
+    CODEC_SERVER_TOKEN      = local.codec_token_ref
     GENKITX_ENCRYPTION_KEYS = local.secret_ref["encryption_keys"]
+    # Signs each run's caller identity for the workers.
+    GENKITX_CONTEXT_KEYS = local.secret_ref["context_keys"]
   }
 
   autoscaler_env = {

@@ -257,6 +257,23 @@ variable "api_auth" {
   }
 }
 
+variable "codec_server_enabled" {
+  description = "Serve the codec server (Temporal's remote codec protocol) from the API service at /codec, behind its own bearer token from Secret Manager, so the Temporal CLI and Web UI can show decrypted payloads."
+  type        = bool
+  default     = false
+}
+
+variable "codec_ui_origin" {
+  description = "Origin(s) of the Temporal Web UI allowed to call the codec server from a browser (comma-separated), for example https://cloud.temporal.io."
+  type        = string
+  default     = "https://cloud.temporal.io"
+
+  validation {
+    condition     = alltrue([for o in split(",", var.codec_ui_origin) : can(regex("^https?://[^/\\s]+$", trimspace(o)))])
+    error_message = "codec_ui_origin must list origins such as https://cloud.temporal.io (scheme and host, no path)."
+  }
+}
+
 variable "firebase_project_id" {
   description = "Firebase project whose ID tokens the API accepts; null uses project_id."
   type        = string

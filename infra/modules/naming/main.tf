@@ -32,6 +32,8 @@ locals {
     temporal_api_key = "temporal-api-key"
     gemini_api_key   = "gemini-api-key"
     encryption_keys  = "encryption-keys"
+    context_keys     = "context-keys"
+    codec_token      = "codec-server-token"
     webhook_secret   = "webhook-secret"
     api_bearer_token = "api-bearer-token"
   }

@@ -22,6 +22,11 @@ run "short_names_are_prefix_dash_component" {
     condition     = output.secret_ids.temporal_api_key == "genkit-prod-temporal-api-key"
     error_message = "secret IDs are <base>-<secret>"
   }
+
+  assert {
+    condition     = output.secret_ids.context_keys == "genkit-prod-context-keys"
+    error_message = "the context signing keys have their own secret, apart from the encryption keys"
+  }
 }
 
 run "mixed_case_and_underscores_are_sanitised" {
