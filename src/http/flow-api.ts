@@ -1,7 +1,7 @@
 // createFlowApi: a Hono app that starts flows as durable runs and lets their callers poll, stream, answer,
 // cancel and re-attach — compatible with Genkit's own `runFlow` / `streamFlow` client.
 import { createHash } from 'node:crypto';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { type Client, type WorkflowHandle } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -22,6 +22,7 @@ import { runEventsResponse } from './sse';
 import { TemporalStreamManager } from './stream-manager';
 import type { FlowApiEnv, Principal } from './auth';
 import { mountRunConsole, type RunConsoleOptions } from './console/run-console';
+import { describeVisibleRun, type RunAccess } from './run-access';
 
 /** Start options the API applies to every run it starts (the request decides input, key and principal). */
 export type FlowApiStartOptions = Omit<
@@ -104,24 +105,12 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   app.use(requestId(), secureHeaders());
   if (auth) app.use(auth);
 
+  const access: RunAccess = { flowNames: new Set(flows.keys()), scoped: !!auth, isAdmin };
   /** The run, if it exists, belongs to an exposed flow and (with auth) to this caller or an admin. */
   async function ownedRun(c: Context<FlowApiEnv>, workflowId: string) {
-    const handle = (await clientOf()).workflow.getHandle(workflowId);
-    let description;
-    try {
-      description = await handle.describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
-    const flowName = description.memo?.genkitFlow;
-    if (typeof flowName !== 'string' || !flows.has(flowName)) return undefined;
-    if (auth) {
-      const principal = c.get('principal');
-      const admin = !!principal && (principal.admin === true || isAdmin?.(principal) === true);
-      if (!admin && (!principal || description.memo?.genkitPrincipal !== principal.id)) return undefined;
-    }
-    return { handle, description, flowName };
+    const client = await clientOf();
+    const visible = await describeVisibleRun(c, client, workflowId, access);
+    return visible && { ...visible, handle: client.workflow.getHandle(workflowId) };
   }
   const runNotFound = () => apiError('NOT_FOUND', 'run not found');
 

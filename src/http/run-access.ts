@@ -36,6 +36,9 @@ export async function describeVisibleRun(
   }
   const flowName = description.memo?.genkitFlow;
   if (typeof flowName !== 'string' || !access.flowNames.has(flowName)) return undefined;
-  if (!seesEveryRun(c, access) && description.memo?.genkitPrincipal !== c.get('principal')?.id) return undefined;
+  if (!seesEveryRun(c, access)) {
+    const principal = c.get('principal');
+    if (!principal || description.memo?.genkitPrincipal !== principal.id) return undefined;
+  }
   return { description, flowName };
 }
