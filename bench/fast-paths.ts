@@ -95,7 +95,9 @@ async function main() {
         `concurrent ${(Math.min(...wall.flow) / Math.min(...wall.hand)).toFixed(2)}x`,
     );
     const kinds = (evs: typeof rawEvents) => evs.map((e) => String(e.eventType)).join(',');
-    console.log(`history events: executeFlowWorkflow ${libEvents.length}, started by name (other SDK) ${rawEvents.length}, hand-written ${handEvents.length}`);
+    console.log(
+      `history events: executeFlowWorkflow ${libEvents.length}, started by name (other SDK) ${rawEvents.length}, hand-written ${handEvents.length}`,
+    );
     if (process.env.FAST_EVENTS) {
       console.log('lib :', kinds(libEvents));
       console.log('name:', kinds(rawEvents));

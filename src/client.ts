@@ -5,7 +5,12 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
 import { GenkitError } from './genkit-error';
-import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
+import {
+  DEFAULT_WORKFLOW_TASK_TIMEOUT,
+  FLOW_SEARCH_ATTRIBUTE,
+  PRINCIPAL_SEARCH_ATTRIBUTE,
+  WORKFLOW_TYPE,
+} from './defaults';
 import {
   flowNameOf,
   refFlowOptions,
@@ -106,6 +111,8 @@ export async function startFlowWorkflow<F extends FlowRef>(
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: options.idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
       workflowExecutionTimeout: options.workflowExecutionTimeout ?? flowDefaults.workflowExecutionTimeout,
+      workflowTaskTimeout:
+        options.workflowTaskTimeout ?? flowDefaults.workflowTaskTimeout ?? DEFAULT_WORKFLOW_TASK_TIMEOUT,
       memo: {
         genkitFlow: flowName,
         ...(options.principal !== undefined ? { genkitPrincipal: options.principal } : {}),

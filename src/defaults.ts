@@ -15,6 +15,12 @@ export const DEFAULT_RETRY = {
 } as const;
 
 export const DEFAULT_START_TO_CLOSE_TIMEOUT = '10 minutes';
+/**
+ * A worker killed (SIGKILL, out of memory) while holding a workflow task blocks the run until this passes; the
+ * server's default of 10 s would add that to every such failover. Replaying a full execution (at most about
+ * 3,000 events before it continues as new) takes well under this.
+ */
+export const DEFAULT_WORKFLOW_TASK_TIMEOUT = '2s';
 /** Dead-worker detection: a flow attempt that stops heartbeating for this long is retried elsewhere. */
 export const DEFAULT_HEARTBEAT_TIMEOUT = '20s';
 

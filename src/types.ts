@@ -31,6 +31,11 @@ export interface TemporalFlowOptions {
   /** Limit for the whole workflow, waits included. Unset by default. */
   workflowExecutionTimeout?: DurationLike;
   /**
+   * How long a worker may hold one workflow task. A worker killed while holding one delays the run by this much,
+   * so it is short; raise it only if replaying a run's history takes longer on your workers. @default '2s'
+   */
+  workflowTaskTimeout?: DurationLike;
+  /**
    * Genkit statuses that must not be retried. Replaces the default set
    * (INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, PERMISSION_DENIED, UNAUTHENTICATED, NOT_FOUND,
    * UNIMPLEMENTED, ALREADY_EXISTS).

@@ -6,7 +6,7 @@ import {
   ApplicationFailure,
   condition,
   ContinueAsNew,
-  continueAsNew,
+  makeContinueAsNewFunc,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
@@ -225,7 +225,11 @@ async function continueAsNewCarrying(
     });
   }
   const continued = { ...state.continued(workflowInfo().runId), deadlineMs };
-  return continueAsNew<typeof runGenkitFlow>({ ...request, options, continued }, ...pages);
+  // The next execution keeps this one's workflow-task timeout (short, for fast failover), whoever started the run.
+  return makeContinueAsNewFunc<typeof runGenkitFlow>({ workflowTaskTimeout: workflowInfo().taskTimeoutMs })(
+    { ...request, options, continued },
+    ...pages,
+  );
 }
 
 function failoverLimit(limit: number, attempt: number): ApplicationFailure {

@@ -107,6 +107,10 @@ describe('no hard ceiling on a run', () => {
     });
     const progress = await handle.query(progressQuery);
     expect(progress.continuations).toBeGreaterThanOrEqual(5);
+    // Every execution keeps the short workflow-task timeout (a failover after SIGKILL waits at most that long).
+    const { raw } = await handle.describe();
+    expect(raw.workflowExecutionInfo?.runId).not.toBe(handle.firstExecutionRunId);
+    expect(Number(raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds)).toBe(2);
     // A reader that re-attaches mid-way gets exactly the rest.
     const tail = (await collect(handle.workflowId, steps)).filter((e) => e.type === 'chunk');
     expect(tail.map((c) => (c as { offset: number }).offset)).toEqual(
