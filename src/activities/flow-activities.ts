@@ -88,9 +88,8 @@ export function createFlowActivities(
         writer.dropDeferred();
         // Chunks streamed before the failure are kept (a reader sees them before the error); never lost silently.
         if (!abort.signal.aborted) await writer.flush().catch(() => undefined);
-        const failure = toFailure(cause, abort.signal, request, attempt);
-        if (!ctx.cancellationSignal.aborted) await writer.attemptFailed(serializeError(cause));
-        throw failure;
+        // The failure itself tells the workflow what went wrong (no separate signal: one workflow task, not two).
+        throw toFailure(cause, abort.signal, request, attempt);
       } finally {
         run?.close();
         // Whatever the body still runs (parallel branches of a suspended attempt) is told to stop.

@@ -11,16 +11,9 @@ import {
   type ClaimedRun,
   type JournalEntry,
   type JournalWrite,
-  type SerializedFlowError,
   type StepInFlight,
 } from '../types';
-import {
-  attemptFailedSignal,
-  claimAttemptUpdate,
-  journalPageQuery,
-  recordStepsUpdate,
-  stepStartedSignal,
-} from '../workflows/messages';
+import { claimAttemptUpdate, journalPageQuery, recordStepsUpdate, stepStartedSignal } from '../workflows/messages';
 
 /** A step still running after this long shows as `stepInFlight` in the progress query. */
 export const STEP_REPORT_DELAY_MS = 250;
@@ -71,7 +64,6 @@ export interface JournalTransport {
     updateId: string,
   ): Promise<{ continueAsNew: boolean; updates: number }>;
   stepStarted(lease: AttemptLease, step: StepInFlight): Promise<void>;
-  attemptFailed(lease: AttemptLease, error: SerializedFlowError): Promise<void>;
 }
 
 /** The transport over a Temporal client, pinned to one workflow execution. */
@@ -82,7 +74,6 @@ export function temporalTransport(client: Client, workflowId: string, runId: str
     page: (from) => handle.query(journalPageQuery, from),
     write: (lease, write, updateId) => handle.executeUpdate(recordStepsUpdate, { args: [lease, write], updateId }),
     stepStarted: (lease, step) => handle.signal(stepStartedSignal, lease, step),
-    attemptFailed: (lease, error) => handle.signal(attemptFailedSignal, lease, error),
   };
 }
 
@@ -221,10 +212,6 @@ export class JournalWriter {
       this.transport.stepStarted(this.lease, step).catch(() => undefined);
     }, STEP_REPORT_DELAY_MS);
     return () => clearTimeout(timer);
-  }
-
-  async attemptFailed(error: SerializedFlowError): Promise<void> {
-    await this.transport.attemptFailed(this.lease, error).catch(() => undefined);
   }
 
   /** Stops the chunk timer and refuses further writes (chunks still queued are dropped: flush() first). */

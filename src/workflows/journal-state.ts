@@ -210,6 +210,13 @@ export class FlowJournalState {
     if (compareLeases(lease, this.lease) === 0) this.inFlight = step;
   }
 
+  /** An attempt failed (as the workflow saw it): the flow's error is shown as `lastError`. */
+  attemptEnded(error: SerializedFlowError | undefined): void {
+    if (error) this.lastError = error;
+    this.inFlight = undefined;
+  }
+
+  /** The `attemptFailed` signal of activities from before the workflow read failures itself (kept for them). */
   attemptFailed(lease: AttemptLease, error: SerializedFlowError): void {
     if (compareLeases(lease, this.lease) === 0) {
       this.lastError = error;

@@ -32,6 +32,7 @@ import {
   type FlowRunRequest,
   type InputRequest,
   type JournalEntry,
+  type SerializedFlowError,
   type TemporalFlowOptions,
 } from '../types';
 import { FlowJournalState } from './journal-state';
@@ -94,7 +95,9 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
         });
       } catch (err) {
         if (isCancellation(err)) throw err;
-        if (isFailover(err)) {
+        const failover = isFailover(err);
+        state.attemptEnded(failover ? undefined : flowErrorOf(err));
+        if (failover) {
           // A lost worker is not an error of the flow: run the attempt again, elsewhere, on a fresh budget.
           const limit = options.maxFailoversWithoutProgress ?? DEFAULT_MAX_FAILOVERS_WITHOUT_PROGRESS;
           if (!state.failover(entriesBefore, limit)) throw failoverLimit(limit, state.flowAttempt);
@@ -174,6 +177,15 @@ function isFailover(err: unknown): boolean {
   const cause = err.cause;
   if (cause instanceof ApplicationFailure) return cause.type === FailureTypes.workerShutdown;
   return cause instanceof TimeoutFailure && cause.timeoutType === 'HEARTBEAT';
+}
+
+/** The flow's error carried by a failed attempt (shown as `lastError` in progress). */
+function flowErrorOf(err: unknown): SerializedFlowError | undefined {
+  if (!(err instanceof ActivityFailure)) return undefined;
+  const cause = err.cause;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as Partial<FlowFailureDetails>) : undefined;
+  if (details?.error) return details.error;
+  return cause ? { name: cause.name, message: cause.message } : undefined;
 }
 
 /** How long to wait before retrying a failed attempt, or undefined when it must not be retried. */
