@@ -19,7 +19,7 @@ import {
   type FlowOutput,
   type FlowRef,
 } from './flow-ref';
-import { registeredFlowOptions } from './registered-options';
+import { knownFlowOptions, registeredFlowOptions } from './registered-options';
 import { fingerprint } from './fingerprint';
 import { toFlowRunError } from './flow-run-error';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
@@ -97,6 +97,8 @@ export async function startFlowWorkflow<F extends FlowRef>(
     input,
     context: options.context,
     options: pickFlowOptions(options),
+    // Spares the run a lookup on a worker (a local activity) when this process defines the flow.
+    registeredOptions: knownFlowOptions(flowName),
   };
   const workflowId = options.workflowId ?? `${flowName}-${options.idempotencyKey ?? randomUUID()}`;
   if (workflowId.length > 1000)

@@ -67,6 +67,11 @@ export interface FlowRunRequest {
   context?: Record<string, unknown>;
   /** Overrides the flow's registered `config.temporal`. */
   options?: TemporalFlowOptions;
+  /**
+   * The flow's registered `config.temporal`, when the starter knows it (the flow is defined in its process): the
+   * workflow then does not look it up on a worker (one local activity less per run). Absent: looked up.
+   */
+  registeredOptions?: TemporalFlowOptions;
   /** @internal Set by the workflow itself when it continues as new: the state the next execution resumes. */
   continued?: ContinuedRun;
 }
@@ -140,6 +145,8 @@ export interface JournalWrite {
   chunks: ChunkBatch | null;
   /** Keys of recorded retryable failures that turned out to end the attempt: the next attempt runs them again. */
   retract?: string[];
+  /** This write also claims the run for its lease (an attempt that skipped the claim: see `claimWithFirstWrite`). */
+  claim?: boolean;
 }
 
 /** The workflow's answer to a write. */
@@ -178,6 +185,11 @@ export interface FlowActivityRequest extends Omit<FlowRunRequest, 'continued'> {
   durable: boolean;
   nonRetryableStatuses?: string[];
   retry: Required<FlowRetryPolicy>;
+  /**
+   * The run's very first attempt: nothing to replay and no older attempt to fence out, so the attempt skips the
+   * claim round trip and its first journal write claims the run instead (`JournalWrite.claim`).
+   */
+  claimWithFirstWrite?: boolean;
 }
 
 /** What a flow waiting in `waitForInput` asks for. Travels from the activity to the workflow. */

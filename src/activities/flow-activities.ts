@@ -58,7 +58,7 @@ export function createFlowActivities(
       let chunkIndex = 0;
       const stopHeartbeats = startHeartbeats(ctx, () => ({ attempt, stepsCompleted: run?.stepsCompleted ?? 0 }));
       try {
-        const { entries } = await writer.claim();
+        const { entries } = request.claimWithFirstWrite ? writer.claimWithFirstWrite() : await writer.claim();
         if (request.durable) {
           run = new DurableRun(entries, writer, request.nonRetryableStatuses, abort.signal);
           if (options.largeResults) run.maxStepBytes = MAX_OFFLOADED_STEP_RESULT_BYTES;

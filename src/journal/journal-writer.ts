@@ -106,6 +106,8 @@ export class JournalWriter {
   private updates = 0;
   private broken: unknown;
   private closed = false;
+  /** The next write claims the run (see `claimWithFirstWrite`). */
+  private claimPending = false;
   /** Keys written so far by this attempt (to tell a written failure from a deferred one). */
   private readonly written = new Set<string>();
   /** The workflow asked to continue as new: the attempt should finish its steps in flight and stop. */
@@ -116,6 +118,16 @@ export class JournalWriter {
     readonly lease: AttemptLease,
     private readonly signal?: AbortSignal,
   ) {}
+
+  /**
+   * For the run's first attempt (nothing recorded, no older attempt): no claim round trip; the first write carries
+   * the claim instead, so the attempt is fenced exactly as if it had claimed (a newer claim still wins).
+   */
+  claimWithFirstWrite(): { entries: JournalEntry[] } {
+    this.claimPending = true;
+    this.nextChunkOffset = 0;
+    return { entries: [] };
+  }
 
   /** Takes the run over from any older attempt, then reads the journal page by page. */
   async claim(): Promise<{ claimed: ClaimedRun; entries: JournalEntry[] }> {
@@ -279,8 +291,10 @@ export class JournalWriter {
 
   private async write(write: JournalWrite): Promise<void> {
     if (!write.entries.length && !write.chunks && !write.retract) return;
+    if (this.claimPending) write.claim = true;
     const updateId = this.updateId(write);
     const result = await this.send(() => this.transport.write(this.lease, write, updateId));
+    this.claimPending = false;
     for (const entry of write.entries) this.written.add(entry.key);
     this.updates = result.updates;
     if (result.continueAsNew) this.continueAsNewRequested = true;

@@ -70,7 +70,12 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
   try {
     const options = request.continued
       ? (request.options ?? {})
-      : { ...(await describeGenkitFlow(request.flowName)).options, ...request.options };
+      : {
+          ...(request.registeredOptions ?? (await describeGenkitFlow(request.flowName)).options),
+          ...request.options,
+        };
+    // Only the first attempt of a new run has nothing to replay and nobody to fence out.
+    let firstAttempt = !request.continued;
     state.continueAsNewAfter = options.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
     const retry = checkedRetryPolicy(options.retry);
     const deadlineMs =
@@ -82,6 +87,8 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
     for (;;) {
       const entriesBefore = state.entryCount;
       let outcome;
+      const claimWithFirstWrite = firstAttempt;
+      firstAttempt = false;
       try {
         outcome = await activityFor(options, retry, deadlineMs).runGenkitFlowActivity({
           flowName: request.flowName,
@@ -92,6 +99,7 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
           durable: options.durable !== false,
           nonRetryableStatuses: options.nonRetryableStatuses,
           retry,
+          claimWithFirstWrite: claimWithFirstWrite || undefined,
         });
       } catch (err) {
         if (isCancellation(err)) throw err;
@@ -130,7 +138,7 @@ function setHandlers(state: FlowJournalState): void {
   setHandler(journalPageQuery, (from) => state.page(from));
   setHandler(chunksQuery, (offset) => state.readChunks(offset));
   setHandler(claimAttemptUpdate, (lease) => state.claim(lease), { validator: (lease) => state.assertCanClaim(lease) });
-  setHandler(recordStepsUpdate, (lease, write) => state.write(write, workflowInfo().historyLength), {
+  setHandler(recordStepsUpdate, (lease, write) => state.write(write, workflowInfo().historyLength, lease), {
     validator: (lease, write) => state.assertCanWrite(lease, write),
   });
   setHandler(stepStartedSignal, (lease, step) => state.stepStarted(lease, step));
