@@ -6,8 +6,10 @@ import { resolveTemporalConfig, type TemporalConnectionOptions } from './config'
 import { clientFor } from './connection';
 import { GenkitError } from './genkit-error';
 import {
-  DEFAULT_WORKFLOW_TASK_TIMEOUT,
+  DEFAULT_HEARTBEAT_TIMEOUT,
   FLOW_SEARCH_ATTRIBUTE,
+  MAX_WORKFLOW_TASK_TIMEOUT_MS,
+  MIN_WORKFLOW_TASK_TIMEOUT_MS,
   PRINCIPAL_SEARCH_ATTRIBUTE,
   WORKFLOW_TYPE,
 } from './defaults';
@@ -23,7 +25,7 @@ import { knownFlowOptions, registeredFlowOptions } from './registered-options';
 import { fingerprint } from './fingerprint';
 import { toFlowRunError } from './flow-run-error';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
-import { validateRetryPolicy } from './retry-math';
+import { msFromDuration, validateRetryPolicy } from './retry-math';
 import type { FlowRunRequest, TemporalFlowOptions } from './types';
 
 export type { FlowChunk, FlowInput, FlowOutput, FlowRef, FlowReference } from './flow-ref';
@@ -114,7 +116,9 @@ export async function startFlowWorkflow<F extends FlowRef>(
       workflowIdReusePolicy: options.idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
       workflowExecutionTimeout: options.workflowExecutionTimeout ?? flowDefaults.workflowExecutionTimeout,
       workflowTaskTimeout:
-        options.workflowTaskTimeout ?? flowDefaults.workflowTaskTimeout ?? DEFAULT_WORKFLOW_TASK_TIMEOUT,
+        options.workflowTaskTimeout ??
+        flowDefaults.workflowTaskTimeout ??
+        workflowTaskTimeoutFor(options.heartbeatTimeout ?? flowDefaults.heartbeatTimeout),
       memo: {
         genkitFlow: flowName,
         ...(options.principal !== undefined ? { genkitPrincipal: options.principal } : {}),
@@ -220,6 +224,12 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
   };
   const defined = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
   return Object.keys(defined).length ? defined : undefined;
+}
+
+/** The flow's heartbeat timeout, within 2-10 s: failover after a crash is never slower than the heartbeat timeout. */
+function workflowTaskTimeoutFor(heartbeatTimeout: TemporalFlowOptions['heartbeatTimeout']): number {
+  const heartbeatMs = msFromDuration(heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT);
+  return Math.min(MAX_WORKFLOW_TASK_TIMEOUT_MS, Math.max(MIN_WORKFLOW_TASK_TIMEOUT_MS, heartbeatMs));
 }
 
 /** Bad start options fail before anything starts, with INVALID_ARGUMENT. */

@@ -31,8 +31,8 @@ export interface TemporalFlowOptions {
   /** Limit for the whole workflow, waits included. Unset by default. */
   workflowExecutionTimeout?: DurationLike;
   /**
-   * How long a worker may hold one workflow task. A worker killed while holding one delays the run by this much,
-   * so it is short; raise it only if replaying a run's history takes longer on your workers. @default '2s'
+   * How long a worker may hold one workflow task. A worker killed while holding one delays the run by this much.
+   * @default the heartbeat timeout, within 2-10 s (so a crash never delays a run longer than the heartbeat timeout)
    */
   workflowTaskTimeout?: DurationLike;
   /**
