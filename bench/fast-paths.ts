@@ -16,6 +16,8 @@ const fastNoopFlow = defineTemporalFlow(ai, { name: 'fastNoopFlow', inputSchema:
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const ms = (v: number) => `${v.toFixed(1)} ms`;
+const tsMs = (ts: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  ts ? Number(ts.seconds ?? 0) * 1000 + (ts.nanos ?? 0) / 1e6 : 0;
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -98,6 +100,19 @@ async function main() {
     console.log(
       `history events: executeFlowWorkflow ${libEvents.length}, started by name (other SDK) ${rawEvents.length}, hand-written ${handEvents.length}`,
     );
+    // Where the time of one hand-written no-op run goes: each event's server time after the start.
+    const t0 = tsMs(handEvents[0].eventTime);
+    console.log(
+      'hand-written run, event (type) at +ms:',
+      handEvents.map((e) => `${e.eventType}@${tsMs(e.eventTime) - t0}`).join(' '),
+    );
+    const t1 = performance.now();
+    await client.workflow.execute('handNoopWorkflow', {
+      taskQueue: 'fast-hand',
+      workflowId: `t-${randomUUID()}`,
+      args: [1],
+    });
+    console.log(`(that client call took ${(performance.now() - t1).toFixed(1)} ms end to end)`);
     if (process.env.FAST_EVENTS) {
       console.log('lib :', kinds(libEvents));
       console.log('name:', kinds(rawEvents));
