@@ -15,8 +15,8 @@ import { readLedger } from '../helpers/ledger';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 
 const HEARTBEAT_TIMEOUT_MS = 3_000; // busyStepsFlow's heartbeatTimeout
-const TRIES = Number(process.env.FAILOVER_SIGKILLS ?? 4);
-const SIGTERMS = Number(process.env.FAILOVER_SIGTERMS ?? 5);
+const TRIES = Number(process.env.FAILOVER_SIGKILLS ?? 3);
+const SIGTERMS = Number(process.env.FAILOVER_SIGTERMS ?? 4);
 
 const dir = mkdtempSync(join(tmpdir(), 'failover-timing-'));
 const ledgerFile = join(dir, 'ledger.txt');
