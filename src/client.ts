@@ -5,7 +5,14 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
 import { GenkitError } from './genkit-error';
-import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
+import {
+  DEFAULT_HEARTBEAT_TIMEOUT,
+  FLOW_SEARCH_ATTRIBUTE,
+  MAX_WORKFLOW_TASK_TIMEOUT_MS,
+  MIN_WORKFLOW_TASK_TIMEOUT_MS,
+  PRINCIPAL_SEARCH_ATTRIBUTE,
+  WORKFLOW_TYPE,
+} from './defaults';
 import {
   flowNameOf,
   refFlowOptions,
@@ -14,11 +21,11 @@ import {
   type FlowOutput,
   type FlowRef,
 } from './flow-ref';
-import { registeredFlowOptions } from './registered-options';
+import { knownFlowOptions, registeredFlowOptions } from './registered-options';
 import { fingerprint } from './fingerprint';
 import { toFlowRunError } from './flow-run-error';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
-import { validateRetryPolicy } from './retry-math';
+import { msFromDuration, validateRetryPolicy } from './retry-math';
 import type { FlowRunRequest, TemporalFlowOptions } from './types';
 import type { ContextKey } from './identity/keys';
 import { startContext } from './identity/sign-start';
@@ -106,6 +113,8 @@ export async function startFlowWorkflow<F extends FlowRef>(
       options.contextKeys,
     ),
     options: pickFlowOptions(options),
+    // Spares the run a lookup on a worker (a local activity) when this process defines the flow.
+    registeredOptions: knownFlowOptions(flowName),
   };
   const inputFingerprint = options.idempotencyKey ? fingerprint([flowName, input ?? null]) : undefined;
   const start = (searchAttributes: SearchAttributePair[]) =>
@@ -117,6 +126,10 @@ export async function startFlowWorkflow<F extends FlowRef>(
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: options.idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
       workflowExecutionTimeout: options.workflowExecutionTimeout ?? flowDefaults.workflowExecutionTimeout,
+      workflowTaskTimeout:
+        options.workflowTaskTimeout ??
+        flowDefaults.workflowTaskTimeout ??
+        workflowTaskTimeoutFor(options.heartbeatTimeout ?? flowDefaults.heartbeatTimeout),
       memo: {
         genkitFlow: flowName,
         ...(options.principal !== undefined ? { genkitPrincipal: options.principal } : {}),
@@ -222,6 +235,12 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
   };
   const defined = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
   return Object.keys(defined).length ? defined : undefined;
+}
+
+/** The flow's heartbeat timeout, within 2-10 s: failover after a crash is never slower than the heartbeat timeout. */
+function workflowTaskTimeoutFor(heartbeatTimeout: TemporalFlowOptions['heartbeatTimeout']): number {
+  const heartbeatMs = msFromDuration(heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT);
+  return Math.min(MAX_WORKFLOW_TASK_TIMEOUT_MS, Math.max(MIN_WORKFLOW_TASK_TIMEOUT_MS, heartbeatMs));
 }
 
 /** Bad start options fail before anything starts, with INVALID_ARGUMENT. */

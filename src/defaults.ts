@@ -15,6 +15,14 @@ export const DEFAULT_RETRY = {
 } as const;
 
 export const DEFAULT_START_TO_CLOSE_TIMEOUT = '10 minutes';
+/**
+ * Bounds of the default workflow-task timeout, which follows the flow's heartbeat timeout: a worker killed
+ * while holding a workflow task then delays the run no longer than its heartbeat timeout already does (Temporal's
+ * own default, 10 s, came on top of a 3 s heartbeat timeout). Not lower than 2 s: an overloaded worker must still
+ * complete its tasks in time (a timed-out task is replayed from scratch elsewhere, which adds load).
+ */
+export const MIN_WORKFLOW_TASK_TIMEOUT_MS = 2_000;
+export const MAX_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
 /** Dead-worker detection: a flow attempt that stops heartbeating for this long is retried elsewhere. */
 export const DEFAULT_HEARTBEAT_TIMEOUT = '20s';
 

@@ -16,6 +16,11 @@ export function registeredFlowOptions(name: string): TemporalFlowOptions {
   return optionsByFlow.get(name) ?? {};
 }
 
+/** The `config.temporal` of a flow registered in this process, or undefined when this process does not know it. */
+export function knownFlowOptions(name: string): TemporalFlowOptions | undefined {
+  return optionsByFlow.get(name);
+}
+
 /** @internal For tests. */
 export function forgetFlowOptions(): void {
   optionsByFlow.clear();

@@ -31,6 +31,11 @@ export interface TemporalFlowOptions {
   /** Limit for the whole workflow, waits included. Unset by default. */
   workflowExecutionTimeout?: DurationLike;
   /**
+   * How long a worker may hold one workflow task. A worker killed while holding one delays the run by this much.
+   * @default the heartbeat timeout, within 2-10 s (so a crash never delays a run longer than the heartbeat timeout)
+   */
+  workflowTaskTimeout?: DurationLike;
+  /**
    * Genkit statuses that must not be retried. Replaces the default set
    * (INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, PERMISSION_DENIED, UNAUTHENTICATED, NOT_FOUND,
    * UNIMPLEMENTED, ALREADY_EXISTS).
@@ -67,6 +72,11 @@ export interface FlowRunRequest {
    * Workers with the key refuse a run without a valid one (PERMISSION_DENIED); see docs/security.md.
    */
   contextSignature?: ContextSignature;
+  /**
+   * The flow's registered `config.temporal`, when the starter knows it (the flow is defined in its process): the
+   * workflow then does not look it up on a worker (one local activity less per run). Absent: looked up.
+   */
+  registeredOptions?: TemporalFlowOptions;
   /** @internal Set by the workflow itself when it continues as new: the state the next execution resumes. */
   continued?: ContinuedRun;
 }
@@ -149,6 +159,8 @@ export interface JournalWrite {
   chunks: ChunkBatch | null;
   /** Keys of recorded retryable failures that turned out to end the attempt: the next attempt runs them again. */
   retract?: string[];
+  /** This write also claims the run for its lease (an attempt that skipped the claim: see `claimWithFirstWrite`). */
+  claim?: boolean;
 }
 
 /** The workflow's answer to a write. */
@@ -187,6 +199,11 @@ export interface FlowActivityRequest extends Omit<FlowRunRequest, 'continued'> {
   durable: boolean;
   nonRetryableStatuses?: string[];
   retry: Required<FlowRetryPolicy>;
+  /**
+   * The run's very first attempt: nothing to replay and no older attempt to fence out, so the attempt skips the
+   * claim round trip and its first journal write claims the run instead (`JournalWrite.claim`).
+   */
+  claimWithFirstWrite?: boolean;
 }
 
 /** What a flow waiting in `waitForInput` asks for. Travels from the activity to the workflow. */

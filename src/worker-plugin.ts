@@ -100,12 +100,31 @@ export class GenkitTemporalPlugin implements WorkerPlugin {
       // through worker.shutdown(); the SDK has no other hook for "stopping".
       const shutdown = worker.shutdown.bind(worker);
       worker.shutdown = () => {
-        tracker.abortAll();
-        shutdown();
+        try {
+          shutdown(); // stop taking work first (the SDK then tells the server to route nothing more here)
+        } finally {
+          void failOverWhenWorkflowPollingStops(worker, tracker);
+        }
       };
     }
     return next(worker);
   }
+}
+
+/** How long a stopping worker waits for its workflow polling to stop before it fails its attempts over anyway. */
+const MAX_WAIT_FOR_WORKFLOW_POLLING_MS = 1_000;
+
+/**
+ * Fails this worker's flow attempts over once it takes no more workflow tasks. Each failed attempt creates a
+ * workflow task (the activity's failure); aborted earlier, that task could be handed to this very worker, which
+ * would exit without completing it, and the run would wait for the workflow-task timeout.
+ */
+async function failOverWhenWorkflowPollingStops(worker: Worker, tracker: AttemptTracker): Promise<void> {
+  const deadline = Date.now() + MAX_WAIT_FOR_WORKFLOW_POLLING_MS;
+  while (worker.getStatus().workflowPollerState === 'POLLING' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  tracker.abortAll();
 }
 
 /**

@@ -72,7 +72,7 @@ export function createFlowActivities(
       let chunkIndex = 0;
       const stopHeartbeats = startHeartbeats(ctx, () => ({ attempt, stepsCompleted: run?.stepsCompleted ?? 0 }));
       try {
-        const { entries } = await writer.claim();
+        const { entries } = request.claimWithFirstWrite ? writer.claimWithFirstWrite() : await writer.claim();
         if (request.durable) {
           run = new DurableRun(entries, writer, request.nonRetryableStatuses, abort.signal);
           if (options.largeResults) run.maxStepBytes = MAX_OFFLOADED_STEP_RESULT_BYTES;
@@ -102,9 +102,8 @@ export function createFlowActivities(
         writer.dropDeferred();
         // Chunks streamed before the failure are kept (a reader sees them before the error); never lost silently.
         if (!abort.signal.aborted) await writer.flush().catch(() => undefined);
-        const failure = toFailure(cause, abort.signal, request, attempt);
-        if (!ctx.cancellationSignal.aborted) await writer.attemptFailed(serializeError(cause));
-        throw failure;
+        // The failure itself tells the workflow what went wrong (no separate signal: one workflow task, not two).
+        throw toFailure(cause, abort.signal, request, attempt);
       } finally {
         run?.close();
         // Whatever the body still runs (parallel branches of a suspended attempt) is told to stop.

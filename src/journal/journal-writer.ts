@@ -11,16 +11,9 @@ import {
   type ClaimedRun,
   type JournalEntry,
   type JournalWrite,
-  type SerializedFlowError,
   type StepInFlight,
 } from '../types';
-import {
-  attemptFailedSignal,
-  claimAttemptUpdate,
-  journalPageQuery,
-  recordStepsUpdate,
-  stepStartedSignal,
-} from '../workflows/messages';
+import { claimAttemptUpdate, journalPageQuery, recordStepsUpdate, stepStartedSignal } from '../workflows/messages';
 
 /** Queued chunks are sent at most this often at first; the interval grows with the run's Update count. */
 export const CHUNK_FLUSH_INTERVAL_MS = 100;
@@ -68,7 +61,6 @@ export interface JournalTransport {
     updateId: string,
   ): Promise<{ continueAsNew: boolean; updates: number }>;
   stepStarted(lease: AttemptLease, step: StepInFlight): Promise<void>;
-  attemptFailed(lease: AttemptLease, error: SerializedFlowError): Promise<void>;
 }
 
 /** The transport over a Temporal client, pinned to one workflow execution. */
@@ -79,7 +71,6 @@ export function temporalTransport(client: Client, workflowId: string, runId: str
     page: (from) => handle.query(journalPageQuery, from),
     write: (lease, write, updateId) => handle.executeUpdate(recordStepsUpdate, { args: [lease, write], updateId }),
     stepStarted: (lease, step) => handle.signal(stepStartedSignal, lease, step),
-    attemptFailed: (lease, error) => handle.signal(attemptFailedSignal, lease, error),
   };
 }
 
@@ -112,6 +103,8 @@ export class JournalWriter {
   private updates = 0;
   private broken: unknown;
   private closed = false;
+  /** The next write claims the run (see `claimWithFirstWrite`). */
+  private claimPending = false;
   /** Keys written so far by this attempt (to tell a written failure from a deferred one). */
   private readonly written = new Set<string>();
   /** The workflow asked to continue as new: the attempt should finish its steps in flight and stop. */
@@ -122,6 +115,16 @@ export class JournalWriter {
     readonly lease: AttemptLease,
     private readonly signal?: AbortSignal,
   ) {}
+
+  /**
+   * For the run's first attempt (nothing recorded, no older attempt): no claim round trip; the first write carries
+   * the claim instead, so the attempt is fenced exactly as if it had claimed (a newer claim still wins).
+   */
+  claimWithFirstWrite(): { entries: JournalEntry[] } {
+    this.claimPending = true;
+    this.nextChunkOffset = 0;
+    return { entries: [] };
+  }
 
   /** Takes the run over from any older attempt, then reads the journal page by page. */
   async claim(): Promise<{ claimed: ClaimedRun; entries: JournalEntry[] }> {
@@ -220,10 +223,6 @@ export class JournalWriter {
     return () => clearTimeout(timer);
   }
 
-  async attemptFailed(error: SerializedFlowError): Promise<void> {
-    await this.transport.attemptFailed(this.lease, error).catch(() => undefined);
-  }
-
   /** Stops the chunk timer and refuses further writes (chunks still queued are dropped: flush() first). */
   close(): void {
     this.closed = true;
@@ -289,8 +288,10 @@ export class JournalWriter {
 
   private async write(write: JournalWrite): Promise<void> {
     if (!write.entries.length && !write.chunks && !write.retract) return;
+    if (this.claimPending) write.claim = true;
     const updateId = this.updateId(write);
     const result = await this.send(() => this.transport.write(this.lease, write, updateId));
+    this.claimPending = false;
     for (const entry of write.entries) this.written.add(entry.key);
     this.updates = result.updates;
     if (result.continueAsNew) this.continueAsNewRequested = true;

@@ -31,7 +31,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
         defineSearchAttributeKey(FLOW_SEARCH_ATTRIBUTE, SearchAttributeType.KEYWORD),
         defineSearchAttributeKey(PRINCIPAL_SEARCH_ATTRIBUTE, SearchAttributeType.KEYWORD),
       ],
-      extraArgs: options.extraArgs,
+      // A stopping worker's in-flight polls complete instead of being dropped (a task handed to a dropped poll
+      // waits for its timeout): the server then advertises `workerPollCompleteOnShutdown`, and the SDK drains.
+      extraArgs: [
+        '--dynamic-config-value',
+        'frontend.enableCancelWorkerPollsOnShutdown=true',
+        ...(options.extraArgs ?? []),
+      ],
     },
   });
 }

@@ -133,7 +133,10 @@ export class FlowJournalState {
   }
 
   assertCanWrite(lease: AttemptLease, write: JournalWrite): void {
-    if (compareLeases(lease, this.lease) !== 0) throw this.stale(lease);
+    // A claiming write may take the run over like a claim (never from a newer attempt); any other write needs the
+    // current lease. Either way an older (zombie) attempt is refused.
+    const order = compareLeases(lease, this.lease);
+    if (write.claim ? order < 0 : order !== 0) throw this.stale(lease);
     for (const key of write.retract ?? []) {
       const recorded = this.journal.get(key);
       if (recorded && !recorded.retryable) {
@@ -162,7 +165,11 @@ export class FlowJournalState {
     }
   }
 
-  write(write: JournalWrite, historyLength = 0): JournalWriteResult {
+  write(write: JournalWrite, historyLength = 0, lease?: AttemptLease): JournalWriteResult {
+    if (write.claim && lease && compareLeases(lease, this.lease) > 0) {
+      this.lease = lease;
+      this.inFlight = undefined;
+    }
     for (const key of write.retract ?? []) this.remove(key);
     if (write.chunks) this.appendChunks(write.chunks);
     for (const entry of write.entries) {
@@ -207,9 +214,17 @@ export class FlowJournalState {
   }
 
   stepStarted(lease: AttemptLease, step: StepInFlight): void {
-    if (compareLeases(lease, this.lease) === 0) this.inFlight = step;
+    // A newer lease: the run's first attempt, which claims the run with its first write (not written yet).
+    if (compareLeases(lease, this.lease) >= 0) this.inFlight = step;
   }
 
+  /** An attempt failed (as the workflow saw it): the flow's error is shown as `lastError`. */
+  attemptEnded(error: SerializedFlowError | undefined): void {
+    if (error) this.lastError = error;
+    this.inFlight = undefined;
+  }
+
+  /** The `attemptFailed` signal of activities from before the workflow read failures itself (kept for them). */
   attemptFailed(lease: AttemptLease, error: SerializedFlowError): void {
     if (compareLeases(lease, this.lease) === 0) {
       this.lastError = error;

@@ -6,7 +6,7 @@ import {
   ApplicationFailure,
   condition,
   ContinueAsNew,
-  continueAsNew,
+  makeContinueAsNewFunc,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
@@ -32,6 +32,7 @@ import {
   type FlowRunRequest,
   type InputRequest,
   type JournalEntry,
+  type SerializedFlowError,
   type TemporalFlowOptions,
 } from '../types';
 import { FlowJournalState } from './journal-state';
@@ -70,7 +71,12 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
   try {
     const options = request.continued
       ? (request.options ?? {})
-      : { ...(await describeGenkitFlow(request.flowName)).options, ...request.options };
+      : {
+          ...(request.registeredOptions ?? (await describeGenkitFlow(request.flowName)).options),
+          ...request.options,
+        };
+    // Only the first attempt of a new run has nothing to replay and nobody to fence out.
+    let firstAttempt = !request.continued;
     state.continueAsNewAfter = options.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
     const retry = checkedRetryPolicy(options.retry);
     const deadlineMs =
@@ -82,6 +88,8 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
     for (;;) {
       const entriesBefore = state.entryCount;
       let outcome;
+      const claimWithFirstWrite = firstAttempt;
+      firstAttempt = false;
       try {
         outcome = await activityFor(options, retry, deadlineMs).runGenkitFlowActivity({
           flowName: request.flowName,
@@ -93,10 +101,13 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
           durable: options.durable !== false,
           nonRetryableStatuses: options.nonRetryableStatuses,
           retry,
+          claimWithFirstWrite: claimWithFirstWrite || undefined,
         });
       } catch (err) {
         if (isCancellation(err)) throw err;
-        if (isFailover(err)) {
+        const failover = isFailover(err);
+        state.attemptEnded(failover ? undefined : flowErrorOf(err));
+        if (failover) {
           // A lost worker is not an error of the flow: run the attempt again, elsewhere, on a fresh budget.
           const limit = options.maxFailoversWithoutProgress ?? DEFAULT_MAX_FAILOVERS_WITHOUT_PROGRESS;
           if (!state.failover(entriesBefore, limit)) throw failoverLimit(limit, state.flowAttempt);
@@ -129,7 +140,7 @@ function setHandlers(state: FlowJournalState): void {
   setHandler(journalPageQuery, (from) => state.page(from));
   setHandler(chunksQuery, (offset) => state.readChunks(offset));
   setHandler(claimAttemptUpdate, (lease) => state.claim(lease), { validator: (lease) => state.assertCanClaim(lease) });
-  setHandler(recordStepsUpdate, (lease, write) => state.write(write, workflowInfo().historyLength), {
+  setHandler(recordStepsUpdate, (lease, write) => state.write(write, workflowInfo().historyLength, lease), {
     validator: (lease, write) => state.assertCanWrite(lease, write),
   });
   setHandler(stepStartedSignal, (lease, step) => state.stepStarted(lease, step));
@@ -194,6 +205,15 @@ function isFailover(err: unknown): boolean {
   return cause instanceof TimeoutFailure && cause.timeoutType === 'HEARTBEAT';
 }
 
+/** The flow's error carried by a failed attempt (shown as `lastError` in progress). */
+function flowErrorOf(err: unknown): SerializedFlowError | undefined {
+  if (!(err instanceof ActivityFailure)) return undefined;
+  const cause = err.cause;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as Partial<FlowFailureDetails>) : undefined;
+  if (details?.error) return details.error;
+  return cause ? { name: cause.name, message: cause.message } : undefined;
+}
+
 /** How long to wait before retrying a failed attempt, or undefined when it must not be retried. */
 function retryDelay(err: unknown, retry: Required<FlowRetryPolicy>, attempt: number): number | undefined {
   if (!(err instanceof ActivityFailure)) return undefined;
@@ -243,7 +263,11 @@ async function continueAsNewCarrying(
     });
   }
   const continued = { ...state.continued(workflowInfo().runId), deadlineMs };
-  return continueAsNew<typeof runGenkitFlow>({ ...request, options, continued }, ...pages);
+  // The next execution keeps this one's workflow-task timeout (short, for fast failover), whoever started the run.
+  return makeContinueAsNewFunc<typeof runGenkitFlow>({ workflowTaskTimeout: workflowInfo().taskTimeoutMs })(
+    { ...request, options, continued },
+    ...pages,
+  );
 }
 
 function failoverLimit(limit: number, attempt: number): ApplicationFailure {

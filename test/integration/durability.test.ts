@@ -97,7 +97,11 @@ describe('a replay never hands one call the result of another', () => {
 describe('no hard ceiling on a run', () => {
   it('continues as new on its own and streams every chunk once, readable from offset 0', async () => {
     const steps = 200;
-    const handle = await startFlowWorkflow(longFlow, { steps }, { ...opts(), continueAsNewAfter: 40 });
+    const handle = await startFlowWorkflow(
+      longFlow,
+      { steps },
+      { ...opts(), continueAsNewAfter: 40, workflowTaskTimeout: '3s' },
+    );
     const events = await collect(handle.workflowId);
     const chunks = events.filter((e) => e.type === 'chunk');
     expect(events.at(-1)).toEqual({ type: 'result', result: (steps * (steps - 1)) / 2 });
@@ -107,6 +111,9 @@ describe('no hard ceiling on a run', () => {
     });
     const progress = await handle.query(progressQuery);
     expect(progress.continuations).toBeGreaterThanOrEqual(5);
+    // Every execution keeps the run's workflow-task timeout (a failover after SIGKILL waits at most that long).
+    const { raw } = await handle.describe();
+    expect(Number(raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds)).toBe(3);
     // A reader that re-attaches mid-way gets exactly the rest.
     const tail = (await collect(handle.workflowId, steps)).filter((e) => e.type === 'chunk');
     expect(tail.map((c) => (c as { offset: number }).offset)).toEqual(

@@ -48,6 +48,19 @@ const scenarios: Record<string, () => Promise<string>> = {
     await handle.result().catch(() => undefined);
     return handle.workflowId;
   },
+  // Issue 12's shape: no describeGenkitFlow (the starter passes the flow's options), no claim Update on the first
+  // attempt (its first write claims the run), lastError from the failure instead of a signal.
+  'first-write-claims': async () => {
+    const handle = await startFlowWorkflow(greetFlow, { name: 'golden-fast', times: 2 }, opts());
+    await handle.result();
+    return handle.workflowId;
+  },
+  'first-write-claims-retried': async () => {
+    failNextModelCall('finalize', 'UNAVAILABLE');
+    const handle = await startFlowWorkflow(sixStepFlow, 'golden-fast', opts());
+    await handle.result();
+    return handle.workflowId;
+  },
   'continued-as-new': async () => {
     const handle = await startFlowWorkflow(longFlow, { steps: 12 }, { ...opts(), continueAsNewAfter: 5 });
     await handle.result();

@@ -40,6 +40,9 @@ async function replace(victim: WorkerProcess, signal: NodeJS.Signals) {
   victim.child.kill(signal);
   const code = await victim.exited;
   if (signal === 'SIGTERM') exitCodes.push(code);
+  // Why a stopping worker exited non-zero (seen once under heavy load): its own output says.
+  if (signal === 'SIGTERM' && code !== 0)
+    console.log(`[restarts] worker ${victim.pid} exited ${code}:\n${victim.output()}`);
   workers.splice(workers.indexOf(victim), 1);
   workers.push(await spawnWorker(taskQueue, env)); // the newest last: workers[0] is always the oldest
 }

@@ -1,0 +1,99 @@
+// The first attempt of a run skips the claim round trip: its first journal write claims the run. Fencing must
+// hold exactly as with a claim: a zombie (older) attempt can never write, and nobody writes without a lease.
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { JournalWriter, type JournalTransport } from '../../src/journal/journal-writer';
+import { FailureTypes, type AttemptLease, type JournalEntry, type JournalWrite } from '../../src/types';
+import { FlowJournalState } from '../../src/workflows/journal-state';
+
+const entry = (key: string): JournalEntry => ({ key, kind: 'step', name: `s${key}`, output: key });
+const write = (entries: JournalEntry[], claim?: boolean): JournalWrite => ({ entries, chunks: null, claim });
+
+function rejectionType(fn: () => void): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof ApplicationFailure ? (err.type ?? undefined) : 'not an ApplicationFailure';
+  }
+  return undefined;
+}
+
+/** Runs an Update's validator the way the client reports a rejection (WorkflowUpdateFailedError around it). */
+function validated(validator: () => void): void {
+  try {
+    validator();
+  } catch (err) {
+    throw new WorkflowUpdateFailedError('Workflow Update failed', err as Error);
+  }
+}
+
+/** The workflow's state behind a transport that applies validator + handler, like an Update. */
+function inProcessTransport(state: FlowJournalState, sent: JournalWrite[]): JournalTransport {
+  return {
+    claim: async (lease) => {
+      validated(() => state.assertCanClaim(lease));
+      return state.claim(lease);
+    },
+    page: async (from) => state.page(from),
+    write: async (lease, w) => {
+      sent.push(structuredClone(w));
+      validated(() => state.assertCanWrite(lease, w));
+      return state.write(w, 0, lease);
+    },
+    stepStarted: async (lease, step) => state.stepStarted(lease, step),
+  };
+}
+
+describe('claim with the first write', () => {
+  const first: AttemptLease = { execution: 1, attempt: 1 };
+  const second: AttemptLease = { execution: 2, attempt: 1 };
+
+  it('a claiming write takes the run over; a plain write without a lease is refused', () => {
+    const state = new FlowJournalState('f');
+    expect(rejectionType(() => state.assertCanWrite(first, write([entry('0')])))).toBe(FailureTypes.staleAttempt);
+    state.assertCanWrite(first, write([entry('0')], true));
+    state.write(write([entry('0')], true), 0, first);
+    // The lease is now held: plain writes of the same attempt go through.
+    expect(rejectionType(() => state.assertCanWrite(first, write([entry('1')])))).toBeUndefined();
+  });
+
+  it('a zombie first attempt cannot write once a newer attempt has claimed, even with a claiming write', () => {
+    const state = new FlowJournalState('f');
+    state.claim(second); // the first attempt was lost before it wrote anything; the second claimed
+    expect(rejectionType(() => state.assertCanWrite(first, write([entry('0')], true)))).toBe(FailureTypes.staleAttempt);
+    expect(rejectionType(() => state.assertCanWrite(first, write([entry('0')])))).toBe(FailureTypes.staleAttempt);
+  });
+
+  it('a claiming write of the current holder does not move the lease back or fence anybody new', () => {
+    const state = new FlowJournalState('f');
+    state.claim(second);
+    state.assertCanWrite(second, write([entry('0')], true));
+    state.write(write([entry('0')], true), 0, second);
+    expect(rejectionType(() => state.assertCanClaim(first))).toBe(FailureTypes.staleAttempt);
+    expect(state.page(0).entries).toEqual([entry('0')]);
+  });
+
+  it('the writer sends no claim, marks only its first write as claiming, and a no-op attempt sends nothing', async () => {
+    const state = new FlowJournalState('f');
+    const sent: JournalWrite[] = [];
+    const writer = new JournalWriter(inProcessTransport(state, sent), first);
+    expect(writer.claimWithFirstWrite()).toEqual({ entries: [] });
+    await writer.flush();
+    expect(sent).toEqual([]);
+    await writer.record(entry('0'));
+    await writer.record(entry('1'));
+    expect(sent.map((w) => w.claim)).toEqual([true, undefined]);
+    expect(state.entries()).toEqual([entry('0'), entry('1')]);
+    writer.close();
+
+    // A later attempt claims the usual way; the first one is fenced out from then on.
+    const later = new JournalWriter(inProcessTransport(state, sent), second);
+    const { entries } = await later.claim();
+    expect(entries).toEqual([entry('0'), entry('1')]);
+    const zombie = new JournalWriter(inProcessTransport(state, []), first);
+    zombie.claimWithFirstWrite();
+    await expect(zombie.record(entry('2'))).rejects.toMatchObject({ name: 'AttemptSuperseded' });
+    expect(state.entryCount).toBe(2);
+  });
+});
