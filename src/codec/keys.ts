@@ -1,5 +1,5 @@
 // Encryption keys: where they come from (env / Secret Manager / code) and the checks every key must pass.
-import { ValueError } from '@temporalio/common';
+import { buildKeyRing, parseKeyList, type KeyRing, type NamedKey } from '../key-ring';
 
 /** Environment variable read by `encryptionKeysFromEnv()`: `id1:base64key,id2:base64key`, the first is current. */
 export const ENCRYPTION_KEYS_ENV = 'GENKITX_ENCRYPTION_KEYS';
@@ -7,21 +7,11 @@ export const ENCRYPTION_KEYS_ENV = 'GENKITX_ENCRYPTION_KEYS';
 /** AES-256 needs exactly 32 bytes of key material. */
 export const KEY_BYTES = 32;
 
-/** One AES-256-GCM key and the ID written into every payload it encrypts. */
-export interface EncryptionKey {
-  /** Short stable name (letters, digits, `._-`), stored in payload metadata as `encryption-key-id`. */
-  id: string;
-  /** 32 raw bytes, or their base64 encoding. */
-  key: Uint8Array | string;
-}
+/** One AES-256-GCM key (32 bytes) and the ID written into every payload it encrypts (`encryption-key-id`). */
+export type EncryptionKey = NamedKey;
 
 /** Keys after validation: `current` encrypts, every key in `byId` decrypts. */
-export interface EncryptionKeyRing {
-  current: { id: string; key: Buffer };
-  byId: ReadonlyMap<string, Buffer>;
-}
-
-const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+export type EncryptionKeyRing = KeyRing;
 
 /**
  * Validates keys and builds the ring. The first key is the current one (used to encrypt); all of them decrypt,
@@ -34,24 +24,10 @@ const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * ```
  */
 export function encryptionKeyRing(keys: readonly EncryptionKey[]): EncryptionKeyRing {
-  if (!Array.isArray(keys) || keys.length === 0) throw new ValueError('genkitx-temporal: no encryption key given');
-  const byId = new Map<string, Buffer>();
-  for (const { id, key } of keys) {
-    if (typeof id !== 'string' || !KEY_ID.test(id)) {
-      throw new ValueError(`genkitx-temporal: encryption key ID ${JSON.stringify(id)} must match ${KEY_ID}`);
-    }
-    if (byId.has(id)) throw new ValueError(`genkitx-temporal: encryption key ID "${id}" is given twice`);
-    const bytes = typeof key === 'string' ? decodeBase64Strict(key, id) : Buffer.from(key);
-    if (bytes.length !== KEY_BYTES) {
-      throw new ValueError(
-        `genkitx-temporal: encryption key "${id}" is ${bytes.length} bytes; AES-256 needs ${KEY_BYTES} ` +
-          `(generate one with: openssl rand -base64 32)`,
-      );
-    }
-    byId.set(id, bytes);
-  }
-  const first = keys[0]!;
-  return { current: { id: first.id, key: byId.get(first.id)! }, byId };
+  return buildKeyRing(keys, {
+    what: 'encryption key',
+    lengthProblem: (n) => (n !== KEY_BYTES ? `AES-256 needs ${KEY_BYTES}` : undefined),
+  });
 }
 
 /**
@@ -64,19 +40,7 @@ export function encryptionKeyRing(keys: readonly EncryptionKey[]): EncryptionKey
  * ```
  */
 export function parseEncryptionKeys(spec: string): EncryptionKey[] {
-  const entries = spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return entries.map((entry) => {
-    const colon = entry.indexOf(':');
-    if (colon <= 0) {
-      throw new ValueError(
-        `genkitx-temporal: ${ENCRYPTION_KEYS_ENV} entries must look like "keyId:base64key" (got an entry without an ID)`,
-      );
-    }
-    return { id: entry.slice(0, colon).trim(), key: entry.slice(colon + 1).trim() };
-  });
+  return parseKeyList(spec, ENCRYPTION_KEYS_ENV);
 }
 
 /**
@@ -86,12 +50,4 @@ export function parseEncryptionKeys(spec: string): EncryptionKey[] {
 export function encryptionKeysFromEnv(env: NodeJS.ProcessEnv = process.env): EncryptionKey[] | undefined {
   const spec = env[ENCRYPTION_KEYS_ENV]?.trim();
   return spec ? parseEncryptionKeys(spec) : undefined;
-}
-
-function decodeBase64Strict(text: string, id: string): Buffer {
-  const normalized = text.replace(/-/g, '+').replace(/_/g, '/');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(normalized)) {
-    throw new ValueError(`genkitx-temporal: encryption key "${id}" is not valid base64`);
-  }
-  return Buffer.from(normalized, 'base64');
 }
