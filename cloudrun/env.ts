@@ -21,6 +21,10 @@ export const WORKER_ENV = {
     'FLOWS_MODULE',
     'WORKFLOW_BUNDLE_PATH',
     'WORKER_MAX_CONCURRENT_ACTIVITIES',
+    // Tracing: on/off, and where the NodeSDK exports (docs/observability.md).
+    'GENKITX_OTEL',
+    'OTEL_SERVICE_NAME',
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
   ],
   secrets: ['TEMPORAL_API_KEY', 'GEMINI_API_KEY', 'GENKITX_ENCRYPTION_KEYS', 'GENKITX_CONTEXT_KEYS'],
 } as const;

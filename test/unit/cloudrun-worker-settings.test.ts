@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLATFORM_ENV, WORKER_ENV } from '../../cloudrun/env';
 import { heapMiB, memoryLimitBytes } from '../../cloudrun/worker/src/heap-limit';
-import { WORKER_ENV_NAMES, workerSettingsFromEnv } from '../../cloudrun/worker/src/settings';
+import { tracedBundlePath, WORKER_ENV_NAMES, workerSettingsFromEnv } from '../../cloudrun/worker/src/settings';
 
 describe('worker settings', () => {
   it('reads only names of the env contract (worker variables, its Temporal secret, platform variables)', () => {
@@ -50,6 +50,43 @@ describe('worker settings', () => {
     expect(() => workerSettingsFromEnv({ FLOWS_MODULE: 'f.js', WORKER_MAX_CONCURRENT_ACTIVITIES: '0' })).toThrow(
       /WORKER_MAX_CONCURRENT_ACTIVITIES/,
     );
+  });
+});
+
+describe('tracing settings (GENKITX_OTEL)', () => {
+  const base = { FLOWS_MODULE: 'f.js', WORKFLOW_BUNDLE_PATH: 'dist/workflow-bundle.js', K_SERVICE: 'genkit-worker' };
+
+  it('off unless turned on: the plain bundle, no tracing', () => {
+    for (const GENKITX_OTEL of [undefined, '', 'false', '0', ' FALSE ']) {
+      const s = workerSettingsFromEnv({ ...base, GENKITX_OTEL }, '/app');
+      expect(s.tracing, String(GENKITX_OTEL)).toBeUndefined();
+      expect(s.workflowBundlePath).toBe('/app/dist/workflow-bundle.js');
+    }
+  });
+
+  it('on: the traced bundle beside WORKFLOW_BUNDLE_PATH, the service named by OTEL_SERVICE_NAME or the service', () => {
+    const on = workerSettingsFromEnv({ ...base, GENKITX_OTEL: 'true' }, '/app');
+    expect(on.workflowBundlePath).toBe('/app/dist/workflow-bundle.traced.js');
+    expect(on.tracing).toEqual({ serviceName: 'genkit-worker', otlpEndpoint: undefined });
+    const named = workerSettingsFromEnv(
+      { ...base, GENKITX_OTEL: '1', OTEL_SERVICE_NAME: 'flows', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' },
+      '/app',
+    );
+    expect(named.tracing).toEqual({ serviceName: 'flows', otlpEndpoint: 'http://c:4318' });
+    // No bundle configured (development): bundling at start, which adds the interceptors itself.
+    expect(workerSettingsFromEnv({ FLOWS_MODULE: 'f.js', GENKITX_OTEL: 'true' }).workflowBundlePath).toBeUndefined();
+  });
+
+  it('refuses a GENKITX_OTEL value that is neither on nor off, naming the variable', () => {
+    for (const GENKITX_OTEL of ['yes', 'on', 'ture'])
+      expect(() => workerSettingsFromEnv({ ...base, GENKITX_OTEL })).toThrow(/GENKITX_OTEL must be true, false/);
+  });
+
+  it('names the traced twin of any bundle file name', () => {
+    expect(tracedBundlePath('/app/dist/workflow-bundle.js')).toBe('/app/dist/workflow-bundle.traced.js');
+    expect(tracedBundlePath('/b.cjs')).toBe('/b.traced.cjs');
+    expect(tracedBundlePath('/app/bundle')).toBe('/app/bundle.traced.js');
+    expect(tracedBundlePath('/app/v1.2/bundle.js')).toBe('/app/v1.2/bundle.traced.js');
   });
 });
 

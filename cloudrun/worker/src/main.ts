@@ -3,10 +3,12 @@
 // workers, drains and exits 0 before Cloud Run's SIGKILL (10 s after SIGTERM).
 // First: turns on Node's compile cache (22.1+) before the heavy imports below.
 import './compile-cache';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { startTemporalWorker, type TemporalWorkerHandle } from 'genkitx-temporal';
 import { startHealthServer } from './health';
 import { workerSettingsFromEnv } from './settings';
+import { startTracing } from './tracing';
 
 /** Under Cloud Run's 10 s: in-flight work gets this long to finish after SIGTERM. */
 const SHUTDOWN_GRACE = '8s';
@@ -18,6 +20,12 @@ const log = (severity: string, message: string, fields: object = {}) =>
 
 async function main() {
   const settings = workerSettingsFromEnv();
+  if (settings.workflowBundlePath && !existsSync(settings.workflowBundlePath)) {
+    const built = settings.tracing ? ' (with GENKITX_OTEL on: the traced bundle build-bundle writes)' : '';
+    throw new Error(`worker: no workflow bundle at ${settings.workflowBundlePath}${built}`);
+  }
+  // Before the flows and the worker: the global tracer provider that Genkit's and Temporal's spans go to.
+  const stopTracing = await startTracing(settings.tracing);
   let handle: TemporalWorkerHandle | undefined;
   const health = settings.port
     ? await startHealthServer(settings.port, {
@@ -32,6 +40,7 @@ async function main() {
   handle = await startTemporalWorker({
     ...settings.temporal,
     workflowBundle: settings.workflowBundlePath ? { codePath: settings.workflowBundlePath } : undefined,
+    telemetry: !!settings.tracing,
     shutdownGraceTime: SHUTDOWN_GRACE,
     workerOptions: {
       identity: settings.identity,
@@ -49,6 +58,7 @@ async function main() {
     identity: settings.identity,
     buildId: settings.buildId,
     port: settings.port ?? null,
+    tracing: settings.tracing ?? null,
   });
 
   // startTemporalWorker handles SIGTERM itself (fail in-flight attempts, stop polling, drain); this only times it
@@ -64,6 +74,7 @@ async function main() {
   });
 
   await handle.done;
+  await stopTracing(); // the last spans of the drained attempts
   await new Promise<void>((closed) => (health ? health.close(() => closed()) : closed()));
   log('INFO', 'worker stopped', { drainMs: stopSignalAt ? Date.now() - stopSignalAt : null });
   process.exit(0);

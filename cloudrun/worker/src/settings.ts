@@ -12,6 +12,10 @@ export const WORKER_ENV_NAMES = [
   'FLOWS_MODULE',
   'WORKFLOW_BUNDLE_PATH',
   'WORKER_MAX_CONCURRENT_ACTIVITIES',
+  // Tracing (docs/observability.md); the NodeSDK reads the other OTEL_* variables itself.
+  'GENKITX_OTEL',
+  'OTEL_SERVICE_NAME',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
   // Set by Cloud Run.
   'PORT',
   'K_SERVICE',
@@ -24,8 +28,13 @@ export interface WorkerSettings {
   temporal: { address?: string; namespace?: string; taskQueue?: string; apiKey?: string };
   /** Absolute path of the module that defines the flows (imported before the worker starts). */
   flowsModule: string;
-  /** The workflow bundle built at image build time; absent means bundling at start (slow, for development). */
+  /**
+   * The workflow bundle built at image build time; absent means bundling at start (slow, for development).
+   * With tracing on, the traced bundle beside WORKFLOW_BUNDLE_PATH (see {@link tracedBundlePath}).
+   */
   workflowBundlePath?: string;
+  /** Present when GENKITX_OTEL turns tracing on: the NodeSDK's service name and (for the log) the OTLP endpoint. */
+  tracing?: { serviceName: string; otlpEndpoint?: string };
   maxConcurrentActivities?: number;
   /** The health port; absent on worker pools that do not set PORT (no HTTP server then). */
   port?: number;
@@ -46,6 +55,13 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd 
   const e = readWorkerEnv(env);
   if (!e.FLOWS_MODULE) throw new Error('worker: FLOWS_MODULE is not set (the module that defines your flows)');
   const revision = e.K_REVISION || 'local';
+  const tracing = tracingOn(e.GENKITX_OTEL)
+    ? {
+        serviceName: e.OTEL_SERVICE_NAME || e.K_SERVICE || 'genkit-worker',
+        otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+      }
+    : undefined;
+  const bundlePath = e.WORKFLOW_BUNDLE_PATH ? absolute(e.WORKFLOW_BUNDLE_PATH, cwd) : undefined;
   return {
     temporal: {
       address: e.TEMPORAL_ADDRESS || undefined,
@@ -54,13 +70,32 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd 
       apiKey: e.TEMPORAL_API_KEY || undefined,
     },
     flowsModule: absolute(e.FLOWS_MODULE, cwd),
-    workflowBundlePath: e.WORKFLOW_BUNDLE_PATH ? absolute(e.WORKFLOW_BUNDLE_PATH, cwd) : undefined,
+    workflowBundlePath: bundlePath && tracing ? tracedBundlePath(bundlePath) : bundlePath,
+    tracing,
     maxConcurrentActivities: positiveInt(e, 'WORKER_MAX_CONCURRENT_ACTIVITIES'),
     port: positiveInt(e, 'PORT'),
     identity: `${revision}/${instanceId()}`,
     deploymentName: e.K_SERVICE || 'genkit-worker',
     buildId: revision,
   };
+}
+
+/**
+ * The traced twin of a workflow bundle (`workflow-bundle.js` → `workflow-bundle.traced.js`), which build-bundle
+ * writes beside it. A bundle must match the worker: Temporal's OpenTelemetry workflow interceptors in it when
+ * tracing is on (else traces skip the workflow), none when off (else its spans go to an unregistered sink). Both
+ * in the image let GENKITX_OTEL alone switch tracing, without a rebuild.
+ */
+export function tracedBundlePath(bundlePath: string): string {
+  return bundlePath.replace(/(\.[cm]?js)?$/, (ext) => `.traced${ext || '.js'}`);
+}
+
+/** GENKITX_OTEL, by the library's rule: `true`/`1` on, `false`/`0`/unset off, anything else an error. */
+function tracingOn(raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase();
+  if (!value || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new Error(`worker: GENKITX_OTEL must be true, false, 1 or 0, got "${raw}"`);
 }
 
 /**

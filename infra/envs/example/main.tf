@@ -30,6 +30,10 @@ locals {
     FLOWS_MODULE                     = var.flows_module
     WORKFLOW_BUNDLE_PATH             = var.workflow_bundle_path
     WORKER_MAX_CONCURRENT_ACTIVITIES = tostring(module.worker_size.max_concurrent_activities)
+    # Tracing (docs/observability.md): one trace per run, exported over OTLP by the worker's NodeSDK.
+    GENKITX_OTEL                = tostring(var.tracing_enabled)
+    OTEL_SERVICE_NAME           = module.naming.worker
+    OTEL_EXPORTER_OTLP_ENDPOINT = var.otel_exporter_otlp_endpoint
     # Read by Node itself, not by the code: keeps the V8 heap under the container's memory limit.
     NODE_OPTIONS = module.worker_size.node_options
   }

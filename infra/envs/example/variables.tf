@@ -127,6 +127,18 @@ variable "workflow_bundle_path" {
   default     = "/app/workflow-bundle.js"
 }
 
+variable "tracing_enabled" {
+  description = "Trace every run with OpenTelemetry (GENKITX_OTEL on the worker; docs/observability.md)."
+  type        = bool
+  default     = false
+}
+
+variable "otel_exporter_otlp_endpoint" {
+  description = "OTLP/HTTP endpoint the worker exports spans to when tracing is on: your OpenTelemetry Collector (e.g. a sidecar on localhost, or a service that forwards to Cloud Trace)."
+  type        = string
+  default     = "http://localhost:4318"
+}
+
 variable "worker_kind" {
   description = "\"worker_pool\" (Cloud Run worker pool) or \"service\" (internal service, CPU always on, min 1)."
   type        = string
