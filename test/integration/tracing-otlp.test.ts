@@ -1,20 +1,22 @@
-// The exporter path users configure: a worker process whose NodeSDK is set up by OTEL_* variables alone exports
-// the run's spans over OTLP/HTTP (here to a local receiver on 127.0.0.1) — workflow, both attempts' activity
-// spans and Genkit's spans in one trace, all with the worker's service name (the workflow spans too, which
-// reach the exporter through the sink rather than the tracer).
+// The exporter path users configure, as the Cloud Run worker service runs it: cloudrun/worker's entry point (its
+// main.ts, on this repository's source) with GENKITX_OTEL=true starts a NodeSDK set up by OTEL_* variables alone,
+// loads the traced workflow bundle beside WORKFLOW_BUNDLE_PATH, and exports the run's spans over OTLP/HTTP (here
+// to a local receiver on 127.0.0.1) — workflow, both attempts' activity spans and Genkit's spans in one trace, all
+// with the service's name (the workflow spans too, which reach the exporter through the sink rather than the
+// tracer). SIGTERM flushes and exits 0.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { executeFlowWorkflow } from '../../src/client';
 import { closeTemporalClients } from '../../src/connection';
 import { flowRef } from '../../src/flow-ref';
 import { bundleFlowWorkflows } from '../../src/worker';
 import { address, namespace, uniqueTaskQueue, waitFor } from '../helpers/temporal';
-import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 
 /** A span as OTLP/JSON carries it, with its resource's service name. */
 interface OtlpSpan {
@@ -28,8 +30,34 @@ interface OtlpSpan {
 
 const received: OtlpSpan[] = [];
 let receiver: Server;
-let worker: WorkerProcess;
+const root = resolve(__dirname, '../..');
 const taskQueue = uniqueTaskQueue('otlp');
+let bundleDir: string;
+
+interface Instance {
+  child: ChildProcess;
+  exited: Promise<number | string>;
+  output: () => string;
+}
+let worker: Instance;
+
+/** cloudrun/worker's main.ts under tsx, with the given environment only (plus PATH and tsx's tsconfig). */
+function startCloudRunWorker(env: Record<string, string>): Instance {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cloudrun/worker/src/main.ts')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH!,
+      TSX_TSCONFIG_PATH: join(root, 'test/fixtures/cloudrun-worker/tsconfig.source.json'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | string>((done) => child.on('exit', (code, signal) => done(code ?? signal ?? -1)));
+  return { child, exited, output: () => output };
+}
 
 /** OTLP/JSON attribute lists ([{ key, value: { stringValue | intValue | … } }]) as a plain record. */
 function attributesOf(list: Array<{ key: string; value: Record<string, unknown> }> = []) {
@@ -55,34 +83,53 @@ beforeAll(async () => {
   await once(receiver, 'listening');
   const port = (receiver.address() as AddressInfo).port;
 
-  const dir = await mkdtemp(join(tmpdir(), 'genkitx-otlp-'));
-  const bundlePath = join(dir, 'workflow-bundle.js');
+  bundleDir = await mkdtemp(join(tmpdir(), 'genkitx-otlp-'));
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
-  await writeFile(bundlePath, (await bundleFlowWorkflows({ telemetry: true, logger: quiet })).code);
-  worker = await spawnWorker(
-    taskQueue,
-    {
-      GENKITX_OTEL: 'true',
-      OTEL_SERVICE_NAME: 'otlp-test-worker',
-      OTEL_TRACES_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      OTEL_METRICS_EXPORTER: 'none',
-      OTEL_LOGS_EXPORTER: 'none',
+  // Only the traced twin exists: the worker must pick it because GENKITX_OTEL is on (the plain one would fail).
+  await writeFile(
+    join(bundleDir, 'workflow-bundle.traced.js'),
+    (await bundleFlowWorkflows({ telemetry: true, logger: quiet })).code,
+  );
+  worker = startCloudRunWorker({
+    TEMPORAL_ADDRESS: address(),
+    TEMPORAL_NAMESPACE: namespace(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    FLOWS_MODULE: join(root, 'test/fixtures/traced-flows.ts'),
+    WORKFLOW_BUNDLE_PATH: join(bundleDir, 'workflow-bundle.js'),
+    K_SERVICE: 'otlp-test-worker', // the service name when OTEL_SERVICE_NAME is unset, as on Cloud Run
+    GENKITX_OTEL: 'true',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+  });
+  await waitFor(
+    () => {
+      if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.output()}`);
+      return worker.output().includes('"message":"worker polling"');
     },
-    { script: 'otlp-worker-process.ts', bundlePath },
+    90_000,
+    'the cloudrun worker to poll',
   );
 }, 180_000);
 
 afterAll(async () => {
-  worker?.child.kill('SIGTERM');
-  await worker?.exited;
+  if (worker?.child.exitCode === null) worker.child.kill('SIGKILL');
   await closeTemporalClients();
   await new Promise((r) => receiver?.close(r));
 });
 
 it('exports one connected trace of the run over OTLP, configured by OTEL_* variables only', async () => {
+  const polling = JSON.parse(
+    worker
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"worker polling"'))!,
+  );
+  expect(polling.tracing).toEqual({ serviceName: 'otlp-test-worker', otlpEndpoint: expect.stringMatching(/^http:/) });
+
   const result = await executeFlowWorkflow(flowRef('tracedAgentFlow'), 'weather in Paris?', {
     address: address(),
     namespace: namespace(),
@@ -121,3 +168,22 @@ it('exports one connected trace of the run over OTLP, configured by OTEL_* varia
   // One service for all of it, the workflow spans included.
   expect(new Set(trace.map((s) => s.service))).toEqual(new Set(['otlp-test-worker']));
 });
+
+it('flushes and exits 0 on SIGTERM', async () => {
+  worker.child.kill('SIGTERM');
+  expect(await worker.exited).toBe(0);
+  expect(worker.output()).toContain('"message":"worker stopped"');
+}, 15_000);
+
+it('refuses to start with tracing on and no traced bundle, naming the file', async () => {
+  const plainOnly = await mkdtemp(join(tmpdir(), 'genkitx-otlp-plain-'));
+  await writeFile(join(plainOnly, 'workflow-bundle.js'), '// a plain bundle');
+  const refused = startCloudRunWorker({
+    FLOWS_MODULE: join(root, 'test/fixtures/traced-flows.ts'),
+    WORKFLOW_BUNDLE_PATH: join(plainOnly, 'workflow-bundle.js'),
+    GENKITX_OTEL: 'true',
+  });
+  expect(await refused.exited).toBe(1);
+  expect(refused.output()).toContain(`no workflow bundle at ${join(plainOnly, 'workflow-bundle.traced.js')}`);
+  expect(refused.output()).not.toContain('worker polling');
+}, 60_000);
