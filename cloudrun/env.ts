@@ -57,6 +57,10 @@ export const API_ENV = {
     'API_AUTH',
     'FIREBASE_PROJECT_ID',
     'CODEC_UI_ORIGIN',
+    // Tracing: request and StartWorkflow spans, in the same traces as the worker's.
+    'GENKITX_OTEL',
+    'OTEL_SERVICE_NAME',
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
   ],
   secrets: [
     'TEMPORAL_API_KEY',

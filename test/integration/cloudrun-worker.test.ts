@@ -3,7 +3,7 @@
 // bundle, then start the image's start command (`./entrypoint.sh`) as real processes with production settings.
 // SIGTERM mid-flow: the worker exits 0 within 10 s and another worker finishes the run, no completed step repeated.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,6 +59,11 @@ beforeAll(async () => {
   );
   copyFileSync(join(root, 'test/fixtures/cloudrun-worker/flows.js'), join(app, 'dist/flows.js'));
   await timed('buildBundle', () => run(process.execPath, ['dist/build-bundle.js', 'dist/workflow-bundle.js'], app));
+  // Both bundles, so GENKITX_OTEL alone switches tracing: the traced twin holds Temporal's OTel interceptors.
+  const otelMark = 'interceptors-opentelemetry/lib/workflow-interceptors';
+  expect(readFileSync(join(app, 'dist/workflow-bundle.js'), 'utf8')).not.toContain(otelMark);
+  expect(readFileSync(join(app, 'dist/workflow-bundle.traced.js'), 'utf8')).toContain(otelMark);
+  expect(existsSync(join(app, 'node_modules/@opentelemetry/sdk-node/package.json'))).toBe(true);
   expect(existsSync(join(app, 'node_modules/typescript'))).toBe(false); // production dependencies only
   expect(existsSync(join(app, 'node_modules/genkitx-temporal/dist/index.js'))).toBe(true);
 }, 600_000);

@@ -5,6 +5,7 @@
 // with the service's name (the workflow spans too, which reach the exporter through the sink rather than the
 // tracer). SIGTERM flushes and exits 0.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -41,9 +42,9 @@ interface Instance {
 }
 let worker: Instance;
 
-/** cloudrun/worker's main.ts under tsx, with the given environment only (plus PATH and tsx's tsconfig). */
-function startCloudRunWorker(env: Record<string, string>): Instance {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cloudrun/worker/src/main.ts')], {
+/** A Cloud Run service's main.ts under tsx, with the given environment only (plus PATH and tsx's tsconfig). */
+function startCloudRunService(service: 'worker' | 'api', env: Record<string, string>): Instance {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, `cloudrun/${service}/src/main.ts`)], {
     cwd: root,
     env: {
       PATH: process.env.PATH!,
@@ -90,7 +91,7 @@ beforeAll(async () => {
     join(bundleDir, 'workflow-bundle.traced.js'),
     (await bundleFlowWorkflows({ telemetry: true, logger: quiet })).code,
   );
-  worker = startCloudRunWorker({
+  worker = startCloudRunService('worker', {
     TEMPORAL_ADDRESS: address(),
     TEMPORAL_NAMESPACE: namespace(),
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -169,6 +170,71 @@ it('exports one connected trace of the run over OTLP, configured by OTEL_* varia
   expect(new Set(trace.map((s) => s.service))).toEqual(new Set(['otlp-test-worker']));
 });
 
+it("continues the caller's trace through the traced front door (cloudrun/api) into the workflow", async () => {
+  const port = (receiver.address() as AddressInfo).port;
+  const apiPort = await new Promise<number>((done) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => done(free));
+    });
+  });
+  const api = startCloudRunService('api', {
+    TEMPORAL_ADDRESS: address(),
+    TEMPORAL_NAMESPACE: namespace(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    FLOWS_MODULE: join(root, 'test/fixtures/cloudrun-worker/api-flows.ts'),
+    API_AUTH: 'none',
+    PORT: String(apiPort),
+    K_SERVICE: 'otlp-test-api',
+    GENKITX_OTEL: 'true',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+  });
+  try {
+    await waitFor(
+      () => {
+        if (api.child.exitCode !== null) throw new Error(`api exited early:\n${api.output()}`);
+        return api.output().includes('api listening');
+      },
+      60_000,
+      'the cloudrun api to listen',
+    );
+    const callerTrace = randomBytes(16).toString('hex');
+    const callerSpan = randomBytes(8).toString('hex');
+    const res = await fetch(`http://127.0.0.1:${apiPort}/flows/tracingGreetFlow?wait=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: `00-${callerTrace}-${callerSpan}-01` },
+      body: JSON.stringify({ data: 'Ada' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ result: 'hello Ada' });
+
+    const inTrace = () => received.filter((s) => s.traceId === callerTrace);
+    const run = await waitFor(
+      () => inTrace().find((s) => s.name === 'RunWorkflow:runGenkitFlow'),
+      15_000,
+      "the worker's RunWorkflow span in the caller's trace",
+    );
+    // The request span ends with the response, after the run: it is exported last.
+    const request = await waitFor(
+      () => inTrace().find((s) => s.service === 'otlp-test-api' && s.parentSpanId === callerSpan),
+      15_000,
+      "the API's request span, child of the caller's",
+    );
+    expect(request.attributes['url.path']).toBe('/flows/tracingGreetFlow');
+    const start = inTrace().find((s) => s.name === 'StartWorkflow:runGenkitFlow');
+    expect(start).toMatchObject({ service: 'otlp-test-api', parentSpanId: request!.spanId });
+    expect(run).toMatchObject({ service: 'otlp-test-worker', parentSpanId: start!.spanId });
+  } finally {
+    api.child.kill('SIGTERM');
+    expect(await api.exited).toBe(0);
+  }
+}, 90_000);
+
 it('flushes and exits 0 on SIGTERM', async () => {
   worker.child.kill('SIGTERM');
   expect(await worker.exited).toBe(0);
@@ -178,7 +244,7 @@ it('flushes and exits 0 on SIGTERM', async () => {
 it('refuses to start with tracing on and no traced bundle, naming the file', async () => {
   const plainOnly = await mkdtemp(join(tmpdir(), 'genkitx-otlp-plain-'));
   await writeFile(join(plainOnly, 'workflow-bundle.js'), '// a plain bundle');
-  const refused = startCloudRunWorker({
+  const refused = startCloudRunService('worker', {
     FLOWS_MODULE: join(root, 'test/fixtures/traced-flows.ts'),
     WORKFLOW_BUNDLE_PATH: join(plainOnly, 'workflow-bundle.js'),
     GENKITX_OTEL: 'true',

@@ -17,6 +17,20 @@ describe('cloudrun/api settings', () => {
     expect(apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', PORT: '9000' })).toMatchObject({ auth: 'firebase', port: 9000 });
   });
 
+  it('traces only with GENKITX_OTEL on, named by OTEL_SERVICE_NAME or the service, and refuses other values', () => {
+    for (const GENKITX_OTEL of [undefined, '', 'false', '0'])
+      expect(apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', GENKITX_OTEL }).tracing).toBeUndefined();
+    expect(
+      apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', GENKITX_OTEL: 'true', K_SERVICE: 'genkit-api' }).tracing,
+    ).toEqual({ serviceName: 'genkit-api', otlpEndpoint: undefined });
+    const named = { FLOWS_MODULE: '/f.js', GENKITX_OTEL: '1', OTEL_SERVICE_NAME: 'front', K_SERVICE: 'genkit-api' };
+    expect(apiSettingsFromEnv({ ...named, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).tracing).toEqual({
+      serviceName: 'front',
+      otlpEndpoint: 'http://c:4318',
+    });
+    expect(() => apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', GENKITX_OTEL: 'yes' })).toThrow(/GENKITX_OTEL/);
+  });
+
   it('turns the codec server on only with its token, and checks the UI origins', () => {
     expect(
       apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', CODEC_UI_ORIGIN: 'https://cloud.temporal.io' }).codec,

@@ -16,6 +16,7 @@ import {
 import type { MiddlewareHandler } from 'hono';
 import { mountCodecServer } from './codec';
 import { apiSettingsFromEnv, type ApiSettings } from './settings';
+import { startTracing } from './tracing';
 
 const log = (severity: string, message: string, fields: object = {}) =>
   process.stdout.write(JSON.stringify({ severity, message, ...fields }) + '\n');
@@ -32,6 +33,9 @@ async function authFor(settings: ApiSettings): Promise<MiddlewareHandler<FlowApi
 
 async function main() {
   const settings = apiSettingsFromEnv();
+  // Before the app: the global tracer provider that the request and StartWorkflow spans go to.
+  const stopTracing = await startTracing(settings.tracing);
+  const telemetry = !!settings.tracing;
   const { flows } = (await import(pathToFileURL(settings.flowsModule).href)) as { flows?: FlowRef[] };
   if (!Array.isArray(flows) || !flows.length) {
     throw new Error(`${settings.flowsModule} must export \`flows\`: the flowRef()s the API exposes`);
@@ -45,18 +49,27 @@ async function main() {
     const verify = standardWebhooks(settings.webhookSecret);
     for (const flow of flows) {
       const name = typeof flow === 'string' ? flow : isFlowReference(flow) ? flow.name : flow.__action.name;
-      app.post(`/hooks/${name}`, flowWebhook(flow, { verify, ...settings.temporal }));
+      app.post(`/hooks/${name}`, flowWebhook(flow, { verify, telemetry, ...settings.temporal }));
     }
   }
   // The run console (/console) rides on the API, behind the same auth.
-  app.route('/', createFlowApi({ flows, auth: await authFor(settings), console: true, ...settings.temporal }));
+  app.route(
+    '/',
+    createFlowApi({ flows, auth: await authFor(settings), console: true, telemetry, ...settings.temporal }),
+  );
   const server = serve({ fetch: app.fetch, port: settings.port }, (info) =>
-    log('INFO', 'api listening', { port: info.port, flows: flows.length, auth: settings.auth, codec }),
+    log('INFO', 'api listening', {
+      port: info.port,
+      flows: flows.length,
+      auth: settings.auth,
+      codec,
+      tracing: settings.tracing ?? null,
+    }),
   );
   // Cloud Run sends SIGTERM before stopping an instance: finish the requests in flight, then exit.
   process.once('SIGTERM', () => {
     log('INFO', 'SIGTERM: closing');
-    server.close(() => process.exit(0));
+    server.close(() => void stopTracing().then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 8_000).unref();
   });
 }

@@ -14,8 +14,13 @@ export const API_ENV_NAMES = [
   'WEBHOOK_SECRET',
   'CODEC_SERVER_TOKEN',
   'CODEC_UI_ORIGIN',
+  // Tracing (docs/observability.md); the NodeSDK reads the other OTEL_* variables itself.
+  'GENKITX_OTEL',
+  'OTEL_SERVICE_NAME',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
   // Set by Cloud Run.
   'PORT',
+  'K_SERVICE',
 ] as const;
 
 export type ApiEnv = { [K in (typeof API_ENV_NAMES)[number]]?: string };
@@ -35,6 +40,8 @@ export interface ApiSettings {
   /** The codec server at `/codec` (POST /codec/encode, /codec/decode), when its bearer token is set. */
   codec?: { token: string; uiOrigins: string[] };
   port: number;
+  /** Present when GENKITX_OTEL turns tracing on: the NodeSDK's service name and (for the log) the OTLP endpoint. */
+  tracing?: { serviceName: string; otlpEndpoint?: string };
 }
 
 /** Only the contract's names, as a typed record. */
@@ -67,7 +74,18 @@ export function apiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiSet
     webhookSecret: e.WEBHOOK_SECRET,
     codec: e.CODEC_SERVER_TOKEN ? { token: e.CODEC_SERVER_TOKEN, uiOrigins: origins(e.CODEC_UI_ORIGIN) } : undefined,
     port,
+    tracing: tracingOn(e.GENKITX_OTEL)
+      ? { serviceName: e.OTEL_SERVICE_NAME || e.K_SERVICE || 'genkit-api', otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT }
+      : undefined,
   };
+}
+
+/** GENKITX_OTEL, by the library's rule: `true`/`1` on, `false`/`0`/unset off, anything else an error. */
+function tracingOn(raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase();
+  if (!value || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new Error(`GENKITX_OTEL must be true, false, 1 or 0, got "${raw}"`);
 }
 
 /** `CODEC_UI_ORIGIN`: comma-separated origins of the Temporal Web UI (e.g. `https://cloud.temporal.io`). */

@@ -54,6 +54,10 @@ locals {
     FIREBASE_PROJECT_ID = coalesce(var.firebase_project_id, var.project_id)
     # Browser origin(s) of the Temporal Web UI allowed to call the codec server at /codec.
     CODEC_UI_ORIGIN = var.codec_ui_origin
+    # Tracing: each request's span continues the caller's traceparent and parents the run's trace.
+    GENKITX_OTEL                = tostring(var.tracing_enabled)
+    OTEL_SERVICE_NAME           = module.naming.api
+    OTEL_EXPORTER_OTLP_ENDPOINT = var.otel_exporter_otlp_endpoint
   }
   api_secret_env = {
     TEMPORAL_API_KEY = local.temporal_api_key_ref

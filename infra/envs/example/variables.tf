@@ -128,13 +128,13 @@ variable "workflow_bundle_path" {
 }
 
 variable "tracing_enabled" {
-  description = "Trace every run with OpenTelemetry (GENKITX_OTEL on the worker; docs/observability.md)."
+  description = "Trace every run with OpenTelemetry (GENKITX_OTEL on the worker and the API; docs/observability.md)."
   type        = bool
   default     = false
 }
 
 variable "otel_exporter_otlp_endpoint" {
-  description = "OTLP/HTTP endpoint the worker exports spans to when tracing is on: your OpenTelemetry Collector (e.g. a sidecar on localhost, or a service that forwards to Cloud Trace)."
+  description = "OTLP/HTTP endpoint the worker and the API export spans to when tracing is on: your OpenTelemetry Collector (e.g. a sidecar on localhost, or a service that forwards to Cloud Trace)."
   type        = string
   default     = "http://localhost:4318"
 }
