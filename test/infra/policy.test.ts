@@ -281,6 +281,23 @@ describe('the environment contract (cloudrun/env.ts)', () => {
   });
 });
 
+describe('the example points at the files the images build', () => {
+  /** `NAME=value` pairs of a Dockerfile's ENV instructions (the runtime stage sets the paths). */
+  async function dockerfileEnv(image: 'worker' | 'api'): Promise<Record<string, string>> {
+    const text = await readFile(join(infra, '..', 'cloudrun', image, 'Dockerfile'), 'utf8');
+    return Object.fromEntries([...text.matchAll(/\b([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+  }
+  it.each([
+    ['worker', 'WORKFLOW_BUNDLE_PATH', 'workflow_bundle_path'],
+    ['worker', 'FLOWS_MODULE', 'flows_module'],
+    ['api', 'FLOWS_MODULE', 'flows_module'],
+  ] as const)('%s image: %s is where the variable %s points by default', async (image, name, variable) => {
+    const env = await dockerfileEnv(image);
+    expect(env[name]).toBeDefined();
+    expect(tree.variables[`envs/example.${variable}`]?.default).toBe(env[name]);
+  });
+});
+
 describe('least privilege', () => {
   it('each identity holds exactly the roles in the table', () => {
     const actual: Record<string, string[]> = {};

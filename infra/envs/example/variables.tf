@@ -124,7 +124,7 @@ variable "flows_module" {
 variable "workflow_bundle_path" {
   description = "Path (inside the worker image) of the workflow bundle prebuilt at image build time."
   type        = string
-  default     = "/app/workflow-bundle.js"
+  default     = "/app/dist/workflow-bundle.js"
 }
 
 variable "tracing_enabled" {
