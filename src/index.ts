@@ -11,7 +11,12 @@ export {
 } from './worker';
 export { GenkitTemporalPlugin, genkitWorkerPlugin, type GenkitWorkerPluginOptions } from './worker-plugin';
 export { WorkflowNotExportedError } from './workflow-exports';
-export { resolveContextTrust, UNTRUSTED_CONTEXT_FAILURE, type ContextTrustOptions } from './identity/trust';
+export {
+  resolveContextTrust,
+  UNTRUSTED_CONTEXT_FAILURE,
+  type ContextTrust,
+  type ContextTrustOptions,
+} from './identity/trust';
 export { telemetryWorkerPlugin } from './telemetry/worker-plugin';
 // Everything a caller needs (the light entry, genkitx-temporal/client), plus the worker side below.
 export * from './caller';

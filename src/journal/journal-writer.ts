@@ -22,6 +22,12 @@ const MAX_CHUNK_FLUSH_INTERVAL_MS = 2_000;
 /** How often, and how patiently, a write that failed for a transient reason is sent again (same Update ID). */
 const WRITE_RETRIES = 8;
 const MAX_WRITE_BACKOFF_MS = 2_000;
+/**
+ * How long a write waits out a workflow whose workflow task keeps failing or timing out: from the third task
+ * attempt on, Temporal refuses Updates with FAILED_PRECONDITION ("Workflow Task in failed state", WorkflowNotReady)
+ * until a task completes — seen under rolling restarts on a loaded machine. The run is healthy; the write waits.
+ */
+const WORKFLOW_NOT_READY_WINDOW_MS = 60_000;
 
 /** gRPC codes a later try may not get: the server was restarting, busy, or the call timed out. */
 const TRANSIENT_GRPC_CODES = new Set<number>([
@@ -32,6 +38,7 @@ const TRANSIENT_GRPC_CODES = new Set<number>([
   GrpcStatus.ABORTED,
   GrpcStatus.INTERNAL,
   GrpcStatus.UNAVAILABLE,
+  GrpcStatus.FAILED_PRECONDITION, // WorkflowNotReady: see WORKFLOW_NOT_READY_WINDOW_MS
 ]);
 
 /** A newer attempt has taken the run over (or the run has ended): this attempt must stop writing. */
@@ -313,12 +320,15 @@ export class JournalWriter {
 
   /** Sends one call, again on transient failures; maps final failures to what the attempt should do. */
   private async send<T>(call: () => Promise<T>): Promise<T> {
+    const started = Date.now();
     for (let tries = 1; ; tries++) {
       try {
         return await call();
       } catch (err) {
         const mapped = classifyWriteError(err);
-        if (mapped || tries >= WRITE_RETRIES || this.signal?.aborted) throw mapped ?? err;
+        const patient =
+          grpcCodeOf(err) === GrpcStatus.FAILED_PRECONDITION && Date.now() - started < WORKFLOW_NOT_READY_WINDOW_MS;
+        if (mapped || (tries >= WRITE_RETRIES && !patient) || this.signal?.aborted) throw mapped ?? err;
         await new Promise((r) => setTimeout(r, Math.min(MAX_WRITE_BACKOFF_MS, 100 * 2 ** (tries - 1))));
       }
     }
