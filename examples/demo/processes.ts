@@ -1,7 +1,7 @@
 // Every process the demo starts, each in its own process group, with its output in a log file. `stopAll` ends
 // them all (SIGTERM to the group, SIGKILL after a grace period), so Ctrl-C or the end of the demo leaves no orphans.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface StartedProcess {
@@ -63,8 +63,41 @@ export class Processes {
     await Promise.race([Promise.all(running.map((p) => p.exited)), timeout]);
     // Also the groups whose leader is gone: a grandchild could still hold a port.
     for (const p of this.started) signalGroup(p.pid, 'SIGKILL');
-    await Promise.race([Promise.all(running.map((p) => p.exited)), new Promise((d) => setTimeout(d, 2_000).unref())]);
+    // Wait for every member of every group, not only the leaders: a SIGKILLed grandchild takes a moment to go.
+    for (const deadline = Date.now() + 5_000; Date.now() < deadline;) {
+      if (!this.started.some((p) => groupAlive(p.pid))) break;
+      await new Promise((d) => setTimeout(d, 50));
+    }
   }
+}
+
+/**
+ * Whether any process of group `pgid` is still alive. Zombies do not count: they have exited, and where PID 1 does
+ * not reap orphans (some containers) they stay in the process table. Reads /proc on Linux; elsewhere asks the kernel.
+ */
+export function groupAlive(pgid: number): boolean {
+  if (pgid <= 0) return false;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  return entries.some((pid) => {
+    try {
+      // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(pgrp) === pgid && state !== 'Z';
+    } catch {
+      return false; // exited while we looked
+    }
+  });
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

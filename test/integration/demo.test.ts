@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLedger } from '../../examples/demo/ledger';
+import { groupAlive } from '../../examples/demo/processes';
 
 const root = resolve(__dirname, '../..');
 
@@ -60,8 +61,9 @@ function runDemo(summaryFile: string): Promise<{ code: number | null; output: st
 }
 
 function alive(pid: number, group = false): boolean {
+  if (group) return groupAlive(pid);
   try {
-    process.kill(group ? -pid : pid, 0);
+    process.kill(pid, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
