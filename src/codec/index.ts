@@ -9,6 +9,7 @@ export {
   type EncryptionKey,
   type EncryptionKeyRing,
 } from './keys';
+export type { KeyRing, NamedKey } from '../key-ring';
 export { PayloadIntegrityError, UnknownEncryptionKeyError } from './errors';
 export { createDataConverter, encryptedFailureConverterPath, type DataConverterOptions } from './data-converter';
 export { FileStorageDriver, type FileStorageDriverOptions } from './storage/file-driver';
