@@ -1,9 +1,7 @@
 // A Temporal dev server as a child process on a fixed port and a persistent SQLite file, so a chaos run can
 // SIGKILL it and start it again on the same state (the SDK's TestWorkflowEnvironment cannot be restarted).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { Connection } from '@temporalio/client';
-import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE } from '../src/defaults';
+import { freePorts, KIT_DEV_SERVER_ARGS, waitForTemporal } from '../src/testing/local-process-helpers';
 
 export interface DevServerProcess {
   address: string;
@@ -19,11 +17,7 @@ export interface DevServerProcess {
 }
 
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
+  return (await freePorts(1))[0]!;
 }
 
 /** Starts `temporal server start-dev --db-filename <dbFile>` and waits until its frontend answers. */
@@ -48,16 +42,17 @@ export async function startPersistentDevServer(cliPath: string, dbFile: string):
         dbFile,
         '--log-level',
         'error',
-        '--search-attribute',
-        `${FLOW_SEARCH_ATTRIBUTE}=Keyword`,
-        '--search-attribute',
-        `${PRINCIPAL_SEARCH_ATTRIBUTE}=Keyword`,
+        ...KIT_DEV_SERVER_ARGS,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.on('data', (d) => (output = (output + d).slice(-10_000)));
     child.stderr!.on('data', (d) => (output = (output + d).slice(-10_000)));
-    await waitUntilServing(address, child, () => output);
+    const c = child;
+    await waitForTemporal(address, {
+      timeoutMs: 60_000,
+      exited: () => (c.exitCode !== null ? new Error(`dev server exited (${c.exitCode}):\n${output}`) : undefined),
+    });
   };
   const kill = async () => {
     const c = child;
@@ -68,23 +63,4 @@ export async function startPersistentDevServer(cliPath: string, dbFile: string):
   };
   await start();
   return { address, dbFile, child: () => child!, kill, start, stop: kill };
-}
-
-async function waitUntilServing(address: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`dev server exited (${child.exitCode}):\n${output()}`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      try {
-        await connection.workflowService.describeNamespace({ namespace: 'default' });
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`dev server not serving after 60 s: ${String(err)}\n${output()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 }

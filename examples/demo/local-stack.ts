@@ -3,10 +3,9 @@
 // front-door API (cloudrun/api) with bearer auth and a Standard Webhooks endpoint. Each is its own process group.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Connection } from '@temporalio/client';
 import { resolveTemporalCli } from '../../scripts/temporal-cli.mjs';
+import { freePorts, KIT_DEV_SERVER_ARGS, waitForTemporal } from '../../src/testing/local-process-helpers';
 import { Processes, waitForOutput, type StartedProcess } from './processes';
 
 export const root = resolve(__dirname, '../..');
@@ -59,7 +58,7 @@ async function start(processes: Processes, { logDir, ledgerFile }: { logDir: str
     [
       'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort),
       '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
-      '--search-attribute', 'GenkitFlow=Keyword', '--search-attribute', 'GenkitPrincipal=Keyword',
+      ...KIT_DEV_SERVER_ARGS,
     ], // prettier-ignore
     process.env,
     root,
@@ -131,23 +130,13 @@ async function start(processes: Processes, { logDir, ledgerFile }: { logDir: str
 }
 
 /** The dev server is ready when a client can reach the default namespace. */
-async function serverReady(server: StartedProcess, address: string): Promise<void> {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  for (;;) {
-    if (server.child.exitCode !== null) throw new Error(`the Temporal dev server exited:\n${server.output()}`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      try {
-        await connection.workflowService.describeNamespace({ namespace: 'default' });
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`the Temporal dev server did not come up: ${String(err)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+function serverReady(server: StartedProcess, address: string): Promise<void> {
+  return waitForTemporal(address, {
+    timeoutMs: STARTUP_TIMEOUT_MS,
+    pollMs: 250,
+    exited: () =>
+      server.child.exitCode !== null ? new Error(`the Temporal dev server exited:\n${server.output()}`) : undefined,
+  });
 }
 
 /**
@@ -176,16 +165,4 @@ async function builtBundle(bundle: StartedProcess, building: string, path: strin
   const code = await bundle.exited;
   if (code !== 0) throw new Error(`building the workflow bundle failed (${code}):\n${bundle.output()}`);
   renameSync(building, path);
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => {
-      const server = createServer();
-      return new Promise<ReturnType<typeof createServer>>((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-    }),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
-  return ports;
 }
