@@ -57,6 +57,11 @@ export function resolveContextKeyRing(
   keys: readonly ContextKey[] | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): ContextKeyRing | undefined {
-  const given = keys ?? contextKeysFromEnv(env);
-  return given && given.length ? contextKeyRing(given) : undefined;
+  if (keys) return keys.length ? contextKeyRing(keys) : undefined;
+  // Every start signs: parse the environment's keys once per value, not once per run.
+  const spec = env[CONTEXT_KEYS_ENV]?.trim() ?? '';
+  if (envRing?.spec !== spec) envRing = { spec, ring: spec ? contextKeyRing(parseContextKeys(spec)) : undefined };
+  return envRing.ring;
 }
+
+let envRing: { spec: string; ring: ContextKeyRing | undefined } | undefined;
