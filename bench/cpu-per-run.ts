@@ -111,8 +111,7 @@ async function main() {
           workflowId: `hand-${randomUUID()}`,
           args: [i],
         }),
-      'ours-eager': (i) =>
-        executeFlowWorkflow(noopFlow, i, { client, taskQueue: 'cpu-ours', requestEagerStart: true } as never),
+      'ours-eager': (i) => executeFlowWorkflow(noopFlow, i, { client, taskQueue: 'cpu-ours', requestEagerStart: true }),
       'hand-eager': (i) =>
         client.workflow.execute(HANDWRITTEN_WORKFLOW, {
           taskQueue: 'cpu-hand',
