@@ -6,7 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs, startHeartbeats } from '../../src/activities/heartbeat';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs `body` as an activity with `heartbeatTimeoutMs`; returns the heartbeat details it sent, in order. */
 async function heartbeatsOf(heartbeatTimeoutMs: number | undefined, body: (stop: () => void) => Promise<void>) {
