@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFlowRun, provideFlowInput, startFlowWorkflow, type FlowRunOptions } from '../../src';
+import { bearerTokenAuth, createFlowApi } from '../../src/http';
 import { createDataConverter } from '../../src/codec';
 import { getTemporalClient } from '../../src/connection';
 import { progressQuery } from '../../src/run-messages';
@@ -14,6 +15,7 @@ import { journalQuery } from '../../src/workflows/messages';
 import { bundleFlowWorkflows, type TemporalWorkerHandle } from '../../src/worker';
 import type { StepInFlight } from '../../src/types';
 import { slowModelStepsFlow, slowStepThenWaitFlow } from '../fixtures/progress-flows';
+import { serveForTests } from '../helpers/http';
 import { address, historyOf, namespace, startWorker, uniqueTaskQueue, useWorker, waitFor } from '../helpers/temporal';
 
 const { opts } = useWorker('progress');
@@ -86,6 +88,44 @@ describe('step in flight from heartbeat details', () => {
   });
 });
 
+describe('run console', () => {
+  it('shows the model step running, then its duration from the journaled start', async () => {
+    const auth = { Authorization: 'Bearer ana-token' };
+    const api = createFlowApi({
+      ...opts(),
+      flows: [slowStepThenWaitFlow],
+      auth: bearerTokenAuth({ tokens: { 'ana-token': 'ana' } }),
+      console: true,
+    });
+    const { url } = await serveForTests(api);
+    const started = await fetch(url('/flows/progressSlowStepThenWait'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...auth },
+      body: JSON.stringify({ data: null }),
+    });
+    expect(started.status).toBe(202);
+    const { workflowId } = (await started.json()) as { workflowId: string };
+    const page = async () =>
+      (await fetch(url(`/console/runs/${encodeURIComponent(workflowId)}`), { headers: auth })).text();
+    const running = await waitFor(
+      async () => {
+        const html = await page();
+        return html.includes('Now running') ? html : undefined;
+      },
+      10_000,
+      'the console to show the step in flight',
+    );
+    expect(running).toMatch(/Now running: model <code>progress\/slow<\/code> \(step\s*0,/);
+    await waitFor(async () => (await getFlowRun(workflowId, opts())).status === 'WAITING', 10_000, 'the wait');
+    const waiting = await page();
+    expect(waiting).not.toContain('Now running');
+    // 1.5 s model call: a measured duration, not "under 250 ms" (the step's start is in its journal entry).
+    expect(waiting).toMatch(/<td>(1\.[5-9]|[2-9]\.\d) s<\/td>/);
+    expect(waiting).not.toContain('under 250 ms');
+    await provideFlowInput(workflowId, 'go', false, opts());
+  });
+});
+
 describe('with the encryption codec', () => {
   const keys = [{ id: 'k1', key: randomBytes(32) }];
   const dataConverter = createDataConverter({ encryption: { keys } });
@@ -99,7 +139,7 @@ describe('with the encryption codec', () => {
     const bundlePath = join(await mkdtemp(join(tmpdir(), 'progress-bundle-')), 'workflow-bundle.js');
     await writeFile(bundlePath, code);
     worker = await startWorker(taskQueue, { dataConverter, workflowBundle: { codePath: bundlePath } });
-  }, 120_000);
+  }, 240_000); // bundling takes minutes on a loaded 2-core machine
   afterAll(async () => {
     await worker?.shutdown();
   });
