@@ -1,4 +1,4 @@
-// Keeps a running flow attempt visibly alive, and lets cancellation reach it.
+// Keeps a running flow attempt visibly alive, lets cancellation reach it, and carries its progress to readers.
 import type { Context } from '@temporalio/activity';
 
 /**
@@ -7,11 +7,32 @@ import type { Context } from '@temporalio/activity';
  */
 export const HEARTBEAT_INTERVAL_MS = 1_000;
 
-/** Heartbeats every `HEARTBEAT_INTERVAL_MS` (or a quarter of the heartbeat timeout, if shorter) until stopped. */
-export function startHeartbeats(ctx: Context, details: () => unknown): () => void {
+/** The attempt's heartbeat: `beat()` sends fresh details now (the SDK throttles), `stop()` ends the interval. */
+export interface Heartbeats {
+  beat(): void;
+  stop(): void;
+}
+
+/**
+ * Heartbeats `details()` every `HEARTBEAT_INTERVAL_MS` (or a quarter of the heartbeat timeout, if shorter) until
+ * stopped, and at once on `beat()`. The details are what `describe()` shows of the attempt (its step in flight):
+ * the SDK sends the first heartbeat at once and then at most one per throttle interval (the worker's
+ * `maxHeartbeatThrottleInterval`), always with the latest details, so a `beat()` per change costs no extra calls.
+ */
+export function startHeartbeats(ctx: Context, details: () => unknown): Heartbeats {
   const timeoutMs = ctx.info.heartbeatTimeoutMs;
   const intervalMs = timeoutMs ? Math.min(HEARTBEAT_INTERVAL_MS, Math.max(100, timeoutMs / 4)) : HEARTBEAT_INTERVAL_MS;
-  ctx.heartbeat(details());
-  const timer = setInterval(() => ctx.heartbeat(details()), intervalMs);
-  return () => clearInterval(timer);
+  let stopped = false;
+  const beat = () => {
+    if (!stopped) ctx.heartbeat(details());
+  };
+  beat();
+  const timer = setInterval(beat, intervalMs);
+  return {
+    beat,
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
