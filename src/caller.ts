@@ -29,9 +29,10 @@ export {
   type ProvideFlowInputOptions,
   type StreamFlowRunOptions,
 } from './flow-runs';
+export { stepInFlightOf } from './step-in-flight';
 export { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 export { FlowRunError } from './flow-run-error';
-export type { FlowProgress, FlowRunRequest, PendingInput, TemporalFlowOptions } from './types';
+export type { FlowAttemptHeartbeat, FlowProgress, FlowRunRequest, PendingInput, TemporalFlowOptions } from './types';
 export { telemetryClientInterceptors } from './telemetry/client-interceptors';
 export type { TelemetryOptions, TelemetrySetting } from './telemetry/options';
 // Not './identity' (its worker half loads genkit): the starter's half only.

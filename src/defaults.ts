@@ -65,8 +65,8 @@ export const MAX_CARRIED_JOURNAL_BYTES = 3 * 1024 * 1024;
 /** Journal entries and chunks are read in pages of about this size (one payload must stay under 2 MB). */
 export const PAGE_BYTES = 1024 * 1024;
 /**
- * A step still running after this long shows as `stepInFlight` in the progress query (faster steps are never
- * reported, so the run console shows their duration as below it).
+ * A step still running after this long shows as `stepInFlight` (in the attempt's heartbeat details, which
+ * `getFlowRun` reads); faster steps are never reported, so the run console shows their duration as below it.
  */
 export const STEP_REPORT_DELAY_MS = 250;
 /** Queued chunks are sent as soon as they reach this size. */

@@ -9,6 +9,7 @@ import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
 import { FailureTypes, type FlowProgress, type PendingInput } from './types';
 import { chunksQuery, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
+import { stepInFlightOf } from './step-in-flight';
 
 /** Options of the run helpers: where the run lives. */
 export interface FlowRunOptions extends TemporalConnectionOptions {
@@ -26,6 +27,7 @@ export interface FlowRun<O = unknown> {
   error?: FlowRunError;
   /** Who started the run (the `principal` start option), when recorded. */
   principal?: string;
+  /** What the run reports of itself (`progress` query); `stepInFlight` comes from the running attempt's heartbeat. */
   progress?: FlowProgress;
   pendingInputs: PendingInput[];
 }
@@ -38,7 +40,8 @@ async function handleFor(workflowId: string, options: FlowRunOptions): Promise<W
 
 /**
  * The run's status, its result or error once it has ended, its progress, and the inputs it waits for (each
- * with the JSON Schema the value must match).
+ * with the JSON Schema the value must match). The step in flight is read from the running attempt's heartbeat
+ * details in the same `describe()` call (decoded with the client's data converter), so it costs no extra call.
  */
 export async function getFlowRun<O = unknown>(workflowId: string, options: FlowRunOptions = {}): Promise<FlowRun<O>> {
   const handle = await handleFor(workflowId, options);
@@ -46,6 +49,7 @@ export async function getFlowRun<O = unknown>(workflowId: string, options: FlowR
   const temporalStatus = description.status.name;
   // Progress needs a worker to answer; a closed run with no worker left still reports its status and result.
   const progress = await handle.query(progressQuery).catch(() => undefined);
+  if (progress) progress.stepInFlight = await stepInFlightOf(handle.client, description, progress);
   const run: FlowRun<O> = {
     workflowId,
     runId: description.runId,

@@ -136,6 +136,11 @@ export interface JournalEntry {
   about?: string;
   /** Chunks the flow streamed while the step ran (steps other than model calls), so replay keeps offsets. */
   emitted?: number;
+  /**
+   * When the step started (ISO 8601), kept only for steps that ran longer than `STEP_REPORT_DELAY_MS`: the run
+   * console shows their duration from it. Replay ignores it.
+   */
+  startedAt?: string;
 }
 
 /** What a new attempt receives when it claims the run; the entries follow in pages (`journalPageQuery`). */
@@ -256,10 +261,30 @@ export interface StepInFlight {
   startedAt: string;
 }
 
+/**
+ * The heartbeat details of a running flow attempt (`runGenkitFlowActivity`), as `describe()` shows them: how the
+ * step in flight reaches readers without a signal (a signal would cost the run a workflow task per slow step).
+ */
+export interface FlowAttemptHeartbeat {
+  /** The flow attempt (retries count; failovers do not). */
+  attempt: number;
+  /** The attempt's journal lease: readers trust only the details of the newest lease they see. */
+  lease: AttemptLease;
+  /** Journal entries the attempt knows to be recorded (details older than the journal are stale). */
+  stepsCompleted: number;
+  /** The step running for longer than `STEP_REPORT_DELAY_MS`, if any (the latest started of parallel ones). */
+  stepInFlight?: StepInFlight;
+}
+
 /** Answer of the `progress` query. */
 export interface FlowProgress {
   flowName: string;
   stepsCompleted: number;
+  /**
+   * The step running for longer than `STEP_REPORT_DELAY_MS` (the latest started, when several run in parallel).
+   * The `progress` query itself knows it only from activities of older versions (the `genkit.stepStarted`
+   * signal); `getFlowRun` fills it in from the running attempt's heartbeat details.
+   */
   stepInFlight?: StepInFlight;
   attempt: number;
   lastError?: SerializedFlowError;

@@ -5,7 +5,13 @@ import { DurableRun, NonDeterministicFlowError, StepResultTooLargeError } from '
 import { AttemptSupersededError, JournalWriteError, JournalWriter, temporalTransport } from '../journal/journal-writer';
 import { MAX_FLOW_RESULT_BYTES, MAX_OFFLOADED_STEP_RESULT_BYTES } from '../defaults';
 import { findFlow, listFlowNames } from '../registry';
-import { FailureTypes, type FlowActivityRequest, type FlowAttemptOutcome, type FlowDescription } from '../types';
+import {
+  FailureTypes,
+  type FlowActivityRequest,
+  type FlowAttemptHeartbeat,
+  type FlowAttemptOutcome,
+  type FlowDescription,
+} from '../types';
 import { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
 import { startHeartbeats } from './heartbeat';
 import { assertScheduledByRunGenkitFlow } from './workflow-guard';
@@ -70,12 +76,21 @@ export function createFlowActivities(
       );
       let run: DurableRun | undefined;
       let chunkIndex = 0;
-      const stopHeartbeats = startHeartbeats(ctx, () => ({ attempt, stepsCompleted: run?.stepsCompleted ?? 0 }));
+      // The step in flight travels in the heartbeat details (read with describe), not in a signal: a signal
+      // would cost the run a workflow task per slow step, queued in front of the step's own journal write.
+      const heartbeatDetails = (): FlowAttemptHeartbeat => ({
+        attempt,
+        lease: writer.lease,
+        stepsCompleted: writer.journalSize,
+        stepInFlight: run?.stepsInFlight.current,
+      });
+      const heartbeats = startHeartbeats(ctx, heartbeatDetails);
       try {
         const { entries } = request.claimWithFirstWrite ? writer.claimWithFirstWrite() : await writer.claim();
         if (request.durable) {
           run = new DurableRun(entries, writer, request.nonRetryableStatuses, abort.signal);
           if (options.largeResults) run.maxStepBytes = MAX_OFFLOADED_STEP_RESULT_BYTES;
+          run.stepsInFlight.onChange = heartbeats.beat;
         }
         const onChunk = run
           ? (chunk: unknown) => run!.emit(chunk)
@@ -108,7 +123,7 @@ export function createFlowActivities(
         run?.close();
         // Whatever the body still runs (parallel branches of a suspended attempt) is told to stop.
         if (!abort.signal.aborted) abort.abort(new AttemptEnded());
-        stopHeartbeats();
+        heartbeats.stop();
         writer.close();
         untrack();
         ctx.cancellationSignal.removeEventListener('abort', onCancel);

@@ -7,6 +7,7 @@ import { processState } from '../process-state';
 import type { FlowAttemptOutcome, InputRequest, JournalEntry, StepKind } from '../types';
 import { describeRequest, fingerprint } from '../fingerprint';
 import type { JournalWriter } from './journal-writer';
+import { StepsInFlight } from './steps-in-flight';
 
 /** The replayed flow asked for a different step than the journal holds at that position. */
 export class NonDeterministicFlowError extends GenkitError {
@@ -89,6 +90,8 @@ export class DurableRun {
   private closed = false;
   private nextChunk = 0;
   stepsCompleted = 0;
+  /** Steps running longer than the report delay: the attempt's heartbeat details show the latest. */
+  readonly stepsInFlight = new StepsInFlight();
   /** A step result above this many bytes (as JSON) fails the step with `StepResultTooLarge`. */
   maxStepBytes = MAX_STEP_RESULT_BYTES;
   /** Set when replay diverged; the attempt fails with it even if the flow caught it. */
@@ -119,6 +122,7 @@ export class DurableRun {
   /** The attempt is over: steps started from now on never run (and never settle). */
   close(): void {
     this.closed = true;
+    this.stepsInFlight.close();
   }
 
   /**
@@ -137,13 +141,16 @@ export class DurableRun {
     if (blocked) return blocked;
 
     const child: Scope = { prefix: `${key}.`, next: 0, parent: scope, depth: scope.depth + 1, emitted: 0 };
-    const base: JournalEntry = { key, kind, name, ...print };
-    const cancelReport = this.writer.reportStepInFlight({
+    const startedAt = new Date().toISOString();
+    const started = this.stepsInFlight.start({ key, kind, name, attempt: this.writer.lease.attempt, startedAt });
+    // A slow step keeps its start, so the run console can show how long it took (a fast one shows as "under 250 ms").
+    const entry = (fields: Partial<JournalEntry>): JournalEntry => ({
       key,
       kind,
       name,
-      attempt: this.writer.lease.attempt,
-      startedAt: new Date().toISOString(),
+      ...print,
+      ...fields,
+      ...(started.reported ? { startedAt } : {}),
     });
     this.live++;
     try {
@@ -155,11 +162,11 @@ export class DurableRun {
         const error = serializeError(err);
         if (isRetryable(err, this.nonRetryableStatuses)) {
           // Kept only if the flow goes on past it (it caught the failure); see JournalWriter.defer.
-          this.writer.defer({ ...base, error, retryable: true, ...emitted(kind, child) });
+          this.writer.defer(entry({ error, retryable: true, ...emitted(kind, child) }));
           this.noteFailure(err, key);
         } else {
           // An error no retry can fix is part of the run's history: replay must throw it again.
-          await this.write({ ...base, error, ...emitted(kind, child) });
+          await this.write(entry({ error, ...emitted(kind, child) }));
         }
         throw err;
       }
@@ -167,11 +174,11 @@ export class DurableRun {
       const bytes = json === undefined ? 0 : Buffer.byteLength(json);
       if (bytes > this.maxStepBytes) throw new StepResultTooLargeError(key, kind, name, bytes, this.maxStepBytes);
       const stored = json === undefined ? undefined : JSON.parse(json);
-      await this.write({ ...base, output: stored, ...emitted(kind, child) });
+      await this.write(entry({ output: stored, ...emitted(kind, child) }));
       // Return what replay will return, so both paths see identical (JSON) values.
       return stored as T;
     } finally {
-      cancelReport();
+      started.end();
       this.live--;
       this.wakeQuietWaiters();
     }

@@ -2,7 +2,7 @@
 // Every write names the attempt's lease, so the workflow refuses writes from a superseded (zombie) attempt.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { MAX_CHUNK_BATCH_BYTES, STEP_REPORT_DELAY_MS } from '../defaults';
+import { MAX_CHUNK_BATCH_BYTES } from '../defaults';
 import { grpcCodeOf, GrpcStatus } from '../grpc-errors';
 import {
   FailureTypes,
@@ -11,9 +11,8 @@ import {
   type ClaimedRun,
   type JournalEntry,
   type JournalWrite,
-  type StepInFlight,
 } from '../types';
-import { claimAttemptUpdate, journalPageQuery, recordStepsUpdate, stepStartedSignal } from '../workflows/messages';
+import { claimAttemptUpdate, journalPageQuery, recordStepsUpdate } from '../workflows/messages';
 
 /** Queued chunks are sent at most this often at first; the interval grows with the run's Update count. */
 export const CHUNK_FLUSH_INTERVAL_MS = 100;
@@ -67,7 +66,6 @@ export interface JournalTransport {
     write: JournalWrite,
     updateId: string,
   ): Promise<{ continueAsNew: boolean; updates: number }>;
-  stepStarted(lease: AttemptLease, step: StepInFlight): Promise<void>;
 }
 
 /** The transport over a Temporal client, pinned to one workflow execution. */
@@ -77,7 +75,6 @@ export function temporalTransport(client: Client, workflowId: string, runId: str
     claim: (lease, updateId) => handle.executeUpdate(claimAttemptUpdate, { args: [lease], updateId }),
     page: (from) => handle.query(journalPageQuery, from),
     write: (lease, write, updateId) => handle.executeUpdate(recordStepsUpdate, { args: [lease, write], updateId }),
-    stepStarted: (lease, step) => handle.signal(stepStartedSignal, lease, step),
   };
 }
 
@@ -116,6 +113,12 @@ export class JournalWriter {
   private readonly written = new Set<string>();
   /** The workflow asked to continue as new: the attempt should finish its steps in flight and stop. */
   continueAsNewRequested = false;
+  /**
+   * Entries the journal holds as far as this attempt knows: what it read when it claimed, plus what its writes
+   * added or retracted since (the workflow records nothing else while an attempt runs). Equals the `progress`
+   * query's `stepsCompleted` once the last write is acknowledged, so readers can tell stale heartbeat details.
+   */
+  journalSize = 0;
 
   constructor(
     private readonly transport: JournalTransport,
@@ -137,6 +140,7 @@ export class JournalWriter {
   async claim(): Promise<{ claimed: ClaimedRun; entries: JournalEntry[] }> {
     const claimed = await this.send(() => this.transport.claim(this.lease, `claim ${this.attemptLabel}`));
     this.nextChunkOffset = claimed.chunkCount;
+    this.journalSize = claimed.entryCount;
     const entries: JournalEntry[] = [];
     for (let from: number | undefined = 0; from !== undefined && entries.length < claimed.entryCount;) {
       const page = await this.send(() => this.transport.page(from!));
@@ -218,18 +222,6 @@ export class JournalWriter {
     this.deferred = [];
   }
 
-  /**
-   * Reports the step in flight (for the `progress` query) if it is still running after
-   * `STEP_REPORT_DELAY_MS`; returns the function that cancels the report. Fast steps are never reported: a
-   * signal costs a workflow task, which would queue in front of the step's own write.
-   */
-  reportStepInFlight(step: StepInFlight): () => void {
-    const timer = setTimeout(() => {
-      this.transport.stepStarted(this.lease, step).catch(() => undefined);
-    }, STEP_REPORT_DELAY_MS);
-    return () => clearTimeout(timer);
-  }
-
   /** Stops the chunk timer and refuses further writes (chunks still queued are dropped: flush() first). */
   close(): void {
     this.closed = true;
@@ -299,7 +291,10 @@ export class JournalWriter {
     const updateId = this.updateId(write);
     const result = await this.send(() => this.transport.write(this.lease, write, updateId));
     this.claimPending = false;
+    // The workflow removes the retracted entries, then adds the written ones (a retracted key may come back).
+    for (const key of write.retract ?? []) if (this.written.delete(key)) this.journalSize--;
     for (const entry of write.entries) this.written.add(entry.key);
+    this.journalSize += write.entries.length;
     this.updates = result.updates;
     if (result.continueAsNew) this.continueAsNewRequested = true;
   }

@@ -213,6 +213,7 @@ export class FlowJournalState {
     );
   }
 
+  /** The `stepStarted` signal of activities of older versions (current ones heartbeat their step in flight). */
   stepStarted(lease: AttemptLease, step: StepInFlight): void {
     // A newer lease: the run's first attempt, which claims the run with its first write (not written yet).
     if (compareLeases(lease, this.lease) >= 0) this.inFlight = step;

@@ -29,7 +29,12 @@ export const journalPageQuery = defineQuery<JournalPage, [from: number]>('genkit
  */
 export const recordStepsUpdate = defineUpdate<JournalWriteResult, [AttemptLease, JournalWrite]>('genkit.recordSteps');
 
-/** Informational: the attempt started a step. Fire-and-forget, so it costs the flow no round trip. */
+/**
+ * Informational, and sent only by activities of older versions: the attempt started a slow step. Current activities
+ * publish the step in flight in their heartbeat details instead (no workflow task, no history event); the handler
+ * stays so that during a rolling deploy a run whose attempt still runs on an old worker keeps showing its step
+ * (the `progress` query's `stepInFlight`, which `getFlowRun` falls back to for such attempts).
+ */
 export const stepStartedSignal = defineSignal<[AttemptLease, StepInFlight]>('genkit.stepStarted');
 
 /** Informational: the attempt failed and will be retried (or not); shown as `lastError` in progress. */

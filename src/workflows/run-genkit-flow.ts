@@ -143,6 +143,7 @@ function setHandlers(state: FlowJournalState): void {
   setHandler(recordStepsUpdate, (lease, write) => state.write(write, workflowInfo().historyLength, lease), {
     validator: (lease, write) => state.assertCanWrite(lease, write),
   });
+  // Sent only by activities of older versions (the step in flight now travels in heartbeat details): kept for them.
   setHandler(stepStartedSignal, (lease, step) => state.stepStarted(lease, step));
   setHandler(attemptFailedSignal, (lease, error) => state.attemptFailed(lease, error));
   setHandler(

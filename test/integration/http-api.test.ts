@@ -6,7 +6,6 @@ import { runFlow, streamFlow } from 'genkit/beta/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startFlowWorkflow } from '../../src/client';
 import { getTemporalClient } from '../../src/connection';
-import { progressQuery } from '../../src/workflows/messages';
 import { bearerTokenAuth, createFlowApi } from '../../src/http';
 import {
   httpWhoAmIFlow,
@@ -349,7 +348,15 @@ describe('disconnects', () => {
       .catch(() => undefined);
     const workflowId = (await call.streamId)!;
     const handle = (await client()).workflow.getHandle(workflowId);
-    await waitFor(async () => (await handle.query(progressQuery)).stepInFlight, 20_000, 'model call in flight');
+    // The run view shows the model call in flight (read from the attempt's heartbeat details).
+    const inFlight = await waitFor(
+      async () =>
+        (await (await fetch(cancellingUrl(`/api/runs/${workflowId}`), { headers: as('alice-token') })).json()).progress
+          ?.stepInFlight,
+      20_000,
+      'model call in flight (GET /runs/:id)',
+    );
+    expect(inFlight).toMatchObject({ key: '0', kind: 'model', name: 'http/slow' });
     abort.abort();
     await waitFor(async () => (await handle.describe()).status.name === 'CANCELLED', 20_000, 'cancelled run');
   });

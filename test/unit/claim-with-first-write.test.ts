@@ -41,7 +41,6 @@ function inProcessTransport(state: FlowJournalState, sent: JournalWrite[]): Jour
       validated(() => state.assertCanWrite(lease, w));
       return state.write(w, 0, lease);
     },
-    stepStarted: async (lease, step) => state.stepStarted(lease, step),
   };
 }
 
@@ -95,5 +94,42 @@ describe('claim with the first write', () => {
     zombie.claimWithFirstWrite();
     await expect(zombie.record(entry('2'))).rejects.toMatchObject({ name: 'AttemptSuperseded' });
     expect(state.entryCount).toBe(2);
+  });
+});
+
+// The attempt's heartbeat details carry the journal size it knows; readers hide details that are older than the
+// journal (progress.stepsCompleted), so the count must match the workflow's exactly, whatever the writes did.
+describe("the writer's journal size matches the workflow's", () => {
+  const retryable = (key: string): JournalEntry => ({
+    ...entry(key),
+    output: undefined,
+    retryable: true,
+    error: { name: 'E', message: 'x' },
+  });
+
+  it('through claims, deferred failures written with a later step, and retractions', async () => {
+    const state = new FlowJournalState('f');
+    const first: AttemptLease = { execution: 1, attempt: 1 };
+    const writer = new JournalWriter(inProcessTransport(state, []), first);
+    writer.claimWithFirstWrite();
+    await writer.record(entry('0'));
+    writer.defer(retryable('1')); // the flow caught it and went on: written along with step 2
+    await writer.record(entry('2'));
+    expect(writer.journalSize).toBe(state.progress().stepsCompleted);
+    expect(writer.journalSize).toBe(3);
+    writer.defer(retryable('3'));
+    await writer.record(entry('4'));
+    expect(writer.forget('3')).toBe(true); // the attempt failed with step 3's failure after all
+    await writer.flush();
+    expect(writer.journalSize).toBe(state.progress().stepsCompleted);
+    expect(writer.journalSize).toBe(4);
+    writer.close();
+
+    const later = new JournalWriter(inProcessTransport(state, []), { execution: 2, attempt: 1 });
+    await later.claim();
+    expect(later.journalSize).toBe(4);
+    expect(later.forget('0')).toBe(false); // not written by this attempt: nothing to retract
+    await later.record(entry('3'));
+    expect(later.journalSize).toBe(state.progress().stepsCompleted);
   });
 });

@@ -4,22 +4,27 @@
 import { Context } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs, startHeartbeats } from '../../src/activities/heartbeat';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  heartbeatIntervalMs,
+  startHeartbeats,
+  type Heartbeats,
+} from '../../src/activities/heartbeat';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs `body` as an activity with `heartbeatTimeoutMs`; returns the heartbeat details it sent, in order. */
-async function heartbeatsOf(heartbeatTimeoutMs: number | undefined, body: (stop: () => void) => Promise<void>) {
+async function heartbeatsOf(heartbeatTimeoutMs: number | undefined, body: (heartbeats: Heartbeats) => Promise<void>) {
   const env = new MockActivityEnvironment({ heartbeatTimeoutMs });
   const sent: unknown[] = [];
   env.on('heartbeat', (details: unknown) => sent.push(details));
   await env.run(async () => {
     let n = 0;
-    const stop = startHeartbeats(Context.current(), () => ({ n: ++n }));
+    const heartbeats = startHeartbeats(Context.current(), () => ({ n: ++n }));
     try {
-      await body(stop);
+      await body(heartbeats);
     } finally {
-      stop();
+      heartbeats.stop();
     }
   });
   return sent;
@@ -39,10 +44,21 @@ describe('attempt heartbeats', () => {
     expect(sent).toEqual(sent.map((_, i) => ({ n: i + 1 })));
   });
 
+  it('sends at once on beat() (a step in flight to show), and nothing after stop, not even on beat()', async () => {
+    const sent = await heartbeatsOf(20_000, async (heartbeats) => {
+      heartbeats.beat();
+      await sleep(20);
+      heartbeats.stop();
+      heartbeats.beat();
+      await sleep(20);
+    });
+    expect(sent).toEqual([{ n: 1 }]);
+  });
+
   it('stops when stopped', async () => {
-    const sent = await heartbeatsOf(400, async (stop) => {
+    const sent = await heartbeatsOf(400, async (heartbeats) => {
       await sleep(150);
-      stop();
+      heartbeats.stop();
       await sleep(250);
     });
     expect(sent.length).toBeLessThanOrEqual(2);

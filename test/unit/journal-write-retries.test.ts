@@ -29,7 +29,6 @@ function flakyTransport(code: number, failures: number, ids: string[]): JournalT
       if (ids.length <= failures) throw refused(code);
       return state.write(w, 0, l);
     },
-    stepStarted: async () => {},
   };
 }
 

@@ -91,6 +91,7 @@ async function analyseHistory(client: Client, events: HistoryEvent[]): Promise<R
       if (activityEnd.outcome === 'running') attempt.outcome = 'running';
       continue;
     }
+    // Runs of older versions: each slow step's start came in a signal (current ones journal it with the step).
     const signal = event.workflowExecutionSignaledEventAttributes;
     if (signal?.signalName === 'genkit.stepStarted' || signal?.signalName === 'genkit.attemptFailed') {
       const args = await decodePayloads(client, signal.input?.payloads);

@@ -121,7 +121,9 @@ export async function loadRunDetails(client: Client, workflowId: string, history
   ]);
   const attempts = timings?.attempts ?? [];
   const steps = (journal ?? []).map((entry): TimelineStep => {
-    const timing = timings?.steps.get(entry.key) ?? {};
+    const timing: StepTiming = { ...timings?.steps.get(entry.key) };
+    // A slow step journals its start; runs of older versions sent it in a signal (read from history).
+    if (entry.startedAt) timing.startedAt = Date.parse(entry.startedAt) || timing.startedAt;
     const recordedAt = timing.recordedAt;
     const replayedBy =
       recordedAt === undefined
@@ -159,7 +161,7 @@ async function readJournal(client: Client, workflowId: string, maxPages = 20): P
   return entries;
 }
 
-/** How long the step took: from its start signal to its record, or the model's own latency; else unknown. */
+/** How long the step took: from its journaled start to its record, or the model's own latency; else unknown. */
 export function stepDurationMs(step: TimelineStep): number | undefined {
   if (step.startedAt !== undefined && step.recordedAt !== undefined)
     return Math.max(0, step.recordedAt - step.startedAt);
