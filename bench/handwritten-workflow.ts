@@ -3,7 +3,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { handwrittenActivities } from './handwritten';
 
-const { callFlow } = proxyActivities<ReturnType<typeof handwrittenActivities>>({
+const { callFlow, callFlowHeartbeating } = proxyActivities<ReturnType<typeof handwrittenActivities>>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '20s',
   retry: { maximumAttempts: 5, initialInterval: '1s' },
@@ -11,4 +11,9 @@ const { callFlow } = proxyActivities<ReturnType<typeof handwrittenActivities>>({
 
 export async function handwrittenFlowWorkflow(input: number): Promise<number> {
   return callFlow(input);
+}
+
+/** The same with an activity that heartbeats once as it starts (bench/cpu-per-run.ts: what a heartbeat costs). */
+export async function handwrittenHeartbeatWorkflow(input: number): Promise<number> {
+  return callFlowHeartbeating(input);
 }

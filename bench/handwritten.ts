@@ -2,13 +2,20 @@
 // directly, and the client pattern of the original plugin (a new connection per call).
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { Context } from '@temporalio/activity';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { noopFlow } from './bench-flows';
 
 export const HANDWRITTEN_WORKFLOW = 'handwrittenFlowWorkflow';
 
 export function handwrittenActivities() {
-  return { callFlow: async (n: number): Promise<number> => noopFlow(n) };
+  return {
+    callFlow: async (n: number): Promise<number> => noopFlow(n),
+    callFlowHeartbeating: async (n: number): Promise<number> => {
+      Context.current().heartbeat();
+      return noopFlow(n);
+    },
+  };
 }
 
 /** Starts an in-process worker for the hand-written workflow on `taskQueue`; call `stop()` when done. */

@@ -8,12 +8,27 @@ import type { Client } from '@temporalio/client';
 import { executeFlowWorkflow, startFlowWorkflow } from '../src';
 import { noopFlow } from './bench-flows';
 import { callConnectPerCall, callHandwritten, HANDWRITTEN_WORKFLOW } from './handwritten';
+import { processCpuMs } from './proc-cpu';
 import { interleaved, spread, type Spread } from './stats';
 
 export interface NoopOverheadResult {
   sequential: { ours: Spread; handwritten: Spread; ratioP50: number; ratioP95: number };
-  concurrent: { runs: number; rounds: number; oursMs: number; handwrittenMs: number; ratio: number };
+  concurrent: {
+    runs: number;
+    rounds: number;
+    oursMs: number;
+    handwrittenMs: number;
+    ratio: number;
+    /** CPU ms per run of this process (client + both workers) and of the dev server, median over the rounds. */
+    cpuPerRun?: { ours: CpuPerRun; handwritten: CpuPerRun; ratio: number };
+  };
   historyEvents: { ours: number; handwritten: number };
+}
+
+export interface CpuPerRun {
+  process: number;
+  server: number;
+  total: number;
 }
 
 export interface Sides {
@@ -23,6 +38,8 @@ export interface Sides {
   ourQueue: string;
   /** Queue of the hand-written worker. */
   handQueue: string;
+  /** The dev server's PID, to read its CPU time too (Linux /proc); omitted: this process only. */
+  serverPid?: number;
 }
 
 export async function measureNoopOverhead(s: Sides, opts: { runs: number; concurrent: number; rounds: number }) {
@@ -32,17 +49,30 @@ export async function measureNoopOverhead(s: Sides, opts: { runs: number; concur
   const seq = await interleaved(opts.runs, ours, hand);
   const [o, h] = [spread(seq.a), spread(seq.b)];
   const wall = { ours: [] as number[], hand: [] as number[] };
+  const cpu = { ours: [] as CpuPerRun[], hand: [] as CpuPerRun[] };
+  const serverCpu = () => (s.serverPid ? processCpuMs(s.serverPid) : 0);
   for (let r = 0; r < opts.rounds; r++) {
     for (const [side, one] of [
       ['ours', ours],
       ['hand', hand],
     ] as const) {
+      const [cpu0, server0] = [process.cpuUsage(), serverCpu()];
       const started = performance.now();
       await Promise.all(Array.from({ length: opts.concurrent }, one));
       wall[side].push(performance.now() - started);
+      const used = process.cpuUsage(cpu0);
+      const own = (used.user + used.system) / 1000 / opts.concurrent;
+      const server = (serverCpu() - server0) / opts.concurrent;
+      cpu[side].push({ process: own, server, total: own + server });
     }
   }
   const median = (xs: number[]) => spread(xs).p50;
+  const cpuMedian = (xs: CpuPerRun[]): CpuPerRun => ({
+    process: median(xs.map((c) => c.process)),
+    server: median(xs.map((c) => c.server)),
+    total: median(xs.map((c) => c.total)),
+  });
+  const cpuPerRun = { ours: cpuMedian(cpu.ours), handwritten: cpuMedian(cpu.hand) };
   const result: NoopOverheadResult = {
     sequential: { ours: o, handwritten: h, ratioP50: o.p50 / h.p50, ratioP95: o.p95 / h.p95 },
     concurrent: {
@@ -51,6 +81,7 @@ export async function measureNoopOverhead(s: Sides, opts: { runs: number; concur
       oursMs: median(wall.ours),
       handwrittenMs: median(wall.hand),
       ratio: median(wall.ours) / median(wall.hand),
+      cpuPerRun: { ...cpuPerRun, ratio: cpuPerRun.ours.total / cpuPerRun.handwritten.total },
     },
     historyEvents: await historyEvents(s),
   };

@@ -1,6 +1,11 @@
 // Starting flows as workflows: startFlowWorkflow (returns a handle) and executeFlowWorkflow (returns the result).
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  InternalConnectionLikeSymbol,
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
@@ -72,6 +77,14 @@ export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<Tem
    * search attribute, so the run's owner can be checked and their runs listed.
    */
   principal?: string;
+  /**
+   * Eager workflow start: the server hands the run's first workflow task straight back in the start call, to a
+   * worker in this process, which saves one task dispatch. Needs `client` built on the `NativeConnection` of a
+   * worker of the run's task queue (`new Client({ connection: worker.connection })`), and a server that allows it
+   * (dynamic config `system.enableEagerWorkflowStart`; on in the dev server). The server falls back to a normal
+   * start when it cannot. See docs/performance.md for what it saves. @default false
+   */
+  requestEagerStart?: boolean;
 }
 
 /** Library search attributes found missing, per address/namespace: starts there skip them. */
@@ -138,6 +151,7 @@ export async function startFlowWorkflow<F extends FlowRef>(
       },
       typedSearchAttributes: searchAttributes,
       staticSummary: `Genkit flow ${flowName}`,
+      ...(options.requestEagerStart ? { requestEagerStart: true } : {}),
     });
   const startOnce = async (searchAttributes: SearchAttributePair[]) => {
     try {
@@ -248,12 +262,25 @@ function assertStartOptions(options: FlowWorkflowOptions): void {
   if (options.workflowId !== undefined && (typeof options.workflowId !== 'string' || !options.workflowId)) {
     throw invalidStart('workflowId must be a non-empty string');
   }
+  if (options.requestEagerStart && !supportsEagerStart(options.client)) {
+    throw invalidStart(
+      'requestEagerStart needs `client` built on the NativeConnection of a worker in this process ' +
+        '(new Client({ connection: nativeConnection })): only that worker can take the eagerly started task',
+    );
+  }
   const attempts = options.retry?.maximumAttempts;
   if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1)) {
     throw invalidStart(
       `retry.maximumAttempts must be an integer of at least 1 (retries are always bounded), got ${attempts}`,
     );
   }
+}
+
+/** Whether the client's connection can take an eagerly started workflow task (a worker's NativeConnection). */
+function supportsEagerStart(client: Client | undefined): boolean {
+  const connection = client?.connection as
+    { [InternalConnectionLikeSymbol]?: { supportsEagerStart?: boolean } } | undefined;
+  return connection?.[InternalConnectionLikeSymbol]?.supportsEagerStart === true;
 }
 
 function invalidStart(message: string): GenkitError {

@@ -13,21 +13,29 @@ export interface Heartbeats {
   stop(): void;
 }
 
+/** How often `startHeartbeats` heartbeats for an attempt with this heartbeat timeout (ms). */
+export function heartbeatIntervalMs(heartbeatTimeoutMs: number | undefined): number {
+  return heartbeatTimeoutMs
+    ? Math.min(HEARTBEAT_INTERVAL_MS, Math.max(100, heartbeatTimeoutMs / 4))
+    : HEARTBEAT_INTERVAL_MS;
+}
+
 /**
  * Heartbeats `details()` every `HEARTBEAT_INTERVAL_MS` (or a quarter of the heartbeat timeout, if shorter) until
  * stopped, and at once on `beat()`. The details are what `describe()` shows of the attempt (its step in flight):
  * the SDK sends the first heartbeat at once and then at most one per throttle interval (the worker's
  * `maxHeartbeatThrottleInterval`), always with the latest details, so a `beat()` per change costs no extra calls.
+ *
+ * Nothing is sent at the start itself: each heartbeat is a server call that rewrites the run's state, and an
+ * attempt that ends within the first interval with nothing to show (most fast flows) needs none. The heartbeat
+ * timeout counts from the start either way, and the first interval is at most a quarter of it.
  */
 export function startHeartbeats(ctx: Context, details: () => unknown): Heartbeats {
-  const timeoutMs = ctx.info.heartbeatTimeoutMs;
-  const intervalMs = timeoutMs ? Math.min(HEARTBEAT_INTERVAL_MS, Math.max(100, timeoutMs / 4)) : HEARTBEAT_INTERVAL_MS;
   let stopped = false;
   const beat = () => {
     if (!stopped) ctx.heartbeat(details());
   };
-  beat();
-  const timer = setInterval(beat, intervalMs);
+  const timer = setInterval(beat, heartbeatIntervalMs(ctx.info.heartbeatTimeoutMs));
   return {
     beat,
     stop: () => {
