@@ -2,7 +2,8 @@
 // build does) with the prebuilt workflow bundle vs bundling at start (no WORKFLOW_BUNDLE_PATH), alternating.
 // A preload (cold-start-probe.cjs) splits each start into Node's boot, imports (time inside require) and our own
 // start-up (the rest). The import floor — `genkit` + `@temporalio/worker` required in a fresh process — shows how
-// much of the import share is the library's own and could still be cut.
+// much of the import share is the library's own and could still be cut; a hand-written Temporal worker started
+// the same way with the same bundle (cold-start-floor.cjs) shows how much of our own start-up is Temporal's.
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,6 +24,8 @@ export interface ColdStartResult {
   runsPerSide: number;
   prebuilt: ColdStartSample;
   runtimeBundling: ColdStartSample;
+  /** A hand-written Temporal worker with the same prebuilt bundle (bench/cold-start-floor.cjs): Temporal's share. */
+  temporalFloor: ColdStartSample;
   /** Median spawn → polling, prebuilt / runtime bundling. */
   ratio: number;
   /** Median ms to require `genkit` and `@temporalio/worker` (the floor) and `genkitx-temporal`, fresh processes. */
@@ -48,7 +51,10 @@ function buildWorkerApp(dir: string): void {
   execFileSync(process.execPath, ['dist/build-bundle.js', 'dist/workflow-bundle.js'], { cwd: dir, stdio: 'ignore' });
 }
 
-function startOnce(dir: string, address: string, prebuilt: boolean): Promise<ColdStartSample> {
+type Side = 'prebuilt' | 'runtime' | 'floor';
+
+function startOnce(dir: string, address: string, side: Side): Promise<ColdStartSample> {
+  const prebuilt = side !== 'runtime';
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: address,
@@ -60,7 +66,8 @@ function startOnce(dir: string, address: string, prebuilt: boolean): Promise<Col
   if (prebuilt) env.WORKFLOW_BUNDLE_PATH = join(dir, 'dist/workflow-bundle.js');
   else delete env.WORKFLOW_BUNDLE_PATH;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--require', join(__dirname, 'cold-start-probe.cjs'), 'dist/main.js'], {
+  const entry = side === 'floor' ? join(__dirname, 'cold-start-floor.cjs') : 'dist/main.js';
+  const child = spawn(process.execPath, ['--require', join(__dirname, 'cold-start-probe.cjs'), entry], {
     cwd: dir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,11 +116,17 @@ export async function measureColdStart(opts: { address: string; runs: number }):
   const dir = join(root, '.scratch', `cold-start-${process.pid}`);
   buildWorkerApp(dir);
   try {
-    await startOnce(dir, opts.address, true); // warm the file system cache for both sides
-    const sides = { prebuilt: [] as ColdStartSample[], runtime: [] as ColdStartSample[] };
+    // Warm the file system cache for every side.
+    await startOnce(dir, opts.address, 'prebuilt');
+    await startOnce(dir, opts.address, 'floor');
+    const sides = {
+      prebuilt: [] as ColdStartSample[],
+      runtime: [] as ColdStartSample[],
+      floor: [] as ColdStartSample[],
+    };
     for (let i = 0; i < opts.runs; i++) {
-      sides.prebuilt.push(await startOnce(dir, opts.address, true));
-      sides.runtime.push(await startOnce(dir, opts.address, false));
+      for (const side of ['prebuilt', 'runtime', 'floor'] as const)
+        sides[side].push(await startOnce(dir, opts.address, side));
     }
     const floor: number[] = [];
     const library: number[] = [];
@@ -127,6 +140,7 @@ export async function measureColdStart(opts: { address: string; runs: number }):
       runsPerSide: opts.runs,
       prebuilt,
       runtimeBundling,
+      temporalFloor: medianOf(sides.floor),
       ratio: prebuilt.spawnToPollingMs / runtimeBundling.spawnToPollingMs,
       importFloorMs: median(floor),
       libraryImportMs: median(library),

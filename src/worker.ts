@@ -8,11 +8,14 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
+import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 import { removeGenkitSignalHandlers } from './genkit-signals';
 import { listFlowNames } from './registry';
 import { telemetryBundleOptions, telemetryPlugins } from './telemetry/worker-wiring';
 import { defaultWorkflowsPath, genkitWorkerPlugin } from './worker-plugin';
+import { sealWorkflowBundle } from './workflow-bundle-seal';
+import { exportedWorkflowNames, WorkflowNotExportedError } from './workflow-exports';
+import { WORKFLOW_TYPE } from './defaults';
 import type { ContextTrustOptions } from './identity/trust';
 
 /** Options of `startTemporalWorker`. Connection settings follow the order in `config.ts`. */
@@ -57,17 +60,42 @@ export interface TemporalWorkerHandle {
  */
 export async function startTemporalWorker(options: TemporalWorkerOptions = {}): Promise<TemporalWorkerHandle> {
   const config = resolveTemporalConfig(options);
-  // Genkit's handlers would process.exit(0) mid-drain; the worker handles the signals itself.
-  removeGenkitSignalHandlers();
-  await listFlowNames(); // initialises Genkit plugins, so flows defined by plugins are found
-  const connection =
+  // The connection opens on the core's own threads while this one initialises Genkit: a cold start waits for
+  // the longer of the two, not their sum. Marked handled now; a failure is thrown below, where it is awaited.
+  const connecting =
     options.connection ??
-    (await NativeConnection.connect({
+    NativeConnection.connect({
       address: config.address,
       apiKey: config.apiKey,
       tls: config.tls,
       metadata: config.metadata,
-    }));
+    });
+  void Promise.resolve(connecting).catch(() => undefined);
+  let connection: NativeConnection | undefined;
+  try {
+    // Genkit's handlers would process.exit(0) mid-drain; the worker handles the signals itself.
+    removeGenkitSignalHandlers();
+    await listFlowNames(); // initialises Genkit plugins, so flows defined by plugins are found
+    connection = await connecting;
+    return await runWorkerOn(connection, config, options);
+  } catch (err) {
+    // A worker that could not be created must not leave the connection it opened behind (it keeps the process up).
+    if (!options.connection) {
+      if (connection) await connection.close().catch(() => undefined);
+      else
+        void Promise.resolve(connecting)
+          .then((opened) => opened.close())
+          .catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
+async function runWorkerOn(
+  connection: NativeConnection,
+  config: ResolvedTemporalConfig,
+  options: TemporalWorkerOptions,
+): Promise<TemporalWorkerHandle> {
   const bundleOrPath = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: options.workflowsPath ?? defaultWorkflowsPath() };
@@ -113,7 +141,9 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
 /**
  * Prebuilds this package's workflow code, for `startTemporalWorker({ workflowBundle })`: a worker then starts
  * without bundling (seconds saved on every cold start). Build it with the same `@temporalio/worker` version the
- * worker runs.
+ * worker runs. The bundle carries the result of the worker's export check (sealed to its code by a SHA-256), so
+ * the worker need not load it an extra time to check it; throws `WorkflowNotExportedError` when the workflow code
+ * does not export `runGenkitFlow`.
  *
  * @example
  * ```ts
@@ -124,17 +154,24 @@ export async function startTemporalWorker(options: TemporalWorkerOptions = {}): 
  * // For a worker with `telemetry` on: bundleFlowWorkflows({ telemetry: true }) (the workflow interceptors).
  * ```
  */
-export function bundleFlowWorkflows(
+export async function bundleFlowWorkflows(
   options: Partial<BundleOptions> & { dataConverter?: DataConverter; telemetry?: boolean } = {},
 ): Promise<{ code: string }> {
   const { dataConverter, telemetry, ...bundleOptions } = options;
   // Converters loaded by path run inside the workflow sandbox, so they are part of the bundle (an encrypted
   // failure converter in particular: without it, workflow failure messages reach history in plaintext).
-  return bundleWorkflowCode({
+  const bundled = await bundleWorkflowCode({
     workflowsPath: defaultWorkflowsPath(),
     failureConverterPath: dataConverter?.failureConverterPath,
     payloadConverterPath: dataConverter?.payloadConverterPath,
     ...bundleOptions,
     ...telemetryBundleOptions(telemetry, bundleOptions),
   });
+  // The export check a worker runs on its bundle, done here once and sealed into it: a cold start from this
+  // bundle then skips loading it an extra time (workflow-bundle-seal.ts). Missing runGenkitFlow fails the build.
+  const source = bundleOptions.workflowsPath ?? 'bundleFlowWorkflows';
+  const names = exportedWorkflowNames(bundled.code);
+  if (names === undefined) return bundled; // cannot load outside a workflow: the worker warns at start, as before
+  if (!names.includes(WORKFLOW_TYPE)) throw new WorkflowNotExportedError(source, names);
+  return { ...bundled, code: sealWorkflowBundle(bundled.code, names) };
 }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import vm from 'node:vm';
 import { bundleWorkflowCode, Runtime, type WorkerOptions } from '@temporalio/worker';
 import { WORKFLOW_TYPE } from './defaults';
+import { sealedWorkflowNames } from './workflow-bundle-seal';
 
 /** The worker's workflow code lacks `runGenkitFlow`: Genkit flow runs on its task queue could never start. */
 export class WorkflowNotExportedError extends Error {
@@ -37,9 +38,12 @@ export function exportedWorkflowNames(bundleCode: string): string[] | undefined 
   }
 }
 
-/** Throws `WorkflowNotExportedError` when the bundle certainly lacks `runGenkitFlow`. */
+/**
+ * Throws `WorkflowNotExportedError` when the bundle certainly lacks `runGenkitFlow`. A bundle sealed by
+ * `bundleFlowWorkflows` (see workflow-bundle-seal.ts) is judged by its seal, without loading it again.
+ */
 export function assertExportsRunGenkitFlow(bundleCode: string, source: string): void {
-  const names = exportedWorkflowNames(bundleCode);
+  const names = sealedWorkflowNames(bundleCode) ?? exportedWorkflowNames(bundleCode);
   if (names === undefined) {
     console.warn(
       `[genkitx-temporal] could not load the workflow code (${source}) outside a workflow to check that it ` +

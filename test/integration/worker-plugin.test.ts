@@ -7,8 +7,15 @@ import { join, resolve } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeTemporalClients, genkitWorkerPlugin, startFlowWorkflow, startTemporalWorker } from '../../src';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  bundleFlowWorkflows,
+  closeTemporalClients,
+  genkitWorkerPlugin,
+  startFlowWorkflow,
+  startTemporalWorker,
+} from '../../src';
+import { sealedWorkflowNames } from '../../src/workflow-bundle-seal';
 import { journalQuery, progressQuery } from '../../src/workflows/messages';
 import '../fixtures/basic-flows';
 import { sixStepFlow } from '../fixtures/durable-flows';
@@ -98,6 +105,34 @@ describe("a user's own Worker.create with genkitWorkerPlugin()", () => {
         handleSignals: false,
       }),
     ).rejects.toMatchObject(expected);
+    // bundleFlowWorkflows runs the same check at build time (it seals the result into the bundles it makes).
+    await expect(bundleFlowWorkflows({ workflowsPath, logger: quiet })).rejects.toMatchObject(expected);
+  }, 120_000);
+
+  it("judges the suite's prebuilt bundle by its seal, and a bundle edited after sealing by loading it", async () => {
+    const code = readFileSync(inject('workflowBundlePath'), 'utf8');
+    expect(sealedWorkflowNames(code)).toContain('runGenkitFlow');
+    // Edited after the build: the seal no longer holds, so the worker loads the code to check it and fails.
+    const dropRunGenkitFlow =
+      '{ const all = __TEMPORAL__.importWorkflows; __TEMPORAL__.importWorkflows = () => { const { runGenkitFlow, ...rest } = all(); return rest; }; }\n';
+    const edited = code.replace('//# genkitx-temporal-workflows', `${dropRunGenkitFlow}//# genkitx-temporal-workflows`);
+    expect(edited).not.toBe(code);
+    expect(sealedWorkflowNames(edited)).toBeUndefined();
+    const codePath = join(dir, 'edited-bundle.js');
+    writeFileSync(codePath, edited);
+    const taskQueue = uniqueTaskQueue('edited-bundle');
+    await expect(
+      Worker.create({
+        connection,
+        namespace: namespace(),
+        taskQueue,
+        workflowBundle: { codePath },
+        plugins: [genkitWorkerPlugin()],
+      }),
+    ).rejects.toMatchObject({
+      name: 'GenkitWorkflowNotExported',
+      message: expect.stringContaining('It exports: attemptFailedSignal'),
+    });
   }, 120_000);
 });
 
