@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { type Client, type WorkflowHandle } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { logger } from 'hono/logger';
 import { requestId } from 'hono/request-id';
@@ -16,6 +15,7 @@ import { toFlowRunError } from '../flow-run-error';
 import { getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
 import { resolveContextKeyRing } from '../identity/keys';
 import { requestSpans } from '../telemetry/http-middleware';
+import { requestBodyLimit } from './body-limit';
 import { apiError, toHttpError } from './errors';
 import { genkitStreamResponse } from './genkit-stream';
 import { runEventsResponse } from './sse';
@@ -91,7 +91,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   resolveContextKeyRing(startOptions?.contextKeys);
   const clientOf = async (): Promise<Client> => runOptions.client ?? getTemporalClient(runOptions);
   const streams = new TemporalStreamManager(runOptions);
-  const limit = bodyLimit({
+  const limit = requestBodyLimit({
     maxSize: options.bodyLimit ?? 1024 * 1024,
     onError: (c) => c.json(toHttpError(apiError('INVALID_ARGUMENT', 'request body too large')).body, 413),
   });

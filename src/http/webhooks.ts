@@ -3,10 +3,10 @@
 // second run; the handler answers 202 as soon as the run is started.
 import { createHash } from 'node:crypto';
 import type { Context, Handler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { startFlowWorkflow } from '../client';
 import { flowNameOf, validateFlowInput, type FlowInput, type FlowRef } from '../flow-ref';
 import { provideFlowInput, type FlowRunOptions } from '../flow-runs';
+import { requestBodyLimit } from './body-limit';
 import { apiError, toHttpError } from './errors';
 import type { FlowApiStartOptions } from './flow-api';
 import { WebhookSignatureError, type WebhookVerifier } from './webhook-verifiers';
@@ -75,7 +75,7 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
     ...rest
   } = options;
   const runOptions: FlowRunOptions = rest;
-  const limit = bodyLimit({
+  const limit = requestBodyLimit({
     maxSize: maxSize ?? 1024 * 1024,
     onError: (c) => c.json(toHttpError(apiError('INVALID_ARGUMENT', 'request body too large')).body, 413),
   });
