@@ -7,7 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import { logger } from 'hono/logger';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { startFlowWorkflow, type FlowWorkflowOptions } from '../client';
+import { startFlowWorkflowWith, type FlowWorkflowOptions } from '../client';
 import { resolveTemporalConfig } from '../config';
 import { getTemporalClient } from '../connection';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../flow-ref';
@@ -90,6 +90,9 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   // A malformed context key fails here, at start-up, rather than as a 500 on every start.
   resolveContextKeyRing(startOptions?.contextKeys);
   const clientOf = async (): Promise<Client> => runOptions.client ?? getTemporalClient(runOptions);
+  // Resolved once per API rather than on every start (reading the environment and the profile file cost a start
+  // about as much as the rest of the route): a running front door keeps the settings it was created with.
+  const startConfig = resolveTemporalConfig({ ...runOptions, ...startOptions });
   const streams = new TemporalStreamManager(runOptions);
   const limit = requestBodyLimit({
     maxSize: options.bodyLimit ?? 1024 * 1024,
@@ -135,7 +138,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     if (key !== undefined && (key.length === 0 || key.length > MAX_KEY_LENGTH)) {
       throw apiError('INVALID_ARGUMENT', `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters`);
     }
-    const handle = await startFlowWorkflow(flow, data as never, {
+    const handle = await startFlowWorkflowWith(startConfig, flow, data as never, {
       ...runOptions,
       ...startOptions,
       // Keys are scoped by caller: the same key from two principals names two runs.
