@@ -3,7 +3,8 @@
 // second run; the handler answers 202 as soon as the run is started.
 import { createHash } from 'node:crypto';
 import type { Context, Handler } from 'hono';
-import { startFlowWorkflow } from '../client';
+import { startFlowWorkflowWith } from '../client';
+import { resolveTemporalConfig } from '../config';
 import { flowNameOf, validateFlowInput, type FlowInput, type FlowRef } from '../flow-ref';
 import { provideFlowInput, type FlowRunOptions } from '../flow-runs';
 import { requestBodyLimit } from './body-limit';
@@ -75,6 +76,9 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
     ...rest
   } = options;
   const runOptions: FlowRunOptions = rest;
+  // Resolved once per handler, not per delivery (as in createFlowApi): the resolution reads the environment and the
+  // profile file.
+  const startConfig = resolveTemporalConfig({ ...runOptions, ...startOptions });
   const limit = requestBodyLimit({
     maxSize: maxSize ?? 1024 * 1024,
     onError: (c) => c.json(toHttpError(apiError('INVALID_ARGUMENT', 'request body too large')).body, 413),
@@ -109,7 +113,7 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
 
     const input = toInput ? await toInput(payload, c) : (payload as FlowInput<F>);
     validateFlowInput(flow, input);
-    const handle = await startFlowWorkflow(flow, input, {
+    const handle = await startFlowWorkflowWith(startConfig, flow, input, {
       ...runOptions,
       ...startOptions,
       workflowId: webhookWorkflowId(prefix, id),

@@ -1,13 +1,16 @@
-// createFlowApi resolves its connection settings (options, plugin defaults, environment, profile file) once, when
-// it is created, rather than on every start: a start then costs no file read and no walk of the environment.
+// createFlowApi and flowWebhook resolve their connection settings (options, plugin defaults, environment, profile
+// file) once, when they are created, rather than on every start: a start costs no file read and no walk of the
+// environment.
 // These tests pin what that means for its callers, against the real dev server.
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'genkit';
 import { flowRef } from '../../src/flow-ref';
-import { createFlowApi } from '../../src/http';
+import { Hono } from 'hono';
+import { createFlowApi, flowWebhook, githubWebhook } from '../../src/http';
 import { address, namespace, newClient, uniqueTaskQueue } from '../helpers/temporal';
 
 const dir = mkdtempSync(join(tmpdir(), 'genkitx-flow-api-settings-'));
@@ -67,5 +70,36 @@ describe('createFlowApi connection settings', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { status: string }).status).toBe('INVALID_ARGUMENT');
     expect((await start(app, 'settingsTypedFlow', { n: 2 })).status).toBe(202);
+  });
+});
+
+describe('flowWebhook connection settings', () => {
+  it('keeps the profile file it was created with: rewriting the file later does not move its starts', async () => {
+    const file = profileFile(address());
+    const taskQueue = uniqueTaskQueue('settings-webhook');
+    const secret = 'settings-secret';
+    const app = new Hono().post(
+      '/hook',
+      flowWebhook(flowRef('settingsHookFlow'), {
+        configSource: { path: file },
+        taskQueue,
+        verify: githubWebhook(secret),
+      }),
+    );
+    writeFileSync(file, '[profile.default]\naddress = "127.0.0.1:1"\n');
+
+    const body = JSON.stringify({ id: 'evt-1', type: 'ping' });
+    const res = await app.request('/hook', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'X-GitHub-Delivery': `settings-${Math.random().toString(36).slice(2)}`,
+        'X-Hub-Signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+      },
+      body,
+    });
+    expect(res.status).toBe(202);
+    const { workflowId } = (await res.json()) as { workflowId: string };
+    expect((await (await newClient()).workflow.getHandle(workflowId).describe()).taskQueue).toBe(taskQueue);
   });
 });
