@@ -7,7 +7,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
+import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
 import { GenkitError } from './genkit-error';
 import {
@@ -105,11 +105,23 @@ export async function startFlowWorkflow<F extends FlowRef>(
   input: FlowInput<F>,
   options: FlowWorkflowOptions = {},
 ): Promise<WorkflowHandle<FlowWorkflow<F>>> {
+  return startFlowWorkflowWith(resolveTemporalConfig(options), flow, input, options);
+}
+
+/**
+ * @internal `startFlowWorkflow` with the connection settings already resolved from `options`: front doors resolve
+ * them once (the resolution reads the environment and the profile file) instead of on every start.
+ */
+export async function startFlowWorkflowWith<F extends FlowRef>(
+  config: ResolvedTemporalConfig,
+  flow: F,
+  input: FlowInput<F>,
+  options: FlowWorkflowOptions,
+): Promise<WorkflowHandle<FlowWorkflow<F>>> {
   const flowName = flowNameOf(flow);
   assertStartOptions(options);
   // Throws Genkit's ValidationError (INVALID_ARGUMENT, with the details) before anything starts.
   validateFlowInput(flow, input);
-  const config = resolveTemporalConfig(options);
   // The flow's own `config.temporal` (when it was defined in this process, or given to its flowRef) routes
   // the workflow too.
   const flowDefaults = { ...registeredFlowOptions(flowName), ...refFlowOptions(flow) };

@@ -3,12 +3,11 @@
 import { createHash } from 'node:crypto';
 import { type Client, type WorkflowHandle } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { logger } from 'hono/logger';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { startFlowWorkflow, type FlowWorkflowOptions } from '../client';
+import { startFlowWorkflowWith, type FlowWorkflowOptions } from '../client';
 import { resolveTemporalConfig } from '../config';
 import { getTemporalClient } from '../connection';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../flow-ref';
@@ -16,6 +15,7 @@ import { toFlowRunError } from '../flow-run-error';
 import { getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
 import { resolveContextKeyRing } from '../identity/keys';
 import { requestSpans } from '../telemetry/http-middleware';
+import { requestBodyLimit } from './body-limit';
 import { apiError, toHttpError } from './errors';
 import { genkitStreamResponse } from './genkit-stream';
 import { runEventsResponse } from './sse';
@@ -90,8 +90,11 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   // A malformed context key fails here, at start-up, rather than as a 500 on every start.
   resolveContextKeyRing(startOptions?.contextKeys);
   const clientOf = async (): Promise<Client> => runOptions.client ?? getTemporalClient(runOptions);
+  // Resolved once per API rather than on every start (reading the environment and the profile file cost a start
+  // about as much as the rest of the route): a running front door keeps the settings it was created with.
+  const startConfig = resolveTemporalConfig({ ...runOptions, ...startOptions });
   const streams = new TemporalStreamManager(runOptions);
-  const limit = bodyLimit({
+  const limit = requestBodyLimit({
     maxSize: options.bodyLimit ?? 1024 * 1024,
     onError: (c) => c.json(toHttpError(apiError('INVALID_ARGUMENT', 'request body too large')).body, 413),
   });
@@ -135,7 +138,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     if (key !== undefined && (key.length === 0 || key.length > MAX_KEY_LENGTH)) {
       throw apiError('INVALID_ARGUMENT', `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters`);
     }
-    const handle = await startFlowWorkflow(flow, data as never, {
+    const handle = await startFlowWorkflowWith(startConfig, flow, data as never, {
       ...runOptions,
       ...startOptions,
       // Keys are scoped by caller: the same key from two principals names two runs.

@@ -3,10 +3,11 @@
 // second run; the handler answers 202 as soon as the run is started.
 import { createHash } from 'node:crypto';
 import type { Context, Handler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { startFlowWorkflow } from '../client';
+import { startFlowWorkflowWith } from '../client';
+import { resolveTemporalConfig } from '../config';
 import { flowNameOf, validateFlowInput, type FlowInput, type FlowRef } from '../flow-ref';
 import { provideFlowInput, type FlowRunOptions } from '../flow-runs';
+import { requestBodyLimit } from './body-limit';
 import { apiError, toHttpError } from './errors';
 import type { FlowApiStartOptions } from './flow-api';
 import { WebhookSignatureError, type WebhookVerifier } from './webhook-verifiers';
@@ -75,7 +76,10 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
     ...rest
   } = options;
   const runOptions: FlowRunOptions = rest;
-  const limit = bodyLimit({
+  // Resolved once per handler, not per delivery (as in createFlowApi): the resolution reads the environment and the
+  // profile file.
+  const startConfig = resolveTemporalConfig({ ...runOptions, ...startOptions });
+  const limit = requestBodyLimit({
     maxSize: maxSize ?? 1024 * 1024,
     onError: (c) => c.json(toHttpError(apiError('INVALID_ARGUMENT', 'request body too large')).body, 413),
   });
@@ -109,7 +113,7 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
 
     const input = toInput ? await toInput(payload, c) : (payload as FlowInput<F>);
     validateFlowInput(flow, input);
-    const handle = await startFlowWorkflow(flow, input, {
+    const handle = await startFlowWorkflowWith(startConfig, flow, input, {
       ...runOptions,
       ...startOptions,
       workflowId: webhookWorkflowId(prefix, id),
