@@ -22,11 +22,16 @@ const MAX_CHUNK_FLUSH_INTERVAL_MS = 2_000;
 const WRITE_RETRIES = 8;
 const MAX_WRITE_BACKOFF_MS = 2_000;
 /**
- * How long a write waits out a workflow whose workflow task keeps failing or timing out: from the third task
- * attempt on, Temporal refuses Updates with FAILED_PRECONDITION ("Workflow Task in failed state", WorkflowNotReady)
- * until a task completes — seen under rolling restarts on a loaded machine. The run is healthy; the write waits.
+ * How long a write waits out a refusal that says "not now" rather than "no", with the same Update ID:
+ * - FAILED_PRECONDITION: from the third failed or timed-out workflow task on, Temporal refuses Updates
+ *   ("Workflow Task in failed state", WorkflowNotReady) until a task completes — seen under rolling restarts on a
+ *   loaded machine. The run is healthy; the write waits.
+ * - UNAVAILABLE: the server is restarting or unreachable. The step's result was paid for; giving up after the
+ *   usual retries (~7 s) would throw it away and run the step again (seen in `npm run chaos`'s dev-server restart).
+ *   If the server has timed the attempt out meanwhile, the write is refused as stale when it comes back.
  */
-const WORKFLOW_NOT_READY_WINDOW_MS = 60_000;
+const PATIENT_WINDOW_MS = 60_000;
+const PATIENT_GRPC_CODES = new Set<number>([GrpcStatus.FAILED_PRECONDITION, GrpcStatus.UNAVAILABLE]);
 
 /** gRPC codes a later try may not get: the server was restarting, busy, or the call timed out. */
 const TRANSIENT_GRPC_CODES = new Set<number>([
@@ -37,7 +42,7 @@ const TRANSIENT_GRPC_CODES = new Set<number>([
   GrpcStatus.ABORTED,
   GrpcStatus.INTERNAL,
   GrpcStatus.UNAVAILABLE,
-  GrpcStatus.FAILED_PRECONDITION, // WorkflowNotReady: see WORKFLOW_NOT_READY_WINDOW_MS
+  GrpcStatus.FAILED_PRECONDITION, // WorkflowNotReady: see PATIENT_WINDOW_MS
 ]);
 
 /** A newer attempt has taken the run over (or the run has ended): this attempt must stop writing. */
@@ -321,8 +326,8 @@ export class JournalWriter {
         return await call();
       } catch (err) {
         const mapped = classifyWriteError(err);
-        const patient =
-          grpcCodeOf(err) === GrpcStatus.FAILED_PRECONDITION && Date.now() - started < WORKFLOW_NOT_READY_WINDOW_MS;
+        const code = grpcCodeOf(err);
+        const patient = code !== undefined && PATIENT_GRPC_CODES.has(code) && Date.now() - started < PATIENT_WINDOW_MS;
         if (mapped || (tries >= WRITE_RETRIES && !patient) || this.signal?.aborted) throw mapped ?? err;
         await new Promise((r) => setTimeout(r, Math.min(MAX_WRITE_BACKOFF_MS, 100 * 2 ** (tries - 1))));
       }

@@ -1,7 +1,8 @@
 // A journal write meets the server's refusals: which ones it waits out (same Update ID) and which fail the attempt.
 // From the third failed or timed-out workflow task on, Temporal refuses every Update with FAILED_PRECONDITION
 // (WorkflowNotReady) until a task completes; under rolling restarts that refusal is temporary and must not fail a
-// healthy run (it once did, in the rolling-SIGTERM test).
+// healthy run (it once did, in the rolling-SIGTERM test). A server that is restarting (UNAVAILABLE) is waited out
+// just as long: the step's result was paid for, and giving up would run it again.
 import { ServiceError } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GrpcStatus as status } from '../../src/grpc-errors';
@@ -36,9 +37,12 @@ describe('journal write retries', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('waits out "workflow not ready" (FAILED_PRECONDITION) for longer than its usual retries, one Update ID', async () => {
+  it.each([
+    ['"workflow not ready" (FAILED_PRECONDITION)', status.FAILED_PRECONDITION],
+    ['a server that is restarting (UNAVAILABLE)', status.UNAVAILABLE],
+  ])('waits out %s for longer than its usual retries, one Update ID', async (_what, code) => {
     const ids: string[] = [];
-    const writer = new JournalWriter(flakyTransport(status.FAILED_PRECONDITION, 20, ids), lease);
+    const writer = new JournalWriter(flakyTransport(code, 20, ids), lease);
     const done = writer.record(entry);
     await vi.advanceTimersByTimeAsync(50_000);
     await expect(done).resolves.toBeUndefined();
@@ -46,15 +50,28 @@ describe('journal write retries', () => {
     expect(new Set(ids).size).toBe(1);
   });
 
-  it('gives up on "workflow not ready" after its window and fails the attempt', async () => {
+  it.each([status.FAILED_PRECONDITION, status.UNAVAILABLE])(
+    'gives up on gRPC code %i after its window and fails the attempt',
+    async (code) => {
+      const ids: string[] = [];
+      const writer = new JournalWriter(flakyTransport(code, 1_000, ids), lease);
+      const done = writer.record(entry);
+      const outcome = expect(done).rejects.toBeInstanceOf(Error);
+      await vi.advanceTimersByTimeAsync(120_000);
+      await outcome;
+      expect(ids.length).toBeGreaterThan(8);
+      expect(ids.length).toBeLessThan(60);
+    },
+  );
+
+  it('keeps the usual retries for other transient codes (DEADLINE_EXCEEDED)', async () => {
     const ids: string[] = [];
-    const writer = new JournalWriter(flakyTransport(status.FAILED_PRECONDITION, 1_000, ids), lease);
+    const writer = new JournalWriter(flakyTransport(status.DEADLINE_EXCEEDED, 1_000, ids), lease);
     const done = writer.record(entry);
     const outcome = expect(done).rejects.toBeInstanceOf(Error);
     await vi.advanceTimersByTimeAsync(120_000);
     await outcome;
-    expect(ids.length).toBeGreaterThan(8);
-    expect(ids.length).toBeLessThan(60);
+    expect(ids).toHaveLength(8);
   });
 
   it('fails at once on a refusal no retry can fix (INVALID_ARGUMENT)', async () => {
