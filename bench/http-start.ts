@@ -1,7 +1,11 @@
 // Starting a run through the HTTP API (`POST /flows/:name`, 202) vs a raw `client.workflow.start`, both warm
-// (connection and HTTP keep-alive reused), alternating A B A B. The runs go to a task queue with no worker,
-// so running them costs nothing during the measurement.
+// (connection and HTTP keep-alive reused), alternating A B A B. The API runs in a process of its own, as deployed
+// (bench/http-api-process.ts), and also in the caller's process, where the caller's `fetch` shares one event loop
+// with the API and the Temporal client. The runs go to a task queue with no worker, so running them costs nothing
+// during the measurement.
+import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
@@ -10,12 +14,17 @@ import { createFlowApi } from '../src/http';
 
 export interface HttpStartResult {
   runsPerSide: number;
+  /** The API in its own process (as deployed). */
   http: { p50: number; p95: number };
+  /** The API in the caller's process. */
+  httpInProcess: { p50: number; p95: number };
   raw: { p50: number; p95: number };
   /** `startFlowWorkflow` in-process (memo, search attribute, summary): what the HTTP route adds its own cost to. */
   library: { p50: number; p95: number };
-  /** p50 HTTP / p50 raw. */
+  /** p50 HTTP (own process) / p50 raw. */
   ratio: number;
+  /** p50 HTTP (the caller's process) / p50 raw. */
+  inProcessRatio: number;
   /** p50 HTTP / p50 library: the HTTP layer's own share. */
   httpLayerRatio: number;
 }
@@ -28,9 +37,25 @@ export async function measureHttpStart(options: { address: string; runs: number 
   const app = createFlowApi({ address: options.address, taskQueue, flows: [flowRef('benchFlow')] });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/flows/benchFlow`;
+  const inProcessUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/flows/benchFlow`;
+  const api = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'http-api-process.ts'), options.address, taskQueue],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    api.stdout!.on('data', (d) => {
+      out += d;
+      const port = /listening (\d+)/.exec(out)?.[1];
+      if (port) resolve(`http://127.0.0.1:${port}/flows/benchFlow`);
+    });
+    api.once('exit', (code) => reject(new Error(`the API process exited (${code}) before listening`)));
+  });
   const client = await getTemporalClient({ address: options.address });
-  const viaHttp = async () => {
+  const post = async (url: string) => {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -39,6 +64,8 @@ export async function measureHttpStart(options: { address: string; runs: number 
     if (res.status !== 202) throw new Error(`HTTP start answered ${res.status}: ${await res.text()}`);
     await res.arrayBuffer();
   };
+  const viaHttp = () => post(url);
+  const viaHttpInProcess = () => post(inProcessUrl);
   const raw = () =>
     client.workflow.start('runGenkitFlow', {
       workflowId: `benchFlow-${randomUUID()}`,
@@ -46,12 +73,13 @@ export async function measureHttpStart(options: { address: string; runs: number 
       args: [{ flowName: 'benchFlow', input: 1 }],
     });
   const library = () => startFlowWorkflow('benchFlow', 1, { address: options.address, taskQueue });
-  const samples = { http: [] as number[], raw: [] as number[], library: [] as number[] };
+  const samples = { http: [] as number[], httpInProcess: [] as number[], raw: [] as number[], library: [] as number[] };
   try {
-    for (let i = 0; i < 5; i++) await Promise.all([viaHttp(), raw(), library()]); // warm-up
+    for (let i = 0; i < 5; i++) await Promise.all([viaHttp(), viaHttpInProcess(), raw(), library()]); // warm-up
     for (let i = 0; i < options.runs; i++) {
       for (const [side, fn] of [
         ['http', viaHttp],
+        ['httpInProcess', viaHttpInProcess],
         ['raw', raw],
         ['library', library],
       ] as const) {
@@ -62,16 +90,19 @@ export async function measureHttpStart(options: { address: string; runs: number 
     }
   } finally {
     server.close();
+    api.kill('SIGTERM');
   }
   const http = { p50: pct(samples.http, 0.5), p95: pct(samples.http, 0.95) };
   const stats = (xs: number[]) => ({ p50: pct(xs, 0.5), p95: pct(xs, 0.95) });
-  const [rawStats, lib] = [stats(samples.raw), stats(samples.library)];
+  const [rawStats, lib, inProcess] = [stats(samples.raw), stats(samples.library), stats(samples.httpInProcess)];
   return {
     runsPerSide: options.runs,
     http,
+    httpInProcess: inProcess,
     raw: rawStats,
     library: lib,
     ratio: http.p50 / rawStats.p50,
+    inProcessRatio: inProcess.p50 / rawStats.p50,
     httpLayerRatio: http.p50 / lib.p50,
   };
 }

@@ -278,7 +278,7 @@ async function main() {
         rows.push({
           id: 'P8',
           what: 'front door: HTTP start',
-          method: `POST /flows/:name (202) on the Hono API vs raw client.workflow.start, warm, ${http.runsPerSide} per side interleaved; startFlowWorkflow in-process p50 ${ms(http.library.p50)}`,
+          method: `POST /flows/:name (202) on the Hono API in its own process (as deployed) vs raw client.workflow.start, warm, ${http.runsPerSide} per side interleaved; startFlowWorkflow in-process p50 ${ms(http.library.p50)}; the API in the caller's process p50 ${ms(http.httpInProcess.p50)} (${x(http.inProcessRatio)})`,
           value: `p50 ${ms(http.http.p50)}, p95 ${ms(http.http.p95)}`,
           baseline: `p50 ${ms(http.raw.p50)}, p95 ${ms(http.raw.p95)}`,
           ratio: x(http.ratio),
