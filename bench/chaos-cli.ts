@@ -33,6 +33,10 @@ async function main() {
   const reports = await runChaos(opts);
   console.log('\nchaos: faults injected and outcomes');
   console.table(chaosTable(reports));
+  for (const r of reports) {
+    for (const [cause, n] of Object.entries(r.retryCauses))
+      console.log(`${r.scenario}: ${n} run(s) retried after ${cause}`);
+  }
   const violations = reports.flatMap((r) => r.violations.map((v) => `${r.scenario}: ${v}`));
   for (const v of violations) console.log(`VIOLATION ${v}`);
   mkdirSync(join(__dirname, 'results'), { recursive: true });

@@ -20,7 +20,7 @@ export interface ChaosRunSpec {
 }
 
 export type RunOutcome =
-  | { ok: true; output: string[]; attempt: number; failovers: number }
+  | { ok: true; output: string[]; attempt: number; failovers: number; lastError?: string }
   | { ok: false; reason: 'failed' | 'lost' | 'timeout'; detail: string };
 
 /** Starts the run; retries while the server is unreachable (an ambiguous start that did happen counts as started). */
@@ -48,7 +48,9 @@ export async function awaitChaosRun(client: Client, workflowId: string, deadline
     try {
       const output = (await handle.result()) as string[];
       const progress = await withRetries(() => handle.query(progressQuery), deadline);
-      return { ok: true, output, attempt: progress.attempt, failovers: progress.failovers };
+      // What spent a retry, for the report ("runs retried" says how many, this says why).
+      const lastError = progress.attempt > 1 && progress.lastError ? describeError(progress.lastError) : undefined;
+      return { ok: true, output, attempt: progress.attempt, failovers: progress.failovers, lastError };
     } catch (err) {
       if (err instanceof WorkflowFailedError) return { ok: false, reason: 'failed', detail: String(err.cause ?? err) };
       if (err instanceof WorkflowNotFoundError) return { ok: false, reason: 'lost', detail: String(err) };
@@ -67,4 +69,8 @@ async function withRetries<T>(fn: () => Promise<T>, deadline: number): Promise<T
       await sleep(250);
     }
   }
+}
+
+function describeError(error: { name?: string; message?: string; status?: string }): string {
+  return [error.status ?? error.name, error.message?.slice(0, 120)].filter(Boolean).join(': ');
 }

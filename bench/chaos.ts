@@ -70,6 +70,8 @@ export interface ScenarioReport {
   inFlightStepsReRun: number;
   /** Runs that needed a second attempt (lost workers must not cost attempts). */
   runsRetried: number;
+  /** Why the retried runs spent an attempt: their last errors, counted. */
+  retryCauses: Record<string, number>;
   failovers: number;
   /** Exit codes of SIGTERMed workers that were not 0. */
   badExits: number;
@@ -330,6 +332,8 @@ export function summarise(
   });
   const { repeated, reExecuted } = checkNoRepeats(ledger.filter((l) => !l.run.endsWith('-ref')));
   const runsRetried = ok.filter((x) => x.attempt > 1).length;
+  const retryCauses: Record<string, number> = {};
+  for (const x of ok) if (x.lastError) retryCauses[x.lastError] = (retryCauses[x.lastError] ?? 0) + 1;
   const badExits = ctx.exits.filter((c) => c !== 0).length;
   for (const x of outcomes) if (!x.ok) violations.push(`run ${x.reason}: ${x.detail.slice(0, 200)}`);
   if (wrongOutput) violations.push(`${wrongOutput} runs returned another output than an uninterrupted run`);
@@ -349,6 +353,7 @@ export function summarise(
     journaledStepsRepeated: repeated.length,
     inFlightStepsReRun: reExecuted,
     runsRetried,
+    retryCauses,
     failovers: ok.reduce((n, x) => n + x.failovers, 0),
     badExits,
     workerCrashes: ctx.crashes.length,
