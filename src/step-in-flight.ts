@@ -92,6 +92,7 @@ function isHeartbeat(value: unknown): value is FlowAttemptHeartbeat {
   );
 }
 
+/** The workflow's lease order (src/workflows/journal-state.ts), repeated: the light client entry loads no workflow code. */
 function compareLeases(a: AttemptLease, b: AttemptLease): number {
   return a.execution - b.execution || a.attempt - b.attempt;
 }
