@@ -13,6 +13,7 @@ import { consoleReviewFlow, XSS_OUTPUT, XSS_STEP_NAME } from '../fixtures/consol
 import { browserUnavailable, launchChromium } from '../helpers/browser';
 import { serveForTests } from '../helpers/http';
 import { useWorker, waitFor } from '../helpers/temporal';
+import { describeWithTool } from '../helpers/tools';
 
 const worker = useWorker('console');
 const tokens = { 'ana-token': 'ana', 'bob-token': 'bob', 'ops-token': { id: 'ops', admin: true } };
@@ -80,7 +81,7 @@ const stepRow = (page: Page, name: string) =>
 // Each test waits for real runs on a busy 2-core machine: room beyond the suite's 60 s default.
 const slow = { timeout: 240_000 };
 
-describe.skipIf(skipReason)(`run console in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, slow, () => {
+describeWithTool('Chromium', skipReason)('run console in Chromium', slow, () => {
   it('shows a run waiting for approval with its form; Approve completes it and the timeline shows every step', async () => {
     const workflowId = await startWaitingRun('ana-token');
     const { context, page, dialogs } = await pageAs('ana-token');
