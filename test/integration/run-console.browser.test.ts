@@ -107,17 +107,20 @@ describeWithTool('Chromium', skipReason)('run console in Chromium', slow, () => 
       await expect(form.getByRole('button', { name: 'Approve' }).count()).resolves.toBe(1);
       await expect(form.getByRole('button', { name: 'Deny' }).count()).resolves.toBe(1);
 
-      // The timeline before the approval: steps run live in attempt #1, replayed by #2 after the 503-like failure.
+      // The timeline before the approval: steps run live in activity #1, replayed by #2 after the 503-like failure.
       const plan = await page.locator('#timeline tbody tr').first().textContent();
       expect(plan).toContain('Plan: two sources, one draft');
       const sources = await stepRow(page, 'fetch sources').textContent();
       expect(sources).toContain('under 250 ms');
-      expect(sources).toMatch(/live in attempt #1; replayed from the journal by #2/);
+      expect(sources).toMatch(/live in activity #1; replayed from the journal by #2/);
       expect(sources).toContain('["source-a","source-b"]');
       const attempts = await page.locator('#attempts').textContent();
       expect(attempts).toContain('UNAVAILABLE');
       expect(attempts).toContain('the provider is having a bad afternoon');
       expect(attempts).toContain('Suspended to wait for input');
+      // One word per concept: the header counts flow attempts (retries), the table lists activities.
+      expect(await page.locator('#run-status').textContent()).toMatch(/flow attempt 2\b/);
+      expect(attempts).toMatch(/Activity\s*Flow attempt/);
       // The XSS payloads are shown as text and never run.
       await expect(stepRow(page, XSS_STEP_NAME).count()).resolves.toBe(1);
       expect(await stepRow(page, XSS_STEP_NAME).textContent()).toContain(JSON.stringify(XSS_OUTPUT));
