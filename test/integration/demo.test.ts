@@ -34,14 +34,14 @@ interface DemoSummary {
   output: { title: string; article: string; publishedUrl?: string; approval: { approved: boolean; reviewer: string } };
   approvalApplied: boolean;
   report: {
-    attempts: number;
+    activities: number;
     completions: Record<string, number>;
     repeatedCompletedSteps: string[];
     stepsReplayed: number;
-    faults: string[];
+    faults: Array<{ fault: string; stage: string }>;
     modelCalls: { paid: number; failed: number; naiveRerun: number };
   };
-  temporal: { failovers: number };
+  temporal: { flowAttempts: number; failovers: number };
   killedWorkerPid?: number;
   webhook: {
     workflowId: string;
@@ -136,11 +136,29 @@ describe('npm run demo', () => {
     expect(summary.output.article.length).toBeGreaterThan(50);
 
     // The bad afternoon happened: both faults, and a worker killed mid-run that was really running it.
-    expect(summary.report.faults).toEqual(['429', '503']);
+    expect(summary.report.faults).toEqual([
+      { fault: '429', stage: 'research' },
+      { fault: '503', stage: 'draft' },
+    ]);
+    // The terminal shows each fault under the stage it hit (the ledger is read before the run's stream shows it).
+    const printed = output.split('\n').map((line) => line.trim());
+    for (const { fault, stage } of summary.report.faults) {
+      const stageLine = printed.indexOf(`… ${stage}`);
+      const faultLine = printed.findIndex((line) => line.startsWith(`⚠ ${stage}: `) && line.includes(fault));
+      expect(stageLine, output).toBeGreaterThan(-1);
+      expect(faultLine, `the ${fault} line, under "${stage}":\n${output}`).toBeGreaterThan(stageLine);
+    }
+    // One word per concept: activities (runs of the flow body, 5 here) are not flow attempts (what retries count).
+    expect(summary.report.activities).toBe(
+      summary.temporal.flowAttempts + summary.temporal.failovers + 1, // + the resumption after the approval
+    );
+    expect(output).toContain(
+      `Flow activities:          ${summary.report.activities} = ${summary.temporal.flowAttempts} flow attempts`,
+    );
     expect(summary.killedWorkerPid).toBeGreaterThan(0);
     expect(summary.temporal.failovers).toBeGreaterThanOrEqual(1);
 
-    // The ledger, read here (not the demo's own counts): every execution that finished, finished once, and no
+    // The ledger, read here (not the demo's own counts): every call or step that finished, finished once, and no
     // finished step started again. Each tool call and step is in it, and some ran on the killed worker.
     const ledger = readLedger(join(summary.logDir, 'ledger.jsonl')).filter((l) => l.wf === summary.workflowId);
     const finished = ledger.filter((l) => l.ev === 'done' || (l.ev === 'model' && !l.fault));
