@@ -1,13 +1,12 @@
 // Managing runs by workflow ID: status, answering pending inputs, cancelling, and re-attachable streams.
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { GenkitError } from './genkit-error';
 import type { TemporalConnectionOptions } from './config';
 import { getTemporalClient } from './connection';
-import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
-import { FailureTypes, type FlowProgress, type PendingInput } from './types';
+import { provideInputError } from './provide-input-error';
+import type { FlowProgress, PendingInput } from './types';
 import { chunksQuery, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
 import { stepInFlightOf } from './step-in-flight';
 
@@ -107,33 +106,8 @@ export async function provideFlowInput(
       }),
     );
   } catch (err) {
-    throw inputError(err, workflowId, name, timeoutMs);
+    throw provideInputError(err, workflowId, name, timeoutMs);
   }
-}
-
-function inputError(err: unknown, workflowId: string, input: string, timeoutMs: number): unknown {
-  const detail = { workflowId, input };
-  if (err instanceof WorkflowNotFoundError) {
-    return new GenkitError({ status: 'NOT_FOUND', message: `no running flow run "${workflowId}"`, detail });
-  }
-  if (err instanceof WorkflowUpdateFailedError) {
-    const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
-    const status =
-      cause?.type === FailureTypes.invalidInput
-        ? 'INVALID_ARGUMENT'
-        : cause?.type === FailureTypes.journalLimit
-          ? 'RESOURCE_EXHAUSTED'
-          : 'FAILED_PRECONDITION';
-    return new GenkitError({ status, message: cause?.message ?? err.message, detail });
-  }
-  if (grpcCodeOf(err) === GrpcStatus.DEADLINE_EXCEEDED) {
-    return new GenkitError({
-      status: 'DEADLINE_EXCEEDED',
-      message: `no worker accepted the answer within ${timeoutMs} ms (is a worker running for this flow's task queue?); it was not applied — send it again with the same idempotencyKey`,
-      detail,
-    });
-  }
-  return err;
 }
 
 /** Cancels the run: the flow's abortSignal fires (or its wait ends) and the run ends CANCELLED. */

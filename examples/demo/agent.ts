@@ -1,7 +1,7 @@
 // The demo's agent, hosted by the worker processes (their FLOWS_MODULE): research a topic, draft an article, wait
 // for a person to approve it, publish it. Plan → search tool calls → notes → fact-check → draft → approval →
 // publish. Runs on the scripted research model offline, or on Gemini when GEMINI_API_KEY is set (DEMO_MODEL
-// picks the model), unchanged. Every real execution is noted in the demo's ledger (see ledger.ts).
+// picks the model), unchanged. Everything that really runs is noted in the demo's ledger (see ledger.ts).
 import { googleAI } from '@genkit-ai/google-genai';
 import { genkit, z } from 'genkit';
 import { defineTemporalFlow, temporal } from '../../src';
@@ -52,7 +52,7 @@ export const researchAgent = defineTemporalFlow(
     temporal: agentTemporalOptions,
   },
   async ({ topic, audience }, { abortSignal, sendChunk, step, waitForInput }) => {
-    note('attempt', 'flow');
+    note('activity', 'flow');
     sendChunk({ stage: 'plan', status: 'started' });
     const plan = await ai.generate({
       model: agentModel,

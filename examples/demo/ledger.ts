@@ -1,14 +1,17 @@
-// The demo's ledger: every real execution in a worker (a flow attempt starting, a step or tool starting and
-// finishing, a model call) appends one JSON line to the file named by DEMO_LEDGER. The file lives outside the
+// The demo's ledger: everything that really ran in a worker (an activity — a run of the flow body — starting, a step or
+// tool starting and finishing, a model call) appends one JSON line to the file named by DEMO_LEDGER. The file lives outside the
 // workers, so the demo can count what really ran, and what a killed worker did, without trusting the workers.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
 
 export interface LedgerLine {
-  /** attempt: the flow body began; start/done: a step or tool; model: one real model call (fault: it failed). */
-  ev: 'attempt' | 'start' | 'done' | 'model';
+  /**
+   * activity: the flow body began on a worker (a new flow attempt, a failover, or the resumption after an input);
+   * start/done: a step or tool; model: one real model call (fault: it failed).
+   */
+  ev: 'activity' | 'start' | 'done' | 'model';
   key: string;
-  /** The workflow the execution belongs to ('local' outside a durable run). */
+  /** The workflow the line belongs to ('local' outside a durable run). */
   wf: string;
   pid: number;
   t: number;

@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { resolveTemporalCli } from '../../scripts/temporal-cli.mjs';
 import { freePorts, KIT_DEV_SERVER_ARGS, waitForTemporal } from '../../src/testing/local-process-helpers';
 import { Processes, waitForOutput, type StartedProcess } from './processes';
+import { writeSourcePathsTsconfig } from './source-paths';
+import { tracedBundlePath } from '../../cloudrun/worker/src/settings';
 
 export const root = resolve(__dirname, '../..');
 const STARTUP_TIMEOUT_MS = 120_000;
@@ -47,8 +49,8 @@ async function start(processes: Processes, { logDir, ledgerFile }: { logDir: str
   const taskQueue = 'genkit-demo';
   const apiToken = randomBytes(18).toString('base64url');
   const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
-  // Children load the library from source (no build step) through the demo's tsconfig paths.
-  const tsx = { TSX_TSCONFIG_PATH: join(__dirname, 'tsx-paths.json') };
+  // Children load the library from source (no build step): every exported sub-path maps to src/.
+  const tsx = { TSX_TSCONFIG_PATH: writeSourcePathsTsconfig(root, logDir) };
   const node = (entry: string, ...args: string[]) =>
     [process.execPath, ['--import', 'tsx', join(root, entry), ...args]] as const;
 
@@ -85,7 +87,8 @@ async function start(processes: Processes, { logDir, ledgerFile }: { logDir: str
     root,
   );
   const bundlePath = workflowBundleCachePath();
-  const building = `${bundlePath}.${process.pid}.tmp`; // renamed when complete: a cached bundle is never partial
+  // Renamed when complete, with its traced twin (build-bundle writes both): a cached bundle is never partial.
+  const building = bundlePath.replace(/\.js$/, `.${process.pid}.tmp.js`);
   const bundle = existsSync(bundlePath)
     ? undefined
     : processes.start(
@@ -164,5 +167,6 @@ function filesUnder(dir: string): string[] {
 async function builtBundle(bundle: StartedProcess, building: string, path: string): Promise<void> {
   const code = await bundle.exited;
   if (code !== 0) throw new Error(`building the workflow bundle failed (${code}):\n${bundle.output()}`);
+  renameSync(tracedBundlePath(building), tracedBundlePath(path));
   renameSync(building, path);
 }

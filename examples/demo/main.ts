@@ -16,6 +16,7 @@ import { closeTemporalClients, getFlowRun, provideFlowInput } from '../../src/ca
 import type { AgentOutput, Progress } from './agent-schemas';
 import { ApiClient, type RunView } from './api-client';
 import { readLedger, type LedgerLine } from './ledger';
+import { RunNarration } from './narration';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { Processes } from './processes';
 import { reportRun, type RunReport } from './run-report';
@@ -94,9 +95,10 @@ async function main() {
   say(`  Console: ${consoleLink(workflowId)}   (behind the API's bearer auth: send the token above)`);
   say(`  Temporal UI: ${uiRunLink(workflowId)}\n`);
 
-  const chaos = watchLedger(ledgerFile, workflowId, stack);
+  const narration = new RunNarration(say);
+  const chaos = watchLedger(ledgerFile, workflowId, stack, narration);
   const abort = new AbortController();
-  const result = api.followEvents(workflowId, (chunk) => printProgress(chunk as Progress), abort.signal);
+  const result = api.followEvents(workflowId, (chunk) => narration.progress(chunk as Progress), abort.signal);
   result.catch(() => undefined);
   const approval = await waitForApproval(api, workflowId, result);
   const answer = await decide(options, api, workflowId, approval, consoleLink(workflowId));
@@ -104,6 +106,7 @@ async function main() {
   const output = (await result) as AgentOutput;
   const runWallMs = Date.now() - runStartedAt;
   chaos.stop();
+  narration.finish();
   const finalView = await api.getRun(workflowId);
   say(
     `\n  Result: "${output.title}" → ${output.publishedUrl ?? 'not published'} (${output.approval.approved ? 'approved' : 'rejected'} by ${output.approval.reviewer})`,
@@ -123,7 +126,7 @@ async function main() {
       : Boolean(output.approval),
     report,
     temporal: {
-      attempt: finalView.progress?.attempt,
+      flowAttempts: finalView.progress?.attempt,
       failovers: finalView.progress?.failovers,
       stepsJournaled: finalView.progress?.stepsCompleted,
     },
@@ -204,8 +207,8 @@ async function decide(options: Options, api: ApiClient, workflowId: string, view
   }
 }
 
-/** Tails the ledger: shows injected faults, and SIGKILLs the worker that is running the fact-check, once. */
-function watchLedger(file: string, workflowId: string, stack: LocalStack) {
+/** Tails the ledger: tells the narration what ran, and SIGKILLs the worker that is running the fact-check, once. */
+function watchLedger(file: string, workflowId: string, stack: LocalStack, narration: RunNarration) {
   let seen = 0;
   let killed: number | undefined;
   const timer = setInterval(() => {
@@ -215,11 +218,7 @@ function watchLedger(file: string, workflowId: string, stack: LocalStack) {
   }, 100);
   function onLine(line: LedgerLine) {
     if (line.wf !== workflowId) return;
-    if (line.fault === '429')
-      say('  ⚠ model: 429 RESOURCE_EXHAUSTED, Retry-After 1 s → the attempt ends; the retry waits as told');
-    if (line.fault === '503') say('  ⚠ model: 503 UNAVAILABLE → retried with backoff');
-    if (line.ev === 'attempt' && seen > 0)
-      say(`  ↻ attempt starts on pid ${line.pid}: finished steps come from the journal`);
+    narration.ledger(line);
     if (line.ev === 'start' && line.key === 'step:fact-check' && killed === undefined) {
       const worker = stack.workers.find((w) => w.pid === line.pid);
       if (!worker) return;
@@ -227,18 +226,14 @@ function watchLedger(file: string, workflowId: string, stack: LocalStack) {
       // A moment into the step, as a crash would: the step is in flight, the steps before it are journaled.
       setTimeout(() => {
         stack.processes.crash(worker);
-        say(`  💥 SIGKILL ${worker.name} (pid ${worker.pid}) in the middle of fact-check`);
+        narration.event(
+          `💥 fact-check: SIGKILL ${worker.name} (pid ${worker.pid}) in the middle of the step`,
+          'fact-check',
+        );
       }, 500);
     }
   }
   return { stop: () => clearInterval(timer), killedPid: () => killed };
-}
-
-const marks: Record<Progress['status'], string> = { started: '…', done: '✓', waiting: '⏸', skipped: '–' };
-
-function printProgress(event: Progress) {
-  if (event.status === 'waiting') return; // printed with the approval
-  say(`  ${marks[event.status]} ${event.stage}${event.detail ? `: ${event.detail}` : ''}`);
 }
 
 async function webhookDemo(stack: LocalStack) {
@@ -293,19 +288,17 @@ function printSummary(
   s: {
     runWallMs: number;
     killedWorkerPid?: number;
-    temporal: { attempt?: number; failovers?: number; stepsJournaled?: number };
+    temporal: { flowAttempts?: number; failovers?: number; stepsJournaled?: number };
     links: Record<string, string>;
   },
   r: RunReport,
 ) {
-  const executions = Object.values(r.completions).reduce((a, b) => a + b, 0);
+  const ranSteps = Object.values(r.completions).reduce((a, b) => a + b, 0);
   say('\nSummary');
   say(
-    `  Steps journaled:          ${s.temporal.stepsJournaled ?? '?'} (model calls, tool calls, steps, the approval); ${executions} really executed`,
+    `  Steps journaled:          ${s.temporal.stepsJournaled ?? '?'} (model calls, tool calls, steps, the approval); ${ranSteps} really ran`,
   );
-  say(
-    `  Attempts:                 ${r.attempts} (faults: ${r.faults.join(', ') || 'none'}; worker crashes: ${s.temporal.failovers ?? 0}; plus the resumption after approval)`,
-  );
+  say(`  Flow activities:          ${r.activities} ${activitiesText(r, s.temporal)}`);
   say(`  Replayed from journal:    ${r.stepsReplayed} step results, instead of running them again`);
   say(
     `  Finished steps run twice: ${r.repeatedCompletedSteps.length === 0 ? 'none' : r.repeatedCompletedSteps.join(', ')}`,
@@ -319,6 +312,23 @@ function printSummary(
   say(`  Run wall time:            ${(s.runWallMs / 1000).toFixed(1)} s (approval included)`);
   say(`  Run console:              ${s.links.console}`);
   say(`  Temporal UI:              ${s.links.temporalUi}`);
+}
+
+/**
+ * Why the flow body ran that many times (one activity each): flow attempts (what the retry policy counts; a retry after
+ * each fault here), failovers (a worker lost) and resumptions after an input, which start another activity in the
+ * same flow attempt.
+ */
+function activitiesText(r: RunReport, t: { flowAttempts?: number; failovers?: number }): string {
+  if (t.flowAttempts === undefined) return '(flow attempts unknown: no worker answered)';
+  const failovers = t.failovers ?? 0;
+  const faults = r.faults.map((f) => `${f.fault} in ${f.stage}`).join(', ');
+  const resumptions = r.activities - t.flowAttempts - failovers;
+  return (
+    `= ${t.flowAttempts} flow attempts${faults ? ` (a retry after each fault: ${faults})` : ''}` +
+    ` + ${failovers} failover${failovers === 1 ? '' : 's'} (worker lost)` +
+    (resumptions > 0 ? ` + ${resumptions} resumption${resumptions === 1 ? '' : 's'} after the approval` : '')
+  );
 }
 
 main().then(

@@ -4,7 +4,7 @@ import type { Genkit, GenerateRequest } from 'genkit';
 import { defineScriptedModel, type ScriptedTurn } from '../../src/testing';
 import { firstTime, note } from './ledger';
 
-/** The turn a request is for: each of the agent's prompts starts with its tag. */
+/** The turn a request is for: each of the agent's prompts starts with its tag; `<stage>` or `<stage>:<part>`. */
 type Turn = 'plan' | 'research:search' | 'research:notes' | 'draft';
 
 export function defineResearchModel(ai: Genkit) {

@@ -1,31 +1,36 @@
-// What the ledger says about one run: how often each step really ran, what a retry replayed from the journal
-// instead of running again, and what the model calls would have cost without the journal.
+// What the ledger says about one run: how often each step really ran, what a later activity (run of the flow body)
+// replayed from the journal instead of running again, and what the model calls would have cost without the journal.
+//
+// Two words, one meaning each (as in the run console and docs/console.md): a *flow attempt* is what the retry policy
+// counts (a retry starts the next one); an *activity* is one run of the flow body on a worker (one Temporal activity,
+// `runGenkitFlowActivity`) — every flow attempt has one, and a failover (a worker lost) or the resumption after an
+// input starts another activity in the same flow attempt.
 import type { LedgerLine } from './ledger';
 
 export interface RunReport {
   workflowId: string;
-  /** Flow attempts that began (each retry, failover or resumption after an answer is one). */
-  attempts: number;
-  /** Real executions that finished, by key (`model:<turn>`, `tool:…`, `step:…`). */
+  /** Activities (runs of the flow body) that began: the first, and one per retry, failover and resumption. */
+  activities: number;
+  /** Model calls, tool calls and steps that really ran and finished, by key (`model:<turn>`, `tool:…`, `step:…`). */
   completions: Record<string, number>;
   /** Keys that finished more than once, or started again after finishing: must be empty. */
   repeatedCompletedSteps: string[];
-  /** Finished executions that a later attempt got from the journal instead of running them again. */
+  /** Finished steps that a later activity got from the journal instead of running them again. */
   stepsReplayed: number;
-  /** Provider failures the scripted model injected, in order (`429`, `503`). */
-  faults: string[];
+  /** Provider failures the scripted model injected, in order, with the agent stage they hit. */
+  faults: Array<{ fault: string; stage: string }>;
   modelCalls: {
     /** Real calls to the model (the failed ones included). */
     paid: number;
     failed: number;
-    /** Calls a retry without a journal would have made: every attempt from the start. */
+    /** Calls without a journal: every activity from the start. */
     naiveRerun: number;
   };
 }
 
 export function reportRun(ledger: LedgerLine[], workflowId: string): RunReport {
   const lines = ledger.filter((l) => l.wf === workflowId).sort((a, b) => a.t - b.t);
-  const attemptStarts = lines.filter((l) => l.ev === 'attempt').map((l) => l.t);
+  const activityStarts = lines.filter((l) => l.ev === 'activity').map((l) => l.t);
   const finished = lines
     .filter((l) => l.ev === 'done' || (l.ev === 'model' && !l.fault))
     .map((l) => ({ key: l.ev === 'model' ? `model:${l.key}` : l.key, t: l.t, model: l.ev === 'model' }));
@@ -37,10 +42,10 @@ export function reportRun(ledger: LedgerLine[], workflowId: string): RunReport {
     if (finished.some((f) => f.key === start.key && f.t < start.t)) repeated.add(start.key);
   }
 
-  // Attempt k replays everything that had finished before it began.
+  // Activity k replays everything that had finished before it began.
   const replayedBefore = (t: number, onlyModel: boolean) =>
     finished.filter((f) => f.t < t && (!onlyModel || f.model)).length;
-  const later = attemptStarts.slice(1);
+  const later = activityStarts.slice(1);
   const stepsReplayed = later.reduce((sum, t) => sum + replayedBefore(t, false), 0);
   const modelReplayed = later.reduce((sum, t) => sum + replayedBefore(t, true), 0);
 
@@ -48,11 +53,16 @@ export function reportRun(ledger: LedgerLine[], workflowId: string): RunReport {
   const failed = modelLines.filter((l) => l.fault).length;
   return {
     workflowId,
-    attempts: attemptStarts.length,
+    activities: activityStarts.length,
     completions,
     repeatedCompletedSteps: [...repeated],
     stepsReplayed,
-    faults: modelLines.flatMap((l) => (l.fault ? [l.fault] : [])),
+    faults: modelLines.flatMap((l) => (l.fault ? [{ fault: l.fault, stage: stageOfModelTurn(l.key) }] : [])),
     modelCalls: { paid: modelLines.length, failed, naiveRerun: modelLines.length + modelReplayed },
   };
+}
+
+/** The agent stage a model turn belongs to: `research:notes` → `research` (the research model's turn names). */
+export function stageOfModelTurn(turn: string): string {
+  return turn.split(':')[0];
 }

@@ -1,21 +1,18 @@
 // The Terraform CLI's own offline checks of infra/: formatting, and `terraform test` in the provider-less modules
 // (naming, sizing). The google provider cannot be installed here, so modules that use it are covered by the schema
-// and policy tests instead. scripts/setup.mjs installs a CLI when none is found; without one these tests skip loudly.
+// and policy tests instead. scripts/setup.mjs installs a CLI when none is found; without one these tests skip loudly (and fail with CI=true).
 import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { quietEnv, resolveTerraform } from '../../scripts/terraform.mjs';
+import { describeWithTool } from '../helpers/tools';
 
 const root = join(__dirname, '..', '..');
 const infra = join(root, 'infra');
 const terraform: string | undefined = resolveTerraform();
-if (!terraform) {
-  console.warn(
-    '\n[test/infra] SKIPPING terraform fmt/test: no terraform or tofu CLI found and scripts/setup.mjs could not build one\n',
-  );
-}
+const noTerraform = terraform ? undefined : 'no terraform or tofu CLI found and scripts/setup.mjs could not build one';
 
 const scratch: string[] = [];
 afterAll(async () => {
@@ -46,7 +43,7 @@ async function countRunBlocks(moduleDir: string): Promise<number> {
   return count;
 }
 
-describe.skipIf(!terraform)('terraform CLI checks of infra/', () => {
+describeWithTool('Terraform', noTerraform)('terraform CLI checks of infra/', () => {
   it('infra/ is formatted (terraform fmt -check -recursive)', () => {
     const fmt = run(['fmt', '-check', '-recursive', '-no-color', 'infra'], root);
     expect(fmt.out.trim(), 'files terraform fmt would change').toBe('');

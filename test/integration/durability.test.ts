@@ -177,6 +177,30 @@ describe('answers', () => {
     await handle.terminate();
   });
 
+  it('gives up with DEADLINE_EXCEEDED also when the server ends the call first (gRPC CANCELLED)', async () => {
+    // The server gets the same deadline (grpc-timeout) and, when it fires first, resets the stream: the client
+    // sees CANCELLED instead of its own DEADLINE_EXCEEDED. Holding this process's event loop across the deadline
+    // keeps the client's timer from firing first, as a loaded machine does now and then (CI went red on it once).
+    const taskQueue = uniqueTaskQueue('no-worker-busy-client');
+    const handle = await startFlowWorkflow('earlyAnswerFlow', { workMs: 0 }, { ...opts(), taskQueue });
+    const timeoutMs = 1_500;
+    try {
+      // The server's reset wins most of the time, not always (it may answer DEADLINE_EXCEEDED itself): 3 rounds.
+      for (let round = 0; round < 3; round++) {
+        const busy = setTimeout(() => {
+          for (const until = Date.now() + 1_000; Date.now() < until;);
+        }, timeoutMs - 300);
+        const err = await provideFlowInput(handle.workflowId, 'approval', `x${round}`, { ...opts(), timeoutMs }).catch(
+          (e) => e,
+        );
+        clearTimeout(busy);
+        expect(err?.status, String(err?.cause?.message ?? err)).toBe('DEADLINE_EXCEEDED');
+      }
+    } finally {
+      await handle.terminate();
+    }
+  });
+
   it('a waiting attempt stops its parallel branch instead of leaving it running', async () => {
     const handle = await startFlowWorkflow(busyWaitFlow, 'p', opts());
     await waitFor(async () => (await getFlowRun(handle.workflowId, opts())).status === 'WAITING');

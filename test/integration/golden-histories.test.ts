@@ -89,12 +89,14 @@ function exportHistory(workflowId: string): string {
 }
 
 describe('golden histories', () => {
-  it.runIf(process.env.RECORD_GOLDEN_HISTORIES === '1')('records the scenarios of this version', async () => {
-    for (const [name, run] of Object.entries(scenarios)) {
-      const file = join(GOLDEN, `${VERSION}-${name}.json`);
-      if (!existsSync(file)) writeFileSync(file, exportHistory(await run()));
-    }
-  });
+  // Recording is a tool, not a check: registered only when asked for, so normal runs do not count it as skipped.
+  if (process.env.RECORD_GOLDEN_HISTORIES === '1')
+    it('records the scenarios of this version', async () => {
+      for (const [name, run] of Object.entries(scenarios)) {
+        const file = join(GOLDEN, `${VERSION}-${name}.json`);
+        if (!existsSync(file)) writeFileSync(file, exportHistory(await run()));
+      }
+    });
 
   const files = existsSync(GOLDEN) ? readdirSync(GOLDEN).filter((f) => f.endsWith('.json')) : [];
 

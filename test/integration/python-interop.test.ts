@@ -11,6 +11,7 @@ import { closeTemporalClients } from '../../src';
 import type { TemporalWorkerHandle } from '../../src/worker';
 import '../fixtures/basic-flows'; // registers greetFlow for the worker
 import { address, namespace, newClient, startWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { describeWithTool } from '../helpers/tools';
 
 const run = promisify(execFile);
 
@@ -24,9 +25,7 @@ const hasPython = spawnSync('python3', ['--version']).status === 0;
 // pip is needed only for the first install; a cached .tools/python is enough without it.
 const hasPip = hasPython && (installed() || spawnSync('python3', ['-m', 'pip', '--version']).status === 0);
 const missing = !hasPython ? 'python3 is not on PATH' : !hasPip ? 'pip for python3 (python3 -m pip) is missing' : '';
-if (missing) console.warn(`[python-interop] skipped: ${missing}`);
-
-describe.skipIf(!!missing)(`Python client${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describeWithTool('Python', missing || undefined)('Python client', () => {
   const taskQueue = uniqueTaskQueue('python-interop');
   let worker: TemporalWorkerHandle | undefined;
 

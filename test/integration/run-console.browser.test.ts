@@ -13,6 +13,7 @@ import { consoleReviewFlow, XSS_OUTPUT, XSS_STEP_NAME } from '../fixtures/consol
 import { browserUnavailable, launchChromium } from '../helpers/browser';
 import { serveForTests } from '../helpers/http';
 import { useWorker, waitFor } from '../helpers/temporal';
+import { describeWithTool } from '../helpers/tools';
 
 const worker = useWorker('console');
 const tokens = { 'ana-token': 'ana', 'bob-token': 'bob', 'ops-token': { id: 'ops', admin: true } };
@@ -80,7 +81,7 @@ const stepRow = (page: Page, name: string) =>
 // Each test waits for real runs on a busy 2-core machine: room beyond the suite's 60 s default.
 const slow = { timeout: 240_000 };
 
-describe.skipIf(skipReason)(`run console in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, slow, () => {
+describeWithTool('Chromium', skipReason)('run console in Chromium', slow, () => {
   it('shows a run waiting for approval with its form; Approve completes it and the timeline shows every step', async () => {
     const workflowId = await startWaitingRun('ana-token');
     const { context, page, dialogs } = await pageAs('ana-token');
@@ -106,17 +107,20 @@ describe.skipIf(skipReason)(`run console in Chromium${skipReason ? ` (skipped: $
       await expect(form.getByRole('button', { name: 'Approve' }).count()).resolves.toBe(1);
       await expect(form.getByRole('button', { name: 'Deny' }).count()).resolves.toBe(1);
 
-      // The timeline before the approval: steps run live in attempt #1, replayed by #2 after the 503-like failure.
+      // The timeline before the approval: steps run live in activity #1, replayed by #2 after the 503-like failure.
       const plan = await page.locator('#timeline tbody tr').first().textContent();
       expect(plan).toContain('Plan: two sources, one draft');
       const sources = await stepRow(page, 'fetch sources').textContent();
       expect(sources).toContain('under 250 ms');
-      expect(sources).toMatch(/live in attempt #1; replayed from the journal by #2/);
+      expect(sources).toMatch(/live in activity #1; replayed from the journal by #2/);
       expect(sources).toContain('["source-a","source-b"]');
       const attempts = await page.locator('#attempts').textContent();
       expect(attempts).toContain('UNAVAILABLE');
       expect(attempts).toContain('the provider is having a bad afternoon');
       expect(attempts).toContain('Suspended to wait for input');
+      // One word per concept: the header counts flow attempts (retries), the table lists activities.
+      expect(await page.locator('#run-status').textContent()).toMatch(/flow attempt 2\b/);
+      expect(attempts).toMatch(/Activity\s*Flow attempt/);
       // The XSS payloads are shown as text and never run.
       await expect(stepRow(page, XSS_STEP_NAME).count()).resolves.toBe(1);
       expect(await stepRow(page, XSS_STEP_NAME).textContent()).toContain(JSON.stringify(XSS_OUTPUT));

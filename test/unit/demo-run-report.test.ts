@@ -15,21 +15,21 @@ const line = (t: number, ev: LedgerLine['ev'], key: string, extra: Partial<Ledge
 
 describe('demo run report', () => {
   const healthy = [
-    line(1, 'attempt', 'flow'),
+    line(1, 'activity', 'flow'),
     line(2, 'model', 'plan'),
     line(3, 'start', 'step:a'),
     line(4, 'done', 'step:a'),
     line(5, 'model', 'draft', { fault: '503' }),
-    line(6, 'attempt', 'flow'),
+    line(6, 'activity', 'flow'),
     line(7, 'model', 'draft'),
   ];
 
-  it('counts replays and the naive re-run cost from attempt starts', () => {
-    const report = reportRun([...healthy, line(8, 'attempt', 'flow', { wf: 'other-run' })], wf);
-    expect(report.attempts).toBe(2);
+  it('counts replays and the naive re-run cost from activity starts', () => {
+    const report = reportRun([...healthy, line(8, 'activity', 'flow', { wf: 'other-run' })], wf);
+    expect(report.activities).toBe(2);
     expect(report.repeatedCompletedSteps).toEqual([]);
-    expect(report.stepsReplayed).toBe(2); // plan and step:a, before attempt 2
-    expect(report.faults).toEqual(['503']);
+    expect(report.stepsReplayed).toBe(2); // plan and step:a, before activity 2
+    expect(report.faults).toEqual([{ fault: '503', stage: 'draft' }]);
     expect(report.modelCalls).toEqual({ paid: 3, failed: 1, naiveRerun: 4 });
   });
 
@@ -44,10 +44,10 @@ describe('demo run report', () => {
   it('does not count a failed model call or an unfinished step as finished', () => {
     const report = reportRun(
       [
-        line(1, 'attempt', 'flow'),
+        line(1, 'activity', 'flow'),
         line(2, 'model', 'x', { fault: '429' }),
         line(3, 'start', 'step:b'),
-        line(4, 'attempt', 'flow'),
+        line(4, 'activity', 'flow'),
         line(5, 'start', 'step:b'),
         line(6, 'done', 'step:b'),
       ],

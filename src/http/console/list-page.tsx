@@ -13,7 +13,7 @@ export interface ListPageProps {
   pageSize: number;
 }
 
-/** The run list: flow, status, start, attempt; running runs first. */
+/** The run list: flow, status, start, flow attempt; running runs first. */
 export function ListPage({ base, page, flowNames, flow, pageSize }: ListPageProps) {
   const nextHref = page.next
     ? `${base}?${new URLSearchParams({ ...(flow ? { flow } : {}), limit: String(pageSize), page: page.next })}`
@@ -47,7 +47,7 @@ export function ListPage({ base, page, flowNames, flow, pageSize }: ListPageProp
                 <th scope="col">Flow</th>
                 <th scope="col">Status</th>
                 <th scope="col">Started</th>
-                <th scope="col">Attempt</th>
+                <th scope="col">Flow attempt</th>
               </tr>
             </thead>
             <tbody>

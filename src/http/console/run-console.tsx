@@ -51,9 +51,9 @@ const FORM_BODY_LIMIT = 256 * 1024;
 const DECISIONS: Decision[] = ['approve', 'deny', 'respond'];
 
 /**
- * The run console, a Hono app serving `/console`: the runs of the flows (flow, status, start, attempt), and
+ * The run console, a Hono app serving `/console`: the runs of the flows (flow, status, start, flow attempt), and
  * each run's page with its pending inputs as forms (approve / deny / respond), its step timeline from the
- * journal, its attempts, its live stream and its result. Server-rendered with `hono/jsx`; a small script adds
+ * journal, its activities (runs of the flow body), its live stream and its result. Server-rendered with `hono/jsx`; a small script adds
  * live updates, and everything works without it. Or mount it with `createFlowApi({ console: true })`.
  *
  * @example

@@ -1,5 +1,6 @@
 // What the journal does not hold, read from the run's Temporal history: when each step started and was recorded,
-// which attempt ran it live and which later attempts replayed it, and every flow attempt with how it ended.
+// which activity (run of the flow body) ran it live and which later activities replayed it, and every activity with
+// how it ended.
 // Only the current execution's history is read (steps carried over a continue-as-new show no timing).
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
@@ -8,7 +9,7 @@ import { decodePayloads, timestampMs } from './payloads';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-/** One activity run of the flow body ("attempt #n"): a retry, a failover, or the resumption after an input. */
+/** One activity ("activity #n"): a run of the flow body, started by a retry, a failover, or the resumption after an input. */
 export interface AttemptTiming {
   /** The n-th activity the run scheduled (the journal's lease `execution`). */
   execution: number;

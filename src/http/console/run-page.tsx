@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 // GET /console/runs/:workflowId: the run's status, the inputs it waits for (as forms), its step timeline from
-// the journal, its attempts, its live stream and its result. Every section reads without JavaScript; the
+// the journal, its activities (runs of the flow body), its live stream and its result. Every section reads without JavaScript; the
 // console script refreshes them in place and appends streamed chunks.
 import { STEP_REPORT_DELAY_MS } from '../../defaults';
 import type { JournalEntry } from '../../types';
@@ -49,7 +49,7 @@ export function RunPage({ base, apiBase, details, notice }: RunPageProps) {
         <div id="run-status" role="status" aria-live="polite">
           <p>
             Status: <StatusBadge status={run.status} label={statusLabel(run.status)} /> · flow{' '}
-            <strong>{run.flowName ?? '—'}</strong> · attempt {run.progress?.attempt ?? '—'} · steps completed{' '}
+            <strong>{run.flowName ?? '—'}</strong> · flow attempt {run.progress?.attempt ?? '—'} · steps completed{' '}
             {run.progress?.stepsCompleted ?? details.steps.length}
             {run.progress?.failovers ? ` · failovers ${run.progress.failovers}` : ''}
           </p>
@@ -90,7 +90,7 @@ export function RunPage({ base, apiBase, details, notice }: RunPageProps) {
         </section>
 
         <section aria-labelledby="attempts-heading">
-          <h2 id="attempts-heading">Attempts</h2>
+          <h2 id="attempts-heading">Activities</h2>
           <div id="attempts">
             <Attempts attempts={details.attempts} unavailable={details.timingsUnavailable} />
           </div>
@@ -206,22 +206,23 @@ function outputText(entry: JournalEntry): string {
 function ranText(step: TimelineStep, entry: JournalEntry, answeredAt?: number): string {
   if (entry.kind === 'input') return answeredAt !== undefined ? `answered ${formatTime(answeredAt)}` : 'answered';
   if (step.recordedBy === undefined) return 'carried from an earlier execution of the run';
-  const live = `live in attempt #${step.recordedBy}`;
+  const live = `live in activity #${step.recordedBy}`;
   return step.replayedBy.length ? `${live}; replayed from the journal by #${step.replayedBy.join(', #')}` : live;
 }
 
 function Attempts({ attempts, unavailable }: { attempts: AttemptTiming[]; unavailable: boolean }) {
-  if (unavailable) return <p>Attempts are not shown: the run's history is too long to read here.</p>;
-  if (!attempts.length) return <p>No attempt has started yet.</p>;
+  if (unavailable) return <p>Activities are not shown: the run's history is too long to read here.</p>;
+  if (!attempts.length) return <p>No activity has started yet.</p>;
   return (
     <table>
       <caption>
-        Each run of the flow body. A retry starts a new flow attempt; a failover (a worker lost) or the resumption after
-        an input starts a new run of the same attempt.
+        Each activity is one run of the flow body on a worker (one Temporal activity). A retry starts the next flow
+        attempt; a failover (a worker lost) or the resumption after an input starts another activity in the same flow
+        attempt.
       </caption>
       <thead>
         <tr>
-          <th scope="col">#</th>
+          <th scope="col">Activity</th>
           <th scope="col">Flow attempt</th>
           <th scope="col">Started</th>
           <th scope="col">Duration</th>
