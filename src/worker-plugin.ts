@@ -2,6 +2,7 @@
 // `startTemporalWorker` gets: the flow activities, the workflow code, fast-failover settings and the shutdown hook.
 import type { ReplayWorkerOptions, Worker, WorkerOptions, WorkerPlugin } from '@temporalio/worker';
 import { AttemptTracker } from './activities/attempt-tracker';
+import { withBundleFailureConverter } from './bundle-failure-converter';
 import { createFlowActivities } from './activities/flow-activities';
 import { resolveContextTrust, type ContextTrustOptions } from './identity/trust';
 import { removeGenkitSignalHandlers } from './genkit-signals';
@@ -80,6 +81,7 @@ export class GenkitTemporalPlugin implements WorkerPlugin {
       stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout ?? '1s',
     };
     if (!this.pluginOptions.skipWorkflowExportCheck) configured = await withCheckedWorkflows(configured, ownPath);
+    configured = await withBundleFailureConverter(configured);
     await warnWithoutFlows(options.taskQueue);
     warnIfContextsUnverified(this.pluginOptions.contextTrust);
     return configured;
