@@ -3,6 +3,9 @@
 // user's flows modules in place of the examples; runs start through the API. One test file per flavour (they run in
 // parallel), both from here. See user-paths.ts for what every cell checks.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newClient, waitFor } from '../helpers/temporal';
@@ -28,6 +31,8 @@ export function templateCells(flavour: Flavour): void {
   const started: Started[] = [];
   const measured: Record<string, number> = {};
   const timings: Record<string, number> = {};
+  /** The cells' ledger and gate files. */
+  const scratch = mkdtempSync(join(tmpdir(), `user-paths-template-${flavour}-`));
 
   /** A build step of the image, run in the copied-out project; fails the setup with its output. */
   async function build(project: ConsumerProject, label: string, command: string, args: string[]) {
@@ -58,6 +63,8 @@ export function templateCells(flavour: Flavour): void {
   afterAll(async () => {
     stopAll(started);
     await client?.connection.close();
+    // The copies of the templates are this run's own (the installs they link to stay cached).
+    for (const dir of [scratch, worker?.dir, api?.dir]) if (dir) rmSync(dir, { recursive: true, force: true });
     console.log(`[user-paths template ${flavour}] SIGTERM → next attempt (ms): ${JSON.stringify(measured)}`);
     console.log(`[user-paths template ${flavour}] set-up (ms): ${JSON.stringify(timings)}`);
   });
@@ -79,7 +86,7 @@ export function templateCells(flavour: Flavour): void {
   describe(`the kit's Cloud Run templates copied into ${flavour === 'esm' ? 'an ESM' : 'a CommonJS'} project`, () => {
     for (const { encryption } of CELLS.filter((c) => c.flavour === flavour)) {
       it(`encryption by ${encryption === 'env' ? 'GENKITX_ENCRYPTION_KEYS only' : 'an explicit converter'}, runs started through the API`, async () => {
-        const env = cellEnv(worker.dir, `tpl-${flavour}-${encryption}-${randomUUID().slice(0, 8)}`, encryption);
+        const env = cellEnv(scratch, `tpl-${flavour}-${encryption}-${randomUUID().slice(0, 8)}`, encryption);
         const workers = [startWorker(env), startWorker(env)] as [Started, Started];
         const port = await freePort();
         const token = `token-${randomUUID()}`;
@@ -151,7 +158,7 @@ export function templateCells(flavour: Flavour): void {
         [script]: `${imports}\nbundleFlowWorkflows().then(({ code }) => writeFileSync('dist/plain-bundle.js', code));\n`,
       });
       await build(worker, 'plain bundle', process.execPath, [script]);
-      const env = cellEnv(worker.dir, `tpl-refuse-${randomUUID().slice(0, 8)}`, 'env');
+      const env = cellEnv(scratch, `tpl-refuse-${randomUUID().slice(0, 8)}`, 'env');
       const refused = startWorker(env, 'dist/plain-bundle.js');
       const exit = await Promise.race([
         refused.exited,

@@ -35,7 +35,8 @@ export const dataConverter = appKey
   ? createDataConverter({ encryption: { keys: [{ id: 'app-1', key: appKey }] } })
   : undefined;
 
-const note = (step = '') => appendFileSync(String(process.env.LEDGER_FILE), JSON.stringify({ step, pid: process.pid, at: Date.now() }) + '\\n');
+const note = (step = '', run = '') =>
+  appendFileSync(String(process.env.LEDGER_FILE), JSON.stringify({ step, run, pid: process.pid, at: Date.now() }) + '\\n');
 const sleep = (ms = 0) => new Promise((wake) => setTimeout(wake, ms));
 
 export const ai = genkit({ plugins: [temporal(TEMPORAL_PLUGIN_OPTIONS)] });
@@ -49,12 +50,12 @@ export const orderFlow = defineTemporalFlow(
   },
   async ({ secret, fail }) => {
     const reserved = await step('reserve', async () => {
-      note('reserve');
+      note('reserve', secret);
       return 'reserved ' + secret;
     });
     if (fail) throw new GenkitError({ status: 'INVALID_ARGUMENT', message: 'order rejected: ' + secret.toUpperCase() });
     const charged = await step('charge', async (signal) => {
-      note('charge');
+      note('charge', secret);
       while (!existsSync(String(process.env.GATE_FILE))) {
         if (signal.aborted) throw signal.reason;
         await sleep(50);
@@ -102,30 +103,28 @@ console.log(JSON.stringify({ polling: process.pid }));
 await handle.done;
 console.log(JSON.stringify({ stopped: process.pid }));
 `;
-  const client = `const [command, arg, workflowId] = process.argv.slice(2);
+  // One client process for both runs, as a user's script would: it prints one JSON line per step.
+  const client = `const [input, failingInput, failingId] = process.argv.slice(2);
 const options = { dataConverter };
-if (command === 'start') {
-  const handle = await startFlowWorkflow(flowRef('orderFlow'), JSON.parse(arg), options);
-  console.log(JSON.stringify({ workflowId: handle.workflowId }));
-} else if (command === 'result') {
-  const client = await getTemporalClient(options);
-  console.log(JSON.stringify({ result: await client.workflow.getHandle(arg).result() }));
-} else if (command === 'fail') {
-  try {
-    await executeFlowWorkflow(flowRef('orderFlow'), JSON.parse(arg), { ...options, workflowId });
-    console.log(JSON.stringify({ error: null }));
-  } catch (err) {
-    console.log(JSON.stringify({ error: { status: err.status, message: err.message } }));
-  }
+const handle = await startFlowWorkflow(flowRef('orderFlow'), JSON.parse(input), options);
+console.log(JSON.stringify({ workflowId: handle.workflowId }));
+console.log(JSON.stringify({ result: await handle.result() }));
+try {
+  await executeFlowWorkflow(flowRef('orderFlow'), JSON.parse(failingInput), { ...options, workflowId: failingId });
+  console.log(JSON.stringify({ error: null }));
+} catch (err) {
+  console.log(JSON.stringify({ error: { status: err.status, message: err.message } }));
 }
 await closeTemporalClients();
 `;
-  const clientImports = `{ closeTemporalClients, executeFlowWorkflow, flowRef, getTemporalClient, startFlowWorkflow }`;
+  const clientImports = `{ closeTemporalClients, executeFlowWorkflow, flowRef, startFlowWorkflow }`;
   if (flavour === 'esm') {
     return {
       'flows.js': ESM_FLOW_IMPORTS + flows,
       'worker.js': `import { startTemporalWorker } from 'genkitx-temporal';\nimport { dataConverter } from './flows.js';\n${worker}`,
-      'client.js': `import ${clientImports} from 'genkitx-temporal/client';\nimport { dataConverter } from './flows.js';\n${client}`,
+      // The main entry (its ESM build) here, the light client in the CommonJS project: both load the failure
+      // converter by path.
+      'client.js': `import ${clientImports} from 'genkitx-temporal';\nimport { dataConverter } from './flows.js';\n${client}`,
     };
   }
   const cjs = (body: string) =>
@@ -159,6 +158,8 @@ export function cellEnv(dir: string, taskQueue: string, encryption: Encryption):
 
 interface LedgerEntry {
   step: string;
+  /** The run's input secret. */
+  run: string;
   pid: number;
   at: number;
 }
@@ -173,8 +174,8 @@ function ledger(env: Record<string, string>): LedgerEntry[] {
 
 /** How the cell reaches its runs: the user's client script, or the API. */
 export interface CellRuns {
-  /** Starts the run and returns its workflow ID. */
-  start(input: object): Promise<string>;
+  /** Starts the run and returns its workflow ID; `next` is the input of the failing run that follows. */
+  start(input: object, next?: object): Promise<string>;
   /** The finished run's result, read through the user's client or the API. */
   result(workflowId: string): Promise<unknown>;
   /** Runs the failing input to its end; the error the user's client or the API reports. */
@@ -209,7 +210,8 @@ export async function runCell(options: {
   };
 
   // The successful run, and a SIGTERM to the worker running its in-flight step.
-  const workflowId = await runs.start({ secret });
+  const failingInput = { secret: failing, fail: true };
+  const workflowId = await runs.start({ secret }, failingInput);
   const first = await waitFor(() => ledger(env).find((e) => e.step === 'charge'), 60_000, 'step charge to start');
   const victim = workers.find((w) => w.child.pid === first.pid);
   expect(victim, `the step ran in pid ${first.pid}, not in a worker of this cell`).toBeDefined();
@@ -232,10 +234,11 @@ export async function runCell(options: {
     reserved: `reserved ${secret}`,
     charged: 'charged',
   });
-  expect(ledger(env).filter((e) => e.step === 'reserve')).toHaveLength(1); // the completed step was not repeated
+  // The completed step was not repeated.
+  expect(ledger(env).filter((e) => e.step === 'reserve' && e.run === secret)).toHaveLength(1);
 
   // The failing run: the user reads the message back in full.
-  const failed = await runs.failure({ secret: failing, fail: true });
+  const failed = await runs.failure(failingInput);
   expect(failed.status).toBe('INVALID_ARGUMENT');
   expect(failed.message).toContain(`order rejected: ${plaintext.failureMessage}`);
 
