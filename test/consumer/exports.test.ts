@@ -2,7 +2,7 @@
 // CommonJS project (require). The list comes from package.json, so a sub-path added there is tested here at once.
 // Sub-paths without an ESM build reach ESM apps through Node's CommonJS interop, whose named exports are whatever
 // cjs-module-lexer finds in the CommonJS build: every name `require` gives must also be a named import.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { esmEntryPoints } from '../../scripts/esm-build-rules.mjs';
@@ -51,11 +51,13 @@ console.log(JSON.stringify(out));`,
 }, 600_000);
 
 describe('every sub-path of package.json "exports"', () => {
-  it('has a types file and a CommonJS build; the ESM builds are exactly the `import` conditions', () => {
+  it('has a types file and a CommonJS build in the tarball; the ESM builds are exactly the `import` conditions', () => {
     expect(codeSubPaths.length).toBeGreaterThanOrEqual(9);
+    const installed = join(esm.dir, 'node_modules', manifest.name);
     for (const subPath of codeSubPaths) {
       const c = conditions(subPath);
       expect(Object.keys(c), subPath).toEqual(expect.arrayContaining(['types', 'default']));
+      for (const target of Object.values(c)) expect(existsSync(join(installed, target)), target).toBe(true);
     }
     const withImport = codeSubPaths.filter(hasEsmBuild).map((p) => conditions(p).import);
     expect(withImport.sort()).toEqual(esmEntryPoints.map((e) => `./dist/esm/${e}.mjs`).sort());
