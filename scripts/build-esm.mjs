@@ -5,14 +5,13 @@
 // One ESM graph with shared chunks (splitting), so the entry points share module state; state that must also be
 // shared with the CJS build lives on globalThis (src/process-state.ts). `./workflows` stays CJS-only: it is
 // bundled by Temporal's webpack for the sandbox, never loaded by the app.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { esmBuildProblems, esmEntryPoints } from './esm-build-rules.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** The package entry points with an ESM build (keep in step with package.json "exports"). */
-export const esmEntryPoints = ['index', 'activities/index', 'testing/index'];
 
 // Chunk names change with the code: start from an empty folder so no stale chunk is shipped.
 rmSync(join(root, 'dist', 'esm'), { recursive: true, force: true });
@@ -31,17 +30,23 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
   plugins: [esmVariants()],
-  // CJS globals the sources use (worker.ts resolves the workflow code relative to itself).
+  // `require` for CommonJS-only packages and require.resolve. Deliberately not `__dirname` / `__filename`: in a
+  // chunk they would name dist/esm, not the source's place, so code must not use them (checked below).
   banner: {
     js: [
       "import { createRequire as __gxtCreateRequire } from 'node:module';",
-      "import { dirname as __gxtDirname } from 'node:path';",
-      "import { fileURLToPath as __gxtFileURLToPath } from 'node:url';",
       'const require = __gxtCreateRequire(import.meta.url);',
-      'const __dirname = __gxtDirname(__gxtFileURLToPath(import.meta.url));',
     ].join('\n'),
   },
 });
+
+const problems = listOutputs(join(root, 'dist', 'esm')).flatMap((file) =>
+  esmBuildProblems(readFileSync(file, 'utf8')).map((p) => `  ${p.source}: \`${p.match}\` ${p.problem}`),
+);
+if (problems.length) {
+  console.error(`build-esm: the ESM build cannot run this code:\n${[...new Set(problems)].join('\n')}`);
+  process.exit(1);
+}
 
 /**
  * A source file `x.ts` with a sibling `x.esm.ts` is replaced by that sibling in this build: the CJS build loads
@@ -57,4 +62,10 @@ function esmVariants() {
       });
     },
   };
+}
+
+function listOutputs(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listOutputs(join(dir, e.name)) : e.name.endsWith('.mjs') ? [join(dir, e.name)] : [],
+  );
 }

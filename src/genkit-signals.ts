@@ -12,7 +12,6 @@
 // own `async function shutdown()` on both signals stays. If genkit ever moves the handler to another module, the
 // unit test that checks the real genkit fails.
 import type * as inspector from 'node:inspector';
-import { createRequire } from 'node:module';
 import { genkit } from 'genkit';
 import { knownGenkitInstances } from './registry';
 
@@ -49,17 +48,27 @@ export function removeGenkitSignalHandlers(): number {
   return removed;
 }
 
-/** Functions defined in genkit's `lib/genkit` module: of the build this file got, of the CommonJS build, and of the
- * build each registered Genkit instance came from (an ESM app's). */
+/** Functions defined in genkit's `lib/genkit` module: of the build this file got, of the CommonJS build when this
+ * process has loaded it, and of the build each registered Genkit instance came from (an ESM app's). */
 function genkitModuleFunctions(): Function[] {
   const functions = new Set<Function>([genkit]);
-  try {
-    functions.add((createRequire(__filename)('genkit') as typeof import('genkit')).genkit);
-  } catch {
-    // genkit not resolvable from here as CommonJS: the static import covers it
-  }
+  const commonJs = loadedCommonJsGenkit();
+  if (commonJs) functions.add(commonJs.genkit);
   for (const ai of knownGenkitInstances()) functions.add(ai.constructor);
   return [...functions];
+}
+
+/**
+ * genkit's CommonJS build if something in this process loaded it (an ESM app can have both builds); never loads
+ * it: loading it would install its own signal handlers. (In the ESM build, `require` is the banner's
+ * `createRequire(import.meta.url)`, whose cache is the process's one.)
+ */
+function loadedCommonJsGenkit(): typeof import('genkit') | undefined {
+  try {
+    return require.cache[require.resolve('genkit')]?.exports as typeof import('genkit') | undefined;
+  } catch {
+    return undefined; // genkit not resolvable from here as CommonJS: the static import covers it
+  }
 }
 
 const PROBE = Symbol.for('genkitx-temporal.genkit-signals.probe');
@@ -71,7 +80,7 @@ const PROBE = Symbol.for('genkitx-temporal.genkit-signals.probe');
 function definingScripts(functions: Function[]): (string | undefined)[] | undefined {
   let session: inspector.Session;
   try {
-    const { Session } = createRequire(__filename)('node:inspector') as typeof inspector;
+    const { Session } = require('node:inspector') as typeof inspector;
     session = new Session();
     session.connect();
   } catch {

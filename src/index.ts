@@ -11,6 +11,7 @@ export {
 } from './worker';
 export { GenkitTemporalPlugin, genkitWorkerPlugin, type GenkitWorkerPluginOptions } from './worker-plugin';
 export { WorkflowNotExportedError } from './workflow-exports';
+export { WorkflowBundleConverterError } from './bundle-failure-converter';
 export {
   resolveContextTrust,
   UNTRUSTED_CONTEXT_FAILURE,

@@ -1,12 +1,12 @@
 // The worker wiring as a Temporal plugin, so `Worker.create({ plugins: [genkitWorkerPlugin()] })` gets what
 // `startTemporalWorker` gets: the flow activities, the workflow code, fast-failover settings and the shutdown hook.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ReplayWorkerOptions, Worker, WorkerOptions, WorkerPlugin } from '@temporalio/worker';
 import { AttemptTracker } from './activities/attempt-tracker';
+import { withBundleFailureConverter } from './bundle-failure-converter';
 import { createFlowActivities } from './activities/flow-activities';
 import { resolveContextTrust, type ContextTrustOptions } from './identity/trust';
 import { removeGenkitSignalHandlers } from './genkit-signals';
+import { packageModulePath } from './package-files';
 import { listFlowNames } from './registry';
 import { withCheckedWorkflows } from './workflow-exports';
 
@@ -81,6 +81,7 @@ export class GenkitTemporalPlugin implements WorkerPlugin {
       stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout ?? '1s',
     };
     if (!this.pluginOptions.skipWorkflowExportCheck) configured = await withCheckedWorkflows(configured, ownPath);
+    configured = await withBundleFailureConverter(configured);
     await warnWithoutFlows(options.taskQueue);
     warnIfContextsUnverified(this.pluginOptions.contextTrust);
     return configured;
@@ -148,19 +149,9 @@ async function warnWithoutFlows(taskQueue: string | undefined): Promise<void> {
   );
 }
 
-/** This package's workflow code (`runGenkitFlow`). */
+/** This package's workflow code (`runGenkitFlow`): a CommonJS file of this package, whichever build asks. */
 export function defaultWorkflowsPath(): string {
-  // The CJS build ships workflows/index.js beside this file; running from source (tsx, vitest) finds index.ts.
-  for (const file of ['index.js', 'index.ts']) {
-    const candidate = join(__dirname, 'workflows', file);
-    if (existsSync(candidate)) return candidate;
-  }
-  // The ESM build (dist/esm) finds the CJS build's workflow code through the package's own exports.
-  try {
-    return require.resolve('genkitx-temporal/workflows');
-  } catch {
-    throw new Error(`genkitx-temporal: workflow code not found under ${join(__dirname, 'workflows')}`);
-  }
+  return packageModulePath('workflows/index');
 }
 
 /** A deployed worker (Cloud Run, NODE_ENV=production) without a context key trusts any asserted identity: say so. */

@@ -3,4 +3,4 @@
 set -eu
 cd "$(dirname "$0")"
 # shellcheck disable=SC2046 # the flag is one word, or nothing when the container has no memory limit
-exec node $(node dist/heap-limit.js) dist/main.js
+exec node $(node dist/heap-flag.js) dist/main.js

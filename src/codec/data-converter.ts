@@ -1,12 +1,11 @@
 // One object that turns on payload protection everywhere it is passed: the cached client, the worker and the
 // workflow bundle (`dataConverter` in the connection options, `bundleFlowWorkflows({ dataConverter })`).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ExternalStorage, StorageDriverClaim, type DataConverter, type StorageDriver } from '@temporalio/common';
 // eslint-disable-next-line no-restricted-imports -- a start-up probe: the helper that external storage itself uses is not exported from the root
 import { encodeReferencePayload } from '@temporalio/common/lib/internal-non-workflow/extstore-helpers.js';
 import { AesGcmPayloadCodec, type PayloadCompression } from './aes-gcm-codec';
 import { encryptionKeysFromEnv, ENCRYPTION_KEYS_ENV, type EncryptionKey } from './keys';
+import { packageModulePath } from '../package-files';
 
 /** Options of `createDataConverter`. */
 export interface DataConverterOptions {
@@ -84,14 +83,12 @@ export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): Data
   return converter;
 }
 
-/** Path of the module exporting a failure converter that encodes messages and stack traces. */
+/**
+ * Path of the module exporting the failure converter that encodes messages and stack traces (a CommonJS file of
+ * this package, whichever build asks: the worker, the bundler and the client load it by path).
+ */
 export function encryptedFailureConverterPath(): string {
-  // The build ships failure-converter.js; running from source (tsx, vitest) finds the .ts file.
-  for (const file of ['failure-converter.js', 'failure-converter.ts']) {
-    const candidate = join(__dirname, file);
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error(`genkitx-temporal: failure-converter module not found under ${__dirname}`);
+  return packageModulePath('codec/failure-converter');
 }
 
 /**

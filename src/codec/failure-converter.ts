@@ -3,4 +3,10 @@
 // Workflow sandbox code imports this file too: keep it free of Node built-ins.
 import { DefaultFailureConverter } from '@temporalio/common';
 
+/**
+ * Found in the text of every workflow bundle built with this converter: a worker tells by it whether a prebuilt
+ * bundle encrypts workflow failures (src/bundle-failure-converter.ts).
+ */
+export const ENCRYPTED_FAILURE_CONVERTER_MARK = 'genkitx-temporal:encrypted-failure-converter';
+
 export const failureConverter = new DefaultFailureConverter({ encodeCommonAttributes: true });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { ActivityInterceptorsFactory, ReplayWorkerOptions, WorkerOptions, WorkerPlugin } from '@temporalio/worker';
 import type { FlowActivityRequest } from '../types';
 import type { TelemetryOptions } from './options';
+import { joinGenkitSpansToActiveContext } from './genkit-tracing';
 import { loadOtelApi, loadOtelResources, loadTemporalOtel, temporalOtelWorkflowModule } from './load';
 import { RegisteredProviderSpanProcessor, registeredSdkProvider } from './registered-provider';
 
@@ -111,12 +112,4 @@ function warnIfBundleUntraced(bundle: NonNullable<WorkerOptions['workflowBundle'
     '[genkitx-temporal] tracing is on but the prebuilt workflow bundle has no OpenTelemetry workflow ' +
       'interceptors, so traces skip the workflow. Build it with bundleFlowWorkflows({ telemetry: true }).',
   );
-}
-
-/**
- * Genkit starts every top-level action as a new trace root by default; tracing a run needs its flow span to
- * be a child of the activity span instead. Genkit's switch is process-wide (`disableOTelRootSpanDetection`).
- */
-function joinGenkitSpansToActiveContext(): void {
-  (require('genkit/tracing') as typeof import('genkit/tracing')).disableOTelRootSpanDetection();
 }

@@ -2,9 +2,10 @@
 // The tarball is packed once per build (keyed by a hash of package.json and dist/), and each project flavour is
 // installed once per tarball and reused by every test and every later run until the build changes. Test files
 // run in parallel processes, so the first one to get here builds and the others wait on a lock directory.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -30,6 +31,19 @@ export interface ConsumerProject {
   write(files: Record<string, string>): void;
   /** Runs a script of the project with node (`.mts`/`.ts` through tsx) and returns its outcome. */
   run(script: string, options?: RunOptions): Promise<RunResult>;
+  /** Runs a command in the project and returns its outcome. */
+  exec(command: string, args: string[], options?: RunOptions): Promise<RunResult>;
+  /** Starts a long-running process in the project (a worker, a server); see {@link Started}. */
+  start(command: string, args: string[], env?: Record<string, string>): Started;
+}
+
+/** A process started with `ConsumerProject.start`. */
+export interface Started {
+  child: ChildProcess;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** Settles with the exit code (or the signal's name) when the process exits. */
+  exited: Promise<number | string>;
 }
 
 export interface RunOptions {
@@ -61,18 +75,26 @@ export function packedTarball(): Promise<string> {
 }
 
 /**
- * A project of the given flavour with the packed package, genkit and tsx installed (offline when the npm cache
- * has them). The CommonJS project shares the ESM project's node_modules (a symlink: same dependencies, one
- * install); what differs is its package.json `"type"`, which decides how Node loads its `.js` files.
+ * A project of the given flavour with the packed package, genkit, firebase-functions and tsx installed (offline
+ * when the npm cache has them). The CommonJS project shares the ESM project's node_modules (a symlink: same
+ * dependencies, one install); what differs is its package.json `"type"`, which decides how Node loads its `.js`
+ * files.
  */
 export async function consumerProject(flavour: Flavour): Promise<ConsumerProject> {
-  const esm = await installedProject(join(buildDir(), 'esm'), 'module', async () => [
-    await packedTarball(),
+  // What every consumer test may import: the package's sub-paths need genkit, and `./firebase` firebase-functions
+  // (an optional peer that a user of the callables has installed).
+  const packages = [
     `genkit@${repoPackage.devDependencies.genkit}`,
+    `firebase-functions@${repoPackage.devDependencies['firebase-functions']}`,
     `tsx@${installedVersion('tsx')}`,
+  ];
+  const key = createHash('sha256').update(packages.join(' ')).digest('hex').slice(0, 8);
+  const esm = await installedProject(join(buildDir(), `esm-${key}`), 'module', async () => [
+    await packedTarball(),
+    ...packages,
   ]);
   if (flavour === 'esm') return project(esm, flavour);
-  const cjs = join(buildDir(), 'cjs');
+  const cjs = join(buildDir(), `cjs-${key}`);
   await withLock(cjs, async () => {
     if (existsSync(join(cjs, 'node_modules'))) return;
     mkdirSync(cjs, { recursive: true });
@@ -92,6 +114,48 @@ export async function installFresh(name: string, packages: string[]): Promise<Ru
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, private: true, type: 'module' }));
   const result = await exec('npm', ['install', ...npmFlags(), ...packages], { cwd: dir, timeoutMs: 300_000 });
   return { ...result, dir };
+}
+
+/** A Cloud Run template of the kit (`cloudrun/<name>`). */
+export type Template = 'worker' | 'api';
+
+let templateCopies = 0;
+
+/**
+ * The kit's template `cloudrun/<template>` copied out of the repository into a project of its own, as a user (or
+ * a scaffolder) does: its files, and `"type": "module"` in its package.json for an ESM project. Its dependencies
+ * are installed as a user installs them, `npm install <packed tarball>` beside the template's package.json, once
+ * per build and template package.json; the copies of both flavours share that node_modules (a symlink). The
+ * files are copied fresh for every call.
+ */
+export async function templateProject(template: Template, flavour: Flavour): Promise<ConsumerProject> {
+  const source = join(repo, 'cloudrun', template);
+  const manifests = ['package.json', '.npmrc'].filter((f) => existsSync(join(source, f)));
+  const key = createHash('sha256');
+  for (const file of manifests) key.update(file).update(readFileSync(join(source, file)));
+  const installed = join(buildDir(), `template-${template}-${key.digest('hex').slice(0, 12)}`);
+  const tarball = await packedTarball();
+  await withLock(installed, async () => {
+    if (existsSync(join(installed, '.installed'))) return;
+    rmSync(installed, { recursive: true, force: true });
+    mkdirSync(installed, { recursive: true });
+    for (const file of manifests) cpSync(join(source, file), join(installed, file));
+    const result = await exec('npm', ['install', ...npmFlags(), tarball], { cwd: installed, timeoutMs: 600_000 });
+    if (result.code !== 0) throw new Error(`npm install failed in ${installed}:\n${result.stderr}`);
+    writeFileSync(join(installed, '.installed'), new Date().toISOString());
+  });
+  const dir = join(buildDir(), `${template}-${flavour}-${process.pid}-${++templateCopies}`);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(source, dir, {
+    recursive: true,
+    filter: (path) => !/[\\/](node_modules|dist)$|\.tgz$/.test(path),
+  });
+  // The installed package.json: the template's, with genkitx-temporal now the tarball, as `npm install` left it.
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  if (flavour === 'esm') manifest.type = 'module';
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return project(dir, flavour);
 }
 
 function installedProject(
@@ -132,6 +196,21 @@ function project(dir: string, flavour: Flavour): ConsumerProject {
       const viaTsx = /\.(m|c)?ts$/.test(script);
       const args = viaTsx ? ['--import', 'tsx', script] : [script];
       return exec(process.execPath, args, { cwd: dir, env: options.env, timeoutMs: options.timeoutMs ?? 120_000 });
+    },
+    exec(command, args, options = {}) {
+      return exec(command, args, { cwd: dir, env: options.env, timeoutMs: options.timeoutMs ?? 300_000 });
+    },
+    start(command, args, env = {}) {
+      const child = spawn(command, args, {
+        cwd: dir,
+        env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout!.on('data', (d) => (output += d));
+      child.stderr!.on('data', (d) => (output += d));
+      const exited = new Promise<number | string>((done) => child.on('exit', (code, signal) => done(code ?? signal!)));
+      return { child, output: () => output, exited };
     },
   };
 }

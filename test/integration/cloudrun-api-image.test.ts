@@ -1,8 +1,9 @@
-// The API image's recipe, run on the host (no Docker engine here): vendor the library, `npm ci --omit=dev` in a
-// fresh folder from cloudrun/api's package.json + lock + .npmrc, compile (the build stage), then start the image's
-// command (`node dist/main.js`) with the settings the Terraform templates give it — context and encryption keys
-// and the codec server included. Genkit's client runs a flow through it on a worker that accepts only signed
-// contexts; the Temporal CLI decodes that run through the codec server at /codec; SIGTERM exits 0.
+// The API image's recipe, run on the host (no Docker engine here): cloudrun/api's package.json + .npmrc in a fresh
+// folder, vendor the library (scripts/vendor-library.mjs writes the lock), `npm ci --omit=dev`, compile (the build
+// stage), then start the image's command (`node dist/main.js`) with the settings the Terraform templates give it —
+// context and encryption keys and the codec server included. Genkit's client runs a flow through it on a worker
+// that accepts only signed contexts; the Temporal CLI decodes that run through the codec server at /codec; SIGTERM
+// exits 0.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
@@ -56,8 +57,8 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   if (!existsSync(join(root, 'dist/caller.js'))) await run('npx', ['tsc', '-p', 'tsconfig.build.json'], root);
-  for (const file of ['package.json', 'package-lock.json', '.npmrc']) copyFileSync(join(recipe, file), join(app, file));
-  await timed('vendor', () => run(process.execPath, [join(root, 'cloudrun/worker/vendor-library.mjs'), app], root));
+  for (const file of ['package.json', '.npmrc']) copyFileSync(join(recipe, file), join(app, file));
+  await timed('vendor', () => run(process.execPath, [join(root, 'scripts/vendor-library.mjs'), app], root));
   await timed('npmCiOmitDev', () => run('npm', ['ci', '--omit=dev', '--prefer-offline'], app));
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   await timed('compile', () =>
@@ -70,9 +71,11 @@ beforeAll(async () => {
   expect(existsSync(join(app, 'node_modules/genkitx-temporal/dist/caller.js'))).toBe(true);
 
   // The worker side, as the Terraform templates configure it: the same context and encryption keys.
+  // Bundled at start with that converter: the shared test bundle has no encrypting failure converter.
   worker = await startWorker(taskQueue, {
     contextTrust: { contextKeys: [contextKey] },
     dataConverter: createDataConverter({ encryption: { keys: [encryptionKey] } }),
+    workflowBundle: undefined,
   });
 
   const port = await freePort();

@@ -1,6 +1,7 @@
-// The worker image's recipe, run on the host (no Docker engine here): vendor the library, `npm ci --omit=dev` in a
-// fresh folder from the worker's package.json + lock, compile the entry (the build stage), build the workflow
-// bundle, then start the image's start command (`./entrypoint.sh`) as real processes with production settings.
+// The worker image's recipe, run on the host (no Docker engine here): the template's package.json in a fresh folder,
+// vendor the library (scripts/vendor-library.mjs: package.json and a lock point at the packed tarball), `npm ci
+// --omit=dev`, compile the entry (the build stage), build the workflow bundle, then start the image's start command
+// (`./entrypoint.sh`) as real processes with production settings.
 // SIGTERM mid-flow: the worker exits 0 within 10 s and another worker finishes the run, no completed step repeated.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -48,9 +49,8 @@ const run = (cmd: string, args: string[], cwd: string) =>
 
 beforeAll(async () => {
   if (!existsSync(join(root, 'dist/index.js'))) await run('npx', ['tsc', '-p', 'tsconfig.build.json'], root);
-  for (const file of ['package.json', 'package-lock.json', 'entrypoint.sh'])
-    copyFileSync(join(recipe, file), join(app, file));
-  await timed('vendor', () => run(process.execPath, [join(recipe, 'vendor-library.mjs'), app], recipe));
+  for (const file of ['package.json', 'entrypoint.sh']) copyFileSync(join(recipe, file), join(app, file));
+  await timed('vendor', () => run(process.execPath, [join(root, 'scripts/vendor-library.mjs'), app], root));
   await timed('npmCiOmitDev', () => run('npm', ['ci', '--omit=dev', '--prefer-offline'], app));
   // The build stage: TypeScript to JavaScript (dev tooling; here the repository's compiler).
   const tsc = join(root, 'node_modules/typescript/bin/tsc');

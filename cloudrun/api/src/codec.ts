@@ -3,7 +3,7 @@
 // (GENKITX_ENCRYPTION_KEYS). Its own bearer token, CORS and body limit; the flow API's auth does not apply to it.
 import type { Hono } from 'hono';
 import { createCodecServer } from 'genkitx-temporal/codec';
-import type { ApiSettings } from './settings';
+import type { ApiSettings } from './settings.js';
 
 /** The path the codec server is mounted at: `--codec-endpoint https://<api>/codec`. */
 export const CODEC_PATH = '/codec';

@@ -2,6 +2,7 @@
 // service hosts. Starts runs and returns workflow IDs in milliseconds; polling, streaming, answering and
 // cancelling go through the same routes. Loads no worker and no model plugin.
 import { pathToFileURL } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { isFlowReference, type FlowRef } from 'genkitx-temporal/client';
@@ -14,9 +15,18 @@ import {
   type FlowApiEnv,
 } from 'genkitx-temporal/http';
 import type { MiddlewareHandler } from 'hono';
-import { mountCodecServer } from './codec';
-import { apiSettingsFromEnv, type ApiSettings } from './settings';
-import { startTracing } from './tracing';
+import { mountCodecServer } from './codec.js';
+import { apiSettingsFromEnv, type ApiSettings } from './settings.js';
+import { startTracing } from './tracing.js';
+
+/**
+ * What FLOWS_MODULE exports: the flow references, and optionally the data converter of every run the API starts
+ * and reads (`createDataConverter` from genkitx-temporal/codec; without it, GENKITX_ENCRYPTION_KEYS decides).
+ */
+interface FlowsModule {
+  flows?: FlowRef[];
+  dataConverter?: DataConverter;
+}
 
 const log = (severity: string, message: string, fields: object = {}) =>
   process.stdout.write(JSON.stringify({ severity, message, ...fields }) + '\n');
@@ -36,10 +46,11 @@ async function main() {
   // Before the app: the global tracer provider that the request and StartWorkflow spans go to.
   const stopTracing = await startTracing(settings.tracing);
   const telemetry = !!settings.tracing;
-  const { flows } = (await import(pathToFileURL(settings.flowsModule).href)) as { flows?: FlowRef[] };
+  const { flows, dataConverter } = (await import(pathToFileURL(settings.flowsModule).href)) as FlowsModule;
   if (!Array.isArray(flows) || !flows.length) {
     throw new Error(`${settings.flowsModule} must export \`flows\`: the flowRef()s the API exposes`);
   }
+  const temporal = { ...settings.temporal, dataConverter };
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ ok: true }));
   // The codec server (/codec) and webhooks first: they authenticate callers themselves (bearer token, signature),
@@ -49,14 +60,11 @@ async function main() {
     const verify = standardWebhooks(settings.webhookSecret);
     for (const flow of flows) {
       const name = typeof flow === 'string' ? flow : isFlowReference(flow) ? flow.name : flow.__action.name;
-      app.post(`/hooks/${name}`, flowWebhook(flow, { verify, telemetry, ...settings.temporal }));
+      app.post(`/hooks/${name}`, flowWebhook(flow, { verify, telemetry, ...temporal }));
     }
   }
   // The run console (/console) rides on the API, behind the same auth.
-  app.route(
-    '/',
-    createFlowApi({ flows, auth: await authFor(settings), console: true, telemetry, ...settings.temporal }),
-  );
+  app.route('/', createFlowApi({ flows, auth: await authFor(settings), console: true, telemetry, ...temporal }));
   const server = serve({ fetch: app.fetch, port: settings.port }, (info) =>
     log('INFO', 'api listening', {
       port: info.port,

@@ -1,6 +1,6 @@
-// Prints the V8 heap flag for this container: 75% of the cgroup memory limit (v2 `memory.max`, or v1
-// `memory.limit_in_bytes`), leaving the rest to native memory (the Temporal core, buffers). Prints nothing when
-// there is no limit. Usage: node --max-old-space-size=… via `node dist/heap-limit.js [cgroup root]`.
+// The V8 heap size for this container: 75% of the cgroup memory limit (v2 `memory.max`, or v1
+// `memory.limit_in_bytes`), leaving the rest to native memory (the Temporal core, buffers). heap-flag.ts prints
+// it as node's flag for entrypoint.sh.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -26,9 +26,4 @@ export function memoryLimitBytes(root = '/sys/fs/cgroup'): number | undefined {
     }
   }
   return undefined;
-}
-
-if (require.main === module) {
-  const mib = heapMiB(memoryLimitBytes(process.argv[2]));
-  if (mib) process.stdout.write(`--max-old-space-size=${mib}\n`);
 }

@@ -2,13 +2,13 @@
 // workflow bundle, serves health endpoints on $PORT, and on SIGTERM fails in-flight attempts over to other
 // workers, drains and exits 0 before Cloud Run's SIGKILL (10 s after SIGTERM).
 // First: turns on Node's compile cache (22.1+) before the heavy imports below.
-import './compile-cache';
+import './compile-cache.js';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { startTemporalWorker, type TemporalWorkerHandle } from 'genkitx-temporal';
-import { startHealthServer } from './health';
-import { workerSettingsFromEnv } from './settings';
-import { startTracing } from './tracing';
+import { startHealthServer } from './health.js';
+import { workerSettingsFromEnv } from './settings.js';
+import { startTracing } from './tracing.js';
 
 /** Under Cloud Run's 10 s: in-flight work gets this long to finish after SIGTERM. */
 const SHUTDOWN_GRACE = '8s';

@@ -1,7 +1,7 @@
 // Tracing for the worker service (GENKITX_OTEL=true): the OpenTelemetry NodeSDK, configured by the standard OTEL_*
 // variables (OTLP exporter, endpoint, headers, sampler), registered as the global tracer provider before the flows
 // and the worker load. Genkit's spans and the workflow spans go to it (docs/observability.md).
-import type { WorkerSettings } from './settings';
+import type { WorkerSettings } from './settings.js';
 
 /** Flushes and stops the SDK; resolves within its bound even if the collector does not answer. */
 export type StopTracing = () => Promise<void>;
