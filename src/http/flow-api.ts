@@ -132,7 +132,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     }
 
     const data = await readData(c);
-    validateFlowInput(flow, data); // ValidationError → 400, before anything starts
+    await validateFlowInput(flow, data); // ValidationError → 400, before anything starts
     const principal = c.get('principal');
     const key = c.req.header('idempotency-key');
     if (key !== undefined && (key.length === 0 || key.length > MAX_KEY_LENGTH)) {

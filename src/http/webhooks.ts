@@ -112,7 +112,7 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
     }
 
     const input = toInput ? await toInput(payload, c) : (payload as FlowInput<F>);
-    validateFlowInput(flow, input);
+    await validateFlowInput(flow, input);
     const handle = await startFlowWorkflowWith(startConfig, flow, input, {
       ...runOptions,
       ...startOptions,

@@ -35,6 +35,8 @@ export interface ConsumerProject {
 export interface RunOptions {
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Arguments after the script. */
+  args?: string[];
 }
 
 export interface RunResult {
@@ -60,19 +62,30 @@ export function packedTarball(): Promise<string> {
   });
 }
 
+/** What a consumer project installs besides the package, genkit and tsx. */
+export interface ConsumerOptions {
+  /**
+   * Install zod as a user does: `4` is `npm i zod` today (zod 4.x), `3` is `npm i zod@3`; with either, also the
+   * repository's TypeScript, so the project can type-check its files. @default no zod of its own
+   */
+  zod?: 3 | 4;
+}
+
 /**
  * A project of the given flavour with the packed package, genkit and tsx installed (offline when the npm cache
  * has them). The CommonJS project shares the ESM project's node_modules (a symlink: same dependencies, one
  * install); what differs is its package.json `"type"`, which decides how Node loads its `.js` files.
  */
-export async function consumerProject(flavour: Flavour): Promise<ConsumerProject> {
-  const esm = await installedProject(join(buildDir(), 'esm'), 'module', async () => [
+export async function consumerProject(flavour: Flavour, options: ConsumerOptions = {}): Promise<ConsumerProject> {
+  const suffix = options.zod ? `-zod${options.zod}` : '';
+  const esm = await installedProject(join(buildDir(), `esm${suffix}`), 'module', async () => [
     await packedTarball(),
     `genkit@${repoPackage.devDependencies.genkit}`,
     `tsx@${installedVersion('tsx')}`,
+    ...(options.zod ? [options.zod === 4 ? 'zod@4' : 'zod@3', `typescript@${installedVersion('typescript')}`] : []),
   ]);
   if (flavour === 'esm') return project(esm, flavour);
-  const cjs = join(buildDir(), 'cjs');
+  const cjs = join(buildDir(), `cjs${suffix}`);
   await withLock(cjs, async () => {
     if (existsSync(join(cjs, 'node_modules'))) return;
     mkdirSync(cjs, { recursive: true });
@@ -130,7 +143,7 @@ function project(dir: string, flavour: Flavour): ConsumerProject {
     },
     run(script, options = {}) {
       const viaTsx = /\.(m|c)?ts$/.test(script);
-      const args = viaTsx ? ['--import', 'tsx', script] : [script];
+      const args = [...(viaTsx ? ['--import', 'tsx', script] : [script]), ...(options.args ?? [])];
       return exec(process.execPath, args, { cwd: dir, env: options.env, timeoutMs: options.timeoutMs ?? 120_000 });
     },
   };
