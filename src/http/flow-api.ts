@@ -67,7 +67,7 @@ const MAX_KEY_LENGTH = 200;
  * ```ts
  * import { serve } from '@hono/node-server';
  * import { createFlowApi, bearerTokenAuth } from 'genkitx-temporal/http';
- * const app = createFlowApi({ flows: [flowRef('jokeFlow')], auth: bearerTokenAuth({ tokens: { secret: 'ops' } }) });
+ * const app = createFlowApi({ flows: [flowRef('jokeFlow')], auth: bearerTokenAuth({ tokens: { [process.env.OPS_TOKEN!]: 'ops' } }) });
  * serve({ fetch: app.fetch, port: 8080 });
  * // runFlow({ url: 'http://localhost:8080/flows/jokeFlow?wait=true', input }) from genkit/beta/client works as is
  * ```

@@ -6,7 +6,8 @@ import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flowRef, getFlowRun, startFlowWorkflow } from '../../src/caller';
 import { getTemporalClient } from '../../src/connection';
-import { flowWebhook, githubWebhook, stripeWebhook } from '../../src/http';
+import { Webhook } from 'standardwebhooks';
+import { flowWebhook, githubWebhook, standardWebhooks, stripeWebhook } from '../../src/http';
 import { httpApprovalFlow, httpLateApprovalFlow, WebhookEvent } from '../fixtures/http-flows';
 import { serveForTests } from '../helpers/http';
 import { useWorker, waitFor } from '../helpers/temporal';
@@ -14,6 +15,7 @@ import { useWorker, waitFor } from '../helpers/temporal';
 const worker = useWorker('webhooks');
 const GITHUB_SECRET = 'gh-secret';
 const STRIPE_SECRET = 'whsec_test';
+const STANDARD_SECRET = `whsec_${Buffer.from('standard-webhooks-secret-bytes').toString('base64')}`;
 const run = randomUUID().slice(0, 8);
 const stormPrefix = `storm-${run}-`;
 const rejectPrefix = `rejected-${run}-`;
@@ -35,6 +37,10 @@ beforeAll(async () => {
   app.post(
     '/stripe',
     flowWebhook(webhookFlow, { ...common, verify: stripeWebhook(STRIPE_SECRET), workflowIdPrefix: rejectPrefix }),
+  );
+  app.post(
+    '/standard',
+    flowWebhook(webhookFlow, { ...common, verify: standardWebhooks(STANDARD_SECRET), workflowIdPrefix: rejectPrefix }),
   );
   app.post(
     '/approvals',
@@ -105,6 +111,17 @@ describe('flowWebhook', () => {
 
     const notJson = '{"id": "evt-3", ';
     expect((await send('/github-rejects', notJson, githubHeaders(notJson, 'r-3'))).status).toBe(400);
+    // Standard Webhooks too (the kit's API verifier): signed correctly, so not a 401, but not JSON, so a 400.
+    const standard = await send('/standard', notJson, {
+      'Content-Type': 'application/json',
+      'webhook-id': 'r-3s',
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': new Webhook(STANDARD_SECRET).sign('r-3s', new Date(), notJson),
+    });
+    expect([standard.status, await standard.json()]).toEqual([
+      400,
+      { status: 'INVALID_ARGUMENT', message: 'webhook body must be JSON' },
+    ]);
 
     const wrongShape = JSON.stringify({ id: 'evt-4' }); // no `type`: the flow's schema rejects it
     const invalid = await send('/github-rejects', wrongShape, githubHeaders(wrongShape, 'r-4'));
