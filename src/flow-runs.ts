@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { unlessKeysMissing } from './codec/encrypted-payload-guard';
 import { GenkitError } from './genkit-error';
 import type { TemporalConnectionOptions } from './config';
 import { getTemporalClient } from './connection';
@@ -48,7 +49,7 @@ export async function getFlowRun<O = unknown>(workflowId: string, options: FlowR
   const description = await handle.describe();
   const temporalStatus = description.status.name;
   // Progress needs a worker to answer; a closed run with no worker left still reports its status and result.
-  const progress = await handle.query(progressQuery).catch(() => undefined);
+  const progress = await handle.query(progressQuery).catch(unlessKeysMissing);
   if (progress) progress.stepInFlight = await stepInFlightOf(handle.client, description, progress);
   const run: FlowRun<O> = {
     workflowId,
@@ -173,7 +174,7 @@ export async function* streamFlowRun<S = unknown, O = unknown>(
   const interval = options.pollIntervalMs ?? 100;
   let lastStatusCheck = Date.now();
   while (!options.signal?.aborted) {
-    const batch = await readChunks(client, workflowId, offset).catch(() => undefined);
+    const batch = await readChunks(client, workflowId, offset).catch(unlessKeysMissing);
     for (const chunk of batch?.chunks ?? []) yield { type: 'chunk', offset: offset++, chunk: chunk as S };
     // Completed and failed runs say so; a run that was terminated, timed out or failed before its flow started
     // never does, so its status is looked up now and then (and at once when the run cannot answer).
