@@ -9,7 +9,7 @@ import { getTemporalClient } from './connection';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
 import { FailureTypes, type FlowProgress, type PendingInput } from './types';
-import { chunksQuery, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
+import { chunksQuery, inputUpdateId, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
 import { stepInFlightOf } from './step-in-flight';
 
 /** Options of the run helpers: where the run lives. */
@@ -104,7 +104,7 @@ export async function provideFlowInput(
     await client.connection.withDeadline(Date.now() + timeoutMs, () =>
       handle.executeUpdate(provideInputUpdate, {
         args: [name, value, key],
-        updateId: `input ${name.slice(0, 200)} ${key.slice(0, 200)}`,
+        updateId: inputUpdateId(name, key),
       }),
     );
   } catch (err) {

@@ -13,6 +13,7 @@ import {
   httpCountFlow,
   httpFailFlow,
   httpGreetFlow,
+  httpLateApprovalFlow,
   httpSlowFlow,
   slowModel,
 } from '../fixtures/http-flows';
@@ -24,7 +25,11 @@ process.on('unhandledRejection', () => undefined);
 
 const worker = useWorker('http');
 const flows = [httpWhoAmIFlow, httpGreetFlow, httpCountFlow, httpFailFlow, httpSlowFlow, httpApprovalFlow];
-const tokens = { 'alice-token-ab12cd34': 'alice', 'bob-token-ab12cd34ef': 'bob', 'ops-token-ab12cd34ef': { id: 'ops', admin: true } };
+const tokens = {
+  'alice-token-ab12cd34': 'alice',
+  'bob-token-ab12cd34ef': 'bob',
+  'ops-token-ab12cd34ef': { id: 'ops', admin: true },
+};
 const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 let url: (path: string) => string;
 let cancellingUrl: (path: string) => string;
@@ -66,7 +71,11 @@ describe('Genkit client compatibility', () => {
   });
 
   it('runFlow gets a failed flow as its HTTP status with the flat Genkit body', async () => {
-    const call = runFlow({ url: url('/flows/httpFailFlow?wait=true'), input: 'closed', headers: as('alice-token-ab12cd34') });
+    const call = runFlow({
+      url: url('/flows/httpFailFlow?wait=true'),
+      input: 'closed',
+      headers: as('alice-token-ab12cd34'),
+    });
     await expect(call).rejects.toThrow(
       'Server returned: 400: {"status":"FAILED_PRECONDITION","message":"nope: closed","details":{"why":"closed"}}',
     );
@@ -74,7 +83,11 @@ describe('Genkit client compatibility', () => {
 
   it('invalid input is a 400 without the schema, and starts nothing', async () => {
     const principal = `validator-${randomUUID().slice(0, 6)}`;
-    const api = createFlowApi({ ...worker.opts(), flows, auth: bearerTokenAuth({ tokens: { 'validator-token-0123': principal } }) });
+    const api = createFlowApi({
+      ...worker.opts(),
+      flows,
+      auth: bearerTokenAuth({ tokens: { 'validator-token-0123': principal } }),
+    });
     const res = await api.request('/flows/httpGreetFlow', {
       method: 'POST',
       headers: { Authorization: 'Bearer validator-token-0123', 'Content-Type': 'application/json' },
@@ -132,7 +145,11 @@ describe('Genkit client compatibility', () => {
   });
 
   it('an unknown stream ID answers 204, which the client reports as not found', async () => {
-    const call = streamFlow({ url: url('/flows/httpCountFlow'), streamId: 'no-such-run', headers: as('alice-token-ab12cd34') });
+    const call = streamFlow({
+      url: url('/flows/httpCountFlow'),
+      streamId: 'no-such-run',
+      headers: as('alice-token-ab12cd34'),
+    });
     call.stream[Symbol.asyncIterator]()
       .next()
       .catch(() => undefined);
@@ -140,7 +157,11 @@ describe('Genkit client compatibility', () => {
   });
 
   it('a failing flow ends the stream with an error frame carrying its status', async () => {
-    const call = streamFlow({ url: url('/flows/httpFailFlow'), input: 'streamed', headers: as('alice-token-ab12cd34') });
+    const call = streamFlow({
+      url: url('/flows/httpFailFlow'),
+      input: 'streamed',
+      headers: as('alice-token-ab12cd34'),
+    });
     call.stream[Symbol.asyncIterator]()
       .next()
       .catch(() => undefined);
@@ -228,13 +249,25 @@ describe('runs over HTTP', () => {
   it('an Idempotency-Key starts one run per caller', async () => {
     const key = randomUUID();
     const a1 = await (
-      await post('/flows/httpGreetFlow', { data: { name: 'k' } }, { ...as('alice-token-ab12cd34'), 'Idempotency-Key': key })
+      await post(
+        '/flows/httpGreetFlow',
+        { data: { name: 'k' } },
+        { ...as('alice-token-ab12cd34'), 'Idempotency-Key': key },
+      )
     ).json();
     const a2 = await (
-      await post('/flows/httpGreetFlow', { data: { name: 'k' } }, { ...as('alice-token-ab12cd34'), 'Idempotency-Key': key })
+      await post(
+        '/flows/httpGreetFlow',
+        { data: { name: 'k' } },
+        { ...as('alice-token-ab12cd34'), 'Idempotency-Key': key },
+      )
     ).json();
     const b1 = await (
-      await post('/flows/httpGreetFlow', { data: { name: 'k' } }, { ...as('bob-token-ab12cd34ef'), 'Idempotency-Key': key })
+      await post(
+        '/flows/httpGreetFlow',
+        { data: { name: 'k' } },
+        { ...as('bob-token-ab12cd34ef'), 'Idempotency-Key': key },
+      )
     ).json();
     expect(a2.workflowId).toBe(a1.workflowId);
     expect(b1.workflowId).not.toBe(a1.workflowId);
@@ -262,7 +295,9 @@ describe('runs over HTTP', () => {
     await (await client()).workflow.getHandle(workflowId).result();
     const read = async (headers: Record<string, string>, query = '') =>
       (
-        await fetch(url(`/runs/${workflowId}/events${query}`), { headers: { ...as('alice-token-ab12cd34'), ...headers } })
+        await fetch(url(`/runs/${workflowId}/events${query}`), {
+          headers: { ...as('alice-token-ab12cd34'), ...headers },
+        })
       ).text();
     const fromTwo = await read({}, '?from=2');
     expect(fromTwo).toContain('event: chunk\ndata: {"i":2}\nid: 3\n\n');
@@ -273,6 +308,74 @@ describe('runs over HTTP', () => {
     expect(resumed).toContain('data: {"i":4}');
     const bad = await fetch(url(`/runs/${workflowId}/events?from=-1`), { headers: as('alice-token-ab12cd34') });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('answers', () => {
+  const answersApi = () =>
+    createFlowApi({
+      ...worker.opts(),
+      flows: [httpApprovalFlow, httpLateApprovalFlow],
+      auth: bearerTokenAuth({ tokens: { 'answers-token-0123': 'ann' } }),
+    });
+  const send = (api: ReturnType<typeof createFlowApi>, path: string, data: unknown, headers = {}) =>
+    api.request(path, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer answers-token-0123', 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify({ data }),
+    });
+  const progressOf = async (api: ReturnType<typeof createFlowApi>, workflowId: string) =>
+    (
+      await (
+        await api.request(`/runs/${workflowId}`, { headers: { Authorization: 'Bearer answers-token-0123' } })
+      ).json()
+    ).progress;
+
+  it('a mistyped input name is a 400 naming the inputs the run waits for, and nothing is kept', async () => {
+    const api = answersApi();
+    const { workflowId } = await (await send(api, '/flows/httpApprovalFlow', 'chair')).json();
+    await waitFor(async () => (await progressOf(api, workflowId))?.pendingInputs?.length === 1, 20_000, 'waiting');
+    const typo = await send(api, `/runs/${workflowId}/inputs/aproval`, { approved: true });
+    const body = await typo.json();
+    expect([typo.status, body.status]).toEqual([400, 'FAILED_PRECONDITION']);
+    expect(body.message).toMatch(/not waiting for input "aproval" \(it waits for "approval"\).*\?early=true/);
+    expect(body.details).toEqual({ workflowId, input: 'aproval', pendingInputs: ['approval'] });
+    // With an idempotency key never used before, too (it is not a retry of an answer that got through).
+    const keyed = await send(
+      api,
+      `/runs/${workflowId}/inputs/aproval`,
+      { approved: true },
+      { 'Idempotency-Key': 'k1' },
+    );
+    expect(keyed.status).toBe(400);
+    expect((await progressOf(api, workflowId)).earlyInputs).toEqual([]);
+
+    const right = await send(api, `/runs/${workflowId}/inputs/approval`, { approved: true });
+    expect([right.status, await right.json()]).toEqual([
+      200,
+      { workflowId, input: 'approval', status: 'ACCEPTED', applied: true },
+    ]);
+    expect(await (await client()).workflow.getHandle(workflowId).result()).toBe('chair: approved');
+  });
+
+  it('an early answer is sent only when asked for (?early=true), says it was kept, and a retry with its key is let through', async () => {
+    const api = answersApi();
+    const started = await send(api, '/flows/httpLateApprovalFlow', { item: 'lamp', delayMs: 4_000 });
+    const { workflowId } = await started.json();
+    const before = await send(api, `/runs/${workflowId}/inputs/approval`, { approved: true });
+    expect([before.status, (await before.json()).details?.pendingInputs]).toEqual([400, []]);
+
+    const key = { 'Idempotency-Key': `early-${randomUUID()}` };
+    const early = await send(api, `/runs/${workflowId}/inputs/approval?early=true`, { approved: true }, key);
+    expect([early.status, await early.json()]).toEqual([
+      200,
+      { workflowId, input: 'approval', status: 'ACCEPTED', applied: false },
+    ]);
+    expect((await progressOf(api, workflowId)).earlyInputs).toEqual(['approval']);
+    // The client lost the response and sends the same answer again, same key, without ?early: applied once.
+    const retry = await send(api, `/runs/${workflowId}/inputs/approval`, { approved: true }, key);
+    expect(retry.status).toBe(200);
+    expect(await (await client()).workflow.getHandle(workflowId).result()).toBe('lamp: approved');
   });
 });
 
@@ -351,8 +454,8 @@ describe('disconnects', () => {
     // The run view shows the model call in flight (read from the attempt's heartbeat details).
     const inFlight = await waitFor(
       async () =>
-        (await (await fetch(cancellingUrl(`/api/runs/${workflowId}`), { headers: as('alice-token-ab12cd34') })).json()).progress
-          ?.stepInFlight,
+        (await (await fetch(cancellingUrl(`/api/runs/${workflowId}`), { headers: as('alice-token-ab12cd34') })).json())
+          .progress?.stepInFlight,
       20_000,
       'model call in flight (GET /runs/:id)',
     );
