@@ -38,4 +38,5 @@ export type { TelemetryOptions, TelemetrySetting } from './telemetry/options';
 // Not './identity' (its worker half loads genkit): the starter's half only.
 export { CREDENTIAL_CONTEXT_KEYS, withoutCredentials } from './identity/credentials';
 export { CONTEXT_KEYS_ENV, contextKeysFromEnv, parseContextKeys, type ContextKey } from './identity/keys';
+export { callerContext, type CallerAuth } from './identity/caller-context';
 export type { ContextSignature } from './types';

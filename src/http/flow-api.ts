@@ -14,6 +14,7 @@ import { flowNameOf, validateFlowInput, type FlowRef } from '../flow-ref';
 import { toFlowRunError } from '../flow-run-error';
 import { getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
 import { checkAnswerTarget } from '../input-gate';
+import { callerContext } from '../identity/caller-context';
 import { resolveContextKeyRing } from '../identity/keys';
 import { requestSpans } from '../telemetry/http-middleware';
 import { requestBodyLimit } from './body-limit';
@@ -146,7 +147,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
       // Keys are scoped by caller: the same key from two principals names two runs.
       ...(key !== undefined ? { idempotencyKey: key, workflowId: `${flowName}-${scopedKey(key, principal)}` } : {}),
       principal: principal?.id,
-      context: principal ? { auth: { id: principal.id, ...principal.claims } } : undefined,
+      context: principal ? callerContext(principal.id, principal.claims) : undefined,
     });
     if (streaming) return genkitStreamResponse(c, handle.workflowId, streams, () => onDisconnect(handle, flowName));
 

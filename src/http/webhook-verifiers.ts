@@ -17,6 +17,11 @@ export interface VerifiedDelivery {
 /** Checks one delivery's signature. */
 export interface WebhookVerifier {
   verify(rawBody: Buffer, headers: Headers): VerifiedDelivery | Promise<VerifiedDelivery>;
+  /**
+   * Who signs with this scheme (`github`, `stripe`, `standard-webhooks`, `hmac`): a run started by a delivery has
+   * `context.auth.uid` `webhook:<sender>`. @default 'webhook'
+   */
+  readonly sender?: string;
 }
 
 /**
@@ -82,6 +87,7 @@ export function standardWebhooks(secret: string): WebhookVerifier {
     );
   }
   return {
+    sender: 'standard-webhooks',
     verify(rawBody, headers) {
       try {
         const plain: Record<string, string> = {};
@@ -106,12 +112,13 @@ export function standardWebhooks(secret: string): WebhookVerifier {
  */
 export function githubWebhook(secret: string): WebhookVerifier {
   requireSecret('githubWebhook', secret);
-  return hmacWebhook({
+  const verifier = hmacWebhook({
     secret,
     header: 'x-hub-signature-256',
     prefix: 'sha256=',
     deliveryIdHeader: 'x-github-delivery',
   });
+  return { sender: 'github', verify: verifier.verify };
 }
 
 /**
@@ -132,6 +139,7 @@ export function stripeWebhook(
   const tolerance = options.toleranceSeconds ?? 300;
   const now = options.now ?? Date.now;
   return {
+    sender: 'stripe',
     verify(rawBody, headers) {
       const header = headers.get('stripe-signature');
       if (!header) throw new WebhookSignatureError('missing Stripe-Signature header');
@@ -186,6 +194,7 @@ export function hmacWebhook(options: HmacWebhookOptions): WebhookVerifier {
   }
   const prefix = options.prefix ?? '';
   return {
+    sender: 'hmac',
     verify(rawBody, headers) {
       const given = headers.get(options.header);
       if (!given || !given.startsWith(prefix))

@@ -67,7 +67,8 @@ describe('Genkit client compatibility', () => {
 
   it('the flow sees the caller as Genkit context.auth', async () => {
     const result = await runFlow({ url: url('/flows/httpWhoAmIFlow?wait=true'), headers: as('bob-token-ab12cd34ef') });
-    expect(result).toBe('you are bob');
+    // The callables' shape ({ uid, token }), so a flow checking auth.uid works whichever front door started it.
+    expect(result).toEqual({ says: 'you are bob', auth: { uid: 'bob', token: {} } });
   });
 
   it('runFlow gets a failed flow as its HTTP status with the flat Genkit body', async () => {

@@ -15,7 +15,11 @@ import { serveForTests } from '../helpers/http';
 import { useWorker, waitFor } from '../helpers/temporal';
 
 const worker = useWorker('console');
-const tokens = { 'ana-token-ab12cd34ef': 'ana', 'bob-token-ab12cd34ef': 'bob', 'ops-token-ab12cd34ef': { id: 'ops', admin: true } };
+const tokens = {
+  'ana-token-ab12cd34ef': 'ana',
+  'bob-token-ab12cd34ef': 'bob',
+  'ops-token-ab12cd34ef': { id: 'ops', admin: true },
+};
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 const screenshots = resolve(__dirname, '../../test-results/console');
 const skipReason = browserUnavailable();
@@ -198,7 +202,9 @@ describe.skipIf(skipReason)(`run console in Chromium${skipReason ? ` (skipped: $
       await context.close();
     }
     // An admin sees it.
-    const admin = await fetch(url(`/console/runs/${encodeURIComponent(workflowId)}`), { headers: auth('ops-token-ab12cd34ef') });
+    const admin = await fetch(url(`/console/runs/${encodeURIComponent(workflowId)}`), {
+      headers: auth('ops-token-ab12cd34ef'),
+    });
     expect(admin.status).toBe(200);
   });
 });
@@ -222,7 +228,11 @@ describe('run console over HTTP (no browser)', slow, () => {
       fetch(action, {
         method: 'POST',
         redirect: 'manual',
-        headers: { ...auth('ana-token-ab12cd34ef'), 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
+        headers: {
+          ...auth('ana-token-ab12cd34ef'),
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Origin: origin,
+        },
         body: new URLSearchParams(fields),
       });
 
@@ -248,7 +258,9 @@ describe('run console over HTTP (no browser)', slow, () => {
 
     const run = await waitFor(
       async () => {
-        const body = (await (await fetch(url(`/runs/${workflowId}`), { headers: auth('ana-token-ab12cd34ef') })).json()) as {
+        const body = (await (
+          await fetch(url(`/runs/${workflowId}`), { headers: auth('ana-token-ab12cd34ef') })
+        ).json()) as {
           status: string;
           result?: { approved: boolean; note?: string; published?: string };
         };
@@ -295,7 +307,9 @@ describe('run console over HTTP (no browser)', slow, () => {
     expect(id).toBeDefined(); // the admin sees the runs the earlier tests started
     const run = await (await app.request(`/ops/console/runs/${id}`, { headers: auth('ops-token-ab12cd34ef') })).text();
     expect(run).toContain(`data-events="/api/runs/${id}/events"`);
-    expect((await app.request('/ops/console/runs/no-such-run', { headers: auth('ops-token-ab12cd34ef') })).status).toBe(404);
+    expect((await app.request('/ops/console/runs/no-such-run', { headers: auth('ops-token-ab12cd34ef') })).status).toBe(
+      404,
+    );
   });
 
   it('refuses bad list parameters with 400 and serves its assets', async () => {

@@ -42,6 +42,7 @@ beforeAll(async () => {
     '/standard',
     flowWebhook(webhookFlow, { ...common, verify: standardWebhooks(STANDARD_SECRET), workflowIdPrefix: rejectPrefix }),
   );
+  app.post('/whoami', flowWebhook(flowRef('httpWhoAmIFlow'), { ...common, verify: githubWebhook(GITHUB_SECRET) }));
   app.post(
     '/approvals',
     flowWebhook(flowRef('httpApprovalFlow'), {
@@ -129,6 +130,20 @@ describe('flowWebhook', () => {
 
     await new Promise((r) => setTimeout(r, 1500)); // visibility is eventually consistent
     expect(await countRuns(rejectPrefix)).toBe(0);
+  });
+
+  it('the flow gets the sender as context.auth in the shape of every front door: { uid, token }', async () => {
+    const delivery = `who-${randomUUID()}`;
+    const body = JSON.stringify({ id: delivery });
+    const res = await send('/whoami', body, githubHeaders(body, delivery));
+    expect(res.status).toBe(202);
+    const { workflowId } = await res.json();
+    const handle = (await client()).workflow.getHandle(workflowId);
+    expect(await handle.result()).toEqual({
+      says: 'you are webhook:github',
+      auth: { uid: 'webhook:github', token: { webhook: 'github', deliveryId: delivery } },
+    });
+    expect((await handle.describe()).memo?.genkitPrincipal).toBe('webhook:github');
   });
 
   it('a delivery answers a waiting run', async () => {
