@@ -16,7 +16,15 @@ export {
   type FlowWorkflow,
   type FlowWorkflowOptions,
 } from './client';
-export { flowRef, isFlowReference, type FlowRefOptions } from './flow-ref';
+export {
+  flowRef,
+  isFlowReference,
+  type AnyFlowSchema,
+  type FlowRefOptions,
+  type FlowSchema,
+  type SchemaOutput,
+  type StandardSchemaLike,
+} from './flow-ref';
 export { closeTemporalClients, getTemporalClient } from './connection';
 export {
   cancelFlowRun,

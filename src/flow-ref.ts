@@ -4,10 +4,10 @@ import type { Action, z } from 'genkit';
 import { validateWithSchema, type FlowSchema, type SchemaOutput, type StandardSchemaLike } from './flow-schema';
 import type { TemporalFlowOptions } from './types';
 
-export type { FlowSchema, StandardSchemaLike } from './flow-schema';
+export type { FlowSchema, SchemaOutput, StandardSchemaLike } from './flow-schema';
 
 /** The schema a `flowRef` field has when none is given: its type is `any`, as with a flow object without one. */
-type AnySchema = StandardSchemaLike<any>;
+export type AnyFlowSchema = StandardSchemaLike<any>;
 
 const FLOW_REF = Symbol.for('genkitx-temporal.flowRef');
 
@@ -16,9 +16,9 @@ const FLOW_REF = Symbol.for('genkitx-temporal.flowRef');
  * (or any Standard Schema).
  */
 export interface FlowReference<
-  I extends FlowSchema = AnySchema,
-  O extends FlowSchema = AnySchema,
-  S extends FlowSchema = AnySchema,
+  I extends FlowSchema = AnyFlowSchema,
+  O extends FlowSchema = AnyFlowSchema,
+  S extends FlowSchema = AnyFlowSchema,
 > {
   readonly [FLOW_REF]: true;
   /** The flow's registered name on the worker. */
@@ -57,9 +57,9 @@ export interface FlowRefOptions<I extends FlowSchema, O extends FlowSchema, S ex
  * ```
  */
 export function flowRef<
-  I extends FlowSchema = AnySchema,
-  O extends FlowSchema = AnySchema,
-  S extends FlowSchema = AnySchema,
+  I extends FlowSchema = AnyFlowSchema,
+  O extends FlowSchema = AnyFlowSchema,
+  S extends FlowSchema = AnyFlowSchema,
 >(name: string, options: FlowRefOptions<I, O, S> = {}): FlowReference<I, O, S> {
   if (typeof name !== 'string' || !name) throw new TypeError('flowRef: a flow name is required');
   return Object.freeze({ [FLOW_REF]: true as const, name, ...options });
