@@ -1,7 +1,13 @@
 // flowRef: a typed, validating stand-in for a flow that lives in another process (the worker), so a caller
 // gets the flow's input checks and types without importing the flow's module (and Genkit with it).
 import type { Action, z } from 'genkit';
-import { validateWithSchema, type FlowSchema, type SchemaOutput, type StandardSchemaLike } from './flow-schema';
+import {
+  assertFlowSchema,
+  validateWithSchema,
+  type FlowSchema,
+  type SchemaOutput,
+  type StandardSchemaLike,
+} from './flow-schema';
 import type { TemporalFlowOptions } from './types';
 
 export type { FlowSchema, SchemaOutput, StandardSchemaLike } from './flow-schema';
@@ -62,6 +68,7 @@ export function flowRef<
   S extends FlowSchema = AnyFlowSchema,
 >(name: string, options: FlowRefOptions<I, O, S> = {}): FlowReference<I, O, S> {
   if (typeof name !== 'string' || !name) throw new TypeError('flowRef: a flow name is required');
+  for (const field of ['inputSchema', 'outputSchema', 'streamSchema'] as const) assertFlowSchema(field, options[field]);
   return Object.freeze({ [FLOW_REF]: true as const, name, ...options });
 }
 

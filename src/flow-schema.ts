@@ -72,12 +72,8 @@ export async function validateWithSchema(
     parseSchema(data, { schema });
     return;
   }
-  const standard = (schema as { '~standard'?: StandardProps })['~standard'];
-  if (!standard || typeof standard.validate !== 'function') {
-    throw new TypeError(
-      'genkitx-temporal: a flow schema must be a zod schema (zod 3 or 4) or implement Standard Schema (`~standard`)',
-    );
-  }
+  assertFlowSchema('inputSchema', schema);
+  const standard = (schema as { '~standard': StandardProps })['~standard'];
   const fromSchema = jsonSchemaOf(schema, standard);
   if (fromSchema) {
     parseSchema(data, { jsonSchema: fromSchema });
@@ -89,16 +85,19 @@ export async function validateWithSchema(
   }
 }
 
-/**
- * The JSON Schema of the input a schema accepts, for callers and consoles without zod: a zod 3 schema through
- * Genkit's converter, a Standard Schema through its own (`~standard.jsonSchema`, zod ≥ 4.2); `undefined` when it
- * cannot say.
- */
-export function inputJsonSchemaOf(schema: FlowSchema | undefined): Record<string, unknown> | undefined {
-  if (!schema) return undefined;
-  if (isZod3(schema)) return (genkitSchema().toJsonSchema({ schema }) as Record<string, unknown> | null) ?? undefined;
-  const standard = (schema as { '~standard'?: StandardProps })['~standard'];
-  return standard ? jsonSchemaOf(schema, standard) : undefined;
+/** Throws a TypeError, when a flowRef is made, for a schema this library cannot check or type. */
+export function assertFlowSchema(field: string, schema: unknown): void {
+  if (schema === undefined) return;
+  const ok =
+    !!schema &&
+    typeof schema === 'object' &&
+    (isZod3(schema) ||
+      typeof (schema as { '~standard'?: { validate?: unknown } })['~standard']?.validate === 'function');
+  if (!ok) {
+    throw new TypeError(
+      `genkitx-temporal: flowRef's ${field} must be a zod schema (zod 3 or 4) or implement Standard Schema (\`~standard\`)`,
+    );
+  }
 }
 
 /** zod 3 schemas have `_def` and no `_zod` (zod 4 schemas have both). */

@@ -5,8 +5,9 @@ import { z as z3 } from 'genkit';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z as z4 } from 'zod4';
 import { z as z40 } from 'zod/v4';
-import { flowRef, type FlowChunk, type FlowInput, type FlowOutput } from '../../src/caller';
-import { inputJsonSchemaOf } from '../../src/flow-schema';
+import { flowRef, startFlowWorkflow, type FlowChunk, type FlowInput, type FlowOutput } from '../../src/caller';
+import { onCallFlow } from '../../src/firebase';
+import { createFlowApi, flowWebhook } from '../../src/http';
 import { validateFlowInput } from '../../src/flow-ref';
 
 /** The error validateFlowInput throws, or `undefined` when the input passes. */
@@ -109,19 +110,17 @@ describe('flowRef input validation', () => {
     expect((await refusal(ref, 3))?.detail?.errors).toEqual([{ path: 'n', message: 'must be even' }]);
   });
 
+  it('refuses, when the reference is made, a schema it could neither check nor type', () => {
+    expect(() => flowRef('f', { inputSchema: { type: 'object' } as never })).toThrow(
+      /inputSchema must be a zod schema/,
+    );
+    expect(() => flowRef('f', { outputSchema: null as never })).toThrow(/outputSchema/);
+  });
+
   it('an explicit inputJsonSchema still wins, and a bare name is not checked', async () => {
     const ref = flowRef('f', { inputSchema: z4.string(), inputJsonSchema: { type: 'number' } });
     expect(await refusal(ref, 3)).toBeUndefined();
     expect(await refusal('f', { anything: true })).toBeUndefined();
-  });
-
-  it('inputJsonSchemaOf gives the JSON Schema of zod 3 and zod 4 schemas alike', () => {
-    const of3 = inputJsonSchemaOf(z3.object({ topic: z3.string() }));
-    const of4 = inputJsonSchemaOf(z4.object({ topic: z4.string() }));
-    for (const schema of [of3, of4]) {
-      expect(schema).toMatchObject({ type: 'object', properties: { topic: { type: 'string' } }, required: ['topic'] });
-    }
-    expect(inputJsonSchemaOf(z40.string())).toBeUndefined();
   });
 });
 
@@ -137,6 +136,19 @@ describe('flowRef types', () => {
     expectTypeOf<FlowChunk<typeof ref4>>().toEqualTypeOf<string>();
     expectTypeOf<FlowInput<typeof zod40Ref>>().toEqualTypeOf<{ topic: string; n?: number | undefined }>();
     expectTypeOf<FlowInput<typeof zod3Ref>>().toEqualTypeOf<{ topic: string; n?: number | undefined }>();
+  });
+
+  it('every front door takes a zod 4 flowRef, typed', () => {
+    const ref4 = flowRef('f', { inputSchema: z4.object({ topic: z4.string() }), outputSchema: z4.string() });
+    type Started = Awaited<ReturnType<ReturnType<typeof onCallFlow<typeof ref4>>['run']>>;
+    expectTypeOf<Started['result']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf(createFlowApi).toBeCallableWith({ flows: [ref4] });
+    expectTypeOf(flowWebhook<typeof ref4>)
+      .parameter(1)
+      .toHaveProperty('toInput');
+    expectTypeOf(startFlowWorkflow<typeof ref4>)
+      .parameter(1)
+      .toEqualTypeOf<{ topic: string }>();
   });
 
   it('a field without a schema stays `any`, as before', () => {
