@@ -16,7 +16,15 @@ export {
   type FlowWorkflow,
   type FlowWorkflowOptions,
 } from './client';
-export { flowRef, isFlowReference, type FlowRefOptions } from './flow-ref';
+export {
+  flowRef,
+  isFlowReference,
+  type AnyFlowSchema,
+  type FlowRefOptions,
+  type FlowSchema,
+  type SchemaOutput,
+  type StandardSchemaLike,
+} from './flow-ref';
 export { closeTemporalClients, getTemporalClient } from './connection';
 export {
   cancelFlowRun,
@@ -38,4 +46,5 @@ export type { TelemetryOptions, TelemetrySetting } from './telemetry/options';
 // Not './identity' (its worker half loads genkit): the starter's half only.
 export { CREDENTIAL_CONTEXT_KEYS, withoutCredentials } from './identity/credentials';
 export { CONTEXT_KEYS_ENV, contextKeysFromEnv, parseContextKeys, type ContextKey } from './identity/keys';
+export { callerContext, type CallerAuth } from './identity/caller-context';
 export type { ContextSignature } from './types';

@@ -1,6 +1,7 @@
 // One Temporal client per (address, namespace, credentials) per process: created lazily, reused by every
 // call, closable. gRPC reconnects by itself after a server restart, and the SDK retries UNAVAILABLE calls.
 import { Client, Connection } from '@temporalio/client';
+import { withEncryptedPayloadGuard } from './codec/encrypted-payload-guard';
 import { TemporalConnectionError } from './connection-error';
 import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 import { telemetryClientInterceptors } from './telemetry/client-interceptors';
@@ -68,7 +69,8 @@ async function connect(config: ResolvedTemporalConfig): Promise<Client> {
   return new Client({
     connection,
     namespace: config.namespace,
-    dataConverter: config.dataConverter,
+    // An encrypted payload this client cannot read fails with EncryptionKeysMissingError (names the variable).
+    dataConverter: withEncryptedPayloadGuard(config.dataConverter),
     ...(config.telemetry ? { interceptors: { workflow: telemetryClientInterceptors() } } : {}),
   });
 }

@@ -1,16 +1,30 @@
 // flowRef: a typed, validating stand-in for a flow that lives in another process (the worker), so a caller
 // gets the flow's input checks and types without importing the flow's module (and Genkit with it).
-import { genkitSchema } from './genkit-schema';
 import type { Action, z } from 'genkit';
+import {
+  assertFlowSchema,
+  validateWithSchema,
+  type FlowSchema,
+  type SchemaOutput,
+  type StandardSchemaLike,
+} from './flow-schema';
 import type { TemporalFlowOptions } from './types';
+
+export type { FlowSchema, SchemaOutput, StandardSchemaLike } from './flow-schema';
+
+/** The schema a `flowRef` field has when none is given: its type is `any`, as with a flow object without one. */
+export type AnyFlowSchema = StandardSchemaLike<any>;
 
 const FLOW_REF = Symbol.for('genkitx-temporal.flowRef');
 
-/** A reference to a flow by name, with the schemas its caller validates and types against. */
+/**
+ * A reference to a flow by name, with the schemas its caller validates and types against: zod 3 or zod 4 schemas
+ * (or any Standard Schema).
+ */
 export interface FlowReference<
-  I extends z.ZodTypeAny = z.ZodTypeAny,
-  O extends z.ZodTypeAny = z.ZodTypeAny,
-  S extends z.ZodTypeAny = z.ZodTypeAny,
+  I extends FlowSchema = AnyFlowSchema,
+  O extends FlowSchema = AnyFlowSchema,
+  S extends FlowSchema = AnyFlowSchema,
 > {
   readonly [FLOW_REF]: true;
   /** The flow's registered name on the worker. */
@@ -25,7 +39,7 @@ export interface FlowReference<
 }
 
 /** Options of `flowRef`. */
-export interface FlowRefOptions<I extends z.ZodTypeAny, O extends z.ZodTypeAny, S extends z.ZodTypeAny> {
+export interface FlowRefOptions<I extends FlowSchema, O extends FlowSchema, S extends FlowSchema> {
   inputSchema?: I;
   outputSchema?: O;
   streamSchema?: S;
@@ -36,7 +50,9 @@ export interface FlowRefOptions<I extends z.ZodTypeAny, O extends z.ZodTypeAny, 
 /**
  * A typed, validating reference to a flow defined in the worker process. Accepted wherever a flow object is
  * (`startFlowWorkflow`, `executeFlowWorkflow`, `createFlowApi`, `flowWebhook`); input is checked against
- * `inputSchema` before anything starts, exactly as with the flow object.
+ * `inputSchema` before anything starts, exactly as with the flow object. Schemas may come from zod 3 (`zod@3`,
+ * Genkit's `z`) or zod 4 (`npm i zod`), or any library implementing Standard Schema; they are checked through
+ * their JSON Schema where they have one (the same check and error details as Genkit's), else by their own validator.
  *
  * @example
  * ```ts
@@ -47,11 +63,12 @@ export interface FlowRefOptions<I extends z.ZodTypeAny, O extends z.ZodTypeAny, 
  * ```
  */
 export function flowRef<
-  I extends z.ZodTypeAny = z.ZodTypeAny,
-  O extends z.ZodTypeAny = z.ZodTypeAny,
-  S extends z.ZodTypeAny = z.ZodTypeAny,
+  I extends FlowSchema = AnyFlowSchema,
+  O extends FlowSchema = AnyFlowSchema,
+  S extends FlowSchema = AnyFlowSchema,
 >(name: string, options: FlowRefOptions<I, O, S> = {}): FlowReference<I, O, S> {
   if (typeof name !== 'string' || !name) throw new TypeError('flowRef: a flow name is required');
+  for (const field of ['inputSchema', 'outputSchema', 'streamSchema'] as const) assertFlowSchema(field, options[field]);
   return Object.freeze({ [FLOW_REF]: true as const, name, ...options });
 }
 
@@ -65,13 +82,25 @@ export type FlowRef = Action<any, any, any> | FlowReference<any, any, any> | str
 
 /** The input type of a flow (`unknown` for a flow given by name). */
 export type FlowInput<F> =
-  F extends Action<infer I, any, any> ? z.infer<I> : F extends FlowReference<infer I, any, any> ? z.infer<I> : unknown;
+  F extends Action<infer I, any, any>
+    ? z.infer<I>
+    : F extends FlowReference<infer I, any, any>
+      ? SchemaOutput<I>
+      : unknown;
 /** The output type of a flow (`unknown` for a flow given by name). */
 export type FlowOutput<F> =
-  F extends Action<any, infer O, any> ? z.infer<O> : F extends FlowReference<any, infer O, any> ? z.infer<O> : unknown;
+  F extends Action<any, infer O, any>
+    ? z.infer<O>
+    : F extends FlowReference<any, infer O, any>
+      ? SchemaOutput<O>
+      : unknown;
 /** The chunk type of a flow (`unknown` for a flow given by name). */
 export type FlowChunk<F> =
-  F extends Action<any, any, infer S> ? z.infer<S> : F extends FlowReference<any, any, infer S> ? z.infer<S> : unknown;
+  F extends Action<any, any, infer S>
+    ? z.infer<S>
+    : F extends FlowReference<any, any, infer S>
+      ? SchemaOutput<S>
+      : unknown;
 
 /** The flow's registered name. */
 export function flowNameOf(flow: FlowRef): string {
@@ -89,11 +118,10 @@ export function refFlowOptions(flow: FlowRef): TemporalFlowOptions {
  * Checks input against the flow's input schema; throws Genkit's ValidationError (INVALID_ARGUMENT, with the
  * details) on mismatch. A flow given by name is not checked here (the worker checks it).
  */
-export function validateFlowInput(flow: FlowRef, input: unknown): void {
+export async function validateFlowInput(flow: FlowRef, input: unknown): Promise<void> {
   if (typeof flow === 'string') return;
   const { schema, jsonSchema } = isFlowReference(flow)
     ? { schema: flow.inputSchema, jsonSchema: flow.inputJsonSchema }
     : { schema: flow.__action.inputSchema, jsonSchema: flow.__action.inputJsonSchema };
-  if (!schema && !jsonSchema) return;
-  genkitSchema().parseSchema(input, { schema, jsonSchema });
+  await validateWithSchema(input, schema, jsonSchema);
 }

@@ -1,13 +1,14 @@
 // Managing runs by workflow ID: status, answering pending inputs, cancelling, and re-attachable streams.
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { unlessKeysMissing } from './codec/encrypted-payload-guard';
 import { GenkitError } from './genkit-error';
 import type { TemporalConnectionOptions } from './config';
 import { getTemporalClient } from './connection';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
 import { provideInputError } from './provide-input-error';
 import type { FlowProgress, PendingInput } from './types';
-import { chunksQuery, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
+import { chunksQuery, inputUpdateId, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
 import { stepInFlightOf } from './step-in-flight';
 
 /** Options of the run helpers: where the run lives. */
@@ -47,7 +48,7 @@ export async function getFlowRun<O = unknown>(workflowId: string, options: FlowR
   const description = await handle.describe();
   const temporalStatus = description.status.name;
   // Progress needs a worker to answer; a closed run with no worker left still reports its status and result.
-  const progress = await handle.query(progressQuery).catch(() => undefined);
+  const progress = await handle.query(progressQuery).catch(unlessKeysMissing);
   if (progress) progress.stepInFlight = await stepInFlightOf(handle.client, description, progress);
   const run: FlowRun<O> = {
     workflowId,
@@ -102,7 +103,7 @@ export async function provideFlowInput(
     await client.connection.withDeadline(Date.now() + timeoutMs, () =>
       handle.executeUpdate(provideInputUpdate, {
         args: [name, value, key],
-        updateId: `input ${name.slice(0, 200)} ${key.slice(0, 200)}`,
+        updateId: inputUpdateId(name, key),
       }),
     );
   } catch (err) {
@@ -147,7 +148,7 @@ export async function* streamFlowRun<S = unknown, O = unknown>(
   const interval = options.pollIntervalMs ?? 100;
   let lastStatusCheck = Date.now();
   while (!options.signal?.aborted) {
-    const batch = await readChunks(client, workflowId, offset).catch(() => undefined);
+    const batch = await readChunks(client, workflowId, offset).catch(unlessKeysMissing);
     for (const chunk of batch?.chunks ?? []) yield { type: 'chunk', offset: offset++, chunk: chunk as S };
     // Completed and failed runs say so; a run that was terminated, timed out or failed before its flow started
     // never does, so its status is looked up now and then (and at once when the run cannot answer).

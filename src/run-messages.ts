@@ -14,5 +14,10 @@ export const provideInputUpdate = update<void, [name: string, value: unknown, an
   'genkit.provideInput',
 );
 export const progressQuery = query<FlowProgress, []>('progress');
+
+/** The Update ID of an answer: the same input and key name the same Update, so Temporal applies it once. */
+export function inputUpdateId(name: string, answerKey: string): string {
+  return `input ${name.slice(0, 200)} ${answerKey.slice(0, 200)}`;
+}
 export const chunksQuery = query<ChunkRead, [offset: number]>('genkit.chunks');
 export const journalPageQuery = query<JournalPage, [from: number]>('genkit.journalPage');

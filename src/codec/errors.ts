@@ -26,3 +26,21 @@ export class PayloadIntegrityError extends Error {
     super(`genkitx-temporal: encrypted payload (key "${keyId}") failed verification: ${reason}`);
   }
 }
+
+/**
+ * A payload is encrypted and this process has no encryption keys at all: a worker has `GENKITX_ENCRYPTION_KEYS` and
+ * this client (typically a front door) does not. The flow API answers 503 with this message.
+ */
+export class EncryptionKeysMissingError extends Error {
+  override readonly name = 'EncryptionKeysMissingError';
+  constructor(
+    /** The `encryption-key-id` of the payload, when it names one. */
+    readonly keyId: string | undefined,
+  ) {
+    super(
+      `genkitx-temporal: the run's data is encrypted${keyId ? ` (key "${keyId}")` : ''} and this process has no ` +
+        `encryption keys: set ${'GENKITX_ENCRYPTION_KEYS'} here to the keys the workers have (or pass the same ` +
+        'dataConverter), then restart it',
+    );
+  }
+}

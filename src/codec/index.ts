@@ -10,7 +10,8 @@ export {
   type EncryptionKeyRing,
 } from './keys';
 export type { KeyRing, NamedKey } from '../key-ring';
-export { PayloadIntegrityError, UnknownEncryptionKeyError } from './errors';
+export { EncryptionKeysMissingError, PayloadIntegrityError, UnknownEncryptionKeyError } from './errors';
+export { EncryptedPayloadGuard, withEncryptedPayloadGuard } from './encrypted-payload-guard';
 export { createDataConverter, encryptedFailureConverterPath, type DataConverterOptions } from './data-converter';
 export { FileStorageDriver, type FileStorageDriverOptions } from './storage/file-driver';
 export { GcsStorageDriver, type GcsBucketLike, type GcsStorageDriverOptions } from './storage/gcs-driver';

@@ -1,6 +1,7 @@
 // Who may call a flow callable, and what of the caller a run keeps: the uid as its principal and the decoded
 // claims as Genkit `context.auth` — never the raw ID token, which would sit in the run's history.
 import { HttpsError, type CallableRequest } from 'firebase-functions/v2/https';
+import { callerContext } from '../identity/caller-context';
 
 /** The verified caller firebase-functions gives a callable (`request.auth`). */
 export type AuthData = NonNullable<CallableRequest['auth']>;
@@ -42,7 +43,7 @@ export async function authorize(request: CallableRequest, access: CallableAccess
   return caller;
 }
 
-/** The Genkit action context a run gets for its caller. */
+/** The Genkit action context a run gets for its caller (the same shape as from the HTTP API and webhooks). */
 export function genkitContextOf(caller: CallableCaller | undefined): Record<string, unknown> | undefined {
-  return caller ? { auth: { uid: caller.uid, token: caller.token } } : undefined;
+  return caller ? callerContext(caller.uid, caller.token) : undefined;
 }

@@ -1,7 +1,6 @@
 // Genkit errors as Firebase callable errors: the matching `HttpsError` code (INVALID_ARGUMENT →
 // `invalid-argument`, not `internal`), the same sanitised message as the HTTP API (no schema, no stack).
 import { HttpsError, type FunctionsErrorCode } from 'firebase-functions/v2/https';
-import { grpcCodeOf, GrpcStatus } from '../grpc-errors';
 import { toHttpError } from '../http/errors';
 
 /** Genkit status → callable error code. Anything unlisted is `internal`. */
@@ -40,11 +39,9 @@ export function callableCodeOf(status: string): FunctionsErrorCode {
  */
 export function toHttpsError(err: unknown): HttpsError {
   if (err instanceof HttpsError) return err;
+  // Temporal unreachable mid-call (after its own retries) or encrypted data without keys: `unavailable`, with the
+  // reason (toHttpError decides), so clients retry and operators see what to set.
   const { body } = toHttpError(err);
-  // Temporal unreachable mid-call (after its own retries): retryable for the caller, not an internal error.
-  if (body.status === 'INTERNAL' && grpcCodeOf(err) === GrpcStatus.UNAVAILABLE) {
-    return new HttpsError('unavailable', 'the flow service is unavailable; try again');
-  }
   // Internal errors keep their text to the logs, as firebase-functions does for any non-HttpsError.
   if (callableCodeOf(body.status) === 'internal') return new HttpsError('internal', 'INTERNAL');
   return new HttpsError(callableCodeOf(body.status), body.message, body.details);

@@ -4,6 +4,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { HttpsError, onCall, type CallableFunction, type CallableRequest } from 'firebase-functions/v2/https';
 import { flowNameOf, type FlowRef } from '../flow-ref';
 import { cancelFlowRun, getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
+import { checkAnswerTarget } from '../input-gate';
 import type { FlowProgress, PendingInput } from '../types';
 import { authorize, type CallableCaller } from './callable-auth';
 import { toHttpsError } from './errors';
@@ -18,7 +19,15 @@ export type FlowRunRequestData =
       workflowId: string;
       /** With a streaming call: relay chunks from here. @default 0 */ offset?: number;
     }
-  | { action: 'input'; workflowId: string; name: string; value?: unknown; idempotencyKey?: string }
+  | {
+      action: 'input';
+      workflowId: string;
+      name: string;
+      value?: unknown;
+      idempotencyKey?: string;
+      /** Send it although the run does not wait for `name` now: it is kept until the run asks. @default false */
+      early?: boolean;
+    }
   | { action: 'cancel'; workflowId: string };
 
 /** A run as the callable reports it (errors as `{ status, message }`). */
@@ -46,7 +55,9 @@ const ACTIONS = new Set(['get', 'input', 'cancel']);
 /**
  * A callable for the caller's own runs: `{ action: 'get', workflowId, offset? }` → the run (a streaming call
  * relays its chunks from `offset` first, as `{ workflowId, offset, chunk }`, so a reconnecting client resumes);
- * `{ action: 'input', workflowId, name, value }` answers a pending input; `{ action: 'cancel', workflowId }`.
+ * `{ action: 'input', workflowId, name, value, early? }` answers an input the run waits for (`{ ok, applied }`;
+ * with `early: true` also one it will ask for later, kept until then: `applied: false`; a name it does not wait
+ * for otherwise is `failed-precondition` naming the ones it does); `{ action: 'cancel', workflowId }`.
  * A run that does not exist, belongs to someone else or to a flow not listed is `not-found`.
  *
  * @example
@@ -58,14 +69,18 @@ const ACTIONS = new Set(['get', 'input', 'cancel']);
  */
 export function onCallFlowRun(
   options: OnCallFlowRunOptions = {},
-): CallableFunction<unknown, Promise<CallableFlowRun | { ok: true }>, FlowStreamChunk> {
+): CallableFunction<unknown, Promise<CallableFlowRun | { ok: true; applied?: boolean }>, FlowStreamChunk> {
   const runOptions = options.temporal ?? {};
   const flows = options.flows ? new Set(options.flows.map(flowNameOf)) : undefined;
 
-  async function assertOwned(client: Client, workflowId: string, caller: CallableCaller | undefined): Promise<void> {
+  /** The run's Temporal status, once the caller may reach the run. */
+  async function assertOwned(client: Client, workflowId: string, caller: CallableCaller | undefined): Promise<string> {
     let memo: Record<string, unknown> | undefined;
+    let status: string;
     try {
-      memo = (await client.workflow.getHandle(workflowId).describe()).memo;
+      const description = await client.workflow.getHandle(workflowId).describe();
+      memo = description.memo;
+      status = description.status.name;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound();
       throw err;
@@ -73,6 +88,7 @@ export function onCallFlowRun(
     if (flows && !(typeof memo?.genkitFlow === 'string' && flows.has(memo.genkitFlow))) throw notFound();
     const admin = !!caller && options.isAdmin?.(caller) === true;
     if (!admin && (!caller || memo?.genkitPrincipal !== caller.uid)) throw notFound();
+    return status;
   }
 
   return onCall(callableOptionsOf(options), async (request: CallableRequest, response) => {
@@ -81,17 +97,25 @@ export function onCallFlowRun(
       const data = parseRequest(request.data);
       const client = await clientForCallable(runOptions);
       const withClient = { ...runOptions, client };
-      await assertOwned(client, data.workflowId, caller);
+      const status = await assertOwned(client, data.workflowId, caller);
       if (data.action === 'cancel') {
         await cancelFlowRun(data.workflowId, withClient);
         return { ok: true as const };
       }
       if (data.action === 'input') {
+        // Only to an input the run waits for, unless `early` (a typo is `failed-precondition` naming them).
+        const applied =
+          status !== 'RUNNING' ||
+          (await checkAnswerTarget(client.workflow.getHandle(data.workflowId), {
+            name: data.name,
+            early: data.early === true,
+            idempotencyKey: data.idempotencyKey,
+          }));
         await provideFlowInput(data.workflowId, data.name, data.value, {
           ...withClient,
           idempotencyKey: data.idempotencyKey,
         });
-        return { ok: true as const };
+        return { ok: true as const, applied };
       }
       if (request.acceptsStreaming && response) {
         // A failed run throws its error here, after its last chunk: the stream ends with the error.
@@ -125,6 +149,7 @@ function parseRequest(data: unknown): FlowRunRequestData {
     throw invalid('offset must be an integer ≥ 0');
   }
   if (d.action === 'input' && (typeof d.name !== 'string' || !d.name)) throw invalid('name must be a non-empty string');
+  if (d.early !== undefined && typeof d.early !== 'boolean') throw invalid('early must be a boolean');
   if (d.idempotencyKey !== undefined && (typeof d.idempotencyKey !== 'string' || !d.idempotencyKey)) {
     throw invalid('idempotencyKey must be a non-empty string');
   }

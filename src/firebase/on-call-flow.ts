@@ -83,7 +83,7 @@ export function onCallFlow<F extends FlowRef>(
   return onCall(callableOptionsOf(options), async (request, response) => {
     try {
       const caller = await authorize(request, options);
-      validateFlowInput(flow, request.data); // bad input never starts a run
+      await validateFlowInput(flow, request.data); // bad input never starts a run
       const client = await clientForCallable(runOptions);
       const start = () =>
         startFlowWorkflow(flow, request.data as never, {

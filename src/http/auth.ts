@@ -50,12 +50,43 @@ export function principalAuth(
   });
 }
 
+/**
+ * The shortest static bearer token `bearerTokenAuth({ tokens })` accepts. Tokens are compared as given, so their
+ * strength is their length: 16 characters of base64 carry 96 random bits (`openssl rand -base64 24` makes 32), while
+ * what an unset or mistyped variable produces (`''`, `'undefined'`, `'null'`, a placeholder such as `changeme`)
+ * is shorter.
+ */
+export const MIN_BEARER_TOKEN_LENGTH = 16;
+
+/** The characters a bearer token can have (RFC 6750 `b64token`, as Hono's bearer-auth middleware parses it). */
+const BEARER_TOKEN_SYNTAX = /^[A-Za-z0-9._~+/-]+=*$/;
+
+/**
+ * Why `token` cannot be a static bearer token, or `undefined` when it can. A table built from environment variables
+ * (`{ [process.env.OPS_TOKEN!]: 'ops' }`) gets the key `'undefined'` when the variable is unset: without this check,
+ * `Authorization: Bearer undefined` would authenticate.
+ */
+export function bearerTokenProblem(token: string): string | undefined {
+  if (token === '' || token === 'undefined' || token === 'null') {
+    return `is ${JSON.stringify(token)}, which is what an unset environment variable gives (is the variable the token is read from set?)`;
+  }
+  if (!BEARER_TOKEN_SYNTAX.test(token)) {
+    return 'has characters a bearer token cannot carry (allowed: letters, digits and . _ ~ + / - , then = padding)';
+  }
+  if (token.length < MIN_BEARER_TOKEN_LENGTH) {
+    return `is ${token.length} characters; use at least ${MIN_BEARER_TOKEN_LENGTH} random ones (openssl rand -base64 24)`;
+  }
+  return undefined;
+}
+
 /** Options of `bearerTokenAuth`: a fixed table of tokens, or a function that verifies one. */
 export type BearerTokenAuthOptions =
   { tokens: Record<string, string | Principal> } | { verify: PrincipalResolver<string> };
 
 /**
- * `Authorization: Bearer <token>` (Hono's bearer-auth middleware), mapped to a principal.
+ * `Authorization: Bearer <token>` (Hono's bearer-auth middleware), mapped to a principal. A `tokens` table is
+ * checked when the middleware is made: an empty table, or a token that is empty, `'undefined'`, `'null'` (an unset
+ * variable), shorter than `MIN_BEARER_TOKEN_LENGTH` or not a valid bearer token, throws a TypeError saying which.
  *
  * @example
  * ```ts
@@ -63,13 +94,16 @@ export type BearerTokenAuthOptions =
  * ```
  */
 export function bearerTokenAuth(options: BearerTokenAuthOptions): MiddlewareHandler<FlowApiEnv> {
-  const verify: PrincipalResolver<string> =
-    'tokens' in options
-      ? (token) => {
-          const entry = Object.prototype.hasOwnProperty.call(options.tokens, token) ? options.tokens[token] : undefined;
-          return typeof entry === 'string' ? { id: entry } : entry;
-        }
-      : options.verify;
+  let verify: PrincipalResolver<string>;
+  if ('tokens' in options) {
+    assertTokenTable(options.tokens);
+    // A copy: the table checked here is the table used.
+    const table = new Map(Object.entries(options.tokens));
+    verify = (token) => {
+      const entry = table.get(token);
+      return typeof entry === 'string' ? { id: entry } : entry;
+    };
+  } else verify = options.verify;
   return bearerAuth<FlowApiEnv>({
     verifyToken: async (token, c) => {
       const principal = await Promise.resolve(verify(token, c)).catch(() => undefined);
@@ -81,6 +115,20 @@ export function bearerTokenAuth(options: BearerTokenAuthOptions): MiddlewareHand
     invalidAuthenticationHeader: unauthenticated('malformed Authorization header'),
     invalidToken: unauthenticated('invalid token'),
   });
+}
+
+function assertTokenTable(tokens: Record<string, string | Principal>): void {
+  if (!tokens || typeof tokens !== 'object') throw new TypeError('genkitx-temporal: bearerTokenAuth needs `tokens`');
+  const entries = Object.entries(tokens);
+  if (!entries.length) throw new TypeError('genkitx-temporal: bearerTokenAuth({ tokens }) has no token');
+  for (const [token, principal] of entries) {
+    const who = typeof principal === 'string' ? principal : principal?.id;
+    const problem = bearerTokenProblem(token);
+    if (problem) throw new TypeError(`genkitx-temporal: bearerTokenAuth: the token of "${who}" ${problem}`);
+    if (typeof who !== 'string' || !who) {
+      throw new TypeError('genkitx-temporal: bearerTokenAuth: every token maps to a principal id (or { id, … })');
+    }
+  }
 }
 
 /** The part of firebase-admin's `Auth` this needs. */

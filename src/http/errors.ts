@@ -1,6 +1,7 @@
 // Genkit errors as HTTP responses: the status code from the Genkit status, and the flat body of Genkit's own
 // flow server (`{ status, message, details? }`), without schemas, stacks or internals.
 import { GenkitError } from '../genkit-error';
+import { grpcCodeOf, GrpcStatus } from '../grpc-errors';
 
 /** Genkit status → HTTP code (Genkit's `StatusCodes` table). */
 const HTTP_CODES: Record<string, number> = {
@@ -51,9 +52,43 @@ function isGenkitErrorLike(
   );
 }
 
-/** The HTTP code and body for any error; anything that is not a Genkit error is a 500 with no details. */
+/**
+ * Errors that say this service cannot serve the request as it is reached or configured, by their class name (the
+ * package's CommonJS and ESM builds each have the classes): Temporal unreachable (`TemporalConnectionError`), or
+ * the run's data encrypted with keys this process lacks (`EncryptionKeysMissingError`, `UnknownEncryptionKeyError`).
+ * Their messages say what to set, and carry no user data.
+ */
+const UNAVAILABLE_ERRORS = new Set([
+  'TemporalConnectionError',
+  'EncryptionKeysMissingError',
+  'UnknownEncryptionKeyError',
+]);
+
+/** The reason this service is unavailable, when `err` (or its cause) says so; gRPC UNAVAILABLE is Temporal down. */
+function unavailableReason(err: unknown): string | undefined {
+  for (
+    let e = err as { name?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 8;
+    depth++
+  ) {
+    if (typeof e === 'object' && typeof e.name === 'string' && UNAVAILABLE_ERRORS.has(e.name)) return String(e.message);
+    e = e.cause as typeof e;
+  }
+  if (grpcCodeOf(err) === GrpcStatus.UNAVAILABLE) return 'Temporal is unavailable; try again';
+  return undefined;
+}
+
+/**
+ * The HTTP code and body for any error. A Genkit error by its status; a Temporal that cannot be reached, or
+ * encrypted data without the keys to read it, is a 503 `UNAVAILABLE` with the reason; anything else a 500 with no
+ * details.
+ */
 export function toHttpError(err: unknown): { code: number; body: ErrorBody } {
-  if (!isGenkitErrorLike(err)) return { code: 500, body: { status: 'INTERNAL', message: 'Internal Error' } };
+  if (!isGenkitErrorLike(err)) {
+    const reason = unavailableReason(err);
+    if (reason !== undefined) return { code: 503, body: { status: 'UNAVAILABLE', message: reason } };
+    return { code: 500, body: { status: 'INTERNAL', message: 'Internal Error' } };
+  }
   const body: ErrorBody = {
     status: err.status,
     message: validationMessage(err.detail) ?? err.originalMessage ?? err.message,

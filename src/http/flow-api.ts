@@ -13,6 +13,8 @@ import { getTemporalClient } from '../connection';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../flow-ref';
 import { toFlowRunError } from '../flow-run-error';
 import { getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
+import { checkAnswerTarget } from '../input-gate';
+import { callerContext } from '../identity/caller-context';
 import { resolveContextKeyRing } from '../identity/keys';
 import { requestSpans } from '../telemetry/http-middleware';
 import { requestBodyLimit } from './body-limit';
@@ -60,14 +62,15 @@ const MAX_KEY_LENGTH = 200;
  * A Hono app serving the flows as durable runs:
  * `POST /flows/:name` (202 `{ workflowId, runId, links }`; `?wait=true` → 200 `{ result }`; `Accept:
  * text/event-stream` → Genkit stream, re-attach with `x-genkit-stream-id`), `GET /runs/:id`,
- * `POST /runs/:id/cancel`, `POST /runs/:id/inputs/:name`, `GET /runs/:id/events?from=N` (SSE).
+ * `POST /runs/:id/cancel`, `POST /runs/:id/inputs/:name` (to an input the run waits for; `?early=true` for one it
+ * will ask for later), `GET /runs/:id/events?from=N` (SSE).
  * With `console: true`, also the run console for people at `/console` (see `createRunConsole`).
  *
  * @example
  * ```ts
  * import { serve } from '@hono/node-server';
  * import { createFlowApi, bearerTokenAuth } from 'genkitx-temporal/http';
- * const app = createFlowApi({ flows: [flowRef('jokeFlow')], auth: bearerTokenAuth({ tokens: { secret: 'ops' } }) });
+ * const app = createFlowApi({ flows: [flowRef('jokeFlow')], auth: bearerTokenAuth({ tokens: { [process.env.OPS_TOKEN!]: 'ops' } }) });
  * serve({ fetch: app.fetch, port: 8080 });
  * // runFlow({ url: 'http://localhost:8080/flows/jokeFlow?wait=true', input }) from genkit/beta/client works as is
  * ```
@@ -132,7 +135,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     }
 
     const data = await readData(c);
-    validateFlowInput(flow, data); // ValidationError → 400, before anything starts
+    await validateFlowInput(flow, data); // ValidationError → 400, before anything starts
     const principal = c.get('principal');
     const key = c.req.header('idempotency-key');
     if (key !== undefined && (key.length === 0 || key.length > MAX_KEY_LENGTH)) {
@@ -144,7 +147,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
       // Keys are scoped by caller: the same key from two principals names two runs.
       ...(key !== undefined ? { idempotencyKey: key, workflowId: `${flowName}-${scopedKey(key, principal)}` } : {}),
       principal: principal?.id,
-      context: principal ? { auth: { id: principal.id, ...principal.claims } } : undefined,
+      context: principal ? callerContext(principal.id, principal.claims) : undefined,
     });
     if (streaming) return genkitStreamResponse(c, handle.workflowId, streams, () => onDisconnect(handle, flowName));
 
@@ -206,12 +209,17 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     if (!run) throw runNotFound();
     const name = c.req.param('name');
     const key = c.req.header('idempotency-key');
-    await provideFlowInput(run.handle.workflowId, name, await readData(c), {
+    const value = await readData(c);
+    // Only to an input the run waits for, unless the caller asks for an early answer (a typo is a 400 naming them).
+    const applied =
+      run.description.status.name !== 'RUNNING' ||
+      (await checkAnswerTarget(run.handle, { name, early: c.req.query('early') === 'true', idempotencyKey: key }));
+    await provideFlowInput(run.handle.workflowId, name, value, {
       ...runOptions,
       client: await clientOf(),
       ...(key ? { idempotencyKey: key } : {}),
     });
-    return c.json({ workflowId: run.handle.workflowId, input: name, status: 'ACCEPTED' });
+    return c.json({ workflowId: run.handle.workflowId, input: name, status: 'ACCEPTED', applied });
   });
 
   api.get('/runs/:id/events', async (c) => {

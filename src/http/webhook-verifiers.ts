@@ -17,6 +17,37 @@ export interface VerifiedDelivery {
 /** Checks one delivery's signature. */
 export interface WebhookVerifier {
   verify(rawBody: Buffer, headers: Headers): VerifiedDelivery | Promise<VerifiedDelivery>;
+  /**
+   * Who signs with this scheme (`github`, `stripe`, `standard-webhooks`, `hmac`): a run started by a delivery has
+   * `context.auth.uid` `webhook:<sender>`. @default 'webhook'
+   */
+  readonly sender?: string;
+}
+
+/**
+ * Throws, when a verifier is made, for a secret an unset or mistyped variable gives (`undefined`, `''`,
+ * `'undefined'`): otherwise every delivery would fail with a 500 whose log says `The "key" argument … Received
+ * undefined`, or, worse, be checked against a secret anyone can guess.
+ */
+function requireSecret(verifier: string, secret: unknown): void {
+  const given =
+    secret === undefined || secret === null
+      ? String(secret)
+      : typeof secret === 'string'
+        ? secret.trim() === '' || secret === 'undefined' || secret === 'null'
+          ? JSON.stringify(secret)
+          : undefined
+        : Buffer.isBuffer(secret)
+          ? secret.length === 0
+            ? 'an empty Buffer'
+            : undefined
+          : `a ${typeof secret}`;
+  if (given !== undefined) {
+    throw new TypeError(
+      `genkitx-temporal: ${verifier}: the signing secret is ${given}; pass the secret the sender signs with ` +
+        '(is the environment variable it is read from set?)',
+    );
+  }
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -46,13 +77,23 @@ function hmac(
  * ```
  */
 export function standardWebhooks(secret: string): WebhookVerifier {
-  const webhook = new Webhook(secret);
+  requireSecret('standardWebhooks', secret);
+  let webhook: Webhook;
+  try {
+    webhook = new Webhook(secret);
+  } catch (err) {
+    throw new TypeError(
+      `genkitx-temporal: standardWebhooks: the signing secret is not a Standard Webhooks secret ("whsec_" + base64): ${(err as Error).message}`,
+    );
+  }
   return {
+    sender: 'standard-webhooks',
     verify(rawBody, headers) {
       try {
         const plain: Record<string, string> = {};
         headers.forEach((value, name) => (plain[name] = value));
-        webhook.verify(rawBody, plain);
+        // Signature only: the body is parsed by the caller, so a signed body that is not JSON is a 400, not a 401.
+        webhook.verify(rawBody, plain, { jsonParse: false });
       } catch (err) {
         throw new WebhookSignatureError((err as Error).message);
       }
@@ -70,12 +111,14 @@ export function standardWebhooks(secret: string): WebhookVerifier {
  * ```
  */
 export function githubWebhook(secret: string): WebhookVerifier {
-  return hmacWebhook({
+  requireSecret('githubWebhook', secret);
+  const verifier = hmacWebhook({
     secret,
     header: 'x-hub-signature-256',
     prefix: 'sha256=',
     deliveryIdHeader: 'x-github-delivery',
   });
+  return { sender: 'github', verify: verifier.verify };
 }
 
 /**
@@ -92,9 +135,11 @@ export function stripeWebhook(
   secret: string,
   options: { toleranceSeconds?: number; now?: () => number } = {},
 ): WebhookVerifier {
+  requireSecret('stripeWebhook', secret);
   const tolerance = options.toleranceSeconds ?? 300;
   const now = options.now ?? Date.now;
   return {
+    sender: 'stripe',
     verify(rawBody, headers) {
       const header = headers.get('stripe-signature');
       if (!header) throw new WebhookSignatureError('missing Stripe-Signature header');
@@ -138,8 +183,18 @@ export interface HmacWebhookOptions {
  * ```
  */
 export function hmacWebhook(options: HmacWebhookOptions): WebhookVerifier {
+  requireSecret('hmacWebhook', options?.secret);
+  if (typeof options.header !== 'string' || !options.header) {
+    throw new TypeError('genkitx-temporal: hmacWebhook needs `header`, the header that carries the signature');
+  }
+  try {
+    hmac(options.algorithm ?? 'sha256', options.secret, [], options.encoding ?? 'hex');
+  } catch (err) {
+    throw new TypeError(`genkitx-temporal: hmacWebhook: ${(err as Error).message}`);
+  }
   const prefix = options.prefix ?? '';
   return {
+    sender: 'hmac',
     verify(rawBody, headers) {
       const given = headers.get(options.header);
       if (!given || !given.startsWith(prefix))

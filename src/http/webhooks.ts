@@ -6,6 +6,7 @@ import type { Context, Handler } from 'hono';
 import { startFlowWorkflowWith } from '../client';
 import { resolveTemporalConfig } from '../config';
 import { flowNameOf, validateFlowInput, type FlowInput, type FlowRef } from '../flow-ref';
+import { callerContext } from '../identity/caller-context';
 import { provideFlowInput, type FlowRunOptions } from '../flow-runs';
 import { requestBodyLimit } from './body-limit';
 import { apiError, toHttpError } from './errors';
@@ -36,6 +37,11 @@ export interface FlowWebhookOptions<F extends FlowRef> extends FlowRunOptions {
   startOptions?: FlowApiStartOptions;
   /** Workflow ID prefix. @default `<flow name>-webhook-` */
   workflowIdPrefix?: string;
+  /**
+   * Who the runs act for: their principal and Genkit `context.auth.uid` (`context.auth.token` holds `webhook`,
+   * the sender, and `deliveryId`). @default `webhook:<the verifier's sender>`, e.g. `webhook:github`
+   */
+  principal?: string;
 }
 
 /** Longest delivery ID used verbatim in a workflow ID; longer or unusual ones are hashed. */
@@ -52,6 +58,7 @@ export function webhookWorkflowId(prefix: string, deliveryId: string): string {
 /**
  * A Hono handler for a signed webhook that starts `flow` with the delivery as input (202 `{ workflowId }`).
  * Forged or stale signature → 401, oversized → 413, invalid JSON or input → 400; nothing starts in those cases.
+ * The run's principal and Genkit `context.auth.uid` are `webhook:<sender>` (`principal` changes it).
  *
  * @example
  * ```ts
@@ -73,8 +80,11 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
     bodyLimit: maxSize,
     startOptions,
     workflowIdPrefix: _p,
+    principal: givenPrincipal,
     ...rest
   } = options;
+  const sender = verify.sender ?? 'webhook';
+  const principal = givenPrincipal ?? `webhook:${sender}`;
   const runOptions: FlowRunOptions = rest;
   // Resolved once per handler, not per delivery (as in createFlowApi): the resolution reads the environment and the
   // profile file.
@@ -112,12 +122,15 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
     }
 
     const input = toInput ? await toInput(payload, c) : (payload as FlowInput<F>);
-    validateFlowInput(flow, input);
+    await validateFlowInput(flow, input);
     const handle = await startFlowWorkflowWith(startConfig, flow, input, {
       ...runOptions,
       ...startOptions,
       workflowId: webhookWorkflowId(prefix, id),
       idempotencyKey: id,
+      // The sender, as every front door gives its caller to the flow: `context.auth` is `{ uid, token }`.
+      principal,
+      context: callerContext(principal, { webhook: sender, deliveryId: id }),
     });
     return c.json(
       {

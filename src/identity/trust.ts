@@ -75,7 +75,8 @@ function explain(problem: SignatureProblem, signature: unknown, ring: ContextKey
     case 'unsigned':
       return (
         `the run of this flow was started without a context signature, and this worker accepts only signed ` +
-        `contexts: start runs through startFlowWorkflow, the flow API or the callables with ${CONTEXT_KEYS_ENV} set`
+        `contexts: set ${CONTEXT_KEYS_ENV} (the workers' key) on the process that started the run (the API ` +
+        'service, the Firebase functions, your server), or pass contextKeys to its start'
       );
     case 'unknown-key':
       return (

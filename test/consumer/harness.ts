@@ -49,6 +49,8 @@ export interface Started {
 export interface RunOptions {
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Arguments after the script. */
+  args?: string[];
 }
 
 export interface RunResult {
@@ -74,19 +76,29 @@ export function packedTarball(): Promise<string> {
   });
 }
 
+/** What a consumer project installs besides the package, genkit and tsx. */
+export interface ConsumerOptions {
+  /**
+   * Install zod as a user does: `4` is `npm i zod` today (zod 4.x), `3` is `npm i zod@3`; with either, also the
+   * repository's TypeScript, so the project can type-check its files. @default no zod of its own
+   */
+  zod?: 3 | 4;
+}
+
 /**
  * A project of the given flavour with the packed package, genkit, firebase-functions and tsx installed (offline
  * when the npm cache has them). The CommonJS project shares the ESM project's node_modules (a symlink: same
  * dependencies, one install); what differs is its package.json `"type"`, which decides how Node loads its `.js`
  * files.
  */
-export async function consumerProject(flavour: Flavour): Promise<ConsumerProject> {
+export async function consumerProject(flavour: Flavour, options: ConsumerOptions = {}): Promise<ConsumerProject> {
   // What every consumer test may import: the package's sub-paths need genkit, and `./firebase` firebase-functions
   // (an optional peer that a user of the callables has installed).
   const packages = [
     `genkit@${repoPackage.devDependencies.genkit}`,
     `firebase-functions@${repoPackage.devDependencies['firebase-functions']}`,
     `tsx@${installedVersion('tsx')}`,
+    ...(options.zod ? [options.zod === 4 ? 'zod@4' : 'zod@3', `typescript@${installedVersion('typescript')}`] : []),
   ];
   const key = createHash('sha256').update(packages.join(' ')).digest('hex').slice(0, 8);
   const esm = await installedProject(join(buildDir(), `esm-${key}`), 'module', async () => [
@@ -194,7 +206,7 @@ function project(dir: string, flavour: Flavour): ConsumerProject {
     },
     run(script, options = {}) {
       const viaTsx = /\.(m|c)?ts$/.test(script);
-      const args = viaTsx ? ['--import', 'tsx', script] : [script];
+      const args = [...(viaTsx ? ['--import', 'tsx', script] : [script]), ...(options.args ?? [])];
       return exec(process.execPath, args, { cwd: dir, env: options.env, timeoutMs: options.timeoutMs ?? 120_000 });
     },
     exec(command, args, options = {}) {

@@ -189,8 +189,13 @@ describe('onCallFlowRun', () => {
     );
     const bad = { action: 'input', workflowId, name: 'approval', value: { approved: 'yes' } };
     expect(await codeOf(call(runs(), request(bad, 'grace')))).toBe('invalid-argument');
+    // A mistyped name is refused, naming what the run waits for (not kept as an early answer).
+    const typo = { action: 'input', workflowId, name: 'aproval', value: { approved: true } };
+    const refused = await call(runs(), request(typo, 'grace')).catch((e: HttpsError) => e);
+    expect(refused).toMatchObject({ code: 'failed-precondition', details: { pendingInputs: ['approval'] } });
+    expect((refused as HttpsError).message).toMatch(/not waiting for input "aproval" \(it waits for "approval"\)/);
     const good = { action: 'input', workflowId, name: 'approval', value: { approved: true } };
-    expect(await call(runs(), request(good, 'grace'))).toEqual({ ok: true });
+    expect(await call(runs(), request(good, 'grace'))).toEqual({ ok: true, applied: true });
     expect(await pollToEnd('grace', workflowId)).toMatchObject({ status: 'COMPLETED', result: 'desk: approved' });
   });
 

@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../../examples/demo/flows'; // the worker's flows (tripPlanner with the scripted demo model)
+import { DefaultPayloadConverter } from '@temporalio/common';
+import { getTemporalClient } from '../../src/connection';
 import { parseContextKeys } from '../../src/identity/keys';
+import type { FlowRunRequest } from '../../src/types';
 import { cliHistoryText } from '../helpers/history-secrets';
 import { useWorker } from '../helpers/temporal';
 
@@ -125,6 +128,27 @@ describe('functions/ in the Firebase emulators, via the Firebase client SDK', ()
     expect(history).toContain('contextSignature');
     expect(history).toContain(run.result.aliceUid);
     expect(history).not.toContain('rawToken');
+  });
+
+  it('a callable and the HTTP API give the flow one context.auth shape for the same user: { uid, token }', async () => {
+    const { started, httpStarted, aliceUid } = run.result;
+    expect(httpStarted.status).toBe(202);
+    const client = await getTemporalClient(worker.opts());
+    const authOf = async (workflowId: string) => {
+      const [first] = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+      const payload = first!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+      return (new DefaultPayloadConverter().fromPayload(payload) as FlowRunRequest).context?.auth as {
+        uid: string;
+        token: Record<string, unknown>;
+      };
+    };
+    const [viaCallable, viaHttp] = await Promise.all([authOf(started.workflowId), authOf(httpStarted.body.workflowId)]);
+    for (const auth of [viaCallable, viaHttp]) {
+      expect(Object.keys(auth).sort()).toEqual(['token', 'uid']);
+      expect(auth.uid).toBe(aliceUid);
+      expect(auth.token).toMatchObject({ email: expect.stringMatching(/^alice-/), user_id: aliceUid });
+    }
+    expect(Object.keys(viaHttp.token).sort()).toEqual(Object.keys(viaCallable.token).sort());
   });
 
   it('streams it: each chunk with its offset, then the result; a reconnect resumes from an offset', () => {

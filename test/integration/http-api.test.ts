@@ -13,6 +13,7 @@ import {
   httpCountFlow,
   httpFailFlow,
   httpGreetFlow,
+  httpLateApprovalFlow,
   httpSlowFlow,
   slowModel,
 } from '../fixtures/http-flows';
@@ -24,7 +25,11 @@ process.on('unhandledRejection', () => undefined);
 
 const worker = useWorker('http');
 const flows = [httpWhoAmIFlow, httpGreetFlow, httpCountFlow, httpFailFlow, httpSlowFlow, httpApprovalFlow];
-const tokens = { 'alice-token': 'alice', 'bob-token': 'bob', 'ops-token': { id: 'ops', admin: true } };
+const tokens = {
+  'alice-token-ab12cd34': 'alice',
+  'bob-token-ab12cd34ef': 'bob',
+  'ops-token-ab12cd34ef': { id: 'ops', admin: true },
+};
 const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 let url: (path: string) => string;
 let cancellingUrl: (path: string) => string;
@@ -38,7 +43,7 @@ beforeAll(async () => {
 });
 
 const client = () => getTemporalClient(worker.opts());
-const post = (path: string, body: unknown, headers: Record<string, string> = as('alice-token')) =>
+const post = (path: string, body: unknown, headers: Record<string, string> = as('alice-token-ab12cd34')) =>
   fetch(url(path), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...headers },
@@ -55,18 +60,23 @@ describe('Genkit client compatibility', () => {
     const result = await runFlow({
       url: url('/flows/httpGreetFlow?wait=true'),
       input: { name: 'ada' },
-      headers: as('alice-token'),
+      headers: as('alice-token-ab12cd34'),
     });
     expect(result).toBe('hello ada');
   });
 
   it('the flow sees the caller as Genkit context.auth', async () => {
-    const result = await runFlow({ url: url('/flows/httpWhoAmIFlow?wait=true'), headers: as('bob-token') });
-    expect(result).toBe('you are bob');
+    const result = await runFlow({ url: url('/flows/httpWhoAmIFlow?wait=true'), headers: as('bob-token-ab12cd34ef') });
+    // The callables' shape ({ uid, token }), so a flow checking auth.uid works whichever front door started it.
+    expect(result).toEqual({ says: 'you are bob', auth: { uid: 'bob', token: {} } });
   });
 
   it('runFlow gets a failed flow as its HTTP status with the flat Genkit body', async () => {
-    const call = runFlow({ url: url('/flows/httpFailFlow?wait=true'), input: 'closed', headers: as('alice-token') });
+    const call = runFlow({
+      url: url('/flows/httpFailFlow?wait=true'),
+      input: 'closed',
+      headers: as('alice-token-ab12cd34'),
+    });
     await expect(call).rejects.toThrow(
       'Server returned: 400: {"status":"FAILED_PRECONDITION","message":"nope: closed","details":{"why":"closed"}}',
     );
@@ -74,10 +84,14 @@ describe('Genkit client compatibility', () => {
 
   it('invalid input is a 400 without the schema, and starts nothing', async () => {
     const principal = `validator-${randomUUID().slice(0, 6)}`;
-    const api = createFlowApi({ ...worker.opts(), flows, auth: bearerTokenAuth({ tokens: { t: principal } }) });
+    const api = createFlowApi({
+      ...worker.opts(),
+      flows,
+      auth: bearerTokenAuth({ tokens: { 'validator-token-0123': principal } }),
+    });
     const res = await api.request('/flows/httpGreetFlow', {
       method: 'POST',
-      headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json' },
+      headers: { Authorization: 'Bearer validator-token-0123', 'Content-Type': 'application/json' },
       body: JSON.stringify({ data: { name: 42 } }),
     });
     expect(res.status).toBe(400);
@@ -91,7 +105,7 @@ describe('Genkit client compatibility', () => {
     const call = streamFlow({
       url: url('/flows/httpCountFlow'),
       input: { n: 4, delayMs: 20 },
-      headers: as('alice-token'),
+      headers: as('alice-token-ab12cd34'),
     });
     call.output.catch(() => undefined);
     const chunks: unknown[] = [];
@@ -108,7 +122,7 @@ describe('Genkit client compatibility', () => {
     const first = streamFlow({
       url: url('/flows/httpCountFlow'),
       input: { n: 8, delayMs: 150 },
-      headers: as('alice-token'),
+      headers: as('alice-token-ab12cd34'),
       abortSignal: abort.signal,
     });
     first.output.catch(() => undefined);
@@ -123,7 +137,7 @@ describe('Genkit client compatibility', () => {
     }
     expect(seen.length).toBeGreaterThanOrEqual(2);
     const streamId = (await first.streamId)!;
-    const again = streamFlow({ url: url('/flows/httpCountFlow'), streamId, headers: as('alice-token') });
+    const again = streamFlow({ url: url('/flows/httpCountFlow'), streamId, headers: as('alice-token-ab12cd34') });
     again.output.catch(() => undefined);
     const replayed: unknown[] = [];
     for await (const chunk of again.stream) replayed.push(chunk);
@@ -132,7 +146,11 @@ describe('Genkit client compatibility', () => {
   });
 
   it('an unknown stream ID answers 204, which the client reports as not found', async () => {
-    const call = streamFlow({ url: url('/flows/httpCountFlow'), streamId: 'no-such-run', headers: as('alice-token') });
+    const call = streamFlow({
+      url: url('/flows/httpCountFlow'),
+      streamId: 'no-such-run',
+      headers: as('alice-token-ab12cd34'),
+    });
     call.stream[Symbol.asyncIterator]()
       .next()
       .catch(() => undefined);
@@ -140,7 +158,11 @@ describe('Genkit client compatibility', () => {
   });
 
   it('a failing flow ends the stream with an error frame carrying its status', async () => {
-    const call = streamFlow({ url: url('/flows/httpFailFlow'), input: 'streamed', headers: as('alice-token') });
+    const call = streamFlow({
+      url: url('/flows/httpFailFlow'),
+      input: 'streamed',
+      headers: as('alice-token-ab12cd34'),
+    });
     call.stream[Symbol.asyncIterator]()
       .next()
       .catch(() => undefined);
@@ -157,7 +179,7 @@ describe('runs over HTTP', () => {
     expect(res.headers.get('location')).toBe(body.links.self);
     expect(res.headers.get('x-request-id')).toBeTruthy();
     const run = await waitFor(async () => {
-      const r = await (await fetch(url(body.links.self), { headers: as('alice-token') })).json();
+      const r = await (await fetch(url(body.links.self), { headers: as('alice-token-ab12cd34') })).json();
       return r.status === 'COMPLETED' && r;
     });
     expect(run).toMatchObject({ flowName: 'httpGreetFlow', result: 'hello grace' });
@@ -174,7 +196,7 @@ describe('runs over HTTP', () => {
     ] as const) {
       const res = await fetch(url(p), {
         method,
-        headers: { ...as('bob-token'), 'Content-Type': 'application/json' },
+        headers: { ...as('bob-token-ab12cd34ef'), 'Content-Type': 'application/json' },
         body: method === 'POST' ? '{"data":{"approved":true}}' : undefined,
       });
       expect([method, p, res.status]).toEqual([method, p, 404]);
@@ -182,7 +204,7 @@ describe('runs over HTTP', () => {
     const bobStream = streamFlow({
       url: url('/flows/httpApprovalFlow'),
       streamId: workflowId,
-      headers: as('bob-token'),
+      headers: as('bob-token-ab12cd34ef'),
     });
     bobStream.stream[Symbol.asyncIterator]()
       .next()
@@ -192,16 +214,16 @@ describe('runs over HTTP', () => {
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ status: 'UNAUTHENTICATED' });
     expect((await fetch(url(path), { headers: as('wrong') })).status).toBe(401);
-    expect((await fetch(url(path), { headers: as('ops-token') })).status).toBe(200);
+    expect((await fetch(url(path), { headers: as('ops-token-ab12cd34ef') })).status).toBe(200);
     // The owner answers: a wrong value is a 400 and the run keeps waiting; the right one completes it.
     await waitFor(
-      async () => (await (await fetch(url(path), { headers: as('alice-token') })).json()).status === 'WAITING',
+      async () => (await (await fetch(url(path), { headers: as('alice-token-ab12cd34') })).json()).status === 'WAITING',
     );
     expect((await post(`${path}/inputs/approval`, { data: { approved: 'yes' } })).status).toBe(400);
     expect((await post(`${path}/inputs/approval`, { data: { approved: true } })).status).toBe(200);
     const handle = (await client()).workflow.getHandle(workflowId);
     expect(await handle.result()).toBe('laptop: approved');
-    const run = await (await fetch(url(path), { headers: as('alice-token') })).json();
+    const run = await (await fetch(url(path), { headers: as('alice-token-ab12cd34') })).json();
     expect(run).toMatchObject({ status: 'COMPLETED', result: 'laptop: approved', pendingInputs: [] });
     expect((await (await client()).workflow.getHandle(workflowId).describe()).memo?.genkitPrincipal).toBe('alice');
   });
@@ -214,7 +236,7 @@ describe('runs over HTTP', () => {
     await waitFor(async () => (await handle.describe()).status.name === 'CANCELLED', 20_000, 'cancelled');
     const again = await cancel();
     expect([again.status, (await again.json()).status]).toEqual([400, 'FAILED_PRECONDITION']);
-    const run = await (await fetch(url(`/runs/${workflowId}`), { headers: as('alice-token') })).json();
+    const run = await (await fetch(url(`/runs/${workflowId}`), { headers: as('alice-token-ab12cd34') })).json();
     expect(run).toMatchObject({ status: 'CANCELLED', error: { status: 'CANCELLED' } });
 
     const hidden = await startFlowWorkflow(
@@ -222,19 +244,31 @@ describe('runs over HTTP', () => {
       { name: 'x' },
       { ...worker.opts(), memo: { genkitFlow: 'notExposed' } },
     );
-    expect((await fetch(url(`/runs/${hidden.workflowId}`), { headers: as('ops-token') })).status).toBe(404);
+    expect((await fetch(url(`/runs/${hidden.workflowId}`), { headers: as('ops-token-ab12cd34ef') })).status).toBe(404);
   });
 
   it('an Idempotency-Key starts one run per caller', async () => {
     const key = randomUUID();
     const a1 = await (
-      await post('/flows/httpGreetFlow', { data: { name: 'k' } }, { ...as('alice-token'), 'Idempotency-Key': key })
+      await post(
+        '/flows/httpGreetFlow',
+        { data: { name: 'k' } },
+        { ...as('alice-token-ab12cd34'), 'Idempotency-Key': key },
+      )
     ).json();
     const a2 = await (
-      await post('/flows/httpGreetFlow', { data: { name: 'k' } }, { ...as('alice-token'), 'Idempotency-Key': key })
+      await post(
+        '/flows/httpGreetFlow',
+        { data: { name: 'k' } },
+        { ...as('alice-token-ab12cd34'), 'Idempotency-Key': key },
+      )
     ).json();
     const b1 = await (
-      await post('/flows/httpGreetFlow', { data: { name: 'k' } }, { ...as('bob-token'), 'Idempotency-Key': key })
+      await post(
+        '/flows/httpGreetFlow',
+        { data: { name: 'k' } },
+        { ...as('bob-token-ab12cd34ef'), 'Idempotency-Key': key },
+      )
     ).json();
     expect(a2.workflowId).toBe(a1.workflowId);
     expect(b1.workflowId).not.toBe(a1.workflowId);
@@ -262,7 +296,9 @@ describe('runs over HTTP', () => {
     await (await client()).workflow.getHandle(workflowId).result();
     const read = async (headers: Record<string, string>, query = '') =>
       (
-        await fetch(url(`/runs/${workflowId}/events${query}`), { headers: { ...as('alice-token'), ...headers } })
+        await fetch(url(`/runs/${workflowId}/events${query}`), {
+          headers: { ...as('alice-token-ab12cd34'), ...headers },
+        })
       ).text();
     const fromTwo = await read({}, '?from=2');
     expect(fromTwo).toContain('event: chunk\ndata: {"i":2}\nid: 3\n\n');
@@ -271,8 +307,76 @@ describe('runs over HTTP', () => {
     const resumed = await read({ 'Last-Event-ID': '4' });
     expect(resumed.match(/event: chunk/g)).toHaveLength(1);
     expect(resumed).toContain('data: {"i":4}');
-    const bad = await fetch(url(`/runs/${workflowId}/events?from=-1`), { headers: as('alice-token') });
+    const bad = await fetch(url(`/runs/${workflowId}/events?from=-1`), { headers: as('alice-token-ab12cd34') });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('answers', () => {
+  const answersApi = () =>
+    createFlowApi({
+      ...worker.opts(),
+      flows: [httpApprovalFlow, httpLateApprovalFlow],
+      auth: bearerTokenAuth({ tokens: { 'answers-token-0123': 'ann' } }),
+    });
+  const send = (api: ReturnType<typeof createFlowApi>, path: string, data: unknown, headers = {}) =>
+    api.request(path, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer answers-token-0123', 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify({ data }),
+    });
+  const progressOf = async (api: ReturnType<typeof createFlowApi>, workflowId: string) =>
+    (
+      await (
+        await api.request(`/runs/${workflowId}`, { headers: { Authorization: 'Bearer answers-token-0123' } })
+      ).json()
+    ).progress;
+
+  it('a mistyped input name is a 400 naming the inputs the run waits for, and nothing is kept', async () => {
+    const api = answersApi();
+    const { workflowId } = await (await send(api, '/flows/httpApprovalFlow', 'chair')).json();
+    await waitFor(async () => (await progressOf(api, workflowId))?.pendingInputs?.length === 1, 20_000, 'waiting');
+    const typo = await send(api, `/runs/${workflowId}/inputs/aproval`, { approved: true });
+    const body = await typo.json();
+    expect([typo.status, body.status]).toEqual([400, 'FAILED_PRECONDITION']);
+    expect(body.message).toMatch(/not waiting for input "aproval" \(it waits for "approval"\).*\?early=true/);
+    expect(body.details).toEqual({ workflowId, input: 'aproval', pendingInputs: ['approval'] });
+    // With an idempotency key never used before, too (it is not a retry of an answer that got through).
+    const keyed = await send(
+      api,
+      `/runs/${workflowId}/inputs/aproval`,
+      { approved: true },
+      { 'Idempotency-Key': 'k1' },
+    );
+    expect(keyed.status).toBe(400);
+    expect((await progressOf(api, workflowId)).earlyInputs).toEqual([]);
+
+    const right = await send(api, `/runs/${workflowId}/inputs/approval`, { approved: true });
+    expect([right.status, await right.json()]).toEqual([
+      200,
+      { workflowId, input: 'approval', status: 'ACCEPTED', applied: true },
+    ]);
+    expect(await (await client()).workflow.getHandle(workflowId).result()).toBe('chair: approved');
+  });
+
+  it('an early answer is sent only when asked for (?early=true), says it was kept, and a retry with its key is let through', async () => {
+    const api = answersApi();
+    const started = await send(api, '/flows/httpLateApprovalFlow', { item: 'lamp', delayMs: 4_000 });
+    const { workflowId } = await started.json();
+    const before = await send(api, `/runs/${workflowId}/inputs/approval`, { approved: true });
+    expect([before.status, (await before.json()).details?.pendingInputs]).toEqual([400, []]);
+
+    const key = { 'Idempotency-Key': `early-${randomUUID()}` };
+    const early = await send(api, `/runs/${workflowId}/inputs/approval?early=true`, { approved: true }, key);
+    expect([early.status, await early.json()]).toEqual([
+      200,
+      { workflowId, input: 'approval', status: 'ACCEPTED', applied: false },
+    ]);
+    expect((await progressOf(api, workflowId)).earlyInputs).toEqual(['approval']);
+    // The client lost the response and sends the same answer again, same key, without ?early: applied once.
+    const retry = await send(api, `/runs/${workflowId}/inputs/approval`, { approved: true }, key);
+    expect(retry.status).toBe(200);
+    expect(await (await client()).workflow.getHandle(workflowId).result()).toBe('lamp: approved');
   });
 });
 
@@ -282,7 +386,7 @@ describe('disconnects', () => {
     const key = randomUUID();
     const call = fetch(url('/flows/httpCountFlow?wait=true'), {
       method: 'POST',
-      headers: { ...as('alice-token'), 'Content-Type': 'application/json', 'Idempotency-Key': key },
+      headers: { ...as('alice-token-ab12cd34'), 'Content-Type': 'application/json', 'Idempotency-Key': key },
       body: JSON.stringify({ data: { n: 6, delayMs: 300 } }),
       signal: abort.signal,
     });
@@ -294,7 +398,7 @@ describe('disconnects', () => {
       await post(
         '/flows/httpCountFlow',
         { data: { n: 6, delayMs: 300 } },
-        { ...as('alice-token'), 'Idempotency-Key': key },
+        { ...as('alice-token-ab12cd34'), 'Idempotency-Key': key },
       )
     ).json();
     const handle = (await client()).workflow.getHandle(workflowId);
@@ -306,7 +410,7 @@ describe('disconnects', () => {
     const abortsBefore = slowModel.aborts;
     const abort = new AbortController();
     const key = randomUUID();
-    const headers = { ...as('alice-token'), 'Content-Type': 'application/json', 'Idempotency-Key': key };
+    const headers = { ...as('alice-token-ab12cd34'), 'Content-Type': 'application/json', 'Idempotency-Key': key };
     const call = fetch(cancellingUrl('/api/flows/httpSlowFlow?wait=true'), {
       method: 'POST',
       headers,
@@ -339,7 +443,7 @@ describe('disconnects', () => {
     const call = streamFlow({
       url: cancellingUrl('/api/flows/httpSlowFlow'),
       input: 'stream then leave',
-      headers: as('alice-token'),
+      headers: as('alice-token-ab12cd34'),
       abortSignal: abort.signal,
     });
     call.output.catch(() => undefined);
@@ -351,8 +455,8 @@ describe('disconnects', () => {
     // The run view shows the model call in flight (read from the attempt's heartbeat details).
     const inFlight = await waitFor(
       async () =>
-        (await (await fetch(cancellingUrl(`/api/runs/${workflowId}`), { headers: as('alice-token') })).json()).progress
-          ?.stepInFlight,
+        (await (await fetch(cancellingUrl(`/api/runs/${workflowId}`), { headers: as('alice-token-ab12cd34') })).json())
+          .progress?.stepInFlight,
       20_000,
       'model call in flight (GET /runs/:id)',
     );

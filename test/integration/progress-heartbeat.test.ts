@@ -90,11 +90,11 @@ describe('step in flight from heartbeat details', () => {
 
 describe('run console', () => {
   it('shows the model step running, then its duration from the journaled start', async () => {
-    const auth = { Authorization: 'Bearer ana-token' };
+    const auth = { Authorization: 'Bearer ana-token-ab12cd34ef' };
     const api = createFlowApi({
       ...opts(),
       flows: [slowStepThenWaitFlow],
-      auth: bearerTokenAuth({ tokens: { 'ana-token': 'ana' } }),
+      auth: bearerTokenAuth({ tokens: { 'ana-token-ab12cd34ef': 'ana' } }),
       console: true,
     });
     const { url } = await serveForTests(api);

@@ -16,7 +16,11 @@ import { useWorker, waitFor } from '../helpers/temporal';
 import { describeWithTool } from '../helpers/tools';
 
 const worker = useWorker('console');
-const tokens = { 'ana-token': 'ana', 'bob-token': 'bob', 'ops-token': { id: 'ops', admin: true } };
+const tokens = {
+  'ana-token-ab12cd34ef': 'ana',
+  'bob-token-ab12cd34ef': 'bob',
+  'ops-token-ab12cd34ef': { id: 'ops', admin: true },
+};
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 const screenshots = resolve(__dirname, '../../test-results/console');
 const skipReason = browserUnavailable();
@@ -83,8 +87,8 @@ const slow = { timeout: 240_000 };
 
 describeWithTool('Chromium', skipReason)('run console in Chromium', slow, () => {
   it('shows a run waiting for approval with its form; Approve completes it and the timeline shows every step', async () => {
-    const workflowId = await startWaitingRun('ana-token');
-    const { context, page, dialogs } = await pageAs('ana-token');
+    const workflowId = await startWaitingRun('ana-token-ab12cd34ef');
+    const { context, page, dialogs } = await pageAs('ana-token-ab12cd34ef');
     try {
       await page.goto(url('/console'));
       const row = page.locator('tbody tr', { has: page.getByRole('link', { name: workflowId }) });
@@ -164,8 +168,8 @@ describeWithTool('Chromium', skipReason)('run console in Chromium', slow, () => 
   });
 
   it('works from the keyboard alone: Tab to Approve, Enter', async () => {
-    const workflowId = await startWaitingRun('bob-token');
-    const { context, page } = await pageAs('bob-token');
+    const workflowId = await startWaitingRun('bob-token-ab12cd34ef');
+    const { context, page } = await pageAs('bob-token-ab12cd34ef');
     try {
       await page.goto(url(`/console/runs/${encodeURIComponent(workflowId)}`));
       let focused = '';
@@ -184,7 +188,7 @@ describeWithTool('Chromium', skipReason)('run console in Chromium', slow, () => 
   });
 
   it('without a token the browser gets 401, and the list and pages hold no other person’s runs', async () => {
-    const workflowId = await startWaitingRun('ana-token');
+    const workflowId = await startWaitingRun('ana-token-ab12cd34ef');
     const anonymous = await browser!.newContext();
     try {
       const page = await anonymous.newPage();
@@ -193,7 +197,7 @@ describeWithTool('Chromium', skipReason)('run console in Chromium', slow, () => 
     } finally {
       await anonymous.close();
     }
-    const { context, page } = await pageAs('bob-token');
+    const { context, page } = await pageAs('bob-token-ab12cd34ef');
     try {
       expect((await page.goto(url(`/console/runs/${encodeURIComponent(workflowId)}`)))!.status()).toBe(404);
       await page.goto(url('/console'));
@@ -202,16 +206,18 @@ describeWithTool('Chromium', skipReason)('run console in Chromium', slow, () => 
       await context.close();
     }
     // An admin sees it.
-    const admin = await fetch(url(`/console/runs/${encodeURIComponent(workflowId)}`), { headers: auth('ops-token') });
+    const admin = await fetch(url(`/console/runs/${encodeURIComponent(workflowId)}`), {
+      headers: auth('ops-token-ab12cd34ef'),
+    });
     expect(admin.status).toBe(200);
   });
 });
 
 describe('run console over HTTP (no browser)', slow, () => {
   it('escapes step names and outputs in the HTML', async () => {
-    const workflowId = await startWaitingRun('ana-token');
+    const workflowId = await startWaitingRun('ana-token-ab12cd34ef');
     const html = await (
-      await fetch(url(`/console/runs/${encodeURIComponent(workflowId)}`), { headers: auth('ana-token') })
+      await fetch(url(`/console/runs/${encodeURIComponent(workflowId)}`), { headers: auth('ana-token-ab12cd34ef') })
     ).text();
     expect(html).not.toContain(XSS_STEP_NAME);
     expect(html).not.toContain('<img src=x');
@@ -220,13 +226,17 @@ describe('run console over HTTP (no browser)', slow, () => {
   });
 
   it('answers a plain form post (no JavaScript): bad values keep the run waiting; cross-site posts are refused', async () => {
-    const workflowId = await startWaitingRun('ana-token');
+    const workflowId = await startWaitingRun('ana-token-ab12cd34ef');
     const action = url(`/console/runs/${encodeURIComponent(workflowId)}/inputs/approval`);
     const post = (fields: Record<string, string>, origin = new URL(action).origin) =>
       fetch(action, {
         method: 'POST',
         redirect: 'manual',
-        headers: { ...auth('ana-token'), 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
+        headers: {
+          ...auth('ana-token-ab12cd34ef'),
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Origin: origin,
+        },
         body: new URLSearchParams(fields),
       });
 
@@ -252,7 +262,9 @@ describe('run console over HTTP (no browser)', slow, () => {
 
     const run = await waitFor(
       async () => {
-        const body = (await (await fetch(url(`/runs/${workflowId}`), { headers: auth('ana-token') })).json()) as {
+        const body = (await (
+          await fetch(url(`/runs/${workflowId}`), { headers: auth('ana-token-ab12cd34ef') })
+        ).json()) as {
           status: string;
           result?: { approved: boolean; note?: string; published?: string };
         };
@@ -272,14 +284,14 @@ describe('run console over HTTP (no browser)', slow, () => {
   it('pages through the list with Temporal page tokens: no run twice, and only the caller’s own runs', async () => {
     const ids = (html: string) =>
       [...html.matchAll(/href="\/console\/runs\/([^"?]+)"/g)].map((m) => decodeURIComponent(m[1]));
-    const first = await (await fetch(url('/console?limit=1'), { headers: auth('ana-token') })).text();
+    const first = await (await fetch(url('/console?limit=1'), { headers: auth('ana-token-ab12cd34ef') })).text();
     const next = /href="(\/console\?[^"]*page=[^"]+)"/.exec(first)?.[1]?.replace(/&amp;/g, '&');
     expect(ids(first)).toHaveLength(1);
     expect(next).toBeDefined();
-    const second = await (await fetch(url(next!), { headers: auth('ana-token') })).text();
+    const second = await (await fetch(url(next!), { headers: auth('ana-token-ab12cd34ef') })).text();
     expect(ids(second)).toHaveLength(1);
     expect(ids(second)[0]).not.toBe(ids(first)[0]);
-    const bobs = await (await fetch(url('/console?limit=100'), { headers: auth('bob-token') })).text();
+    const bobs = await (await fetch(url('/console?limit=100'), { headers: auth('bob-token-ab12cd34ef') })).text();
     for (const id of [...ids(first), ...ids(second)]) expect(bobs).not.toContain(id);
   });
 
@@ -292,23 +304,25 @@ describe('run console over HTTP (no browser)', slow, () => {
       apiBasePath: '/api',
     });
     expect((await app.request('/ops/console')).status).toBe(401);
-    const list = await app.request('/ops/console?limit=3', { headers: auth('ops-token') });
+    const list = await app.request('/ops/console?limit=3', { headers: auth('ops-token-ab12cd34ef') });
     expect(list.status).toBe(200);
     const html = await list.text();
     const id = /href="\/ops\/console\/runs\/([^"]+)"/.exec(html)?.[1];
     expect(id).toBeDefined(); // the admin sees the runs the earlier tests started
-    const run = await (await app.request(`/ops/console/runs/${id}`, { headers: auth('ops-token') })).text();
+    const run = await (await app.request(`/ops/console/runs/${id}`, { headers: auth('ops-token-ab12cd34ef') })).text();
     expect(run).toContain(`data-events="/api/runs/${id}/events"`);
-    expect((await app.request('/ops/console/runs/no-such-run', { headers: auth('ops-token') })).status).toBe(404);
+    expect((await app.request('/ops/console/runs/no-such-run', { headers: auth('ops-token-ab12cd34ef') })).status).toBe(
+      404,
+    );
   });
 
   it('refuses bad list parameters with 400 and serves its assets', async () => {
-    expect((await fetch(url('/console?page=%3Cx%3E'), { headers: auth('ana-token') })).status).toBe(400);
-    expect((await fetch(url('/console?limit=-1'), { headers: auth('ana-token') })).status).toBe(400);
-    const page = await fetch(url('/console?limit=5'), { headers: auth('ana-token') });
+    expect((await fetch(url('/console?page=%3Cx%3E'), { headers: auth('ana-token-ab12cd34ef') })).status).toBe(400);
+    expect((await fetch(url('/console?limit=-1'), { headers: auth('ana-token-ab12cd34ef') })).status).toBe(400);
+    const page = await fetch(url('/console?limit=5'), { headers: auth('ana-token-ab12cd34ef') });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-    const js = await fetch(url('/console/assets/console.js'), { headers: auth('ana-token') });
+    const js = await fetch(url('/console/assets/console.js'), { headers: auth('ana-token-ab12cd34ef') });
     expect(js.headers.get('content-type')).toContain('text/javascript');
     expect(await js.text()).toContain('EventSource');
   });

@@ -237,7 +237,7 @@ describe('starters holding the key', () => {
       input: { note: 'front-door' },
       headers: { Authorization: `Bearer ${bearer}` },
     });
-    expect(result).toEqual({ note: 'front-door', auth: { id: 'alice', email: 'alice@example.com' } });
+    expect(result).toEqual({ note: 'front-door', auth: { uid: 'alice', token: { email: 'alice@example.com' } } });
 
     // Both signed runs' raw histories, as `temporal workflow show --output json` prints them (payloads decoded).
     const runs = await client.workflow.list({ query: `TaskQueue = "${strict}" AND ExecutionStatus = "Completed"` });

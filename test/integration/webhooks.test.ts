@@ -6,7 +6,8 @@ import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flowRef, getFlowRun, startFlowWorkflow } from '../../src/caller';
 import { getTemporalClient } from '../../src/connection';
-import { flowWebhook, githubWebhook, stripeWebhook } from '../../src/http';
+import { Webhook } from 'standardwebhooks';
+import { flowWebhook, githubWebhook, standardWebhooks, stripeWebhook } from '../../src/http';
 import { httpApprovalFlow, httpLateApprovalFlow, WebhookEvent } from '../fixtures/http-flows';
 import { serveForTests } from '../helpers/http';
 import { useWorker, waitFor } from '../helpers/temporal';
@@ -14,6 +15,7 @@ import { useWorker, waitFor } from '../helpers/temporal';
 const worker = useWorker('webhooks');
 const GITHUB_SECRET = 'gh-secret';
 const STRIPE_SECRET = 'whsec_test';
+const STANDARD_SECRET = `whsec_${Buffer.from('standard-webhooks-secret-bytes').toString('base64')}`;
 const run = randomUUID().slice(0, 8);
 const stormPrefix = `storm-${run}-`;
 const rejectPrefix = `rejected-${run}-`;
@@ -36,6 +38,11 @@ beforeAll(async () => {
     '/stripe',
     flowWebhook(webhookFlow, { ...common, verify: stripeWebhook(STRIPE_SECRET), workflowIdPrefix: rejectPrefix }),
   );
+  app.post(
+    '/standard',
+    flowWebhook(webhookFlow, { ...common, verify: standardWebhooks(STANDARD_SECRET), workflowIdPrefix: rejectPrefix }),
+  );
+  app.post('/whoami', flowWebhook(flowRef('httpWhoAmIFlow'), { ...common, verify: githubWebhook(GITHUB_SECRET) }));
   app.post(
     '/approvals',
     flowWebhook(flowRef('httpApprovalFlow'), {
@@ -105,6 +112,17 @@ describe('flowWebhook', () => {
 
     const notJson = '{"id": "evt-3", ';
     expect((await send('/github-rejects', notJson, githubHeaders(notJson, 'r-3'))).status).toBe(400);
+    // Standard Webhooks too (the kit's API verifier): signed correctly, so not a 401, but not JSON, so a 400.
+    const standard = await send('/standard', notJson, {
+      'Content-Type': 'application/json',
+      'webhook-id': 'r-3s',
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': new Webhook(STANDARD_SECRET).sign('r-3s', new Date(), notJson),
+    });
+    expect([standard.status, await standard.json()]).toEqual([
+      400,
+      { status: 'INVALID_ARGUMENT', message: 'webhook body must be JSON' },
+    ]);
 
     const wrongShape = JSON.stringify({ id: 'evt-4' }); // no `type`: the flow's schema rejects it
     const invalid = await send('/github-rejects', wrongShape, githubHeaders(wrongShape, 'r-4'));
@@ -112,6 +130,20 @@ describe('flowWebhook', () => {
 
     await new Promise((r) => setTimeout(r, 1500)); // visibility is eventually consistent
     expect(await countRuns(rejectPrefix)).toBe(0);
+  });
+
+  it('the flow gets the sender as context.auth in the shape of every front door: { uid, token }', async () => {
+    const delivery = `who-${randomUUID()}`;
+    const body = JSON.stringify({ id: delivery });
+    const res = await send('/whoami', body, githubHeaders(body, delivery));
+    expect(res.status).toBe(202);
+    const { workflowId } = await res.json();
+    const handle = (await client()).workflow.getHandle(workflowId);
+    expect(await handle.result()).toEqual({
+      says: 'you are webhook:github',
+      auth: { uid: 'webhook:github', token: { webhook: 'github', deliveryId: delivery } },
+    });
+    expect((await handle.describe()).memo?.genkitPrincipal).toBe('webhook:github');
   });
 
   it('a delivery answers a waiting run', async () => {

@@ -35,19 +35,35 @@ describe('cloudrun/api settings', () => {
     expect(
       apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', CODEC_UI_ORIGIN: 'https://cloud.temporal.io' }).codec,
     ).toBeUndefined();
+    const keys = 'k1:' + Buffer.alloc(32).toString('base64');
     const on = apiSettingsFromEnv({
       FLOWS_MODULE: '/f.js',
+      GENKITX_ENCRYPTION_KEYS: keys,
       CODEC_SERVER_TOKEN: 't',
       CODEC_UI_ORIGIN: 'https://cloud.temporal.io, http://localhost:8233',
     });
     expect(on.codec).toEqual({ token: 't', uiOrigins: ['https://cloud.temporal.io', 'http://localhost:8233'] });
-    expect(apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', CODEC_SERVER_TOKEN: 't' }).codec?.uiOrigins).toEqual([]);
+    expect(
+      apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', GENKITX_ENCRYPTION_KEYS: keys, CODEC_SERVER_TOKEN: 't' }).codec
+        ?.uiOrigins,
+    ).toEqual([]);
     expect(() =>
       apiSettingsFromEnv({
         FLOWS_MODULE: '/f.js',
+        GENKITX_ENCRYPTION_KEYS: keys,
         CODEC_SERVER_TOKEN: 't',
         CODEC_UI_ORIGIN: 'https://ui.example/path',
       }),
     ).toThrow(/CODEC_UI_ORIGIN/);
+  });
+
+  it('refuses the codec server without GENKITX_ENCRYPTION_KEYS, and reports which keys the API holds', () => {
+    expect(() => apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', CODEC_SERVER_TOKEN: 't' })).toThrow(
+      /CODEC_SERVER_TOKEN .*GENKITX_ENCRYPTION_KEYS/,
+    );
+    expect(apiSettingsFromEnv({ FLOWS_MODULE: '/f.js' })).toMatchObject({ encryption: false, contextSigning: false });
+    expect(
+      apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', GENKITX_ENCRYPTION_KEYS: 'k:x', GENKITX_CONTEXT_KEYS: 'c:y' }),
+    ).toMatchObject({ encryption: true, contextSigning: true });
   });
 });

@@ -34,6 +34,10 @@ describe('standardWebhooks', () => {
   it('accepts a genuine delivery and reports its webhook-id', () => {
     expect(standardWebhooks(secret).verify(body, signed(new Date()))).toEqual({ deliveryId: 'msg_1' });
   });
+  it('accepts a genuinely signed body that is not JSON (parsing it is not the signature check)', () => {
+    const text = Buffer.from('not json, but signed');
+    expect(standardWebhooks(secret).verify(text, signed(new Date(), text))).toEqual({ deliveryId: 'msg_1' });
+  });
   it('rejects tampered bytes, a stale timestamp and a missing signature', () => {
     rejects(() => standardWebhooks(secret).verify(reserialised, signed(new Date())));
     rejects(() => standardWebhooks(secret).verify(body, signed(new Date(Date.now() - 400_000))));
@@ -101,5 +105,30 @@ describe('webhookWorkflowId', () => {
     }
     expect(webhookWorkflowId('f-', 'a/b')).not.toBe(webhookWorkflowId('f-', 'a_b'));
     expect(webhookWorkflowId('f-', 'x'.repeat(5000))).toBe(long.replace('f-webhook-', 'f-'));
+  });
+});
+
+describe('a verifier without its secret', () => {
+  const UNSET = 'GENKITX_TEST_WEBHOOK_SECRET_NEVER_SET';
+  const makers: [string, (secret: string) => unknown][] = [
+    ['standardWebhooks', (s) => standardWebhooks(s)],
+    ['githubWebhook', (s) => githubWebhook(s)],
+    ['stripeWebhook', (s) => stripeWebhook(s)],
+    ['hmacWebhook', (s) => hmacWebhook({ secret: s, header: 'x-sig' })],
+  ];
+  it('is refused when it is made, naming the verifier (every delivery used to be a 500)', () => {
+    expect(process.env[UNSET]).toBeUndefined();
+    for (const [name, make] of makers) {
+      for (const secret of [process.env[UNSET]!, '', '  ', `${process.env[UNSET]}`]) {
+        expect(() => make(secret), `${name}(${JSON.stringify(secret)})`).toThrow(
+          new RegExp(`${name}: the signing secret is .*is the environment variable it is read from set`),
+        );
+      }
+    }
+  });
+  it('refuses a secret that is not a Standard Webhooks secret, and an unknown HMAC algorithm', () => {
+    expect(() => standardWebhooks('whsec_')).toThrow(/standardWebhooks/);
+    expect(() => hmacWebhook({ secret: 'k', header: 'x-sig', algorithm: 'sha-nope' })).toThrow(/hmacWebhook/);
+    expect(() => hmacWebhook({ secret: 'k', header: '' })).toThrow(/header/);
   });
 });

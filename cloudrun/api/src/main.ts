@@ -31,9 +31,22 @@ interface FlowsModule {
 const log = (severity: string, message: string, fields: object = {}) =>
   process.stdout.write(JSON.stringify({ severity, message, ...fields }) + '\n');
 
+/** `make()`, with a failure restated as the env variable to fix (the library's rule, the variable's name). */
+function fromVariable<T>(name: string, make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    throw new Error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 async function authFor(settings: ApiSettings): Promise<MiddlewareHandler<FlowApiEnv> | undefined> {
   if (settings.auth === 'none') return undefined;
-  if (settings.auth === 'bearer') return bearerTokenAuth({ tokens: { [settings.bearerToken!]: { id: 'bearer' } } });
+  if (settings.auth === 'bearer') {
+    return fromVariable('API_BEARER_TOKEN', () =>
+      bearerTokenAuth({ tokens: { [settings.bearerToken!]: { id: 'bearer' } } }),
+    );
+  }
   // firebase-admin only when Firebase auth is on; on Cloud Run it uses the service's own credentials.
   const { initializeApp, getApps } = await import('firebase-admin/app');
   const { getAuth } = await import('firebase-admin/auth');
@@ -57,7 +70,7 @@ async function main() {
   // not with the API's caller auth (which the flow API's middleware would otherwise demand of every later route).
   const codec = mountCodecServer(app, settings);
   if (settings.webhookSecret) {
-    const verify = standardWebhooks(settings.webhookSecret);
+    const verify = fromVariable('WEBHOOK_SECRET', () => standardWebhooks(settings.webhookSecret!));
     for (const flow of flows) {
       const name = typeof flow === 'string' ? flow : isFlowReference(flow) ? flow.name : flow.__action.name;
       app.post(`/hooks/${name}`, flowWebhook(flow, { verify, telemetry, ...temporal }));
@@ -71,6 +84,10 @@ async function main() {
       flows: flows.length,
       auth: settings.auth,
       codec,
+      // What the workers must match: an API without the workers' keys cannot read their results (503 naming the
+      // variable), and runs it starts unsigned are refused by workers that require signatures.
+      encryption: settings.encryption,
+      contextSigning: settings.contextSigning,
       tracing: settings.tracing ?? null,
     }),
   );

@@ -14,6 +14,9 @@ export const API_ENV_NAMES = [
   'WEBHOOK_SECRET',
   'CODEC_SERVER_TOKEN',
   'CODEC_UI_ORIGIN',
+  // Read by the library itself; the settings only check they are there when something needs them.
+  'GENKITX_ENCRYPTION_KEYS',
+  'GENKITX_CONTEXT_KEYS',
   // Tracing (docs/observability.md); the NodeSDK reads the other OTEL_* variables itself.
   'GENKITX_OTEL',
   'OTEL_SERVICE_NAME',
@@ -40,6 +43,10 @@ export interface ApiSettings {
   /** The codec server at `/codec` (POST /codec/encode, /codec/decode), when its bearer token is set. */
   codec?: { token: string; uiOrigins: string[] };
   port: number;
+  /** GENKITX_ENCRYPTION_KEYS is set: payloads are encrypted and decrypted here (reported at start-up). */
+  encryption: boolean;
+  /** GENKITX_CONTEXT_KEYS is set: each run's caller identity is signed here (reported at start-up). */
+  contextSigning: boolean;
   /** Present when GENKITX_OTEL turns tracing on: the NodeSDK's service name and (for the log) the OTLP endpoint. */
   tracing?: { serviceName: string; otlpEndpoint?: string };
 }
@@ -58,6 +65,12 @@ export function apiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiSet
     throw new Error(`API_AUTH must be firebase, bearer or none, got "${e.API_AUTH}"`);
   }
   if (auth === 'bearer' && !e.API_BEARER_TOKEN) throw new Error('API_AUTH=bearer needs API_BEARER_TOKEN');
+  // The codec server decrypts with the API's keys: without them it could only fail every request.
+  if (e.CODEC_SERVER_TOKEN && !e.GENKITX_ENCRYPTION_KEYS) {
+    throw new Error(
+      "CODEC_SERVER_TOKEN turns on the codec server, which decrypts with GENKITX_ENCRYPTION_KEYS: set it to the workers' keys (or unset CODEC_SERVER_TOKEN)",
+    );
+  }
   const port = Number(e.PORT ?? 8080);
   if (!Number.isInteger(port) || port <= 0) throw new Error(`PORT must be a port number, got "${e.PORT}"`);
   return {
@@ -74,6 +87,8 @@ export function apiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiSet
     webhookSecret: e.WEBHOOK_SECRET,
     codec: e.CODEC_SERVER_TOKEN ? { token: e.CODEC_SERVER_TOKEN, uiOrigins: origins(e.CODEC_UI_ORIGIN) } : undefined,
     port,
+    encryption: !!e.GENKITX_ENCRYPTION_KEYS,
+    contextSigning: !!e.GENKITX_CONTEXT_KEYS,
     tracing: tracingOn(e.GENKITX_OTEL)
       ? { serviceName: e.OTEL_SERVICE_NAME || e.K_SERVICE || 'genkit-api', otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT }
       : undefined,
