@@ -12,7 +12,7 @@ import { resolveTemporalConfig } from '../config';
 import { getTemporalClient } from '../connection';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../flow-ref';
 import { toFlowRunError } from '../flow-run-error';
-import { getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
+import { flowRunOf, provideFlowInput, type FlowRunOptions } from '../flow-runs';
 import { resolveContextKeyRing } from '../identity/keys';
 import { requestSpans } from '../telemetry/http-middleware';
 import { requestBodyLimit } from './body-limit';
@@ -59,7 +59,8 @@ const MAX_KEY_LENGTH = 200;
 /**
  * A Hono app serving the flows as durable runs:
  * `POST /flows/:name` (202 `{ workflowId, runId, links }`; `?wait=true` → 200 `{ result }`; `Accept:
- * text/event-stream` → Genkit stream, re-attach with `x-genkit-stream-id`), `GET /runs/:id`,
+ * text/event-stream` → Genkit stream, re-attach with `x-genkit-stream-id`), `GET /runs/:id` (answers without a
+ * worker too, with `progressUnavailable`),
  * `POST /runs/:id/cancel`, `POST /runs/:id/inputs/:name`, `GET /runs/:id/events?from=N` (SSE).
  * With `console: true`, also the run console for people at `/console` (see `createRunConsole`).
  *
@@ -180,7 +181,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   api.get('/runs/:id', async (c) => {
     const run = await ownedRun(c, c.req.param('id'));
     if (!run) throw runNotFound();
-    const view = await getFlowRun(run.handle.workflowId, { ...runOptions, client: await clientOf() });
+    const view = await flowRunOf(run.handle, run.description);
     return c.json({
       workflowId: view.workflowId,
       runId: view.runId,
@@ -189,6 +190,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
       ...(view.status === 'COMPLETED' ? { result: view.result ?? null } : {}),
       ...(view.error ? { error: toHttpError(view.error).body } : {}),
       progress: view.progress,
+      ...(view.progressUnavailable ? { progressUnavailable: view.progressUnavailable } : {}),
       pendingInputs: view.pendingInputs,
     });
   });
