@@ -78,6 +78,12 @@ export const STEP_REPORT_DELAY_MS = 250;
  * 2,000 history events): such a read comes back without progress; a running run stays cached for the next one.
  */
 export const PROGRESS_QUERY_TIMEOUT_MS = 600;
+/**
+ * How long `POST /flows/:name?wait=true` waits for the result before answering 202 with the run's links (the run
+ * goes on): under the 300 s that Cloud Run's default request timeout and Node's fetch (undici's headers timeout,
+ * which Genkit's `runFlow` rides on) both allow, so the caller gets the links rather than a cut connection.
+ */
+export const DEFAULT_WAIT_TIMEOUT_MS = 240_000;
 /** Queued chunks are sent as soon as they reach this size. */
 export const MAX_CHUNK_BATCH_BYTES = 256 * 1024;
 /** A flow output must fit one Temporal payload (2 MB, less room for metadata). */

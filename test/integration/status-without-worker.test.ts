@@ -1,7 +1,8 @@
 // Status while no worker polls the run's task queue (a rollout, a scale-to-zero): getFlowRun, GET /runs/:id, the
 // callable and the console pages answer within 1 s with what Temporal itself knows (status, flow, principal, a
 // closed run's result or error) and `progressUnavailable`, instead of holding the request ~30 s for a query no
-// worker takes.
+// worker takes; `?wait=true` gives up after its `timeout` with the 202 and the run's links, and the run goes on.
+import { runFlow } from 'genkit/beta/client';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFlowWorkflow } from '../../src/client';
@@ -125,6 +126,78 @@ describe('status without a worker', () => {
     const done = await call(completed);
     expect(done.ms).toBeLessThan(BOUND_MS);
     expect(done.value).toMatchObject({ status: 'COMPLETED', result: 'hello ada' });
+  });
+});
+
+describe('?wait=true without a worker', () => {
+  it("Genkit's runFlow gets the 202 with the run's links when `timeout` passes; the run goes on", async () => {
+    const started = Date.now();
+    const error = await runFlow({
+      url: url('/flows/httpGreetFlow?wait=true&timeout=1s'),
+      input: { name: 'later' },
+      headers: as,
+    }).catch((e: Error) => e);
+    const ms = Date.now() - started;
+    console.log(`[status] runFlow ?wait=true&timeout=1s with no worker: ${ms} ms`);
+    expect(ms).toBeGreaterThanOrEqual(1_000);
+    expect(ms).toBeLessThan(1_000 + BOUND_MS);
+    // runFlow takes any status but 200 for an error and quotes the body.
+    expect(String(error)).toMatch(/^Error: Server returned: 202: /);
+    const body = JSON.parse(String(error).replace(/^Error: Server returned: 202: /, ''));
+    const self = `/runs/${encodeURIComponent(body.workflowId)}`;
+    expect(body).toEqual({
+      workflowId: expect.stringMatching(/^httpGreetFlow-/),
+      runId: expect.any(String),
+      links: { self, events: `${self}/events`, cancel: `${self}/cancel`, inputs: `${self}/inputs` },
+    });
+    // The run goes on: a worker that comes up finishes it, and the link reads its result.
+    const worker = await startWorker(idle);
+    try {
+      const run = await waitFor(
+        async () => {
+          const res = await fetch(url(body.links.self), { headers: as });
+          const view = await res.json();
+          return view.status === 'COMPLETED' && view;
+        },
+        30_000,
+        'the run to complete once a worker is up',
+      );
+      expect(run.result).toBe('hello later');
+    } finally {
+      await worker.shutdown();
+    }
+  }, 60_000);
+
+  it('the default comes from waitTimeoutMs; a bad `timeout` is a 400 and starts nothing', async () => {
+    const principal = `timeouts-${Date.now()}`;
+    const auth = bearerTokenAuth({ tokens: { t: principal } });
+    const api = createFlowApi({ ...opts(idle), flows, auth, waitTimeoutMs: 800 });
+    const post = (query: string, name: string) =>
+      api.request(`/flows/httpGreetFlow?wait=true${query}`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ data: { name } }),
+      });
+    for (const timeout of ['0', '-1', 'soon', '2h', '1e3', '']) {
+      const bad = await post(`&timeout=${timeout}`, 'never');
+      expect(bad.status, `timeout=${timeout}`).toBe(400);
+      expect(await bad.json()).toMatchObject({
+        status: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('timeout'),
+      });
+    }
+    for (const waitTimeoutMs of [0, -5, NaN, 7_200_000]) {
+      expect(() => createFlowApi({ ...opts(idle), flows, waitTimeoutMs })).toThrow(/waitTimeoutMs/);
+    }
+    const { value: res, ms } = await timed(async () => post('', 'default'));
+    expect(res.status).toBe(202);
+    expect(res.headers.get('location')).toMatch(/^\/runs\/httpGreetFlow-/);
+    expect(ms).toBeGreaterThanOrEqual(800);
+    expect(ms).toBeLessThan(800 + BOUND_MS);
+    // Only the good request started a run (visibility is eventually consistent: give it time).
+    await new Promise((r) => setTimeout(r, 1_500));
+    const client = await getTemporalClient(opts(idle));
+    expect((await client.workflow.count(`GenkitPrincipal="${principal}"`)).count).toBe(1);
   });
 });
 
