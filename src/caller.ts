@@ -26,6 +26,8 @@ export {
   type FlowRun,
   type FlowRunOptions,
   type FlowStreamEvent,
+  type GetFlowRunOptions,
+  type ProgressUnavailable,
   type ProvideFlowInputOptions,
   type StreamFlowRunOptions,
 } from './flow-runs';
