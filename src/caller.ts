@@ -16,7 +16,14 @@ export {
   type FlowWorkflow,
   type FlowWorkflowOptions,
 } from './client';
-export { flowRef, isFlowReference, type FlowRefOptions } from './flow-ref';
+export {
+  flowRef,
+  flowRefsFrom,
+  isFlowReference,
+  type FlowManifest,
+  type FlowManifestEntry,
+  type FlowRefOptions,
+} from './flow-ref';
 export { closeTemporalClients, getTemporalClient } from './connection';
 export {
   cancelFlowRun,
