@@ -23,7 +23,8 @@ export interface FlowReference<
   /**
    * The flow's `config.temporal` (task queue, timeouts) as the caller should use them. Present, it stands for the
    * whole of it (a missing heartbeat timeout is the default one); absent, the flow's options are unknown to the
-   * caller and its runs get a short workflow-task timeout (`UNKNOWN_FLOW_WORKFLOW_TASK_TIMEOUT_MS`).
+   * caller, and each run adopts the flow's workflow-task timeout itself (a continue-as-new before its first
+   * attempt, about 1 s, when the flow's heartbeat timeout is under 10 s).
    */
   readonly temporal?: TemporalFlowOptions;
 }

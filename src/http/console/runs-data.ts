@@ -65,6 +65,8 @@ export async function listRuns(
   if (!flowNames.length) return { rows: [] };
   const clauses = [
     `WorkflowType = ${quoted(WORKFLOW_TYPE)}`,
+    // A run that continued as new is listed once, by its current execution.
+    `ExecutionStatus != "ContinuedAsNew"`,
     `${FLOW_SEARCH_ATTRIBUTE} IN (${flowNames.map(quoted).join(', ')})`,
     ...(scope.principalId !== undefined ? [`${PRINCIPAL_SEARCH_ATTRIBUTE} = ${quoted(scope.principalId)}`] : []),
   ];
