@@ -13,7 +13,7 @@ import { GenkitError } from './genkit-error';
 import type { TemporalConnectionOptions } from './config';
 import { getTemporalClient } from './connection';
 import { PROGRESS_QUERY_TIMEOUT_MS } from './defaults';
-import { grpcCodeOf, GrpcStatus } from './grpc-errors';
+import { grpcCodeOf, GrpcStatus, isDeadlineExceeded } from './grpc-errors';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
 import { FailureTypes, type FlowProgress, type PendingInput } from './types';
 import { chunksQuery, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
@@ -133,10 +133,11 @@ async function readProgress(
   handle: WorkflowHandle,
   timeoutMs: number,
 ): Promise<{ progress: FlowProgress } | { unavailable: ProgressUnavailable }> {
+  const deadline = Date.now() + timeoutMs;
   try {
-    return { progress: await handle.client.withDeadline(Date.now() + timeoutMs, () => handle.query(progressQuery)) };
+    return { progress: await handle.client.withDeadline(deadline, () => handle.query(progressQuery)) };
   } catch (err) {
-    if (grpcCodeOf(err) === GrpcStatus.DEADLINE_EXCEEDED) {
+    if (isDeadlineExceeded(err, deadline)) {
       const message =
         `no worker answered within ${timeoutMs} ms (is a worker polling the run's task queue? during a rollout ` +
         'or a scale-to-zero there may be none for a while); status, result and error do not need one';
