@@ -37,9 +37,10 @@ export interface GetFlowRunOptions extends FlowRunOptions {
 export interface ProgressUnavailable {
   /**
    * `DEADLINE_EXCEEDED`: no worker of the run's task queue answered in time (none is polling, e.g. during a
-   * rollout or a scale-to-zero, or they are too busy); `UNKNOWN`: the query itself failed (the message says how).
+   * rollout or a scale-to-zero, or they are too busy); `UNAVAILABLE`: the server answered at once that no worker
+   * has polled the queue recently; `UNKNOWN`: the query itself failed (the message says how).
    */
-  status: 'DEADLINE_EXCEEDED' | 'UNKNOWN';
+  status: 'DEADLINE_EXCEEDED' | 'UNAVAILABLE' | 'UNKNOWN';
   message: string;
 }
 
@@ -142,6 +143,13 @@ async function readProgress(
         `no worker answered within ${timeoutMs} ms (is a worker polling the run's task queue? during a rollout ` +
         'or a scale-to-zero there may be none for a while); status, result and error do not need one';
       return { unavailable: { status: 'DEADLINE_EXCEEDED', message } };
+    }
+    // Temporal's answer to a query when no worker has polled the task queue recently (documented as code 9).
+    if (grpcCodeOf(err) === GrpcStatus.FAILED_PRECONDITION) {
+      const message =
+        "no worker polls the run's task queue (the server has seen none recently: during a rollout or a " +
+        'scale-to-zero there may be none for a while); status, result and error do not need one';
+      return { unavailable: { status: 'UNAVAILABLE', message } };
     }
     return { unavailable: { status: 'UNKNOWN', message: err instanceof Error ? err.message : String(err) } };
   }

@@ -17,6 +17,11 @@ import { address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../he
 
 /** The promise of this file: a status read without a worker answers within this. */
 const BOUND_MS = 1_000;
+/**
+ * How a read says no worker answered: none within the budget, or (once the queue has had no poller for a while)
+ * the server's own answer that none polls it.
+ */
+const NO_WORKER = expect.stringMatching(/^(DEADLINE_EXCEEDED|UNAVAILABLE)$/);
 
 // No worker ever polls `idle`; `gone` had one, which ended its runs (or left one waiting) and shut down.
 const idle = uniqueTaskQueue('no-worker');
@@ -68,27 +73,30 @@ describe('status without a worker', () => {
     const { value: run, ms } = await timed(() => getFlowRun(handle.workflowId, opts(idle)));
     console.log(`[status] getFlowRun with no worker: ${ms} ms`);
     expect(ms).toBeLessThan(BOUND_MS);
-    expect(ms).toBeGreaterThanOrEqual(PROGRESS_QUERY_TIMEOUT_MS - 50); // it did give a worker the budget
+    // Waiting, it gave a worker the whole budget.
+    if (run.progressUnavailable?.status === 'DEADLINE_EXCEEDED') {
+      expect(ms).toBeGreaterThanOrEqual(PROGRESS_QUERY_TIMEOUT_MS - 50);
+    }
     expect(run).toMatchObject({
       workflowId: handle.workflowId,
       status: 'RUNNING',
       flowName: 'httpApprovalFlow',
       principal: 'carol',
       pendingInputs: [],
-      progressUnavailable: { status: 'DEADLINE_EXCEEDED', message: expect.stringContaining('no worker answered') },
+      progressUnavailable: { status: NO_WORKER, message: expect.stringContaining('no worker') },
     });
     expect(run.progress).toBeUndefined();
     await handle.terminate();
   });
 
-  it('says DEADLINE_EXCEEDED every time (30 reads in a row), never an unexplained UNKNOWN', async () => {
+  it('says no worker every time (30 reads in a row), never an unexplained UNKNOWN', async () => {
     // The server resets the stream at the deadline too; when its reset wins, grpc-js says CANCELLED (about 1 in 15
     // reads in a row; reads at once did not show it).
     const handle = await startFlowWorkflow(httpApprovalFlow, 'many', opts(idle));
     const statuses = new Set<string | undefined>();
     for (let i = 0; i < 30; i++)
       statuses.add((await getFlowRun(handle.workflowId, opts(idle))).progressUnavailable?.status);
-    expect(statuses).toEqual(new Set(['DEADLINE_EXCEEDED']));
+    for (const status of statuses) expect(status).toEqual(NO_WORKER);
     await handle.terminate();
   }, 60_000);
 
@@ -102,7 +110,7 @@ describe('status without a worker', () => {
       flowName: 'httpApprovalFlow',
       status: 'RUNNING', // WAITING needs the run to say so
       pendingInputs: [],
-      progressUnavailable: { status: 'DEADLINE_EXCEEDED' },
+      progressUnavailable: { status: NO_WORKER },
     });
     expect(value.body).not.toHaveProperty('progress');
   });
@@ -133,7 +141,7 @@ describe('status without a worker', () => {
       timed(() => (runs as unknown as { run: (r: CallableRequest) => Promise<any> }).run(request(workflowId)));
     const open = await call(waiting);
     expect(open.ms).toBeLessThan(BOUND_MS);
-    expect(open.value).toMatchObject({ status: 'RUNNING', progressUnavailable: { status: 'DEADLINE_EXCEEDED' } });
+    expect(open.value).toMatchObject({ status: 'RUNNING', progressUnavailable: { status: NO_WORKER } });
     const done = await call(completed);
     expect(done.ms).toBeLessThan(BOUND_MS);
     expect(done.value).toMatchObject({ status: 'COMPLETED', result: 'hello ada' });
