@@ -13,11 +13,15 @@ const { flowRef } = require('genkitx-temporal/client');
 const { onCallFlow, onCallFlowRun } = require('genkitx-temporal/firebase');
 const { createFlowApi, firebaseAuth } = require('genkitx-temporal/http');
 
-/** The demo's trip planner (examples/demo/flows.ts), by name and schemas. */
+/**
+ * The demo's trip planner (examples/demo/flows.ts), by name, schemas and its config.temporal (which sets the
+ * run's timeouts at start; a flowRef without it gets the short defaults of a flow the caller does not know).
+ */
 const tripPlanner = flowRef('tripPlanner', {
   inputSchema: z.object({ city: z.string(), days: z.number().int().min(1).max(14) }),
   outputSchema: z.object({ plan: z.string(), bookingId: z.string() }),
   streamSchema: z.string(),
+  temporal: { retry: { maximumAttempts: 3 } },
 });
 
 /** Starts a trip plan for the signed-in user: `{ workflowId, runId }`, or the chunks and result when streamed. */

@@ -18,8 +18,11 @@ export {
 } from './client';
 export {
   flowRef,
+  flowRefsFrom,
   isFlowReference,
   type AnyFlowSchema,
+  type FlowManifest,
+  type FlowManifestEntry,
   type FlowRefOptions,
   type FlowSchema,
   type SchemaOutput,
@@ -34,6 +37,8 @@ export {
   type FlowRun,
   type FlowRunOptions,
   type FlowStreamEvent,
+  type GetFlowRunOptions,
+  type ProgressUnavailable,
   type ProvideFlowInputOptions,
   type StreamFlowRunOptions,
 } from './flow-runs';

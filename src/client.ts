@@ -10,16 +10,10 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair
 import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
 import { GenkitError } from './genkit-error';
-import {
-  DEFAULT_HEARTBEAT_TIMEOUT,
-  FLOW_SEARCH_ATTRIBUTE,
-  MAX_WORKFLOW_TASK_TIMEOUT_MS,
-  MIN_WORKFLOW_TASK_TIMEOUT_MS,
-  PRINCIPAL_SEARCH_ATTRIBUTE,
-  WORKFLOW_TYPE,
-} from './defaults';
+import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from './defaults';
 import {
   flowNameOf,
+  isFlowReference,
   refFlowOptions,
   validateFlowInput,
   type FlowInput,
@@ -30,7 +24,7 @@ import { knownFlowOptions, registeredFlowOptions } from './registered-options';
 import { fingerprint } from './fingerprint';
 import { toFlowRunError } from './flow-run-error';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
-import { msFromDuration, validateRetryPolicy } from './retry-math';
+import { validateRetryPolicy, workflowTaskTimeoutFor } from './retry-math';
 import type { FlowRunRequest, TemporalFlowOptions } from './types';
 import type { ContextKey } from './identity/keys';
 import { startContext } from './identity/sign-start';
@@ -140,6 +134,9 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
     options: pickFlowOptions(options),
     // Spares the run a lookup on a worker (a local activity) when this process defines the flow.
     registeredOptions: knownFlowOptions(flowName),
+    // Not knowing the flow's heartbeat timeout, the start takes the longest default workflow-task timeout; the run
+    // adopts the flow's own before its first attempt (see FlowRunRequest).
+    ...(adoptsFlowTaskTimeout(flow, options) ? { adoptFlowTaskTimeout: true } : {}),
   };
   const inputFingerprint = options.idempotencyKey ? fingerprint([flowName, input ?? null]) : undefined;
   const start = (searchAttributes: SearchAttributePair[]) =>
@@ -263,10 +260,16 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
   return Object.keys(defined).length ? defined : undefined;
 }
 
-/** The flow's heartbeat timeout, within 2-10 s: failover after a crash is never slower than the heartbeat timeout. */
-function workflowTaskTimeoutFor(heartbeatTimeout: TemporalFlowOptions['heartbeatTimeout']): number {
-  const heartbeatMs = msFromDuration(heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT);
-  return Math.min(MAX_WORKFLOW_TASK_TIMEOUT_MS, Math.max(MIN_WORKFLOW_TASK_TIMEOUT_MS, heartbeatMs));
+/**
+ * Whether the start leaves the workflow-task timeout to the flow's options, which it does not know: a bare name or
+ * a `flowRef` without `temporal` (the flow object, a flow registered in this process and a `flowRef` that has
+ * `temporal`, by hand or from `flowManifest`, are known), and no timeout given with the start.
+ */
+function adoptsFlowTaskTimeout(flow: FlowRef, options: FlowWorkflowOptions): boolean {
+  if (options.workflowTaskTimeout !== undefined || options.heartbeatTimeout !== undefined) return false;
+  if (typeof flow === 'string') return knownFlowOptions(flow) === undefined;
+  if (isFlowReference(flow)) return flow.temporal === undefined && knownFlowOptions(flow.name) === undefined;
+  return false;
 }
 
 /** Bad start options fail before anything starts, with INVALID_ARGUMENT. */

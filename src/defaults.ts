@@ -69,6 +69,21 @@ export const PAGE_BYTES = 1024 * 1024;
  * `getFlowRun` reads); faster steps are never reported, so the run console shows their duration as below it.
  */
 export const STEP_REPORT_DELAY_MS = 250;
+/**
+ * How long a status read (`getFlowRun`, `GET /runs/:id`, the callables, the run console) lets a worker take to
+ * answer the `progress` query before it answers without progress (`progressUnavailable`): with no worker polling
+ * the run's task queue the query would otherwise hang for ~30 s. A warm query answers in 6-30 ms (at most
+ * 113 ms measured with the 2 cores at load 2.7-5); 600 ms is over 5x that and keeps a read with no worker under
+ * 1 s (one describe, this budget, the answer). A run no worker holds in its cache is replayed first (1.5 s for
+ * 2,000 history events): such a read comes back without progress; a running run stays cached for the next one.
+ */
+export const PROGRESS_QUERY_TIMEOUT_MS = 600;
+/**
+ * How long `POST /flows/:name?wait=true` waits for the result before answering 202 with the run's links (the run
+ * goes on): under the 300 s that Cloud Run's default request timeout and Node's fetch (undici's headers timeout,
+ * which Genkit's `runFlow` rides on) both allow, so the caller gets the links rather than a cut connection.
+ */
+export const DEFAULT_WAIT_TIMEOUT_MS = 240_000;
 /** Queued chunks are sent as soon as they reach this size. */
 export const MAX_CHUNK_BATCH_BYTES = 256 * 1024;
 /** A flow output must fit one Temporal payload (2 MB, less room for metadata). */

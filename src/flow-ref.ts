@@ -34,7 +34,12 @@ export interface FlowReference<
   readonly streamSchema?: S;
   /** JSON Schema of the input, for callers without zod. */
   readonly inputJsonSchema?: object;
-  /** The flow's Temporal defaults (task queue, timeouts) as the caller should use them. */
+  /**
+   * The flow's `config.temporal` (task queue, timeouts) as the caller should use them. Present, it stands for the
+   * whole of it (a missing heartbeat timeout is the default one); absent, the flow's options are unknown to the
+   * caller, and each run adopts the flow's workflow-task timeout itself (a continue-as-new before its first
+   * attempt, about 1 s, when the flow's heartbeat timeout is under 10 s).
+   */
   readonly temporal?: TemporalFlowOptions;
 }
 
@@ -70,6 +75,72 @@ export function flowRef<
   if (typeof name !== 'string' || !name) throw new TypeError('flowRef: a flow name is required');
   for (const field of ['inputSchema', 'outputSchema', 'streamSchema'] as const) assertFlowSchema(field, options[field]);
   return Object.freeze({ [FLOW_REF]: true as const, name, ...options });
+}
+
+/**
+ * What a caller needs to know of the flows a worker hosts, as JSON: each flow's name, the JSON Schema of its input
+ * and its `config.temporal`. Written by `flowManifest()` where the flows are defined, read by `flowRefsFrom` where
+ * they are started (a front door that loads neither Genkit nor the flows' modules).
+ */
+export interface FlowManifest {
+  version: 1;
+  flows: FlowManifestEntry[];
+}
+
+/** One flow of a `FlowManifest`. */
+export interface FlowManifestEntry {
+  name: string;
+  /** JSON Schema of the input, checked before a run starts. */
+  inputJsonSchema?: object;
+  /** The flow's `config.temporal` (`{}` for a flow that sets none: the defaults apply). */
+  temporal: TemporalFlowOptions;
+}
+
+/**
+ * `flowRef`s for the flows of a manifest written by `flowManifest()` (the object, or its JSON text): each validates
+ * input against the flow's JSON Schema and starts runs with the flow's own Temporal options (task queue, timeouts,
+ * and the workflow-task timeout that follows its heartbeat timeout), as the flow object would. Malformed manifests
+ * throw a TypeError naming what is wrong.
+ *
+ * @example
+ * ```ts
+ * // worker side, at build time: writeFileSync('flows.json', JSON.stringify(flowManifest()))
+ * import { readFileSync } from 'node:fs';
+ * import { flowRefsFrom } from 'genkitx-temporal/client';
+ * export const flows = flowRefsFrom(readFileSync(new URL('./flows.json', import.meta.url), 'utf8'));
+ * ```
+ */
+export function flowRefsFrom(manifest: FlowManifest | string): FlowReference[] {
+  const parsed: unknown = typeof manifest === 'string' ? parseManifest(manifest) : manifest;
+  const bad = (what: string) => new TypeError(`flowRefsFrom: ${what} (write the manifest with flowManifest())`);
+  if (!parsed || typeof parsed !== 'object') throw bad('the manifest must be an object { version: 1, flows: [...] }');
+  const { version, flows } = parsed as Partial<FlowManifest>;
+  if (version !== 1) throw bad(`unsupported manifest version ${JSON.stringify(version)} (this library reads 1)`);
+  if (!Array.isArray(flows)) throw bad('`flows` must be an array');
+  return flows.map((entry: Partial<FlowManifestEntry>, i) => {
+    if (!entry || typeof entry !== 'object') throw bad(`flows[${i}] must be an object`);
+    if (typeof entry.name !== 'string' || !entry.name) throw bad(`flows[${i}].name must be a non-empty string`);
+    if (!isPlainObject(entry.temporal)) throw bad(`flows[${i}] ("${entry.name}").temporal must be an object`);
+    if (entry.inputJsonSchema !== undefined && !isPlainObject(entry.inputJsonSchema)) {
+      throw bad(`flows[${i}] ("${entry.name}").inputJsonSchema must be a JSON Schema object`);
+    }
+    return flowRef(entry.name, {
+      temporal: entry.temporal,
+      ...(entry.inputJsonSchema ? { inputJsonSchema: entry.inputJsonSchema } : {}),
+    });
+  });
+}
+
+function parseManifest(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new TypeError(`flowRefsFrom: the manifest is not JSON (${(err as Error).message})`);
+  }
+}
+
+function isPlainObject(value: unknown): value is object {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** True for a value made by `flowRef`. */

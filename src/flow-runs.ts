@@ -1,10 +1,17 @@
 // Managing runs by workflow ID: status, answering pending inputs, cancelling, and re-attachable streams.
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowContinuedAsNewError,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { unlessKeysMissing } from './codec/encrypted-payload-guard';
 import { GenkitError } from './genkit-error';
 import type { TemporalConnectionOptions } from './config';
 import { getTemporalClient } from './connection';
+import { PROGRESS_QUERY_TIMEOUT_MS } from './defaults';
+import { grpcCodeOf, GrpcStatus, isDeadlineExceeded } from './grpc-errors';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
 import { provideInputError } from './provide-input-error';
 import type { FlowProgress, PendingInput } from './types';
@@ -14,6 +21,26 @@ import { stepInFlightOf } from './step-in-flight';
 /** Options of the run helpers: where the run lives. */
 export interface FlowRunOptions extends TemporalConnectionOptions {
   client?: Client;
+}
+
+/** Options of `getFlowRun`. */
+export interface GetFlowRunOptions extends FlowRunOptions {
+  /**
+   * How long a worker may take to answer the `progress` query before the run is reported without it
+   * (`progressUnavailable`). Status, result and error never wait for a worker. @default 600 (`PROGRESS_QUERY_TIMEOUT_MS`)
+   */
+  progressTimeoutMs?: number;
+}
+
+/** Why a run's `progress` is missing: `{ status, message }`, statuses as Genkit's. */
+export interface ProgressUnavailable {
+  /**
+   * `DEADLINE_EXCEEDED`: no worker of the run's task queue answered in time (none is polling, e.g. during a
+   * rollout or a scale-to-zero, or they are too busy); `UNAVAILABLE`: the server answered at once that no worker
+   * has polled the queue recently; `UNKNOWN`: the query itself failed (the message says how).
+   */
+  status: 'DEADLINE_EXCEEDED' | 'UNAVAILABLE' | 'UNKNOWN';
+  message: string;
 }
 
 /** A flow run as its caller sees it. */
@@ -29,6 +56,12 @@ export interface FlowRun<O = unknown> {
   principal?: string;
   /** What the run reports of itself (`progress` query); `stepInFlight` comes from the running attempt's heartbeat. */
   progress?: FlowProgress;
+  /**
+   * Set when `progress` could not be read: the `progress` query needs a worker, the rest does not. A running
+   * run then shows RUNNING (never WAITING) and `pendingInputs` is empty because it is unknown, not because the
+   * run waits for nothing: ask again later.
+   */
+  progressUnavailable?: ProgressUnavailable;
   pendingInputs: PendingInput[];
 }
 
@@ -40,15 +73,45 @@ async function handleFor(workflowId: string, options: FlowRunOptions): Promise<W
 
 /**
  * The run's status, its result or error once it has ended, its progress, and the inputs it waits for (each
- * with the JSON Schema the value must match). The step in flight is read from the running attempt's heartbeat
- * details in the same `describe()` call (decoded with the client's data converter), so it costs no extra call.
+ * with the JSON Schema the value must match). Answers without a worker too: status, flow name, principal and a
+ * closed run's result or error come from Temporal itself; only `progress` and `pendingInputs` need a worker
+ * to answer the `progress` query, and when none does within `progressTimeoutMs` (600 ms by default) the run
+ * comes back without them and with `progressUnavailable` saying why. The step in flight is read from the
+ * running attempt's heartbeat details in the same `describe()` call (decoded with the client's data
+ * converter), so it costs no extra call.
+ *
+ * @example
+ * ```ts
+ * const run = await getFlowRun(workflowId);
+ * if (run.progressUnavailable) console.log(`${run.status}; progress unknown: ${run.progressUnavailable.message}`);
+ * else console.log(run.status, run.progress?.stepsCompleted, run.pendingInputs);
+ * ```
  */
-export async function getFlowRun<O = unknown>(workflowId: string, options: FlowRunOptions = {}): Promise<FlowRun<O>> {
+export async function getFlowRun<O = unknown>(
+  workflowId: string,
+  options: GetFlowRunOptions = {},
+): Promise<FlowRun<O>> {
   const handle = await handleFor(workflowId, options);
-  const description = await handle.describe();
+  return flowRunOf<O>(handle, await handle.describe(), options);
+}
+
+/**
+ * @internal `getFlowRun` for a run the caller has already described (front doors describe it to check who may
+ * see it): one `describe()` less per request.
+ */
+export async function flowRunOf<O = unknown>(
+  handle: WorkflowHandle,
+  description: WorkflowExecutionDescription,
+  options: Pick<GetFlowRunOptions, 'progressTimeoutMs'> = {},
+): Promise<FlowRun<O>> {
+  const { workflowId } = handle;
   const temporalStatus = description.status.name;
-  // Progress needs a worker to answer; a closed run with no worker left still reports its status and result.
-  const progress = await handle.query(progressQuery).catch(unlessKeysMissing);
+  // The result of a closed run is its close event in history: read at once, in parallel with the query.
+  const [read, ending] = await Promise.all([
+    readProgress(handle, options.progressTimeoutMs ?? PROGRESS_QUERY_TIMEOUT_MS),
+    temporalStatus === 'RUNNING' ? undefined : closedRunOutcome<O>(handle, description),
+  ]);
+  const progress = 'progress' in read ? read.progress : undefined;
   if (progress) progress.stepInFlight = await stepInFlightOf(handle.client, description, progress);
   const run: FlowRun<O> = {
     workflowId,
@@ -57,16 +120,59 @@ export async function getFlowRun<O = unknown>(workflowId: string, options: FlowR
     principal: description.memo?.genkitPrincipal as string | undefined,
     status: temporalStatus === 'RUNNING' && progress?.status === 'waiting' ? 'WAITING' : temporalStatus,
     progress,
+    ...('unavailable' in read ? { progressUnavailable: read.unavailable } : {}),
     pendingInputs: progress?.pendingInputs ?? [],
   };
-  if (temporalStatus === 'COMPLETED') run.result = (await handle.result()) as O;
-  if (temporalStatus !== 'RUNNING' && temporalStatus !== 'COMPLETED') {
-    run.error = (await handle.result().then(
-      () => undefined,
-      (err) => toFlowRunError(err, workflowId, description.runId),
-    )) as FlowRunError | undefined;
-  }
+  if (ending && 'result' in ending) run.result = ending.result;
+  if (ending && 'error' in ending) run.error = ending.error;
   return run;
+}
+
+/** The `progress` query, given `timeoutMs` to be answered (it needs a worker of the run's task queue). */
+async function readProgress(
+  handle: WorkflowHandle,
+  timeoutMs: number,
+): Promise<{ progress: FlowProgress } | { unavailable: ProgressUnavailable }> {
+  const deadline = Date.now() + timeoutMs;
+  try {
+    return { progress: await handle.client.withDeadline(deadline, () => handle.query(progressQuery)) };
+  } catch (err) {
+    unlessKeysMissing(err); // data this process cannot decrypt: a misconfiguration to name, not a missing worker
+    if (isDeadlineExceeded(err, deadline)) {
+      const message =
+        `no worker answered within ${timeoutMs} ms (is a worker polling the run's task queue? during a rollout ` +
+        'or a scale-to-zero there may be none for a while); status, result and error do not need one';
+      return { unavailable: { status: 'DEADLINE_EXCEEDED', message } };
+    }
+    // Temporal's answer to a query when no worker has polled the task queue recently (documented as code 9).
+    if (grpcCodeOf(err) === GrpcStatus.FAILED_PRECONDITION) {
+      const message =
+        "no worker polls the run's task queue (the server has seen none recently: during a rollout or a " +
+        'scale-to-zero there may be none for a while); status, result and error do not need one';
+      return { unavailable: { status: 'UNAVAILABLE', message } };
+    }
+    return { unavailable: { status: 'UNKNOWN', message: err instanceof Error ? err.message : String(err) } };
+  }
+}
+
+/**
+ * A closed run's result or error, from its close event. Read from exactly the described execution (never
+ * following a newer run), so it never waits.
+ */
+async function closedRunOutcome<O>(
+  handle: WorkflowHandle,
+  description: WorkflowExecutionDescription,
+): Promise<{ result: O } | { error: FlowRunError } | undefined> {
+  const closed = handle.client.getHandle(handle.workflowId, description.runId, { followRuns: false });
+  try {
+    return { result: (await closed.result()) as O };
+  } catch (err) {
+    const error = toFlowRunError(err, handle.workflowId, description.runId);
+    if (error instanceof FlowRunError) return { error };
+    // The execution continued as new after describe(): the next read sees the new one running.
+    if (err instanceof WorkflowContinuedAsNewError) return undefined;
+    throw err;
+  }
 }
 
 /** Options of `provideFlowInput`. */

@@ -23,3 +23,14 @@ export function grpcCodeOf(err: unknown): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether `err` is a call that ran out of the deadline its caller set (`deadlineMs`, ms since the epoch):
+ * DEADLINE_EXCEEDED, or CANCELLED once that deadline has passed. The server gets the deadline too and resets the
+ * stream when it passes; when that reset beats the client's own timer, grpc-js reports CANCELLED ("Call
+ * cancelled"): 4 of 60 queries given 600 ms with no worker, measured.
+ */
+export function isDeadlineExceeded(err: unknown, deadlineMs: number): boolean {
+  const code = grpcCodeOf(err);
+  return code === GrpcStatus.DEADLINE_EXCEEDED || (code === GrpcStatus.CANCELLED && Date.now() >= deadlineMs);
+}

@@ -3,6 +3,7 @@
 export { temporal, type TemporalPluginOptions } from './plugin';
 export { defineTemporalFlow, type TemporalFlowConfig, type TemporalFlowFn, type TemporalFlowSideChannel } from './flow';
 export { FlowNotJournaledError, registerTemporalFlow, listFlowNames, type AnyFlow } from './registry';
+export { flowManifest } from './flow-manifest';
 export {
   bundleFlowWorkflows,
   startTemporalWorker,

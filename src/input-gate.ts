@@ -3,7 +3,7 @@
 // as an early answer for an input the run never asks for, and the caller told it was accepted.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { GenkitError } from './genkit-error';
-import { grpcCodeOf, GrpcStatus } from './grpc-errors';
+import { grpcCodeOf, GrpcStatus, isDeadlineExceeded } from './grpc-errors';
 import { inputUpdateId, progressQuery } from './run-messages';
 
 /** Options of `checkAnswerTarget`. */
@@ -27,18 +27,29 @@ export async function checkAnswerTarget(handle: WorkflowHandle, options: AnswerT
   const { name, early, idempotencyKey } = options;
   const timeoutMs = options.timeoutMs ?? 30_000;
   let waitsFor: string[];
+  const deadline = Date.now() + timeoutMs;
   try {
-    const progress = await handle.client.connection.withDeadline(Date.now() + timeoutMs, () =>
-      handle.query(progressQuery),
-    );
+    const progress = await handle.client.connection.withDeadline(deadline, () => handle.query(progressQuery));
     waitsFor = progress.pendingInputs.map((input) => input.name);
   } catch (err) {
-    if (grpcCodeOf(err) !== GrpcStatus.DEADLINE_EXCEEDED) throw err;
-    throw new GenkitError({
-      status: 'DEADLINE_EXCEEDED',
-      message: `no worker said within ${timeoutMs} ms which inputs the run waits for (is a worker running for this flow's task queue?); nothing was sent`,
-      detail: { workflowId: handle.workflowId, input: name },
-    });
+    const detail = { workflowId: handle.workflowId, input: name };
+    if (isDeadlineExceeded(err, deadline)) {
+      throw new GenkitError({
+        status: 'DEADLINE_EXCEEDED',
+        message: `no worker said within ${timeoutMs} ms which inputs the run waits for (is a worker running for this flow's task queue?); nothing was sent`,
+        detail,
+      });
+    }
+    // Temporal's answer to a query when no worker has polled the task queue recently.
+    if (grpcCodeOf(err) === GrpcStatus.FAILED_PRECONDITION) {
+      throw new GenkitError({
+        status: 'UNAVAILABLE',
+        message:
+          "no worker polls the run's task queue now (during a rollout or a scale-to-zero there may be none for a while); nothing was sent, try again",
+        detail,
+      });
+    }
+    throw err;
   }
   if (waitsFor.includes(name)) return true;
   if (early) return false;

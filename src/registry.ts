@@ -110,6 +110,11 @@ export async function findFlow(name: string): Promise<RegisteredFlow | undefined
   return undefined;
 }
 
+/** The flows registered for Temporal in this process (`defineTemporalFlow`, `registerTemporalFlow`), by name. */
+export function registeredTemporalFlows(): RegisteredFlow[] {
+  return [...flows.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** @internal For tests: forget every registration. */
 export function resetRegistryForTests(): void {
   flows.clear();

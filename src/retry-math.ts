@@ -1,6 +1,8 @@
 // Durations and retry arithmetic, pure and sandbox-safe: workflow code imports this file, so it imports nothing
-// but types. It parses durations itself instead of importing `@temporalio/common/lib/time` (a deep import).
-import type { DurationLike, FlowRetryPolicy } from './types';
+// but types and the (import-free) defaults. It parses durations itself instead of importing
+// `@temporalio/common/lib/time` (a deep import).
+import { DEFAULT_HEARTBEAT_TIMEOUT, MAX_WORKFLOW_TASK_TIMEOUT_MS, MIN_WORKFLOW_TASK_TIMEOUT_MS } from './defaults';
+import type { DurationLike, FlowRetryPolicy, TemporalFlowOptions } from './types';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -139,4 +141,17 @@ function checkInterval(field: string, value: DurationLike | undefined, problems:
 
 function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * A run's default workflow-task timeout: the flow's heartbeat timeout, within 2-10 s, so failover after a crash is
+ * never slower than the heartbeat timeout. The starter sets it; a run whose starter did not know the flow adopts it.
+ *
+ * @example
+ * workflowTaskTimeoutFor('3s'); // 3000
+ * workflowTaskTimeoutFor(undefined); // 10000 (the 20 s default heartbeat timeout, at most 10 s)
+ */
+export function workflowTaskTimeoutFor(heartbeatTimeout: TemporalFlowOptions['heartbeatTimeout']): number {
+  const heartbeatMs = msFromDuration(heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT);
+  return Math.min(MAX_WORKFLOW_TASK_TIMEOUT_MS, Math.max(MIN_WORKFLOW_TASK_TIMEOUT_MS, heartbeatMs));
 }

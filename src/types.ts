@@ -32,7 +32,8 @@ export interface TemporalFlowOptions {
   workflowExecutionTimeout?: DurationLike;
   /**
    * How long a worker may hold one workflow task. A worker killed while holding one delays the run by this much.
-   * @default the heartbeat timeout, within 2-10 s (so a crash never delays a run longer than the heartbeat timeout)
+   * @default the heartbeat timeout, within 2-10 s (so a crash never delays a run longer than the heartbeat timeout);
+   * a run whose starter did not know the flow's options adopts it before its first attempt (`adoptFlowTaskTimeout`)
    */
   workflowTaskTimeout?: DurationLike;
   /**
@@ -77,6 +78,13 @@ export interface FlowRunRequest {
    * workflow then does not look it up on a worker (one local activity less per run). Absent: looked up.
    */
   registeredOptions?: TemporalFlowOptions;
+  /**
+   * Set by a starter that did not know the flow's options (a bare name, a `flowRef` without `temporal`) and so
+   * started the run with the default workflow-task timeout of a flow with the default heartbeat timeout (10 s):
+   * when the flow's own heartbeat timeout calls for a shorter one, the run continues as new once, before its
+   * first attempt, with that timeout, so a crash delays it no longer than a run started with the flow object.
+   */
+  adoptFlowTaskTimeout?: boolean;
   /** @internal Set by the workflow itself when it continues as new: the state the next execution resumes. */
   continued?: ContinuedRun;
 }

@@ -1,9 +1,16 @@
 // onCallFlowRun: one callable for everything a caller does with their OWN runs after starting them —
 // read (and stream from an offset), answer a pending input, cancel. Someone else's run is `not-found`.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { HttpsError, onCall, type CallableFunction, type CallableRequest } from 'firebase-functions/v2/https';
 import { flowNameOf, type FlowRef } from '../flow-ref';
-import { cancelFlowRun, getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
+import {
+  cancelFlowRun,
+  flowRunOf,
+  provideFlowInput,
+  type FlowRun,
+  type FlowRunOptions,
+  type ProgressUnavailable,
+} from '../flow-runs';
 import { checkAnswerTarget } from '../input-gate';
 import type { FlowProgress, PendingInput } from '../types';
 import { authorize, type CallableCaller } from './callable-auth';
@@ -39,6 +46,8 @@ export interface CallableFlowRun {
   result?: unknown;
   error?: { status: string; message: string };
   progress?: FlowProgress;
+  /** Set when no worker answered the `progress` query in time: `progress` and `pendingInputs` are unknown then. */
+  progressUnavailable?: ProgressUnavailable;
   pendingInputs: PendingInput[];
 }
 
@@ -73,22 +82,24 @@ export function onCallFlowRun(
   const runOptions = options.temporal ?? {};
   const flows = options.flows ? new Set(options.flows.map(flowNameOf)) : undefined;
 
-  /** The run's Temporal status, once the caller may reach the run. */
-  async function assertOwned(client: Client, workflowId: string, caller: CallableCaller | undefined): Promise<string> {
-    let memo: Record<string, unknown> | undefined;
-    let status: string;
+  /** The run's description, when the caller may reach it; `not-found` otherwise. */
+  async function describeOwned(
+    client: Client,
+    workflowId: string,
+    caller: CallableCaller | undefined,
+  ): Promise<WorkflowExecutionDescription> {
+    let description: WorkflowExecutionDescription;
     try {
-      const description = await client.workflow.getHandle(workflowId).describe();
-      memo = description.memo;
-      status = description.status.name;
+      description = await client.workflow.getHandle(workflowId).describe();
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound();
       throw err;
     }
+    const memo = description.memo;
     if (flows && !(typeof memo?.genkitFlow === 'string' && flows.has(memo.genkitFlow))) throw notFound();
     const admin = !!caller && options.isAdmin?.(caller) === true;
     if (!admin && (!caller || memo?.genkitPrincipal !== caller.uid)) throw notFound();
-    return status;
+    return description;
   }
 
   return onCall(callableOptionsOf(options), async (request: CallableRequest, response) => {
@@ -97,7 +108,8 @@ export function onCallFlowRun(
       const data = parseRequest(request.data);
       const client = await clientForCallable(runOptions);
       const withClient = { ...runOptions, client };
-      const status = await assertOwned(client, data.workflowId, caller);
+      const description = await describeOwned(client, data.workflowId, caller);
+      const handle = client.workflow.getHandle(data.workflowId);
       if (data.action === 'cancel') {
         await cancelFlowRun(data.workflowId, withClient);
         return { ok: true as const };
@@ -105,8 +117,8 @@ export function onCallFlowRun(
       if (data.action === 'input') {
         // Only to an input the run waits for, unless `early` (a typo is `failed-precondition` naming them).
         const applied =
-          status !== 'RUNNING' ||
-          (await checkAnswerTarget(client.workflow.getHandle(data.workflowId), {
+          description.status.name !== 'RUNNING' ||
+          (await checkAnswerTarget(handle, {
             name: data.name,
             early: data.early === true,
             idempotencyKey: data.idempotencyKey,
@@ -120,8 +132,10 @@ export function onCallFlowRun(
       if (request.acceptsStreaming && response) {
         // A failed run throws its error here, after its last chunk: the stream ends with the error.
         await relayChunks(data.workflowId, data.offset ?? 0, response, withClient);
+        // The run has ended since the call began: read it afresh.
+        return publicRun(await flowRunOf(handle, await handle.describe()));
       }
-      return publicRun(await getFlowRun(data.workflowId, withClient));
+      return publicRun(await flowRunOf(handle, description));
     } catch (err) {
       throw toHttpsError(err);
     }
@@ -156,7 +170,7 @@ function parseRequest(data: unknown): FlowRunRequestData {
   return d as unknown as FlowRunRequestData;
 }
 
-function publicRun(run: Awaited<ReturnType<typeof getFlowRun>>): CallableFlowRun {
+function publicRun(run: FlowRun): CallableFlowRun {
   const { principal: _p, error, ...rest } = run;
   return {
     ...rest,

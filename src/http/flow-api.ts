@@ -12,7 +12,8 @@ import { resolveTemporalConfig } from '../config';
 import { getTemporalClient } from '../connection';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../flow-ref';
 import { toFlowRunError } from '../flow-run-error';
-import { getFlowRun, provideFlowInput, type FlowRunOptions } from '../flow-runs';
+import { DEFAULT_WAIT_TIMEOUT_MS } from '../defaults';
+import { flowRunOf, provideFlowInput, type FlowRunOptions } from '../flow-runs';
 import { checkAnswerTarget } from '../input-gate';
 import { callerContext } from '../identity/caller-context';
 import { resolveContextKeyRing } from '../identity/keys';
@@ -48,6 +49,12 @@ export interface FlowApiOptions extends FlowRunOptions {
   cancelOnDisconnect?: boolean | string[];
   /** Applied to every start (task queue, retry, timeouts, …). */
   startOptions?: FlowApiStartOptions;
+  /**
+   * How long `POST /flows/:name?wait=true` waits for the result when the request gives no `timeout`; when it
+   * passes, the answer is 202 with the run's links (as without `wait`) and the run goes on. Keep it under your
+   * platform's request timeout. @default 240000 (under the 300 s of Cloud Run's default and of Node's fetch)
+   */
+  waitTimeoutMs?: number;
   /** SSE heartbeat period of `/runs/:id/events`. @default 15000 */
   heartbeatMs?: number;
   /** Log requests with Hono's logger. @default false */
@@ -60,10 +67,11 @@ const MAX_KEY_LENGTH = 200;
 
 /**
  * A Hono app serving the flows as durable runs:
- * `POST /flows/:name` (202 `{ workflowId, runId, links }`; `?wait=true` → 200 `{ result }`; `Accept:
- * text/event-stream` → Genkit stream, re-attach with `x-genkit-stream-id`), `GET /runs/:id`,
- * `POST /runs/:id/cancel`, `POST /runs/:id/inputs/:name` (to an input the run waits for; `?early=true` for one it
- * will ask for later), `GET /runs/:id/events?from=N` (SSE).
+ * `POST /flows/:name` (202 `{ workflowId, runId, links }`; `?wait=true` → 200 `{ result }`, or the 202 once
+ * `timeout` (e.g. `?wait=true&timeout=30s`, default `waitTimeoutMs`) passes; `Accept: text/event-stream` →
+ * Genkit stream, re-attach with `x-genkit-stream-id`), `GET /runs/:id` (answers without a worker too, with
+ * `progressUnavailable`), `POST /runs/:id/cancel`, `POST /runs/:id/inputs/:name` (to an input the run waits for;
+ * `?early=true` for one it will ask for later), `GET /runs/:id/events?from=N` (SSE).
  * With `console: true`, also the run console for people at `/console` (see `createRunConsole`).
  *
  * @example
@@ -84,6 +92,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     basePath,
     cancelOnDisconnect,
     startOptions,
+    waitTimeoutMs,
     heartbeatMs,
     logRequests,
     console: runConsole,
@@ -92,6 +101,9 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   const runOptions: FlowRunOptions = rest;
   // A malformed context key fails here, at start-up, rather than as a 500 on every start.
   resolveContextKeyRing(startOptions?.contextKeys);
+  if (waitTimeoutMs !== undefined && !(waitTimeoutMs > 0 && waitTimeoutMs <= MAX_WAIT_TIMEOUT_MS)) {
+    throw new TypeError(`createFlowApi: waitTimeoutMs must be above 0 and at most 3600000 (1 h), got ${waitTimeoutMs}`);
+  }
   const clientOf = async (): Promise<Client> => runOptions.client ?? getTemporalClient(runOptions);
   // Resolved once per API rather than on every start (reading the environment and the profile file cost a start
   // about as much as the rest of the route): a running front door keeps the settings it was created with.
@@ -134,6 +146,9 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
       return genkitStreamResponse(c, resumeId, streams, () => onDisconnect(run.handle, flowName));
     }
 
+    const wait = c.req.query('wait') === 'true';
+    // A bad timeout is a 400 before anything starts, like bad input.
+    const waitMs = wait ? waitTimeoutOf(c.req.query('timeout'), waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS) : 0;
     const data = await readData(c);
     await validateFlowInput(flow, data); // ValidationError → 400, before anything starts
     const principal = c.get('principal');
@@ -151,18 +166,28 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     });
     if (streaming) return genkitStreamResponse(c, handle.workflowId, streams, () => onDisconnect(handle, flowName));
 
-    if (c.req.query('wait') === 'true') {
+    if (wait) {
+      // Waits for the result until the caller goes away or `timeout` passes; then the run goes on and a caller
+      // that is still there gets the same 202 as without `wait`.
+      const timedOut = AbortSignal.timeout(waitMs);
       try {
-        const result = await (await clientOf()).withAbortSignal(disconnected, () => handle.result());
+        const result = await (
+          await clientOf()
+        ).withAbortSignal(AbortSignal.any([disconnected, timedOut]), () => handle.result());
         return c.json({ result: result ?? null });
       } catch (err) {
         if (disconnected.aborted) {
           await onDisconnect(handle, flowName);
           return new Response(null, { status: 499 }); // the caller is gone; nobody reads this
         }
-        throw toFlowRunError(err, handle.workflowId);
+        if (!timedOut.aborted) throw toFlowRunError(err, handle.workflowId);
       }
     }
+    return accepted(c, handle);
+  });
+
+  /** 202 with the run's links: where to poll, stream, answer and cancel it. */
+  function accepted(c: Context<FlowApiEnv>, handle: WorkflowHandle) {
     const self = `${basePath ?? ''}/runs/${encodeURIComponent(handle.workflowId)}`;
     c.header('Location', self);
     return c.json(
@@ -173,7 +198,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
       },
       202,
     );
-  });
+  }
 
   /** A waiting or streaming caller went away: the run goes on, unless the route cancels on disconnect. */
   async function onDisconnect(handle: WorkflowHandle, flowName: string) {
@@ -183,7 +208,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   api.get('/runs/:id', async (c) => {
     const run = await ownedRun(c, c.req.param('id'));
     if (!run) throw runNotFound();
-    const view = await getFlowRun(run.handle.workflowId, { ...runOptions, client: await clientOf() });
+    const view = await flowRunOf(run.handle, run.description);
     return c.json({
       workflowId: view.workflowId,
       runId: view.runId,
@@ -192,6 +217,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
       ...(view.status === 'COMPLETED' ? { result: view.result ?? null } : {}),
       ...(view.error ? { error: toHttpError(view.error).body } : {}),
       progress: view.progress,
+      ...(view.progressUnavailable ? { progressUnavailable: view.progressUnavailable } : {}),
       pendingInputs: view.pendingInputs,
     });
   });
@@ -267,6 +293,26 @@ async function readData(c: Context): Promise<unknown> {
   if (extra.length)
     throw apiError('INVALID_ARGUMENT', `unexpected body field(s): ${extra.join(', ')}; send { "data": … }`);
   return (body as { data?: unknown }).data;
+}
+
+/** Largest `timeout` of `?wait=true`: Cloud Run's own longest request. */
+const MAX_WAIT_TIMEOUT_MS = 3_600_000;
+
+/**
+ * The `timeout` of `?wait=true` in ms: seconds (`30`, `2.5`) or with a unit (`500ms`, `30s`, `5m`), up to one
+ * hour; the API's default when absent. Anything else is a 400.
+ */
+function waitTimeoutOf(value: string | undefined, fallbackMs: number): number {
+  if (value === undefined) return fallbackMs;
+  const match = /^(\d{1,7}(?:\.\d{1,3})?)(ms|s|m)?$/.exec(value);
+  const ms = match ? Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 'm' ? 60_000 : 1000) : NaN;
+  if (!(ms > 0 && ms <= MAX_WAIT_TIMEOUT_MS)) {
+    throw apiError(
+      'INVALID_ARGUMENT',
+      '`timeout` must be a duration above 0 and up to 1 hour: seconds (`30`) or with a unit (`500ms`, `30s`, `5m`)',
+    );
+  }
+  return Math.round(ms);
 }
 
 function scopedKey(key: string, principal: Principal | undefined): string {

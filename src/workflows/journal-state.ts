@@ -284,6 +284,11 @@ export class FlowJournalState {
     }
   }
 
+  /** Nothing has reached the run yet: no attempt claimed or wrote, no input arrived. */
+  get untouched(): boolean {
+    return this.updates === 0 && this.early.length === 0 && this.answeredKeys.size === 0;
+  }
+
   get isWaiting(): boolean {
     return this.waiting !== undefined;
   }

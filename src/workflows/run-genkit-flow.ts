@@ -25,7 +25,7 @@ import {
   DEFAULT_START_TO_CLOSE_TIMEOUT,
   MAX_CARRIED_JOURNAL_BYTES,
 } from '../defaults';
-import { backoffMs, msFromDuration, validateRetryPolicy } from '../retry-math';
+import { backoffMs, msFromDuration, validateRetryPolicy, workflowTaskTimeoutFor } from '../retry-math';
 import {
   FailureTypes,
   type FlowRetryPolicy,
@@ -69,12 +69,13 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
   const state = new FlowJournalState(request.flowName, request.continued, journal.flat());
   setHandlers(state);
   try {
-    const options = request.continued
-      ? (request.options ?? {})
-      : {
-          ...(request.registeredOptions ?? (await describeGenkitFlow(request.flowName)).options),
-          ...request.options,
-        };
+    const registered = request.continued
+      ? undefined
+      : (request.registeredOptions ?? (await describeGenkitFlow(request.flowName)).options);
+    const options = request.continued ? (request.options ?? {}) : { ...registered, ...request.options };
+    if (request.adoptFlowTaskTimeout && !request.continued) {
+      await adoptFlowTaskTimeout(state, request, registered ?? {}, options);
+    }
     // Only the first attempt of a new run has nothing to replay and nobody to fence out.
     let firstAttempt = !request.continued;
     state.continueAsNewAfter = options.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
@@ -269,6 +270,30 @@ async function continueAsNewCarrying(
     { ...request, options, continued },
     ...pages,
   );
+}
+
+/**
+ * A run started by a caller that did not know the flow's options got the default workflow-task timeout of a flow
+ * with the default heartbeat timeout. When the flow's own heartbeat timeout calls for a shorter one (a worker
+ * killed while it holds a workflow task stalls the run that long), the run continues as new with it, once, before
+ * its first attempt — unless something has already reached it (an early input), in which case it keeps the timeout.
+ */
+async function adoptFlowTaskTimeout(
+  state: FlowJournalState,
+  request: FlowRunRequest,
+  registered: TemporalFlowOptions,
+  options: TemporalFlowOptions,
+): Promise<void> {
+  const wanted = workflowTaskTimeoutFor(options.heartbeatTimeout);
+  if (wanted >= workflowInfo().taskTimeoutMs) return;
+  await condition(allHandlersFinished);
+  if (!state.untouched) return;
+  const { adoptFlowTaskTimeout: _adopted, ...rest } = request;
+  // The next execution starts afresh with the looked-up options (no second lookup), from this workflow only.
+  await makeContinueAsNewFunc<typeof runGenkitFlow>({ workflowTaskTimeout: wanted })({
+    ...rest,
+    registeredOptions: registered,
+  });
 }
 
 function failoverLimit(limit: number, attempt: number): ApplicationFailure {

@@ -83,6 +83,10 @@ export function useWorker(label: string, options: TemporalWorkerOptions = {}) {
   return {
     taskQueue,
     opts: () => ({ address: address(), namespace: namespace(), taskQueue }),
+    /** Stops the worker (no worker polls the queue until `restart`). */
+    async stop() {
+      await worker?.shutdown();
+    },
     /** Stops the worker and starts a fresh one on the same queue. */
     async restart() {
       await worker?.shutdown();

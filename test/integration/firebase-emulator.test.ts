@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../../examples/demo/flows'; // the worker's flows (tripPlanner with the scripted demo model)
 import { DefaultPayloadConverter } from '@temporalio/common';
@@ -54,8 +54,12 @@ async function writeTestConfig(): Promise<{ path: string; functionsPort: number;
   return { path, functionsPort: functions, authPort: auth };
 }
 
-/** Runs the client script inside `firebase emulators:exec`; resolves with the script's outcomes and the log. */
-async function runInEmulators(): Promise<{ code: number | null; result?: any; log: string }> {
+/**
+ * Runs the client script inside `firebase emulators:exec`; resolves with the script's outcomes and the log. When
+ * the script prints STOP_WORKER, the worker is stopped and `noWorkerFile` written, so the script goes on with no
+ * worker polling the functions' task queue (as during a rollout).
+ */
+async function runInEmulators(noWorkerFile: string): Promise<{ code: number | null; result?: any; log: string }> {
   const home = mkdtempSync(join(tmpdir(), 'firebase-home-'));
   const config = await writeTestConfig();
   const script = `node ${join(root, 'test/fixtures/firebase-client.mjs')}`;
@@ -72,13 +76,20 @@ async function runInEmulators(): Promise<{ code: number | null; result?: any; lo
         XDG_CONFIG_HOME: join(home, '.config'),
         FUNCTIONS_PORT: String(config.functionsPort),
         FIREBASE_AUTH_EMULATOR_HOST: `127.0.0.1:${config.authPort}`,
+        NO_WORKER_FILE: noWorkerFile,
         NODE_OPTIONS: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   let log = '';
-  child.stdout.on('data', (d) => (log += d));
+  let stopping = false;
+  child.stdout.on('data', (d) => {
+    log += d;
+    if (stopping || !log.includes('STOP_WORKER')) return;
+    stopping = true;
+    void worker.stop().then(() => writeFileSync(noWorkerFile, 'stopped'));
+  });
   child.stderr.on('data', (d) => (log += d));
   return new Promise((done) =>
     child.on('close', (code) => {
@@ -100,10 +111,12 @@ beforeAll(async () => {
     `TEMPORAL_ADDRESS=${address}\nTEMPORAL_NAMESPACE=${namespace}\nTEMPORAL_TASK_QUEUE=${taskQueue}\n` +
       `GENKITX_CONTEXT_KEYS=${contextKey}\n`,
   );
+  const noWorkerFile = join(mkdtempSync(join(tmpdir(), 'fb-no-worker-')), 'stopped');
   try {
-    run = await runInEmulators();
+    run = await runInEmulators(noWorkerFile);
   } finally {
     rmSync(envLocal, { force: true });
+    rmSync(dirname(noWorkerFile), { recursive: true, force: true });
   }
   if (!run.result) console.error(run.log);
 }, 240_000);
@@ -181,6 +194,26 @@ describe('functions/ in the Firebase emulators, via the Firebase client SDK', ()
     });
     expect(other.status).toBe(404);
     expect(anonymous.status).toBe(401);
+  });
+
+  it('with no worker polling (a rollout), the callable still answers a status read within 1 s', async () => {
+    const { running, completed } = run.result.noWorker;
+    console.log(`[fb-emulator] get with no worker: running ${running.ms} ms, completed ${completed.ms} ms`);
+    // A run started while no worker polls: its status, flow, and that progress is unavailable.
+    expect(running.data).toMatchObject({
+      status: 'RUNNING',
+      flowName: 'tripPlanner',
+      pendingInputs: [],
+      progressUnavailable: {
+        status: expect.stringMatching(/^(DEADLINE_EXCEEDED|UNAVAILABLE)$/),
+        message: expect.stringContaining('no worker'),
+      },
+    });
+    expect(running.ms).toBeLessThan(1_000);
+    // A completed run's result comes from history.
+    expect(completed.data).toMatchObject({ status: 'COMPLETED', result: run.result.polled.result });
+    expect(completed.ms).toBeLessThan(1_000);
+    await (await getTemporalClient(worker.opts())).workflow.getHandle(running.data.workflowId).terminate();
   });
 
   it('invalid input is invalid-argument', () => {

@@ -7,10 +7,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
-import { cancelFlowRun, getFlowRun, provideFlowInput, startFlowWorkflow } from '../../src';
+import { cancelFlowRun, getFlowRun, provideFlowInput, startFlowWorkflow, WORKFLOW_TYPE } from '../../src';
+import { getTemporalClient } from '../../src/connection';
 import { greetFlow } from '../fixtures/basic-flows';
 import { failNextModelCall, sixStepFlow } from '../fixtures/durable-flows';
 import { longFlow } from '../fixtures/durability-flows';
+import { busyStepsFlow } from '../fixtures/failover-flows';
 import { approvalFlow } from '../fixtures/hitl-flows';
 import { address, namespace, useWorker, waitFor } from '../helpers/temporal';
 
@@ -22,7 +24,7 @@ const waiting = (id: string) =>
   waitFor(async () => (await getFlowRun(id, opts())).status === 'WAITING', 20_000, 'the run to wait');
 
 /** The scenarios whose histories are kept: each returns the finished run's workflow ID. */
-const scenarios: Record<string, () => Promise<string>> = {
+const scenarios: Record<string, () => Promise<string | { workflowId: string; runId: string }>> = {
   plain: async () => {
     const handle = await startFlowWorkflow(greetFlow, { name: 'golden', times: 2 }, opts());
     await handle.result();
@@ -66,10 +68,26 @@ const scenarios: Record<string, () => Promise<string>> = {
     await handle.result();
     return handle.workflowId;
   },
+  // Issue 18: a starter that does not know the flow (another process or SDK, by name) asks the run to adopt the
+  // flow's workflow-task timeout: the first execution looks the flow up and continues as new with it (kept: that one).
+  'adopted-task-timeout': async () => {
+    const client = await getTemporalClient(opts());
+    const handle = await client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue: opts().taskQueue,
+      workflowId: `golden-adopt-${Date.now()}`,
+      args: [
+        { flowName: busyStepsFlow.__action.name, input: { topic: 'golden', steps: 2 }, adoptFlowTaskTimeout: true },
+      ],
+      workflowTaskTimeout: '10s',
+    });
+    await handle.result();
+    return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
+  },
 };
 
 /** The history as the Temporal CLI exports it (`temporal workflow show --output json`): what users attach too. */
-function exportHistory(workflowId: string): string {
+function exportHistory(run: string | { workflowId: string; runId: string }): string {
+  const { workflowId, runId } = typeof run === 'string' ? { workflowId: run, runId: undefined } : run;
   return execFileSync(
     inject('temporalCliPath'),
     [
@@ -77,6 +95,7 @@ function exportHistory(workflowId: string): string {
       'show',
       '--workflow-id',
       workflowId,
+      ...(runId ? ['--run-id', runId] : []),
       '--output',
       'json',
       '--address',

@@ -103,12 +103,16 @@ describe('msFromDuration agrees with Temporal msToNumber', () => {
 });
 
 describe('retry-math stays sandbox-safe', () => {
-  it('imports types only', () => {
+  it('imports types only, and values only from the defaults, which import nothing', () => {
     const source = readFileSync(new URL('../../src/retry-math.ts', import.meta.url), 'utf8');
     const imports = source.split('\n').filter((line) => /^\s*(import|export)\b.*\bfrom\b/.test(line));
     expect(imports.length).toBeGreaterThan(0);
-    for (const line of imports) expect(line).toMatch(/^import type .* from '\.\/(types|defaults)';$/);
+    for (const line of imports) {
+      expect(line).toMatch(/^import type .* from '\.\/(types|defaults)';$|^import \{[^}]*\} from '\.\/defaults';$/);
+    }
     expect(source).not.toMatch(/\brequire\(|\bimport\(/);
+    const defaults = readFileSync(new URL('../../src/defaults.ts', import.meta.url), 'utf8');
+    expect(defaults).not.toMatch(/^\s*(import|export)\b.*\bfrom\b|\brequire\(|\bimport\(/m);
   });
 });
 

@@ -62,7 +62,8 @@ export const CONSOLE_JS = `
       if (now && next && now.innerHTML !== next.innerHTML) now.innerHTML = next.innerHTML;
     });
     var inputs = document.getElementById('inputs'), nextInputs = doc.getElementById('inputs');
-    if (inputs && nextInputs && inputs.getAttribute('data-signature') !== nextInputs.getAttribute('data-signature')) {
+    var nextSignature = nextInputs && nextInputs.getAttribute('data-signature');
+    if (inputs && nextInputs && nextSignature !== 'unknown' && inputs.getAttribute('data-signature') !== nextSignature) {
       inputs.replaceWith(nextInputs);
     }
     var nextMain = doc.querySelector('main[data-run]');

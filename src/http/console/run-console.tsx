@@ -10,7 +10,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { getTemporalClient } from '../../connection';
 import { flowNameOf, type FlowRef } from '../../flow-ref';
-import { getFlowRun, provideFlowInput, type FlowRunOptions } from '../../flow-runs';
+import { flowRunOf, provideFlowInput, type FlowRunOptions } from '../../flow-runs';
 import type { FlowApiEnv, Principal } from '../auth';
 import { toHttpError } from '../errors';
 import { describeVisibleRun, seesEveryRun, type RunAccess } from '../run-access';
@@ -117,7 +117,7 @@ export function mountRunConsole(options: MountedRunConsoleOptions, auth?: Middle
     const client = await clientOf();
     const visible = await describeVisibleRun(c, client, workflowId, access);
     if (!visible) return errorPage(c, 404, 'Run not found (or not yours to see).');
-    const details = await loadRunDetails(client, workflowId, visible.description.historyLength);
+    const details = await loadRunDetails(client, visible.description);
     return c.html(<RunPage base={base} apiBase={apiBase} details={details} notice={notice} />, status);
   }
 
@@ -135,16 +135,21 @@ export function mountRunConsole(options: MountedRunConsoleOptions, auth?: Middle
     const workflowId = c.req.param('id');
     const name = c.req.param('name');
     const client = await clientOf();
-    if (!(await describeVisibleRun(c, client, workflowId, access))) {
-      return errorPage(c, 404, 'Run not found (or not yours to see).');
-    }
+    const visible = await describeVisibleRun(c, client, workflowId, access);
+    if (!visible) return errorPage(c, 404, 'Run not found (or not yours to see).');
     const body = await c.req.parseBody();
     const fields: Record<string, string> = {};
     for (const [key, value] of Object.entries(body)) if (typeof value === 'string') fields[key] = value;
     const decision = DECISIONS.find((d) => d === fields._decision) ?? 'respond';
     const key = fields._key && fields._key.length <= 200 ? fields._key : randomUUID();
 
-    const run = await getFlowRun(workflowId, { client });
+    const run = await flowRunOf(client.workflow.getHandle(workflowId), visible.description);
+    if (run.progressUnavailable) {
+      // Without a worker the inputs the run waits for (and their schemas) are unknown: nothing can be checked.
+      const details = await loadRunDetails(client, visible.description, run);
+      const text = `No worker answered, so your answer to "${name}" was not sent. Send it again once a worker is up.`;
+      return c.html(<RunPage base={base} apiBase={apiBase} details={details} notice={{ kind: 'error', text }} />, 503);
+    }
     const pending = run.pendingInputs.find((p) => p.name === name);
     if (!pending) {
       return runPage(c, 409, {

@@ -25,7 +25,9 @@ export function RunPage({ base, apiBase, details, notice }: RunPageProps) {
   const id = encodeURIComponent(run.workflowId);
   const self = `${base}/runs/${id}`;
   const final = isFinal(run.status);
-  const signature = run.pendingInputs.map((p) => `${p.name}@${p.requestedAt}`).join('|');
+  const unavailable = run.progressUnavailable;
+  // "unknown" tells the page script to keep the forms it shows (a half-filled answer survives a worker restart).
+  const signature = unavailable ? 'unknown' : run.pendingInputs.map((p) => `${p.name}@${p.requestedAt}`).join('|');
   return (
     <Layout title={`Run ${run.workflowId}`} base={base}>
       <main
@@ -53,6 +55,12 @@ export function RunPage({ base, apiBase, details, notice }: RunPageProps) {
             {run.progress?.stepsCompleted ?? details.steps.length}
             {run.progress?.failovers ? ` · failovers ${run.progress.failovers}` : ''}
           </p>
+          {unavailable && !final ? (
+            <p>
+              Progress unavailable right now (<code>{unavailable.status}</code>): {unavailable.message}. Steps, attempt
+              and inputs show again once a worker answers.
+            </p>
+          ) : null}
           {run.progress?.stepInFlight && !final ? (
             <p>
               Now running: {run.progress.stepInFlight.kind} <code>{run.progress.stepInFlight.name}</code> (step{' '}
@@ -77,6 +85,8 @@ export function RunPage({ base, apiBase, details, notice }: RunPageProps) {
             run.pendingInputs.map((input) => (
               <InputFormView action={`${self}/inputs/${encodeURIComponent(input.name)}`} input={input} />
             ))
+          ) : unavailable ? (
+            <p>Unknown right now: no worker answered. The inputs the run waits for show again once a worker is up.</p>
           ) : (
             <p>Nothing: the run waits for no input.</p>
           )}

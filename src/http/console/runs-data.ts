@@ -1,10 +1,15 @@
 // Data access of the run console: a page of runs from Temporal visibility, and one run with its journal, its
 // attempts and its pending inputs. Reads only; answers go through `provideFlowInput` like the API's.
-import type { Client } from '@temporalio/client';
-import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from '../../defaults';
-import { getFlowRun, type FlowRun } from '../../flow-runs';
+import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
+import {
+  FLOW_SEARCH_ATTRIBUTE,
+  PRINCIPAL_SEARCH_ATTRIBUTE,
+  PROGRESS_QUERY_TIMEOUT_MS,
+  WORKFLOW_TYPE,
+} from '../../defaults';
+import { flowRunOf, type FlowRun } from '../../flow-runs';
 import { journalPageQuery, progressQuery } from '../../run-messages';
-import type { JournalEntry } from '../../types';
+import type { JournalEntry, JournalPage } from '../../types';
 import { keywordOf, timestampMs } from './payloads';
 import { readRunTimings, type AttemptTiming, type StepTiming } from './run-history';
 
@@ -60,6 +65,8 @@ export async function listRuns(
   if (!flowNames.length) return { rows: [] };
   const clauses = [
     `WorkflowType = ${quoted(WORKFLOW_TYPE)}`,
+    // A run that continued as new is listed once, by its current execution.
+    `ExecutionStatus != "ContinuedAsNew"`,
     `${FLOW_SEARCH_ATTRIBUTE} IN (${flowNames.map(quoted).join(', ')})`,
     ...(scope.principalId !== undefined ? [`${PRINCIPAL_SEARCH_ATTRIBUTE} = ${quoted(scope.principalId)}`] : []),
   ];
@@ -85,7 +92,9 @@ export async function listRuns(
 /** A running run's attempt and whether it waits for input (left out when no worker answers in time). */
 async function addProgress(client: Client, row: RunRow): Promise<void> {
   const progress = await client.connection
-    .withDeadline(Date.now() + 2_000, () => client.workflow.getHandle(row.workflowId).query(progressQuery))
+    .withDeadline(Date.now() + PROGRESS_QUERY_TIMEOUT_MS, () =>
+      client.workflow.getHandle(row.workflowId).query(progressQuery),
+    )
     .catch(() => undefined);
   if (!progress) return;
   row.attempt = progress.attempt;
@@ -111,14 +120,29 @@ export interface RunDetails {
   answers: Map<string, number>;
 }
 
-/** The run, its journal (in pages) and its attempts. */
-export async function loadRunDetails(client: Client, workflowId: string, historyLength: number): Promise<RunDetails> {
-  const handle = client.workflow.getHandle(workflowId);
-  const [run, journal, timings] = await Promise.all([
-    getFlowRun(workflowId, { client }),
-    readJournal(client, workflowId),
-    readRunTimings(client, handle, historyLength),
+/** A journal page beyond the first: a worker has answered already, so a slow page is worth waiting for. */
+const JOURNAL_PAGE_TIMEOUT_MS = 5_000;
+
+/**
+ * The run described by `description`, its journal (in pages) and its attempts. With no worker polling the run's
+ * task queue, the journal and the progress are given up on after `PROGRESS_QUERY_TIMEOUT_MS` (the page still
+ * shows what Temporal knows), not after the ~30 s a query would hang.
+ */
+export async function loadRunDetails(
+  client: Client,
+  description: WorkflowExecutionDescription,
+  /** The run as just read (no worker answering then: the journal is not asked for either). */
+  known?: FlowRun,
+): Promise<RunDetails> {
+  const handle = client.workflow.getHandle(description.workflowId);
+  const [run, firstPage, timings] = await Promise.all([
+    known ?? flowRunOf(handle, description),
+    known?.progressUnavailable ? undefined : readJournalPage(handle, 0, PROGRESS_QUERY_TIMEOUT_MS),
+    readRunTimings(client, handle, description.historyLength),
   ]);
+  // A worker that answered the progress query is there, only slower with the journal: ask it again, with time.
+  const first = firstPage ?? (run.progress ? await readJournalPage(handle, 0, JOURNAL_PAGE_TIMEOUT_MS) : undefined);
+  const journal = first && (await readJournal(handle, first));
   const attempts = timings?.attempts ?? [];
   const steps = (journal ?? []).map((entry): TimelineStep => {
     const timing: StepTiming = { ...timings?.steps.get(entry.key) };
@@ -141,22 +165,21 @@ export async function loadRunDetails(client: Client, workflowId: string, history
   };
 }
 
-/** All journal entries, page by page (a page is about 1 MiB); `undefined` when no worker answers. */
-async function readJournal(client: Client, workflowId: string, maxPages = 20): Promise<JournalEntry[] | undefined> {
-  const handle = client.workflow.getHandle(workflowId);
-  const entries: JournalEntry[] = [];
-  let from: number | undefined = 0;
-  try {
-    for (let page = 0; from !== undefined && page < maxPages; page++) {
-      const read: { entries: JournalEntry[]; next?: number } = await client.connection.withDeadline(
-        Date.now() + 5_000,
-        () => handle.query(journalPageQuery, from!),
-      );
-      entries.push(...read.entries);
-      from = read.next;
-    }
-  } catch {
-    return entries.length ? entries : undefined;
+/** One journal page, or `undefined` when no worker answers within `timeoutMs`. */
+async function readJournalPage(handle: WorkflowHandle, from: number, timeoutMs: number) {
+  return handle.client
+    .withDeadline(Date.now() + timeoutMs, () => handle.query(journalPageQuery, from))
+    .catch(() => undefined);
+}
+
+/** All journal entries from the first page on, page by page (a page is about 1 MiB); at most `maxPages`. */
+async function readJournal(handle: WorkflowHandle, first: JournalPage, maxPages = 20): Promise<JournalEntry[]> {
+  const entries = [...first.entries];
+  for (let page = 1, from = first.next; from !== undefined && page < maxPages; page++) {
+    const read = await readJournalPage(handle, from, JOURNAL_PAGE_TIMEOUT_MS);
+    if (!read) break;
+    entries.push(...read.entries);
+    from = read.next;
   }
   return entries;
 }

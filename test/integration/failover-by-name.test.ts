@@ -1,0 +1,339 @@
+// Runs started by name from a front door of its own (the kit's API process, cloudrun/api, which loads neither Genkit
+// nor the flows) fail over after a SIGKILL as fast as runs started with the flow object: within the heartbeat
+// timeout + 2 s. The worker is killed while it holds a workflow task (a test interceptor makes it hold one), the case
+// where the run waits for the workflow-task timeout: 10 s before, for every run started by name. A bare name gets
+// there by adopting the flow's timeout (one continue-as-new), a flowRef from the workers' flowManifest at start.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { temporal as proto } from '@temporalio/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bundleFlowWorkflows,
+  flowManifest,
+  GenkitFlowSearchAttribute,
+  GenkitPrincipalSearchAttribute,
+  provideFlowInput,
+  startFlowWorkflow,
+  WORKFLOW_TYPE,
+} from '../../src';
+import { closeTemporalClients, getTemporalClient } from '../../src/connection';
+import '../fixtures/basic-flows';
+import { busyStepsFlow } from '../fixtures/failover-flows';
+import { readLedger } from '../helpers/ledger';
+import { address, historyOf, namespace, startWorker, tsMs, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
+
+const HEARTBEAT_TIMEOUT_MS = 3_000; // busyStepsFlow's heartbeatTimeout
+// The promise is heartbeat + 2 s; 2.5 s more for a loaded 2-core machine, as in failover-timing.test.ts. The old
+// 10 s workflow-task timeout took 10.2 s and more.
+const BOUND_MS = HEARTBEAT_TIMEOUT_MS + 2_000 + 2_500;
+const root = resolve(__dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'failover-by-name-'));
+const ledgerFile = join(dir, 'ledger.txt');
+const manifestFile = join(dir, 'flows.json');
+const taskQueue = uniqueTaskQueue('by-name');
+const workers: WorkerProcess[] = [];
+let bundlePath: string;
+
+beforeAll(async () => {
+  // The workers' own build step: the manifest of their flows, and their workflow code (plus the hold interceptor).
+  writeFileSync(manifestFile, JSON.stringify(flowManifest([busyStepsFlow])));
+  const { code } = await bundleFlowWorkflows({
+    workflowInterceptorModules: [resolve(__dirname, '../fixtures/hold-workflow-task.ts')],
+  });
+  bundlePath = join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  workers.push(...(await Promise.all([startWorkerProcess(), startWorkerProcess()])));
+}, 180_000);
+afterAll(async () => {
+  for (const w of workers) w.child.kill('SIGKILL');
+  await closeTemporalClients();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const startWorkerProcess = () => spawnWorker(taskQueue, { LEDGER_FILE: ledgerFile }, { bundlePath });
+const stepsOf = (topic: string) => readLedger(ledgerFile).filter((e) => e.step.startsWith(`busy:${topic}:`));
+
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** The kit's API service as its own process, configured like Cloud Run would, exposing busyStepsFlow by name. */
+async function startApi(
+  flowManifestFile?: string,
+  bearerToken?: string,
+): Promise<{ url: string; process: ChildProcess }> {
+  const port = await freePort();
+  const api = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      TEMPORAL_ADDRESS: address(),
+      TEMPORAL_NAMESPACE: namespace(),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      FLOWS_MODULE: 'test/fixtures/cloudrun-worker/by-name-api-flows.ts',
+      ...(bearerToken ? { API_AUTH: 'bearer', API_BEARER_TOKEN: bearerToken } : { API_AUTH: 'none' }),
+      PORT: String(port),
+      ...(flowManifestFile ? { FLOW_MANIFEST: flowManifestFile } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  api.stdout!.on('data', (d) => (output += d));
+  api.stderr!.on('data', (d) => (output += d));
+  await waitFor(() => output.includes('api listening') || api.exitCode !== null, 60_000, 'the API to listen');
+  if (api.exitCode !== null) throw new Error(`the API exited:\n${output}`);
+  return { url: `http://127.0.0.1:${port}`, process: api };
+}
+
+/**
+ * Starts busyStepsFlow through the API, makes the worker that holds the run take a workflow task and hold it, kills
+ * that worker, and returns how long until the next step ran on another worker.
+ */
+async function killWhileHoldingWorkflowTask(start: (input: { topic: string; steps: number }) => Promise<string>) {
+  const topic = `t${Date.now()}`;
+  const workflowId = await start({ topic, steps: 2_000 });
+  const client = await getTemporalClient({ address: address(), namespace: namespace() });
+  const handle = client.workflow.getHandle(workflowId);
+  await waitFor(() => stepsOf(topic)[8], 30_000, 'step 8 to run');
+  const taskTimeoutMs = durationMs((await handle.describe()).raw.executionConfig?.defaultWorkflowTaskTimeout);
+  // The run's workflow tasks go to the worker that completed the last one (its sticky queue): that one takes the
+  // signal's task, holds it, and is killed meanwhile.
+  const events = await historyOf(handle);
+  const completions = events.filter((e) => e.workflowTaskCompletedEventAttributes);
+  const identity = completions[completions.length - 1]?.workflowTaskCompletedEventAttributes?.identity;
+  const victim = workers.find((w) => identity === `worker-${w.pid}`)!;
+  expect(victim, `the worker "${identity}"`).toBeDefined();
+  await handle.signal('test.holdWorkflowTask', Date.now() + 1_500);
+  await new Promise((r) => setTimeout(r, 300));
+  const before = stepsOf(topic).length;
+  victim.child.kill('SIGKILL');
+  const killedAt = Date.now();
+  const next = await waitFor(
+    () =>
+      stepsOf(topic)
+        .slice(before)
+        .find((e) => e.pid !== victim.pid),
+    30_000,
+    'a step on the other worker',
+  );
+  const delay = Date.now() - killedAt;
+  // The scenario happened: the killed worker held a workflow task, and the run waited for its timeout.
+  const timedOut = (await historyOf(handle)).filter(
+    (e) =>
+      e.workflowTaskTimedOutEventAttributes?.timeoutType ===
+        proto.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE && tsMs(e.eventTime) > killedAt - 1_000,
+  );
+  expect(timedOut.length, 'a workflow task held by the killed worker timed out').toBeGreaterThanOrEqual(1);
+  expect(next.pid).not.toBe(victim.pid);
+  await handle.terminate('measured');
+  workers.splice(workers.indexOf(victim), 1, await startWorkerProcess());
+  return { delay, taskTimeoutMs };
+}
+
+function durationMs(d: { seconds?: unknown; nanos?: number | null } | null | undefined): number | undefined {
+  return d ? Number(d.seconds ?? 0) * 1000 + Math.round((d.nanos ?? 0) / 1e6) : undefined;
+}
+
+/** Starts busyStepsFlow through the API's POST /flows/:name; resolves with the workflow ID. */
+function throughApi(apiUrl: string) {
+  return async (input: { topic: string; steps: number }) => {
+    const res = await fetch(`${apiUrl}/flows/busyStepsFlow`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: input }),
+    });
+    expect(res.status).toBe(202);
+    return ((await res.json()) as { workflowId: string }).workflowId;
+  };
+}
+
+describe('failover of runs started by name, from the kit API process', () => {
+  for (const [how, manifest] of [
+    ['a bare name', false],
+    ['a flowRef from the workers’ flowManifest', true],
+  ] as const) {
+    it(`${how}: SIGKILL of the worker holding a workflow task -> next step elsewhere within heartbeat + 2 s`, async () => {
+      const api = await startApi(manifest ? manifestFile : undefined);
+      try {
+        const { delay, taskTimeoutMs } = await killWhileHoldingWorkflowTask(throughApi(api.url));
+        console.log(
+          `[failover-by-name] ${how}: workflow-task timeout ${taskTimeoutMs} ms, next step after ${delay} ms`,
+        );
+        expect(taskTimeoutMs).toBeLessThanOrEqual(HEARTBEAT_TIMEOUT_MS);
+        expect(delay).toBeLessThan(BOUND_MS);
+        if (manifest) {
+          // The API holds the flow's JSON Schema from the manifest: bad input is refused before anything starts.
+          const bad = await fetch(`${api.url}/flows/busyStepsFlow`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ data: { topic: 'x', steps: 0 } }),
+          });
+          expect(bad.status).toBe(400);
+        }
+      } finally {
+        api.process.kill('SIGKILL');
+      }
+    }, 120_000);
+  }
+
+  it('(the yardstick) the flow object, started in this process: the same procedure, the same bound', async () => {
+    const opts = { address: address(), namespace: namespace(), taskQueue };
+    const start = async (input: { topic: string; steps: number }) =>
+      (await startFlowWorkflow(busyStepsFlow, input, opts)).workflowId;
+    const { delay, taskTimeoutMs } = await killWhileHoldingWorkflowTask(start);
+    console.log(
+      `[failover-by-name] the flow object: workflow-task timeout ${taskTimeoutMs} ms, next step after ${delay} ms`,
+    );
+    expect(delay).toBeLessThan(BOUND_MS);
+  }, 120_000);
+});
+
+describe('a run started by a bare name adopts its flow’s workflow-task timeout', () => {
+  it('with one continue-as-new before its first attempt; the run stays whole and the caller’s', async () => {
+    const api = await startApi(undefined, 'front-door-token');
+    const auth = { Authorization: 'Bearer front-door-token' };
+    try {
+      const res = await fetch(`${api.url}/flows/busyStepsFlow`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ data: { topic: `adopt-${Date.now()}`, steps: 3 } }),
+      });
+      expect(res.status).toBe(202);
+      const { workflowId, runId } = (await res.json()) as { workflowId: string; runId: string };
+      const client = await getTemporalClient({ address: address(), namespace: namespace() });
+      expect(await client.workflow.getHandle(workflowId).result()).toBe(3);
+
+      // The execution the API started looked the flow up, then continued as new with the flow's 3 s timeout.
+      const first = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+      const continued = first.find(
+        (e) => e.workflowExecutionContinuedAsNewEventAttributes,
+      )?.workflowExecutionContinuedAsNewEventAttributes;
+      expect(durationMs(continued?.workflowTaskTimeout)).toBe(HEARTBEAT_TIMEOUT_MS);
+      expect(first.some((e) => e.activityTaskScheduledEventAttributes)).toBe(false);
+      expect(first.filter((e) => e.markerRecordedEventAttributes)).toHaveLength(1); // describeGenkitFlow, once
+
+      // The current execution: the flow's timeout, the run's memo and search attributes, no second lookup.
+      const current = await client.workflow.getHandle(workflowId).describe();
+      expect(current.runId).not.toBe(runId);
+      expect(durationMs(current.raw.executionConfig?.defaultWorkflowTaskTimeout)).toBe(HEARTBEAT_TIMEOUT_MS);
+      expect(current.memo).toMatchObject({ genkitFlow: 'busyStepsFlow', genkitPrincipal: 'bearer' });
+      expect(current.typedSearchAttributes.get(GenkitFlowSearchAttribute)).toBe('busyStepsFlow');
+      expect(current.typedSearchAttributes.get(GenkitPrincipalSearchAttribute)).toBe('bearer');
+      const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+      expect(events.filter((e) => e.markerRecordedEventAttributes)).toHaveLength(0);
+
+      // Its caller reads it through the API as one run.
+      const view = await (await fetch(`${api.url}/runs/${encodeURIComponent(workflowId)}`, { headers: auth })).json();
+      expect(view).toMatchObject({ workflowId, status: 'COMPLETED', result: 3, flowName: 'busyStepsFlow' });
+      expect(view.progress).toMatchObject({ attempt: 1, failovers: 0, continuations: 0, stepsCompleted: 3 });
+      // The run console lists it once, not once per execution (visibility is eventually consistent: give it time).
+      const rowsOf = async () => {
+        const html = await (await fetch(`${api.url}/console?flow=busyStepsFlow`, { headers: auth })).text();
+        return html.split(`/console/runs/${encodeURIComponent(workflowId)}"`).length - 1;
+      };
+      await waitFor(rowsOf, 20_000, 'the run in the console list');
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(await rowsOf()).toBe(1);
+    } finally {
+      api.process.kill('SIGKILL');
+    }
+  }, 120_000);
+});
+
+describe('what keeps a run from adopting', () => {
+  /** Starts `flowName` as a starter that does not know the flow would (another process, another SDK). */
+  async function startUnknowing(flowName: string, input: unknown, queue: string) {
+    const client = await getTemporalClient({ address: address(), namespace: namespace() });
+    return client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue: queue,
+      workflowId: `${flowName}-unknowing-${Date.now()}`,
+      args: [{ flowName, input, adoptFlowTaskTimeout: true }],
+      workflowTaskTimeout: '10s',
+    });
+  }
+  const continuations = async (handle: { fetchHistory: () => Promise<{ events?: any[] | null }> }) =>
+    ((await handle.fetchHistory()).events ?? []).filter((e) => e.workflowExecutionContinuedAsNewEventAttributes);
+
+  it('a flow with the default heartbeat timeout: 10 s is its own already, no continue-as-new', async () => {
+    const handle = await startUnknowing('greetFlow', { name: 'plain', times: 1 }, taskQueue);
+    expect(await handle.result()).toMatchObject({ greeting: 'hello plain' });
+    expect((await handle.describe()).runId).toBe(handle.firstExecutionRunId);
+    expect(await continuations(handle)).toHaveLength(0);
+  });
+
+  it('an input that reached the run first: it keeps its timeout, and the input is not lost', async () => {
+    const queue = uniqueTaskQueue('adopt-race');
+    const handle = await startUnknowing('quickApprovalFlow', 'invoice', queue);
+    // Sent before any worker polls: the Update arrives with the run's first workflow task.
+    const answered = provideFlowInput(handle.workflowId, 'approval', 'early', {
+      address: address(),
+      namespace: namespace(),
+      timeoutMs: 30_000,
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const worker = await startWorker(queue);
+    try {
+      await answered;
+      expect(await handle.result()).toBe('invoice: early');
+      expect(await continuations(handle)).toHaveLength(0);
+      expect((await handle.describe()).runId).toBe(handle.firstExecutionRunId);
+    } finally {
+      await worker.shutdown();
+    }
+  });
+});
+
+describe('the server behind a short workflow-task timeout', () => {
+  it('gives a task slower than its timeout more time from the 4th attempt: it completes, never loops', async () => {
+    const client = await getTemporalClient({ address: address(), namespace: namespace() });
+    const queue = uniqueTaskQueue('slow-task');
+    const handle = await client.workflow.start('slowTaskWorkflow', {
+      taskQueue: queue,
+      workflowId: `slow-task-${Date.now()}`,
+      workflowTaskTimeout: '1s',
+    });
+    // A worker of our own, over the raw API: it takes each attempt and answers after 2 s, twice the timeout.
+    const attempts: number[] = [];
+    for (let polls = 0; polls < 20; polls++) {
+      const task = await client.withDeadline(Date.now() + 30_000, () =>
+        client.workflowService.pollWorkflowTaskQueue({
+          namespace: namespace(),
+          taskQueue: { name: queue, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          identity: 'slow-worker',
+        }),
+      );
+      if (!task.taskToken?.length) continue;
+      attempts.push(task.attempt ?? 0);
+      await new Promise((r) => setTimeout(r, 2_000));
+      const done = await client.workflowService
+        .respondWorkflowTaskCompleted({
+          namespace: namespace(),
+          taskToken: task.taskToken,
+          identity: 'slow-worker',
+          commands: [
+            {
+              commandType: proto.api.enums.v1.CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
+              completeWorkflowExecutionCommandAttributes: {},
+            },
+          ],
+        })
+        .then(
+          () => true,
+          () => false, // timed out: the server has taken the task back
+        );
+      if (done) break;
+    }
+    console.log(`[failover-by-name] a 2 s task under a 1 s timeout completed at attempt ${attempts.at(-1)}`);
+    expect(attempts).toEqual([1, 2, 3, 4]);
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  }, 60_000);
+});
