@@ -31,11 +31,15 @@ let peerRanges: Record<string, string> | undefined;
 
 /** This package's declared range of a peer dependency (`package.json` `peerDependencies`). */
 function rangeOf(name: string): string {
-  peerRanges ??= (
-    JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
-      peerDependencies?: Record<string, string>;
-    }
-  ).peerDependencies;
+  try {
+    peerRanges ??= (
+      JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+        peerDependencies?: Record<string, string>;
+      }
+    ).peerDependencies;
+  } catch {
+    peerRanges = {}; // bundled into an app: the package.json is not beside it; name the package without a range
+  }
   return peerRanges?.[name] ?? 'latest';
 }
 

@@ -7,7 +7,7 @@
 // (`--packages=external`), so they load from this folder's node_modules at run time: the same genkit and
 // genkitx-temporal as the worker (one flow registry), and every package your flows import must be a dependency
 // here. The bundle is ESM or CommonJS as this package's "type" says.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 interface WorkerPackage {
@@ -20,6 +20,11 @@ async function main() {
   const flows = pkg.config?.flows;
   if (!flows) throw new Error('build-flows: package.json has no "config": { "flows": "<your flows module>" }');
   const entry = resolve(flows);
+  if (!existsSync(entry)) {
+    throw new Error(
+      `build-flows: ${entry} (package.json "config.flows": "${flows}") does not exist: point it at your flows module`,
+    );
+  }
   // esbuild is a build-time dependency only (devDependencies): loaded here, never by the running worker.
   const { build } = await import('esbuild');
   const started = Date.now();
