@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // The page shell every console page shares: title, stylesheet, script, a skip link and the header.
 import type { Child } from 'hono/jsx';
 

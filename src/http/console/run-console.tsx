@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // The run console: server-rendered pages over the same runs, ownership rules and input route as the flow API.
 // GET /console (the runs), GET /console/runs/:workflowId (one run), POST /console/runs/:id/inputs/:name (an
 // answer from a plain HTML form: it is sent, then the browser is sent back to the run page).
