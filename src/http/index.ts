@@ -19,7 +19,7 @@ export {
 } from './console/sign-in-options';
 export { crossSiteGuard, requireJsonContentType, type CrossSiteOptions } from './cross-site';
 export { iapAuth, IAP_ASSERTION_HEADER, IAP_ISSUER, IAP_KEY_SET_URL, type IapAuthOptions } from './iap-auth';
-export type { SessionSettings } from './session';
+export { parseSessionKeys, type SessionSettings } from './session';
 export { toHttpError, type ErrorBody } from './errors';
 export { TemporalStreamManager } from './stream-manager';
 export { requestSpans } from '../telemetry/http-middleware';

@@ -128,6 +128,21 @@ export function createSessions(settings: SessionSettings): Sessions {
   };
 }
 
+/**
+ * Parses and checks session keys in the `GENKITX_CONTEXT_KEYS` format (`id:base64key` pairs, the first signs): at
+ * least one, IDs well-formed and distinct, each at least 32 bytes. Throws naming `envName` and what is wrong.
+ *
+ * @example
+ * ```ts
+ * const sessionKeys = parseSessionKeys(process.env.API_SESSION_KEYS!, 'API_SESSION_KEYS');
+ * ```
+ */
+export function parseSessionKeys(spec: string, envName = 'signIn.sessionKeys'): NamedKey[] {
+  const keys = parseKeyList(spec, envName);
+  sessionKeyRing(keys);
+  return keys;
+}
+
 /** The session keys, checked: at least one, IDs well-formed and distinct, each at least 32 bytes. */
 export function sessionKeyRing(keys: string | readonly NamedKey[]): KeyRing {
   const list = typeof keys === 'string' ? parseKeyList(keys, 'signIn.sessionKeys') : keys;

@@ -1,33 +1,19 @@
 // iapAuth against a local key set served on loopback (as Google serves IAP's at gstatic), with assertions signed
 // here by ES256 keys made for the test: a good one passes; expired, forged, other-audience, other-issuer, unsigned
 // and HS256 ones are refused; a rotated key is fetched; an unreachable key set is a 503, not a 401.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { sign } from 'hono/utils/jwt/jwt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { iapAuth, IAP_ASSERTION_HEADER, IAP_ISSUER, type FlowApiEnv } from '../../src/http';
+import { makeIapKey as makeKey, serveKeySet, type IapTestKey as TestKey } from '../helpers/iap-keys';
 
 const AUDIENCE = '/projects/123456789012/locations/us-central1/services/genkit-api';
 
-interface TestKey {
-  kid: string;
-  privateJwk: JsonWebKey & { kid: string; alg: 'ES256' };
-  publicJwk: JsonWebKey & { kid: string; alg: 'ES256' };
-}
-
-async function makeKey(kid: string): Promise<TestKey> {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
-  const privateJwk = { ...(await crypto.subtle.exportKey('jwk', pair.privateKey)), kid, alg: 'ES256' as const };
-  const publicJwk = { ...(await crypto.subtle.exportKey('jwk', pair.publicKey)), kid, alg: 'ES256' as const };
-  return { kid, privateJwk, publicJwk };
-}
-
-let server: Server;
+let keySet: Awaited<ReturnType<typeof serveKeySet>>;
 let keySetUrl: string;
 let published: TestKey[] = [];
 let keySetStatus = 200;
-let keySetFetches = 0;
+const keySetFetches = () => keySet.fetches();
 let current: TestKey;
 let other: TestKey;
 
@@ -35,16 +21,14 @@ beforeAll(async () => {
   current = await makeKey('iap-key-1');
   other = await makeKey('iap-key-1'); // same key ID, another private key: a forgery
   published = [current];
-  server = createServer((req, res) => {
-    keySetFetches++;
-    res.writeHead(keySetStatus, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: published.map((k) => k.publicJwk) }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  keySetUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/public_key-jwk`;
+  keySet = await serveKeySet(
+    () => published,
+    () => keySetStatus,
+  );
+  keySetUrl = keySet.url;
 });
 
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => keySet.close());
 
 const now = () => Math.floor(Date.now() / 1000);
 const claims = (over: Record<string, unknown> = {}) => ({
@@ -117,18 +101,18 @@ describe('iapAuth', () => {
     expect((await ask(app, await sign(claims(), current.privateJwk))).status).toBe(200);
     const rotated = await makeKey('iap-key-2');
     published = [rotated, current];
-    const before = keySetFetches;
+    const before = keySetFetches();
     // Made-up key IDs right after a fetch do not make it fetch on every request…
     const bogus = { ...other.privateJwk, kid: 'made-up' };
     for (let i = 0; i < 5; i++) expect((await ask(app, await sign(claims(), bogus))).status).toBe(401);
-    expect(keySetFetches).toBe(before);
+    expect(keySetFetches()).toBe(before);
     // …and a key it has not seen is looked up once the interval (30 s) has passed.
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 31_000 });
     try {
       expect((await ask(app, await sign(claims(), rotated.privateJwk))).status).toBe(200);
-      expect(keySetFetches).toBe(before + 1);
+      expect(keySetFetches()).toBe(before + 1);
       expect((await ask(app, await sign(claims(), rotated.privateJwk))).status).toBe(200);
-      expect(keySetFetches).toBe(before + 1);
+      expect(keySetFetches()).toBe(before + 1);
     } finally {
       vi.useRealTimers();
       published = [current];
