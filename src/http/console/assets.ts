@@ -137,7 +137,7 @@ export const SIGN_IN_JS = `
     exchange(fromLink).catch(fail);
   } else {
     fetch(sessionUrl, { credentials: 'same-origin' }).then(function (res) {
-      if (res.ok) { say('Already signed in.'); location.replace(next); }
+      if (res.status === 200) { say('Already signed in.'); location.replace(next); }
     }).catch(function () {});
   }
   var firebaseSettings = main.getAttribute('data-firebase');

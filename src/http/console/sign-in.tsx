@@ -49,7 +49,8 @@ export function signInRoutes(options: {
   routes.get('/session', async (c) => {
     c.header('Cache-Control', 'no-store');
     const principal = await sessions.read(c);
-    if (!principal) return c.json(toHttpError(apiError('UNAUTHENTICATED', 'not signed in')).body, 401);
+    // Not signed in is an answer here, not an error (the sign-in page asks on every visit).
+    if (!principal) return c.body(null, 204);
     return c.json({ id: principal.id, admin: principal.admin === true });
   });
 
