@@ -5,7 +5,8 @@
 // a bad `limit` (400) shows a request got past auth without touching Temporal.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { bearerTokenAuth, createRunConsole, type ConsoleSignInOptions } from '../../src/http';
+import { readFileSync } from 'node:fs';
+import { bearerTokenAuth, createRunConsole, FIREBASE_WEB_SDK_VERSION, type ConsoleSignInOptions } from '../../src/http';
 
 const TOKEN = 'ana-token-0123456789abcdef';
 const key = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
@@ -202,5 +203,29 @@ describe('console sign-in', () => {
     expect(() => consoleWith({ firebase: { config: { apiKey: '', authDomain: 'x.firebaseapp.com' } } })).toThrow(
       /apiKey/,
     );
+  });
+
+  it('with Firebase, the sign-in page loads the Web SDK it is tested with, and its CSP lets only Firebase Auth in', async () => {
+    const installed = JSON.parse(readFileSync(require.resolve('firebase/package.json'), 'utf8')) as { version: string };
+    expect(FIREBASE_WEB_SDK_VERSION).toBe(installed.version);
+    const app = consoleWith({
+      firebase: {
+        config: { apiKey: 'AIza-public', authDomain: 'p.firebaseapp.com' },
+        emulatorUrl: 'http://127.0.0.1:9099',
+      },
+    });
+    const page = await app.request(`${ORIGIN}/console/sign-in`);
+    const html = await page.text();
+    const cdn = `https://www.gstatic.com/firebasejs/${FIREBASE_WEB_SDK_VERSION}/`;
+    expect(html).toContain(`<script src="${cdn}firebase-app-compat.js" defer="">`);
+    expect(html).toContain('Sign in with Google');
+    expect(html).toContain('data-firebase="{&quot;config&quot;:{&quot;apiKey&quot;:&quot;AIza-public&quot;');
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self' https://www.gstatic.com;");
+    expect(csp).toContain(
+      "connect-src 'self' https://identitytoolkit.googleapis.com https://securetoken.googleapis.com http://127.0.0.1:9099;",
+    );
+    expect(csp).toContain('frame-src https://p.firebaseapp.com');
+    expect(csp).not.toContain('unsafe');
   });
 });
