@@ -92,6 +92,11 @@ export function crossSiteGuard(options: CrossSiteOptions = {}): MiddlewareHandle
  * Middleware for JSON routes: a body must be sent as `Content-Type: application/json` (415 otherwise), so a form
  * or a `text/plain` post — what a page on another site can send without asking — never reaches the route. With
  * `bodyOptional`, a request with no `Content-Type` (and so no body) passes too.
+ *
+ * @example
+ * ```ts
+ * app.post('/orders', requireJsonContentType(), async (c) => c.json(await c.req.json()));
+ * ```
  */
 export function requireJsonContentType(options: { bodyOptional?: boolean } = {}): MiddlewareHandler {
   return async (c, next) => {

@@ -78,9 +78,10 @@ export interface FlowApiOptions extends FlowRunOptions {
    */
   signIn?: ConsoleSignInOptions;
   /**
-   * Browser origins besides the API's own whose pages may change state (start, answer, cancel) with credentials a
-   * browser attaches by itself (cookies, Basic). A request with `Authorization: Bearer`, or from no browser at
-   * all, is not affected; every other cross-origin one is refused (403). See docs/console.md, "Cross-site requests".
+   * Browser origins besides the API's own whose pages may change state (start, answer, cancel), e.g. a web app of
+   * yours that calls the API through CORS. Every other cross-origin browser request that would change state is
+   * refused (403), whatever credentials it carries; requests from no browser at all are not affected. See
+   * docs/console.md, "Cross-site requests".
    */
   trustedOrigins?: string[];
 }
@@ -94,7 +95,9 @@ const MAX_KEY_LENGTH = 200;
  * Genkit stream, re-attach with `x-genkit-stream-id`), `GET /runs/:id` (answers without a worker too, with
  * `progressUnavailable`), `POST /runs/:id/cancel`, `POST /runs/:id/inputs/:name` (to an input the run waits for;
  * `?early=true` for one it will ask for later), `GET /runs/:id/events?from=N` (SSE).
- * With `console: true`, also the run console for people at `/console` (see `createRunConsole`).
+ * With `console: true`, also the run console for people at `/console` (see `createRunConsole`), and with `signIn`
+ * its sign-in page. Browser requests from other origins change nothing; the JSON routes take only
+ * `Content-Type: application/json`.
  *
  * @example
  * ```ts
