@@ -2,6 +2,7 @@
 // proxy too, and the JSON-only rule of the API's JSON routes.
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { createFlowApi, principalAuth } from '../../src/http';
 import { crossSiteGuard, crossSiteRefusal, requireJsonContentType } from '../../src/http/cross-site';
 
 const own = 'https://api.example.com';
@@ -94,5 +95,34 @@ describe('requireJsonContentType', () => {
     expect((await post('/cancel')).status).toBe(200);
     expect((await post('/cancel', 'text/plain')).status).toBe(415);
     expect((await post('/cancel', 'application/json')).status).toBe(200);
+  });
+});
+
+describe('createFlowApi', () => {
+  // Nothing listens at this address: every refusal below comes before the API talks to Temporal.
+  const api = createFlowApi({
+    flows: ['reviewFlow'],
+    address: '127.0.0.1:1',
+    auth: principalAuth((c) => (c.req.header('cookie')?.includes('user=ana') ? { id: 'ana' } : undefined)),
+  });
+  const post = (path: string, headers: Record<string, string>, body?: string) =>
+    api.request(`http://api.test${path}`, { method: 'POST', headers: { Cookie: 'user=ana', ...headers }, body });
+  const json = JSON.stringify({ data: { approved: true } });
+
+  it('starts, answers and cancels nothing from a form or text/plain post (415)', async () => {
+    const smuggled = '{"data":{"topic":"x"},"init":"="}';
+    expect((await post('/flows/reviewFlow', { 'Content-Type': 'text/plain' }, smuggled)).status).toBe(415);
+    expect((await post('/runs/r-1/inputs/approval', { 'Content-Type': 'text/plain' }, json)).status).toBe(415);
+    const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    expect((await post('/runs/r-1/cancel', form, 'x=1')).status).toBe(415);
+  });
+
+  it('refuses a cross-origin browser post on every state-changing route (403), before auth and Temporal', async () => {
+    const elsewhere = { Origin: 'http://elsewhere.test', 'Sec-Fetch-Site': 'same-site' };
+    for (const path of ['/flows/reviewFlow', '/runs/r-1/inputs/approval', '/runs/r-1/cancel']) {
+      const res = await post(path, { ...elsewhere, 'Content-Type': 'application/json' }, json);
+      expect(res.status, path).toBe(403);
+      expect(await res.json()).toMatchObject({ status: 'PERMISSION_DENIED' });
+    }
   });
 });
