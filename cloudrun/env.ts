@@ -56,6 +56,10 @@ export const API_ENV = {
     'FLOWS_MODULE',
     'API_AUTH',
     'FIREBASE_PROJECT_ID',
+    // Console sign-in: Firebase's web config for the sign-in page; behind IAP, its audience and key set.
+    'FIREBASE_WEB_CONFIG',
+    'IAP_AUDIENCE',
+    'IAP_JWKS_URL',
     'CODEC_UI_ORIGIN',
     // Tracing: request and StartWorkflow spans, in the same traces as the worker's.
     'GENKITX_OTEL',
@@ -65,6 +69,8 @@ export const API_ENV = {
   secrets: [
     'TEMPORAL_API_KEY',
     'API_BEARER_TOKEN',
+    // Signs the console's session cookies (people sign in once with a token or Firebase).
+    'API_SESSION_KEYS',
     'WEBHOOK_SECRET',
     'CODEC_SERVER_TOKEN',
     'GENKITX_ENCRYPTION_KEYS',

@@ -19,6 +19,8 @@ export interface LocalStack {
   uiUrl: string;
   apiUrl: string;
   apiToken: string;
+  /** The key ring that signs the console's session cookies (API_SESSION_KEYS). */
+  sessionKeys: string;
   webhookSecret: string;
   taskQueue: string;
   workers: StartedProcess[];
@@ -48,6 +50,7 @@ async function start(processes: Processes, { logDir, ledgerFile }: { logDir: str
   const temporalAddress = `127.0.0.1:${port}`;
   const taskQueue = 'genkit-demo';
   const apiToken = randomBytes(18).toString('base64url');
+  const sessionKeys = `demo:${randomBytes(32).toString('base64')}`;
   const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
   // Children load the library from source (no build step): every exported sub-path maps to src/.
   const tsx = { TSX_TSCONFIG_PATH: writeSourcePathsTsconfig(root, logDir) };
@@ -81,6 +84,8 @@ async function start(processes: Processes, { logDir, ledgerFile }: { logDir: str
       FLOWS_MODULE: join(__dirname, 'api-flows.ts'),
       API_AUTH: 'bearer',
       API_BEARER_TOKEN: apiToken,
+      // People sign in to the console with the token once, and get a session cookie (a browser sends no bearer).
+      API_SESSION_KEYS: sessionKeys,
       WEBHOOK_SECRET: webhookSecret,
       PORT: String(apiPort),
     },
@@ -126,6 +131,7 @@ async function start(processes: Processes, { logDir, ledgerFile }: { logDir: str
     uiUrl: `http://127.0.0.1:${uiPort}`,
     apiUrl: `http://127.0.0.1:${apiPort}`,
     apiToken,
+    sessionKeys,
     webhookSecret,
     taskQueue,
     workers,

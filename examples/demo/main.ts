@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline/promises';
 import { closeTemporalClients, getFlowRun, provideFlowInput } from '../../src/caller';
 import type { AgentOutput, Progress } from './agent-schemas';
 import { ApiClient, type RunView } from './api-client';
+import { consoleRunPath, consoleSignInLink } from './console-link';
 import { readLedger, type LedgerLine } from './ledger';
 import { RunNarration } from './narration';
 import { startLocalStack, type LocalStack } from './local-stack';
@@ -76,7 +77,9 @@ async function main() {
   const stack = await startLocalStack({ processes, logDir: workDir, ledgerFile });
   const api = new ApiClient(stack.apiUrl, stack.apiToken);
   const uiRunLink = (id: string) => `${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(id)}`;
-  const consoleLink = (id: string) => `${stack.apiUrl}/console/runs/${encodeURIComponent(id)}`;
+  const consoleLink = (id: string) => `${stack.apiUrl}${consoleRunPath(id)}`;
+  // One click: signs the person in (the token in the fragment, never sent to a server) and opens the run.
+  const signInLink = (id: string) => consoleSignInLink(stack.apiUrl, stack.apiToken, id);
   say(`  Temporal:   ${stack.temporalAddress}   Web UI: ${stack.uiUrl}`);
   say(
     `  Workers:    ${stack.workers.map((w) => `${w.name} (pid ${w.pid})`).join(', ')} on task queue "${stack.taskQueue}"`,
@@ -92,7 +95,8 @@ async function main() {
   const input = { topic: 'durable AI agents', audience: 'platform engineers' };
   const { workflowId } = await api.startRun(FLOW, input, `demo-${randomUUID()}`);
   say(`\nPOST /flows/${FLOW} → run ${workflowId}`);
-  say(`  Console: ${consoleLink(workflowId)}   (behind the API's bearer auth: send the token above)`);
+  say(`  Console: ${signInLink(workflowId)}`);
+  say('           (one click: opens the run signed in; the token after # never leaves your browser)');
   say(`  Temporal UI: ${uiRunLink(workflowId)}\n`);
 
   const narration = new RunNarration(say);
@@ -101,7 +105,7 @@ async function main() {
   const result = api.followEvents(workflowId, (chunk) => narration.progress(chunk as Progress), abort.signal);
   result.catch(() => undefined);
   const approval = await waitForApproval(api, workflowId, result);
-  const answer = await decide(options, api, workflowId, approval, consoleLink(workflowId));
+  const answer = await decide(options, api, workflowId, approval, signInLink(workflowId));
   if (answer) await api.answer(workflowId, 'approval', answer, `approve-${workflowId}`);
   const output = (await result) as AgentOutput;
   const runWallMs = Date.now() - runStartedAt;
@@ -136,6 +140,7 @@ async function main() {
     wallMs: 0,
     links: {
       console: consoleLink(workflowId),
+      consoleSignIn: signInLink(workflowId),
       temporalUi: uiRunLink(workflowId),
       webUi: stack.uiUrl,
       api: stack.apiUrl,
@@ -310,7 +315,7 @@ function printSummary(
     `  Killed worker:            ${s.killedWorkerPid ? `pid ${s.killedWorkerPid} (SIGKILL); the run went on on the other` : 'none (the run finished first)'}`,
   );
   say(`  Run wall time:            ${(s.runWallMs / 1000).toFixed(1)} s (approval included)`);
-  say(`  Run console:              ${s.links.console}`);
+  say(`  Run console:              ${s.links.consoleSignIn}`);
   say(`  Temporal UI:              ${s.links.temporalUi}`);
 }
 

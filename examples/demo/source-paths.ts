@@ -40,15 +40,17 @@ function requireTarget(target: ExportTarget): string | undefined {
   return chosen === undefined ? undefined : requireTarget(chosen);
 }
 
-/** Writes the children's tsconfig into `dir` and returns its path. */
+/**
+ * Writes the children's tsconfig into `dir` and returns its path. It extends the repository's own tsconfig, so the
+ * children compile the library's source with the settings it is written for (its JSX runtime among them: a config of
+ * its own once lacked them, and every console page answered 500 `React is not defined`), and adds only the paths.
+ */
 export function writeSourcePathsTsconfig(root: string, dir: string): string {
   const file = join(dir, 'tsconfig.demo-paths.json');
   const paths = Object.fromEntries(
     Object.entries(sourcePathsFromExports(root)).map(([name, source]) => [name, [relativeToConfig(dir, source)]]),
   );
-  const tsconfig = {
-    compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', esModuleInterop: true, paths },
-  };
+  const tsconfig = { extends: relativeToConfig(dir, join(root, 'tsconfig.json')), compilerOptions: { paths } };
   writeFileSync(file, JSON.stringify(tsconfig, null, 2));
   return file;
 }

@@ -17,7 +17,11 @@ export interface Principal {
 
 /** Hono environment of the flow API: the principal set by the auth middleware. */
 export interface FlowApiEnv {
-  Variables: { principal?: Principal };
+  Variables: {
+    principal?: Principal;
+    /** The principal came from a console session cookie (see `signIn` of `createFlowApi`). */
+    session?: boolean;
+  };
 }
 
 /** Turns a request (or a token) into a principal; `undefined`/`null` means "not authenticated" (401). */

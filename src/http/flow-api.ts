@@ -24,7 +24,16 @@ import { genkitStreamResponse } from './genkit-stream';
 import { runEventsResponse } from './sse';
 import { TemporalStreamManager } from './stream-manager';
 import type { FlowApiEnv, Principal } from './auth';
-import { mountRunConsole, type RunConsoleOptions } from './console/run-console';
+import { browserAuth } from './browser-auth';
+import {
+  consoleBase,
+  consolePublicRoutes,
+  mountRunConsole,
+  resolveSignIn,
+  type RunConsoleOptions,
+} from './console/run-console';
+import type { ConsoleSignInOptions } from './console/sign-in-options';
+import { crossSiteGuard, requireJsonContentType } from './cross-site';
 import { describeVisibleRun, type RunAccess } from './run-access';
 
 /** Start options the API applies to every run it starts (the request decides input, key and principal). */
@@ -61,6 +70,20 @@ export interface FlowApiOptions extends FlowRunOptions {
   logRequests?: boolean;
   /** Serve the run console at `${basePath}/console`, behind the same auth (see `createRunConsole`). @default false */
   console?: boolean | Pick<RunConsoleOptions, 'pageSize'>;
+  /**
+   * Sign-in for people (needs `auth`): with the console, a sign-in page at `${basePath}/console/sign-in` where a
+   * bearer token — or, with `firebase`, a Firebase sign-in — is exchanged once for a signed, expiring, HttpOnly,
+   * SameSite=Strict session cookie, which the console and every route of the API then accept from that browser.
+   * See docs/console.md, "Signing in".
+   */
+  signIn?: ConsoleSignInOptions;
+  /**
+   * Browser origins besides the API's own whose pages may change state (start, answer, cancel), e.g. a web app of
+   * yours that calls the API through CORS. Every other cross-origin browser request that would change state is
+   * refused (403), whatever credentials it carries; requests from no browser at all are not affected. See
+   * docs/console.md, "Cross-site requests".
+   */
+  trustedOrigins?: string[];
 }
 
 const MAX_KEY_LENGTH = 200;
@@ -72,7 +95,9 @@ const MAX_KEY_LENGTH = 200;
  * Genkit stream, re-attach with `x-genkit-stream-id`), `GET /runs/:id` (answers without a worker too, with
  * `progressUnavailable`), `POST /runs/:id/cancel`, `POST /runs/:id/inputs/:name` (to an input the run waits for;
  * `?early=true` for one it will ask for later), `GET /runs/:id/events?from=N` (SSE).
- * With `console: true`, also the run console for people at `/console` (see `createRunConsole`).
+ * With `console: true`, also the run console for people at `/console` (see `createRunConsole`), and with `signIn`
+ * its sign-in page. Browser requests from other origins change nothing; the JSON routes take only
+ * `Content-Type: application/json`.
  *
  * @example
  * ```ts
@@ -96,6 +121,8 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     heartbeatMs,
     logRequests,
     console: runConsole,
+    signIn,
+    trustedOrigins,
     ...rest
   } = options;
   const runOptions: FlowRunOptions = rest;
@@ -116,12 +143,20 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   const cancelsOnDisconnect = (flowName: string) =>
     Array.isArray(cancelOnDisconnect) ? cancelOnDisconnect.includes(flowName) : !!cancelOnDisconnect;
 
+  // Sign-in settings are checked here, at start-up (a short session key is an error now, not a 500 at sign-in).
+  const signedIn = resolveSignIn(signIn, auth);
+  const consolePath = consoleBase(`${basePath ?? ''}/console`);
+
   const app = new Hono<FlowApiEnv>();
   const api = basePath ? app.basePath(basePath) : app;
   if (resolveTemporalConfig(runOptions).telemetry) app.use(requestSpans());
   if (logRequests) app.use(logger());
   app.use(requestId(), secureHeaders());
-  if (auth) app.use(auth);
+  // Before auth: a browser's cross-origin post is refused whoever it claims to be.
+  app.use(crossSiteGuard({ trustedOrigins }));
+  // The console's assets and sign-in answer without auth; everything after them is behind it.
+  if (runConsole) app.route(consolePath, consolePublicRoutes(consolePath, auth, signedIn));
+  if (auth) app.use(browserAuth(auth, signedIn?.sessions, runConsole && signedIn ? { base: consolePath } : undefined));
 
   const access: RunAccess = { flowNames: new Set(flows.keys()), scoped: !!auth, isAdmin };
   /** The run, if it exists, belongs to an exposed flow and (with auth) to this caller or an admin. */
@@ -132,7 +167,9 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   }
   const runNotFound = () => apiError('NOT_FOUND', 'run not found');
 
-  api.post('/flows/:name', limit, async (c) => {
+  // JSON only: a form or text/plain post (what another site's page can send without asking) starts nothing.
+  const json = requireJsonContentType();
+  api.post('/flows/:name', json, limit, async (c) => {
     const flowName = c.req.param('name');
     const flow = flows.get(flowName);
     if (!flow) throw apiError('NOT_FOUND', `flow "${flowName}" not found`);
@@ -222,7 +259,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     });
   });
 
-  api.post('/runs/:id/cancel', async (c) => {
+  api.post('/runs/:id/cancel', requireJsonContentType({ bodyOptional: true }), async (c) => {
     const run = await ownedRun(c, c.req.param('id'));
     if (!run) throw runNotFound();
     if (run.description.status.name !== 'RUNNING') throw apiError('FAILED_PRECONDITION', 'run has already ended');
@@ -230,7 +267,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     return c.json({ workflowId: run.handle.workflowId, status: 'CANCEL_REQUESTED' }, 202);
   });
 
-  api.post('/runs/:id/inputs/:name', limit, async (c) => {
+  api.post('/runs/:id/inputs/:name', json, limit, async (c) => {
     const run = await ownedRun(c, c.req.param('id'));
     if (!run) throw runNotFound();
     const name = c.req.param('name');
@@ -264,7 +301,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     const { pageSize } = typeof runConsole === 'object' ? runConsole : {};
     const base = basePath ?? '';
     const consoleOptions = { ...runOptions, flows: options.flows, isAdmin, pageSize, apiBasePath: base };
-    app.route('/', mountRunConsole({ ...consoleOptions, basePath: `${base}/console`, scoped: !!auth }));
+    app.route('/', mountRunConsole({ ...consoleOptions, basePath: consolePath, scoped: !!auth }));
   }
 
   app.notFound((c) => c.json(toHttpError(apiError('NOT_FOUND', 'no such route')).body, 404));

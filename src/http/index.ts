@@ -17,6 +17,14 @@ export {
   type PrincipalResolver,
 } from './auth';
 export { createRunConsole, type RunConsoleOptions } from './console';
+export {
+  FIREBASE_WEB_SDK_VERSION,
+  type ConsoleSignInOptions,
+  type FirebaseSignInOptions,
+} from './console/sign-in-options';
+export { crossSiteGuard, requireJsonContentType, type CrossSiteOptions } from './cross-site';
+export { iapAuth, IAP_ASSERTION_HEADER, IAP_ISSUER, IAP_KEY_SET_URL, type IapAuthOptions } from './iap-auth';
+export { parseSessionKeys, type SessionSettings } from './session';
 export { toHttpError, type ErrorBody } from './errors';
 export { TemporalStreamManager } from './stream-manager';
 export { requestSpans } from '../telemetry/http-middleware';

@@ -28,13 +28,13 @@ const idle = uniqueTaskQueue('no-worker');
 const gone = uniqueTaskQueue('worker-gone');
 const opts = (taskQueue: string) => ({ address: address(), namespace: namespace(), taskQueue });
 const flows = [httpApprovalFlow, httpFailFlow, httpGreetFlow];
-const as = { Authorization: 'Bearer alice-token' };
+const as = { Authorization: 'Bearer alice-token-0123456789' };
 let url: (path: string) => string;
 /** Runs of `gone`, settled while its worker was up: one waiting for input, one completed, one failed. */
 let waiting: string, completed: string, failed: string;
 
 beforeAll(async () => {
-  const auth = bearerTokenAuth({ tokens: { 'alice-token': 'alice' } });
+  const auth = bearerTokenAuth({ tokens: { 'alice-token-0123456789': 'alice' } });
   const api = createFlowApi({ ...opts(idle), flows, auth, console: true });
   url = (await serveForTests(api)).url;
 
@@ -209,12 +209,12 @@ describe('?wait=true without a worker', () => {
 
   it('the default comes from waitTimeoutMs; a bad `timeout` is a 400 and starts nothing', async () => {
     const principal = `timeouts-${Date.now()}`;
-    const auth = bearerTokenAuth({ tokens: { t: principal } });
+    const auth = bearerTokenAuth({ tokens: { 'timeouts-token-0123456789': principal } });
     const api = createFlowApi({ ...opts(idle), flows, auth, waitTimeoutMs: 800 });
     const post = (query: string, name: string) =>
       api.request(`/flows/httpGreetFlow?wait=true${query}`, {
         method: 'POST',
-        headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json' },
+        headers: { Authorization: 'Bearer timeouts-token-0123456789', 'Content-Type': 'application/json' },
         body: JSON.stringify({ data: { name } }),
       });
     for (const timeout of ['0', '-1', 'soon', '2h', '1e3', '']) {

@@ -66,4 +66,44 @@ describe('cloudrun/api settings', () => {
       apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', GENKITX_ENCRYPTION_KEYS: 'k:x', GENKITX_CONTEXT_KEYS: 'c:y' }),
     ).toMatchObject({ encryption: true, contextSigning: true });
   });
+
+  it('turns on console sign-in with API_SESSION_KEYS (bearer, firebase), IAP with its audience, and names what is missing', () => {
+    const keys = 'k1:' + Buffer.alloc(32, 1).toString('base64');
+    const bearer = { FLOWS_MODULE: '/f.js', API_AUTH: 'bearer', API_BEARER_TOKEN: 'x'.repeat(24) };
+    expect(apiSettingsFromEnv(bearer).signIn).toBeUndefined();
+    expect(apiSettingsFromEnv({ ...bearer, API_SESSION_KEYS: keys }).signIn).toEqual({ sessionKeys: keys });
+    const web = JSON.stringify({ apiKey: 'AIza-public', authDomain: 'p.firebaseapp.com', projectId: 'p' });
+    expect(
+      apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', API_SESSION_KEYS: keys, FIREBASE_WEB_CONFIG: web }).signIn,
+    ).toEqual({
+      sessionKeys: keys,
+      firebase: { apiKey: 'AIza-public', authDomain: 'p.firebaseapp.com', projectId: 'p' },
+    });
+    expect(() => apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', FIREBASE_WEB_CONFIG: web })).toThrow(/API_SESSION_KEYS/);
+    expect(() => apiSettingsFromEnv({ ...bearer, API_SESSION_KEYS: keys, FIREBASE_WEB_CONFIG: web })).toThrow(
+      /FIREBASE_WEB_CONFIG is for API_AUTH=firebase/,
+    );
+    expect(() =>
+      apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', API_SESSION_KEYS: keys, FIREBASE_WEB_CONFIG: '{apiKey:1}' }),
+    ).toThrow(/FIREBASE_WEB_CONFIG must be JSON with apiKey and authDomain/);
+
+    const audience = '/projects/1234/locations/us-central1/services/genkit-api';
+    expect(() => apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', API_AUTH: 'iap' })).toThrow(/IAP_AUDIENCE/);
+    const iap = apiSettingsFromEnv({
+      FLOWS_MODULE: '/f.js',
+      API_AUTH: 'iap',
+      IAP_AUDIENCE: audience,
+      API_SESSION_KEYS: keys,
+    });
+    expect(iap).toMatchObject({ auth: 'iap', iap: { audience: [audience] } });
+    expect(iap.signIn).toBeUndefined(); // IAP signs people in itself
+    expect(
+      apiSettingsFromEnv({
+        FLOWS_MODULE: '/f.js',
+        API_AUTH: 'iap',
+        IAP_AUDIENCE: audience,
+        IAP_JWKS_URL: 'http://127.0.0.1:1/k',
+      }).iap,
+    ).toEqual({ audience: [audience], keySetUrl: 'http://127.0.0.1:1/k' });
+  });
 });

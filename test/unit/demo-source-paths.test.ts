@@ -28,6 +28,9 @@ describe('demo source paths', () => {
     const { paths } = JSON.parse(readFileSync(file, 'utf8')).compilerOptions as { paths: Record<string, string[]> };
     expect(resolve(dir, paths['genkitx-temporal/codec'][0])).toBe(join(root, 'src/codec/index.ts'));
     for (const [name, [path]] of Object.entries(paths)) expect(path, name).toMatch(/^\.\.?\//);
+    // The repository's compiler settings (its JSX runtime among them), not a copy that can drift from them.
+    const { extends: base } = JSON.parse(readFileSync(file, 'utf8')) as { extends: string };
+    expect(resolve(dir, base)).toBe(join(root, 'tsconfig.json'));
   });
 
   it('refuse a sub-path that has no source file, naming it', () => {

@@ -11,7 +11,10 @@ import {
   createFlowApi,
   firebaseAuth,
   flowWebhook,
+  iapAuth,
+  parseSessionKeys,
   standardWebhooks,
+  type ConsoleSignInOptions,
   type FlowApiEnv,
 } from 'genkitx-temporal/http';
 import type { MiddlewareHandler } from 'hono';
@@ -47,6 +50,7 @@ async function authFor(settings: ApiSettings): Promise<MiddlewareHandler<FlowApi
       bearerTokenAuth({ tokens: { [settings.bearerToken!]: { id: 'bearer' } } }),
     );
   }
+  if (settings.auth === 'iap') return fromVariable('IAP_AUDIENCE', () => iapAuth(settings.iap!));
   // firebase-admin only when Firebase auth is on; on Cloud Run it uses the service's own credentials.
   const { initializeApp, getApps } = await import('firebase-admin/app');
   const { getAuth } = await import('firebase-admin/auth');
@@ -76,13 +80,22 @@ async function main() {
       app.post(`/hooks/${name}`, flowWebhook(flow, { verify, telemetry, ...temporal }));
     }
   }
-  // The run console (/console) rides on the API, behind the same auth.
-  app.route('/', createFlowApi({ flows, auth: await authFor(settings), console: true, telemetry, ...temporal }));
+  // The run console (/console) rides on the API, behind the same auth; with API_SESSION_KEYS people sign in to it
+  // at /console/sign-in (a browser cannot send a bearer token).
+  const signIn: ConsoleSignInOptions | undefined = settings.signIn && {
+    sessionKeys: fromVariable('API_SESSION_KEYS', () =>
+      parseSessionKeys(settings.signIn!.sessionKeys, 'API_SESSION_KEYS'),
+    ),
+    ...(settings.signIn.firebase ? { firebase: { config: settings.signIn.firebase } } : {}),
+  };
+  const auth = await authFor(settings);
+  app.route('/', createFlowApi({ flows, auth, console: true, signIn, telemetry, ...temporal }));
   const server = serve({ fetch: app.fetch, port: settings.port }, (info) =>
     log('INFO', 'api listening', {
       port: info.port,
       flows: flows.length,
       auth: settings.auth,
+      consoleSignIn: settings.signIn ? (settings.signIn.firebase ? 'firebase' : 'token') : null,
       codec,
       // What the workers must match: an API without the workers' keys cannot read their results (503 naming the
       // variable), and runs it starts unsigned are refused by workers that require signatures.

@@ -11,6 +11,11 @@ export const API_ENV_NAMES = [
   'API_AUTH',
   'FIREBASE_PROJECT_ID',
   'API_BEARER_TOKEN',
+  // Console sign-in: session keys (a secret), Firebase's web config, IAP's audience and key set.
+  'API_SESSION_KEYS',
+  'FIREBASE_WEB_CONFIG',
+  'IAP_AUDIENCE',
+  'IAP_JWKS_URL',
   'WEBHOOK_SECRET',
   'CODEC_SERVER_TOKEN',
   'CODEC_UI_ORIGIN',
@@ -28,8 +33,18 @@ export const API_ENV_NAMES = [
 
 export type ApiEnv = { [K in (typeof API_ENV_NAMES)[number]]?: string };
 
-/** How callers prove who they are: Firebase ID tokens, one static bearer token, or nothing (private networks). */
-export type ApiAuthMode = 'firebase' | 'bearer' | 'none';
+/**
+ * How callers prove who they are: Firebase ID tokens, one static bearer token, IAP's signed assertion (the service
+ * behind Identity-Aware Proxy), or nothing (private networks).
+ */
+export type ApiAuthMode = 'firebase' | 'bearer' | 'iap' | 'none';
+
+/** The Firebase web app config the console's sign-in page signs in with (FIREBASE_WEB_CONFIG). */
+export interface FirebaseWebConfig {
+  apiKey: string;
+  authDomain: string;
+  projectId?: string;
+}
 
 export interface ApiSettings {
   temporal: { address?: string; namespace?: string; taskQueue?: string; apiKey?: string };
@@ -38,6 +53,13 @@ export interface ApiSettings {
   auth: ApiAuthMode;
   firebaseProjectId?: string;
   bearerToken?: string;
+  /**
+   * Console sign-in (API_SESSION_KEYS, with bearer or Firebase auth): the keys that sign session cookies, and with
+   * Firebase the web config of the sign-in page.
+   */
+  signIn?: { sessionKeys: string; firebase?: FirebaseWebConfig };
+  /** With API_AUTH=iap: the audience(s) IAP signs for, and where its keys are read. */
+  iap?: { audience: string[]; keySetUrl?: string };
   /** Standard Webhooks secret (`whsec_…`): enables `POST /hooks/:flow`. */
   webhookSecret?: string;
   /** The codec server at `/codec` (POST /codec/encode, /codec/decode), when its bearer token is set. */
@@ -61,10 +83,20 @@ export function apiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiSet
   const e = readApiEnv(env);
   if (!e.FLOWS_MODULE) throw new Error("FLOWS_MODULE is not set: the module that exports the API's `flows`");
   const auth = (e.API_AUTH ?? 'firebase') as ApiAuthMode;
-  if (!['firebase', 'bearer', 'none'].includes(auth)) {
-    throw new Error(`API_AUTH must be firebase, bearer or none, got "${e.API_AUTH}"`);
+  if (!['firebase', 'bearer', 'iap', 'none'].includes(auth)) {
+    throw new Error(`API_AUTH must be firebase, bearer, iap or none, got "${e.API_AUTH}"`);
   }
   if (auth === 'bearer' && !e.API_BEARER_TOKEN) throw new Error('API_AUTH=bearer needs API_BEARER_TOKEN');
+  if (auth === 'iap' && !e.IAP_AUDIENCE) {
+    throw new Error(
+      'API_AUTH=iap needs IAP_AUDIENCE: /projects/PROJECT_NUMBER/locations/REGION/services/SERVICE (Cloud Run with IAP) or /projects/PROJECT_NUMBER/global/backendServices/ID (load balancer)',
+    );
+  }
+  const firebaseWeb = e.FIREBASE_WEB_CONFIG ? firebaseWebConfig(e.FIREBASE_WEB_CONFIG) : undefined;
+  if (firebaseWeb && auth !== 'firebase') throw new Error(`FIREBASE_WEB_CONFIG is for API_AUTH=firebase, got ${auth}`);
+  if (firebaseWeb && !e.API_SESSION_KEYS) {
+    throw new Error('FIREBASE_WEB_CONFIG turns on Firebase sign-in in the console, which needs API_SESSION_KEYS');
+  }
   // The codec server decrypts with the API's keys: without them it could only fail every request.
   if (e.CODEC_SERVER_TOKEN && !e.GENKITX_ENCRYPTION_KEYS) {
     throw new Error(
@@ -84,6 +116,15 @@ export function apiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiSet
     auth,
     firebaseProjectId: e.FIREBASE_PROJECT_ID,
     bearerToken: e.API_BEARER_TOKEN,
+    // Sessions stand in for a token a browser cannot send; behind IAP the proxy signs people in itself.
+    signIn:
+      e.API_SESSION_KEYS && (auth === 'bearer' || auth === 'firebase')
+        ? { sessionKeys: e.API_SESSION_KEYS, ...(firebaseWeb ? { firebase: firebaseWeb } : {}) }
+        : undefined,
+    iap:
+      auth === 'iap'
+        ? { audience: list(e.IAP_AUDIENCE), ...(e.IAP_JWKS_URL ? { keySetUrl: e.IAP_JWKS_URL } : {}) }
+        : undefined,
     webhookSecret: e.WEBHOOK_SECRET,
     codec: e.CODEC_SERVER_TOKEN ? { token: e.CODEC_SERVER_TOKEN, uiOrigins: origins(e.CODEC_UI_ORIGIN) } : undefined,
     port,
@@ -103,16 +144,37 @@ function tracingOn(raw: string | undefined): boolean {
   throw new Error(`GENKITX_OTEL must be true, false, 1 or 0, got "${raw}"`);
 }
 
-/** `CODEC_UI_ORIGIN`: comma-separated origins of the Temporal Web UI (e.g. `https://cloud.temporal.io`). */
-function origins(value: string | undefined): string[] {
-  const list = (value ?? '')
+/** A comma-separated list, trimmed, without empty entries. */
+function list(value: string | undefined): string[] {
+  return (value ?? '')
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
-  for (const origin of list) {
+}
+
+/** FIREBASE_WEB_CONFIG: the web app's config as the Firebase console shows it, as JSON. */
+function firebaseWebConfig(raw: string): FirebaseWebConfig {
+  let config: Partial<FirebaseWebConfig> | undefined;
+  try {
+    config = JSON.parse(raw) as Partial<FirebaseWebConfig>;
+  } catch {
+    config = undefined;
+  }
+  if (!config || typeof config.apiKey !== 'string' || typeof config.authDomain !== 'string') {
+    throw new Error(
+      'FIREBASE_WEB_CONFIG must be JSON with apiKey and authDomain, as in the Firebase console (Project settings → Your apps): {"apiKey":"…","authDomain":"PROJECT.firebaseapp.com"}',
+    );
+  }
+  return { apiKey: config.apiKey, authDomain: config.authDomain, projectId: config.projectId };
+}
+
+/** `CODEC_UI_ORIGIN`: comma-separated origins of the Temporal Web UI (e.g. `https://cloud.temporal.io`). */
+function origins(value: string | undefined): string[] {
+  const origins = list(value);
+  for (const origin of origins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
       throw new Error(`CODEC_UI_ORIGIN must list origins like https://cloud.temporal.io, got "${origin}"`);
     }
   }
-  return list;
+  return origins;
 }

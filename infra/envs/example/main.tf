@@ -15,13 +15,18 @@ locals {
   unused_secrets = concat(
     var.temporal_api_key_enabled ? [] : ["temporal_api_key"],
     var.codec_server_enabled ? [] : ["codec_token"],
+    local.console_sessions ? [] : ["session_keys"],
   )
-  secret_ids = { for key, id in module.naming.secret_ids : key => id if !contains(local.unused_secrets, key) }
+  # People sign in to the run console with the API's own auth (a bearer token, Firebase) and get a session cookie
+  # signed with the session keys; behind IAP, IAP signs them in.
+  console_sessions = contains(["bearer", "firebase"], var.api_auth)
+  secret_ids       = { for key, id in module.naming.secret_ids : key => id if !contains(local.unused_secrets, key) }
   secret_ref = {
     for key, id in module.secrets.secret_ids : key => { secret = id, version = var.secret_version }
   }
   temporal_api_key_ref = var.temporal_api_key_enabled ? local.secret_ref["temporal_api_key"] : null
   codec_token_ref      = var.codec_server_enabled ? local.secret_ref["codec_token"] : null
+  session_keys_ref     = local.console_sessions ? local.secret_ref["session_keys"] : null
 
   worker_env = {
     TEMPORAL_ADDRESS                 = var.temporal_address
@@ -52,6 +57,11 @@ locals {
     FLOWS_MODULE        = var.flows_module
     API_AUTH            = var.api_auth
     FIREBASE_PROJECT_ID = coalesce(var.firebase_project_id, var.project_id)
+    # The console's Firebase sign-in page (with api_auth = "firebase"): the web app's public config.
+    FIREBASE_WEB_CONFIG = var.firebase_web_config == null ? "" : jsonencode(var.firebase_web_config)
+    # Behind IAP (api_access = "iap", api_auth = "iap"): what the API checks IAP's signed assertion against.
+    IAP_AUDIENCE = var.api_access == "iap" ? "/projects/${data.google_project.this.number}/locations/${var.region}/services/${module.naming.api}" : ""
+    IAP_JWKS_URL = var.iap_jwks_url
     # Browser origin(s) of the Temporal Web UI allowed to call the codec server at /codec.
     CODEC_UI_ORIGIN = var.codec_ui_origin
     # Tracing: each request's span continues the caller's traceparent and parents the run's trace.
@@ -62,6 +72,8 @@ locals {
   api_secret_env = {
     TEMPORAL_API_KEY = local.temporal_api_key_ref
     API_BEARER_TOKEN = local.secret_ref["api_bearer_token"]
+    # Signs console session cookies; to rotate, add a secret version with a new key first and the old one after it.
+    API_SESSION_KEYS = local.session_keys_ref
     WEBHOOK_SECRET   = local.secret_ref["webhook_secret"]
     # Turns the codec server on (POST /codec/encode, /codec/decode); null (unset) keeps it off.
     CODEC_SERVER_TOKEN      = local.codec_token_ref
@@ -86,6 +98,10 @@ locals {
   autoscaler_secret_env = {
     TEMPORAL_API_KEY = local.temporal_api_key_ref
   }
+}
+
+data "google_project" "this" {
+  project_id = var.project_id
 }
 
 module "naming" {

@@ -259,14 +259,30 @@ variable "api_invokers" {
 }
 
 variable "api_auth" {
-  description = "How the API authenticates requests (API_AUTH; see the API's documentation), for example \"bearer\" or \"firebase\"."
+  description = "How the API authenticates requests (API_AUTH): \"bearer\" (API_BEARER_TOKEN), \"firebase\" (Firebase ID tokens), \"iap\" (IAP's signed assertion; use with api_access = \"iap\") or \"none\". With bearer and firebase, people sign in to the run console once and get a session cookie signed with the session-keys secret."
   type        = string
   default     = "bearer"
 
   validation {
-    condition     = length(var.api_auth) > 0
-    error_message = "api_auth must not be empty."
+    condition     = contains(["bearer", "firebase", "iap", "none"], var.api_auth)
+    error_message = "api_auth must be \"bearer\", \"firebase\", \"iap\" or \"none\"."
   }
+}
+
+variable "firebase_web_config" {
+  description = "The Firebase web app's config (apiKey, authDomain, projectId: public values from the Firebase console) for the run console's sign-in page when api_auth = \"firebase\"; null: people sign in with an ID token instead."
+  type = object({
+    apiKey     = string
+    authDomain = string
+    projectId  = optional(string)
+  })
+  default = null
+}
+
+variable "iap_jwks_url" {
+  description = "Where the API reads IAP's public keys when api_auth = \"iap\"."
+  type        = string
+  default     = "https://www.gstatic.com/iap/verify/public_key-jwk"
 }
 
 variable "codec_server_enabled" {

@@ -36,6 +36,7 @@ locals {
     codec_token      = "codec-server-token"
     webhook_secret   = "webhook-secret"
     api_bearer_token = "api-bearer-token"
+    session_keys     = "session-keys"
   }
 
   cloud_run = {

@@ -41,6 +41,8 @@ button { font: inherit; font-weight: 600; padding: .4rem 1.2rem; border-radius: 
 button.deny { background: transparent; color: var(--bad); border-color: var(--bad); }
 button.respond { background: transparent; color: var(--accent); }
 ol.chunks { max-height: 16rem; overflow: auto; }
+form.account { margin-left: auto; display: flex; gap: .5rem; align-items: center; }
+form.account button { padding: .1rem .6rem; }
 `;
 
 /**
@@ -97,5 +99,72 @@ export const CONSOLE_JS = `
     });
   }
   if (main.getAttribute('data-final') !== 'true') setTimeout(refresh, 1500);
+})();
+`;
+
+/**
+ * The sign-in page's script. A sign-in link carries the token in its fragment (`#token=…`, which browsers never
+ * send): the script takes it out of the address bar and the history before anything else, then posts it to the
+ * session route and goes on to the page the person wanted. With Firebase configured, it signs in with the Firebase
+ * Web SDK (compat build, kept in memory only) and exchanges the ID token the same way. Already signed in (a
+ * SameSite=Strict cookie is not sent when another site's link brought the person here), it goes straight on.
+ */
+export const SIGN_IN_JS = `
+(function () {
+  var main = document.querySelector('main[data-sign-in]');
+  if (!main) return;
+  var sessionUrl = main.getAttribute('data-sign-in');
+  var next = main.getAttribute('data-next');
+  var state = document.getElementById('sign-in-state');
+  function say(text) { state.textContent = text; }
+  function fail(err) { say('Sign-in failed: ' + ((err && (err.code || err.message)) || err)); }
+  function exchange(token) {
+    say('Signing in…');
+    return fetch(sessionUrl, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: token })
+    }).then(function (res) {
+      if (res.ok) { say('Signed in.'); location.replace(next); return; }
+      return res.json().then(function (body) { throw new Error(body.message || 'HTTP ' + res.status); },
+        function () { throw new Error('HTTP ' + res.status); });
+    });
+  }
+  var fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromLink) {
+    history.replaceState(null, '', location.pathname + location.search);
+    exchange(fromLink).catch(fail);
+  } else {
+    fetch(sessionUrl, { credentials: 'same-origin' }).then(function (res) {
+      if (res.status === 200) { say('Already signed in.'); location.replace(next); }
+    }).catch(function () {});
+  }
+  var firebaseSettings = main.getAttribute('data-firebase');
+  if (!firebaseSettings) return;
+  if (!window.firebase || !window.firebase.auth) { say('The Firebase SDK did not load, so only an access token works here.'); return; }
+  var settings = JSON.parse(firebaseSettings);
+  var app = window.firebase.initializeApp(settings.config, 'genkitx-console');
+  var auth = app.auth();
+  if (settings.emulatorUrl) auth.useEmulator(settings.emulatorUrl, { disableWarnings: true });
+  // In memory only: the console's own cookie is the session; nothing of Firebase stays in the browser.
+  var ready = auth.setPersistence(window.firebase.auth.Auth.Persistence.NONE);
+  function withFirebase(signIn) {
+    say('Signing in…');
+    ready.then(signIn)
+      .then(function (credential) { return credential.user.getIdToken(); })
+      .then(function (idToken) { return exchange(idToken).then(function () { return auth.signOut(); }); })
+      .catch(fail);
+  }
+  var passwordForm = document.getElementById('firebase-password');
+  if (passwordForm) passwordForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var email = document.getElementById('email').value, password = document.getElementById('password').value;
+    withFirebase(function () { return auth.signInWithEmailAndPassword(email, password); });
+  });
+  var google = document.getElementById('firebase-google');
+  if (google) google.addEventListener('click', function () {
+    withFirebase(function () { return auth.signInWithPopup(new window.firebase.auth.GoogleAuthProvider()); });
+  });
 })();
 `;

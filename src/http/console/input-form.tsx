@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // A pending input as an HTML form built from its JSON Schema. It posts to the console's form route (works
 // without JavaScript), which sends the answer through the same `provideFlowInput` the API uses.
 import { randomUUID } from 'node:crypto';

@@ -1,16 +1,23 @@
-/** @jsxImportSource hono/jsx */
-// The page shell every console page shares: title, stylesheet, script, a skip link and the header.
-import type { Child } from 'hono/jsx';
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// The page shell every console page shares: title, stylesheet, script, a skip link and the header (with a sign-out
+// button for a person signed in with a console session).
+import { createContext, useContext, type Child } from 'hono/jsx';
 
 export interface LayoutProps {
   title: string;
   /** Where the console is mounted, e.g. `/console`. */
   base: string;
+  /** Scripts the page loads, in order (deferred). @default the console script */
+  scripts?: string[];
   children?: Child;
 }
 
+/** Who is signed in with a console session, for the header's sign-out button; `undefined` otherwise. */
+export const SessionAccount = createContext<{ id: string } | undefined>(undefined);
+
 /** The HTML document around a console page. */
-export function Layout({ title, base, children }: LayoutProps) {
+export function Layout({ title, base, scripts, children }: LayoutProps) {
+  const account = useContext(SessionAccount);
   return (
     <html lang="en">
       <head>
@@ -18,7 +25,9 @@ export function Layout({ title, base, children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · Genkit run console`}</title>
         <link rel="stylesheet" href={`${base}/assets/console.css`} />
-        <script src={`${base}/assets/console.js`} defer />
+        {(scripts ?? [`${base}/assets/console.js`]).map((src) => (
+          <script src={src} defer />
+        ))}
       </head>
       <body>
         <a class="skip" href="#content">
@@ -29,6 +38,16 @@ export function Layout({ title, base, children }: LayoutProps) {
             <a href={base}>Genkit run console</a>
           </p>
           <p class="muted">durable Genkit flows on Temporal</p>
+          {account ? (
+            <form class="account" method="post" action={`${base}/sign-out`}>
+              <span class="muted">
+                Signed in as <strong>{account.id}</strong>
+              </span>{' '}
+              <button type="submit" class="respond">
+                Sign out
+              </button>
+            </form>
+          ) : null}
         </header>
         {children}
       </body>

@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // GET /console: the runs of the exposed flows, from Temporal visibility, one page at a time.
 import { formatTime, statusLabel } from './format';
 import { Layout, StatusBadge } from './layout';

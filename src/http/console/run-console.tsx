@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // The run console: server-rendered pages over the same runs, ownership rules and input route as the flow API.
 // GET /console (the runs), GET /console/runs/:workflowId (one run), POST /console/runs/:id/inputs/:name (an
 // answer from a plain HTML form: it is sent, then the browser is sent back to the run page).
@@ -6,20 +6,25 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
+import type { Child } from 'hono/jsx';
 import { getTemporalClient } from '../../connection';
 import { flowNameOf, type FlowRef } from '../../flow-ref';
 import { flowRunOf, provideFlowInput, type FlowRunOptions } from '../../flow-runs';
 import type { FlowApiEnv, Principal } from '../auth';
+import { browserAuth } from '../browser-auth';
+import { crossSiteGuard } from '../cross-site';
 import { toHttpError } from '../errors';
 import { describeVisibleRun, seesEveryRun, type RunAccess } from '../run-access';
-import { CONSOLE_CSS, CONSOLE_JS } from './assets';
+import { createSessions, type Sessions } from '../session';
+import { CONSOLE_CSS, CONSOLE_JS, SIGN_IN_JS } from './assets';
 import { formValue, FormValueError, inputForm, type Decision } from './form-model';
-import { Layout } from './layout';
+import { Layout, SessionAccount } from './layout';
 import { ListPage } from './list-page';
 import { RunPage, type RunPageProps } from './run-page';
 import { listRuns, loadRunDetails } from './runs-data';
+import { signInRoutes } from './sign-in';
+import { resolveFirebaseSignIn, type ConsoleSignInOptions, type ResolvedFirebaseSignIn } from './sign-in-options';
 
 /** Options of `createRunConsole`. */
 export interface RunConsoleOptions extends FlowRunOptions {
@@ -35,12 +40,46 @@ export interface RunConsoleOptions extends FlowRunOptions {
   apiBasePath?: string;
   /** Runs per page of the list (at most 100). @default 25 */
   pageSize?: number;
+  /**
+   * Sign-in for people (needs `auth`): a sign-in page at `${basePath}/sign-in` where a bearer token — or, with
+   * `firebase`, a Firebase sign-in — is exchanged once for a signed, expiring, HttpOnly, SameSite=Strict session
+   * cookie. See docs/console.md, "Signing in".
+   */
+  signIn?: ConsoleSignInOptions;
+  /**
+   * Browser origins besides the console's own that may post with the credentials a browser attaches by itself
+   * (cookies, Basic). Every other cross-origin post is refused (403). See docs/console.md, "Cross-site requests".
+   */
+  trustedOrigins?: string[];
 }
 
-/** @internal What `createFlowApi({ console: true })` passes: its own auth has already run. */
-export interface MountedRunConsoleOptions extends Omit<RunConsoleOptions, 'auth'> {
+/** @internal What `createFlowApi({ console: true })` passes: its own auth and cross-site check have already run. */
+export interface MountedRunConsoleOptions extends Omit<RunConsoleOptions, 'auth' | 'signIn' | 'trustedOrigins'> {
   /** Runs are scoped to their principal. */
   scoped: boolean;
+}
+
+/** @internal Sign-in, checked and ready: the session signer and the Firebase settings. */
+export interface ResolvedSignIn {
+  sessions: Sessions;
+  firebase?: ResolvedFirebaseSignIn;
+}
+
+/** @internal Checks `signIn` when the API or console is made (a bad key or setting is a start-up error). */
+export function resolveSignIn(
+  signIn: ConsoleSignInOptions | undefined,
+  auth: MiddlewareHandler<FlowApiEnv> | undefined,
+): ResolvedSignIn | undefined {
+  if (!signIn) return undefined;
+  if (!auth) {
+    throw new TypeError(
+      'genkitx-temporal: signIn needs `auth`: the middleware that checks the token a person signs in with',
+    );
+  }
+  return {
+    sessions: createSessions(signIn),
+    firebase: signIn.firebase ? resolveFirebaseSignIn(signIn.firebase) : undefined,
+  };
 }
 
 // Pages load their script and stylesheet from the console only; nothing inline can run.
@@ -69,14 +108,45 @@ const DECISIONS: Decision[] = ['approve', 'deny', 'respond'];
  * ```
  */
 export function createRunConsole(options: RunConsoleOptions): Hono<FlowApiEnv> {
-  const { auth, ...rest } = options;
-  return mountRunConsole({ ...rest, scoped: !!auth }, auth);
+  const { auth, signIn, trustedOrigins, ...rest } = options;
+  const base = consoleBase(rest.basePath);
+  const resolved = resolveSignIn(signIn, auth);
+  const app = new Hono<FlowApiEnv>();
+  app.use(
+    crossSiteGuard({ trustedOrigins, onRefused: (c, reason) => renderError(c, base, 403, `Refused: ${reason}.`) }),
+  );
+  app.route(base, consolePublicRoutes(base, auth, resolved));
+  if (auth) app.use(browserAuth(auth, resolved?.sessions, resolved ? { base } : undefined));
+  app.route('/', mountRunConsole({ ...rest, scoped: !!auth }));
+  return app;
 }
 
-/** @internal The console's routes under `basePath`, behind `auth` when given. */
-export function mountRunConsole(options: MountedRunConsoleOptions, auth?: MiddlewareHandler<FlowApiEnv>) {
+/** @internal The console's base path without a trailing slash. */
+export function consoleBase(basePath: string | undefined): string {
+  return (basePath ?? '/console').replace(/\/+$/, '');
+}
+
+/**
+ * @internal What the console serves before any auth: its stylesheet and scripts (no data in them), and with
+ * sign-in the sign-in page and the session routes.
+ */
+export function consolePublicRoutes(
+  base: string,
+  auth: MiddlewareHandler<FlowApiEnv> | undefined,
+  signIn: ResolvedSignIn | undefined,
+): Hono<FlowApiEnv> {
+  const routes = new Hono<FlowApiEnv>();
+  routes.get('/assets/console.css', (c) => asset(c, CONSOLE_CSS, 'text/css; charset=utf-8'));
+  routes.get('/assets/console.js', (c) => asset(c, CONSOLE_JS, 'text/javascript; charset=utf-8'));
+  routes.get('/assets/sign-in.js', (c) => asset(c, SIGN_IN_JS, 'text/javascript; charset=utf-8'));
+  if (signIn && auth) routes.route('/', signInRoutes({ base, auth, ...signIn }));
+  return routes;
+}
+
+/** @internal The console's pages under `basePath`; auth and the cross-site check are the caller's. */
+export function mountRunConsole(options: MountedRunConsoleOptions) {
   const { flows, isAdmin, basePath, apiBasePath, pageSize, scoped, ...runOptions } = options;
-  const base = (basePath ?? '/console').replace(/\/+$/, '');
+  const base = consoleBase(basePath);
   const apiBase = (apiBasePath ?? '').replace(/\/+$/, '');
   const flowNames = [...new Set(flows.map((f) => flowNameOf(f)))];
   const access: RunAccess = { flowNames: new Set(flowNames), scoped, isAdmin };
@@ -89,10 +159,6 @@ export function mountRunConsole(options: MountedRunConsoleOptions, auth?: Middle
     await next();
     c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   });
-  if (auth) pages.use(auth);
-
-  pages.get('/assets/console.css', (c) => asset(c, CONSOLE_CSS, 'text/css; charset=utf-8'));
-  pages.get('/assets/console.js', (c) => asset(c, CONSOLE_JS, 'text/javascript; charset=utf-8'));
 
   pages.get('/', async (c) => {
     const flow = c.req.query('flow') || undefined;
@@ -109,7 +175,7 @@ export function mountRunConsole(options: MountedRunConsoleOptions, auth?: Middle
       { flowNames, principalId },
       { pageSize: size, pageToken, flowName: flow },
     );
-    return c.html(<ListPage base={base} page={page} flowNames={flowNames} flow={flow} pageSize={size} />);
+    return renderPage(c, <ListPage base={base} page={page} flowNames={flowNames} flow={flow} pageSize={size} />);
   });
 
   async function runPage(c: Context<FlowApiEnv>, status: 200 | 400 | 404 | 409 | 500, notice?: RunPageProps['notice']) {
@@ -118,7 +184,7 @@ export function mountRunConsole(options: MountedRunConsoleOptions, auth?: Middle
     const visible = await describeVisibleRun(c, client, workflowId, access);
     if (!visible) return errorPage(c, 404, 'Run not found (or not yours to see).');
     const details = await loadRunDetails(client, visible.description);
-    return c.html(<RunPage base={base} apiBase={apiBase} details={details} notice={notice} />, status);
+    return renderPage(c, <RunPage base={base} apiBase={apiBase} details={details} notice={notice} />, status);
   }
 
   pages.get('/runs/:id', (c) => {
@@ -130,8 +196,8 @@ export function mountRunConsole(options: MountedRunConsoleOptions, auth?: Middle
     maxSize: FORM_BODY_LIMIT,
     onError: (c) => errorPage(c, 413, 'The form is too large.'),
   });
-  // Same-origin form posts only (Origin checked), so another site cannot answer for a signed-in person.
-  pages.post('/runs/:id/inputs/:name', csrf(), limitForm, async (c) => {
+  // Posts from other origins never get here (the cross-site check), so another site cannot answer for a person.
+  pages.post('/runs/:id/inputs/:name', limitForm, async (c) => {
     const workflowId = c.req.param('id');
     const name = c.req.param('name');
     const client = await clientOf();
@@ -148,7 +214,11 @@ export function mountRunConsole(options: MountedRunConsoleOptions, auth?: Middle
       // Without a worker the inputs the run waits for (and their schemas) are unknown: nothing can be checked.
       const details = await loadRunDetails(client, visible.description, run);
       const text = `No worker answered, so your answer to "${name}" was not sent. Send it again once a worker is up.`;
-      return c.html(<RunPage base={base} apiBase={apiBase} details={details} notice={{ kind: 'error', text }} />, 503);
+      return renderPage(
+        c,
+        <RunPage base={base} apiBase={apiBase} details={details} notice={{ kind: 'error', text }} />,
+        503,
+      );
     }
     const pending = run.pendingInputs.find((p) => p.name === name);
     if (!pending) {
@@ -195,8 +265,16 @@ function asset(c: Context, text: string, type: string) {
   return c.body(text);
 }
 
+/** A console page, with the signed-in person (a session's) in its header. */
+function renderPage(c: Context<FlowApiEnv>, body: Child, status = 200) {
+  const principal = c.get('principal');
+  const account = c.get('session') && principal ? { id: principal.id } : undefined;
+  return c.html(<SessionAccount.Provider value={account}>{body}</SessionAccount.Provider>, status as 200);
+}
+
 function renderError(c: Context, base: string, status: number, message: string) {
-  return c.html(
+  return renderPage(
+    c,
     <Layout title="Error" base={base}>
       <main id="content">
         <h1>{status === 404 ? 'Not found' : 'Something went wrong'}</h1>
@@ -206,6 +284,6 @@ function renderError(c: Context, base: string, status: number, message: string) 
         </p>
       </main>
     </Layout>,
-    status as 400,
+    status,
   );
 }

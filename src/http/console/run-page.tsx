@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // GET /console/runs/:workflowId: the run's status, the inputs it waits for (as forms), its step timeline from
 // the journal, its activities (runs of the flow body), its live stream and its result. Every section reads without JavaScript; the
 // console script refreshes them in place and appends streamed chunks.

@@ -8,6 +8,8 @@ import {
   WORKFLOW_TYPE,
 } from '../../defaults';
 import { flowRunOf, type FlowRun } from '../../flow-runs';
+import { GenkitError } from '../../genkit-error';
+import { grpcCodeOf, GrpcStatus } from '../../grpc-errors';
 import { journalPageQuery, progressQuery } from '../../run-messages';
 import type { JournalEntry, JournalPage } from '../../types';
 import { keywordOf, timestampMs } from './payloads';
@@ -70,12 +72,18 @@ export async function listRuns(
     `${FLOW_SEARCH_ATTRIBUTE} IN (${flowNames.map(quoted).join(', ')})`,
     ...(scope.principalId !== undefined ? [`${PRINCIPAL_SEARCH_ATTRIBUTE} = ${quoted(scope.principalId)}`] : []),
   ];
-  const response = await client.workflowService.listWorkflowExecutions({
-    namespace: client.options.namespace,
-    pageSize: options.pageSize,
-    nextPageToken: options.pageToken ? Buffer.from(options.pageToken, 'base64url') : undefined,
-    query: clauses.join(' AND '),
-  });
+  const searchAttributes = [
+    FLOW_SEARCH_ATTRIBUTE,
+    ...(scope.principalId !== undefined ? [PRINCIPAL_SEARCH_ATTRIBUTE] : []),
+  ];
+  const response = await client.workflowService
+    .listWorkflowExecutions({
+      namespace: client.options.namespace,
+      pageSize: options.pageSize,
+      nextPageToken: options.pageToken ? Buffer.from(options.pageToken, 'base64url') : undefined,
+      query: clauses.join(' AND '),
+    })
+    .catch((err: unknown) => rethrowNamingMissingAttributes(client, err, searchAttributes));
   const rows: RunRow[] = (response.executions ?? []).map((info) => ({
     workflowId: info.execution?.workflowId ?? '',
     runId: info.execution?.runId ?? '',
@@ -87,6 +95,31 @@ export async function listRuns(
   await Promise.all(rows.filter((r) => r.status === 'RUNNING').map((row) => addProgress(client, row)));
   const token = response.nextPageToken;
   return { rows, next: token?.length ? Buffer.from(token).toString('base64url') : undefined };
+}
+
+/**
+ * A namespace without the library's search attributes refuses the list query (INVALID_ARGUMENT): a deployment
+ * step that was skipped, answered as a 503 that names the attributes to register, not as a 500. Decided by asking
+ * the namespace which attributes it has (never by the message); any other INVALID_ARGUMENT is rethrown as is.
+ */
+async function rethrowNamingMissingAttributes(client: Client, err: unknown, needed: string[]): Promise<never> {
+  if (grpcCodeOf(err) !== GrpcStatus.INVALID_ARGUMENT) throw err;
+  const { namespace } = client.options;
+  const registered = await client.connection.operatorService
+    .listSearchAttributes({ namespace })
+    .then((r) => r.customAttributes ?? {})
+    .catch(() => undefined);
+  const missing = registered ? needed.filter((name) => !(name in registered)) : [];
+  if (!missing.length) throw err;
+  const create = missing
+    .map((name) => `temporal operator search-attribute create --namespace ${namespace} --name ${name} --type Keyword`)
+    .join('; ');
+  throw new GenkitError({
+    status: 'UNAVAILABLE',
+    message:
+      `the run list needs the search attribute(s) ${missing.join(', ')} registered in namespace "${namespace}" ` +
+      `(runs started before registering are not listed): ${create}`,
+  });
 }
 
 /** A running run's attempt and whether it waits for input (left out when no worker answers in time). */
