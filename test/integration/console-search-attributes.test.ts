@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { temporal } from '@temporalio/proto';
+import { google, temporal } from '@temporalio/proto';
 import { flowRef } from '../../src/flow-ref';
 import { bearerTokenAuth } from '../../src/http/auth';
 import { createRunConsole } from '../../src/http/console/run-console';
@@ -20,7 +20,8 @@ beforeAll(async () => {
   // A namespace of its own: the shared one has the attributes registered (KIT_DEV_SERVER_ARGS).
   await connection.workflowService.registerNamespace({
     namespace: bare,
-    workflowExecutionRetentionPeriod: { seconds: 86_400 },
+    // fromObject turns a plain number of seconds into the proto's Long.
+    workflowExecutionRetentionPeriod: google.protobuf.Duration.fromObject({ seconds: 86_400 }),
   });
 });
 afterAll(() => connection?.close());
