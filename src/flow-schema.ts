@@ -2,8 +2,11 @@
 // (https://standardschema.dev). Typed through the `~standard` property they all carry; checked the way Genkit checks
 // a flow's input (its JSON Schema, with Genkit's validator), so the error details are the same whichever zod made
 // the schema. Genkit converts zod 3 only: a zod 4 schema given to it becomes `{}`, which accepts anything.
+// Without genkit installed (a thin caller), JSON Schemas are checked with the same validator (ajv) and zod 3 schemas
+// by zod's own Standard Schema validator (genkit-schema.ts).
 import type { z } from 'genkit';
-import { genkitSchema } from './genkit-schema';
+import { schemaTools } from './genkit-schema';
+import type { FieldError } from './json-schema-check';
 
 /**
  * The part of a Standard Schema (zod ≥ 3.24, zod 4, valibot, arktype, …) this library uses: its `~standard`
@@ -29,12 +32,6 @@ export type SchemaOutput<S> = S extends z.ZodTypeAny
       ? O
       : unknown
     : unknown;
-
-/** One failing field, as Genkit's ValidationError lists it. */
-interface FieldError {
-  path: string;
-  message: string;
-}
 
 interface StandardIssue {
   message: string;
@@ -62,18 +59,24 @@ export async function validateWithSchema(
   schema: FlowSchema | undefined,
   jsonSchema: object | undefined,
 ): Promise<void> {
-  const { parseSchema, ValidationError } = genkitSchema();
+  const { parseSchema, ValidationError, convertsZod3 } = schemaTools();
   if (jsonSchema) {
     parseSchema(data, { jsonSchema });
     return;
   }
   if (!schema) return;
-  if (isZod3(schema)) {
+  if (isZod3(schema) && convertsZod3) {
     parseSchema(data, { schema });
     return;
   }
   assertFlowSchema('inputSchema', schema);
-  const standard = (schema as { '~standard': StandardProps })['~standard'];
+  const standard = (schema as { '~standard'?: StandardProps })['~standard'];
+  if (!standard) {
+    // zod before 3.24 has no Standard Schema validator; only Genkit's converter can check it.
+    throw new TypeError(
+      'genkitx-temporal: checking a zod 3 schema older than zod 3.24 needs genkit installed (npm i genkit), or zod ≥ 3.24',
+    );
+  }
   const fromSchema = jsonSchemaOf(schema, standard);
   if (fromSchema) {
     parseSchema(data, { jsonSchema: fromSchema });

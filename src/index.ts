@@ -1,5 +1,16 @@
 // genkitx-temporal: run any Genkit flow as a durable Temporal workflow.
 // Workflow code lives in `genkitx-temporal/workflows`; activities in `genkitx-temporal/activities`.
+import { requirePeers } from './peer-dependencies';
+
+// Before anything else loads: a missing peer is named, with the command that installs it.
+requirePeers('genkitx-temporal', [
+  'genkit',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/workflow',
+  '@temporalio/activity',
+]);
+
 export { temporal, type TemporalPluginOptions } from './plugin';
 export { defineTemporalFlow, type TemporalFlowConfig, type TemporalFlowFn, type TemporalFlowSideChannel } from './flow';
 export { FlowNotJournaledError, registerTemporalFlow, listFlowNames, type AnyFlow } from './registry';

@@ -1,4 +1,9 @@
 // genkitx-temporal/codec: payload encryption (AES-256-GCM), large-payload storage drivers and the codec server.
+import { requirePeers } from '../peer-dependencies';
+
+// Before anything else loads: a missing peer is named, with the command that installs it.
+requirePeers('genkitx-temporal/codec', ['@temporalio/common']);
+
 export { AesGcmPayloadCodec, type AesGcmCodecOptions, type PayloadCompression } from './aes-gcm-codec';
 export { CIPHER_METADATA, COMPRESSION_METADATA, ENCRYPTED_ENCODING, KEY_ID_METADATA } from './aes-gcm-codec';
 export {

@@ -1,28 +1,8 @@
 // Genkit errors as HTTP responses: the status code from the Genkit status, and the flat body of Genkit's own
 // flow server (`{ status, message, details? }`), without schemas, stacks or internals.
 import { GenkitError } from '../genkit-error';
+import { GENKIT_HTTP_CODES, httpCodeOf } from '../genkit-status';
 import { grpcCodeOf, GrpcStatus } from '../grpc-errors';
-
-/** Genkit status → HTTP code (Genkit's `StatusCodes` table). */
-const HTTP_CODES: Record<string, number> = {
-  OK: 200,
-  CANCELLED: 499,
-  UNKNOWN: 500,
-  INVALID_ARGUMENT: 400,
-  DEADLINE_EXCEEDED: 504,
-  NOT_FOUND: 404,
-  ALREADY_EXISTS: 409,
-  PERMISSION_DENIED: 403,
-  UNAUTHENTICATED: 401,
-  RESOURCE_EXHAUSTED: 429,
-  FAILED_PRECONDITION: 400,
-  ABORTED: 409,
-  OUT_OF_RANGE: 400,
-  UNIMPLEMENTED: 501,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-  DATA_LOSS: 500,
-};
 
 /** The error body callers get. */
 export interface ErrorBody {
@@ -47,7 +27,7 @@ function isGenkitErrorLike(
     !!e &&
     typeof e === 'object' &&
     typeof e.status === 'string' &&
-    e.status in HTTP_CODES &&
+    e.status in GENKIT_HTTP_CODES &&
     typeof e.message === 'string'
   );
 }
@@ -95,7 +75,7 @@ export function toHttpError(err: unknown): { code: number; body: ErrorBody } {
   };
   const details = publicDetails(err.detail);
   if (details !== undefined) body.details = details;
-  return { code: HTTP_CODES[err.status] ?? 500, body };
+  return { code: httpCodeOf(err.status), body };
 }
 
 /**
@@ -116,7 +96,4 @@ function publicDetails(detail: unknown): unknown {
   return Object.keys(rest).length ? rest : undefined;
 }
 
-/** The HTTP code of a Genkit status name. */
-export function httpCodeOf(status: string): number {
-  return HTTP_CODES[status] ?? 500;
-}
+export { httpCodeOf };

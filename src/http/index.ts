@@ -1,5 +1,10 @@
 // Entry point of `genkitx-temporal/http`: a Hono flow API and signed-webhook handlers. Loads the light client
 // only (no worker, no genkit root), so it suits serverless front doors.
+import { requirePeers } from '../peer-dependencies';
+
+// Before anything else loads: a missing peer is named, with the command that installs it.
+requirePeers('genkitx-temporal/http', ['@temporalio/client']);
+
 export { createFlowApi, type FlowApiOptions, type FlowApiStartOptions } from './flow-api';
 export {
   bearerTokenAuth,

@@ -24,6 +24,9 @@ const repoPackage = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'))
 
 export type Flavour = 'esm' | 'cjs';
 
+/** The optional peers a worker project installs beside the package (README, "Install"). */
+export const WORKER_PEERS = ['@temporalio/worker', '@temporalio/workflow', '@temporalio/activity'];
+
 export interface ConsumerProject {
   dir: string;
   flavour: Flavour;
@@ -92,10 +95,11 @@ export interface ConsumerOptions {
  * files.
  */
 export async function consumerProject(flavour: Flavour, options: ConsumerOptions = {}): Promise<ConsumerProject> {
-  // What every consumer test may import: the package's sub-paths need genkit, and `./firebase` firebase-functions
-  // (an optional peer that a user of the callables has installed).
+  // What every consumer test may import, as a worker project installs it: genkit and the Temporal worker's packages
+  // (optional peers: a thin caller goes without them), and `./firebase`'s firebase-functions.
   const packages = [
     `genkit@${repoPackage.devDependencies.genkit}`,
+    ...WORKER_PEERS.map((name) => `${name}@${repoPackage.devDependencies[name]}`),
     `firebase-functions@${repoPackage.devDependencies['firebase-functions']}`,
     `tsx@${installedVersion('tsx')}`,
     ...(options.zod ? [options.zod === 4 ? 'zod@4' : 'zod@3', `typescript@${installedVersion('typescript')}`] : []),

@@ -46,12 +46,15 @@ export function templateCells(flavour: Flavour): void {
       [worker, api] = await Promise.all([templateProject('worker', flavour), templateProject('api', flavour)]);
       worker.write({ 'src/flows.ts': templateWorkerFlows() });
       api.write({ 'src/flows.ts': templateApiFlows() });
-      // The Dockerfiles' build stage: `npx tsc -p tsconfig.json` with the template's own compiler.
+      // The Dockerfiles' build stage: `npx tsc -p tsconfig.json` with the template's own compiler, then build-flows.
       const tsc = ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'];
       await Promise.all([
         build(worker, 'worker tsc', process.execPath, tsc),
         build(api, 'api tsc', process.execPath, tsc),
       ]);
+      // The worker's build stage also bundles its flows module (package.json "config.flows": src/flows.ts here)
+      // into dist/flows.js, as ESM or CommonJS by the project's "type".
+      await build(worker, 'build-flows', process.execPath, ['dist/build-flows.js']);
       await build(worker, 'build-bundle', process.execPath, ['dist/build-bundle.js', 'dist/workflow-bundle.js']);
     };
     const t = Date.now();

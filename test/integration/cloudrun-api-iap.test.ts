@@ -30,15 +30,16 @@ beforeAll(async () => {
   keySet = await serveKeySet(() => [key]);
   const [port] = await freePorts(1);
   base = `http://127.0.0.1:${port}`;
+  // From its own folder, as `npm start` runs it: FLOWS_MODULE reads flows.json from the working directory.
   api = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
-    cwd: root,
+    cwd: resolve(root, 'cloudrun/api'),
     // Exactly names of the env contract (cloudrun/env.ts, API_ENV), plus Cloud Run's PORT.
     env: {
       PATH: process.env.PATH,
       TEMPORAL_ADDRESS: address(),
       TEMPORAL_NAMESPACE: namespace(),
       TEMPORAL_TASK_QUEUE: worker.taskQueue,
-      FLOWS_MODULE: 'cloudrun/api/src/flows.ts',
+      FLOWS_MODULE: 'src/flows.ts',
       API_AUTH: 'iap',
       IAP_AUDIENCE: AUDIENCE,
       IAP_JWKS_URL: keySet.url,

@@ -1,5 +1,5 @@
-// The API image's recipe, run on the host (no Docker engine here): cloudrun/api's package.json + .npmrc in a fresh
-// folder, vendor the library (scripts/vendor-library.mjs writes the lock), `npm ci --omit=dev`, compile (the build
+// The API image's recipe, run on the host (no Docker engine here): cloudrun/api's package.json and flows.json in a
+// fresh folder, vendor the library (scripts/vendor-library.mjs writes the lock), `npm ci --omit=dev`, compile (the build
 // stage), then start the image's command (`node dist/main.js`) with the settings the Terraform templates give it —
 // context and encryption keys and the codec server included. Genkit's client runs a flow through it on a worker
 // that accepts only signed contexts; the Temporal CLI decodes that run through the codec server at /codec; SIGTERM
@@ -57,15 +57,23 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   if (!existsSync(join(root, 'dist/caller.js'))) await run('npx', ['tsc', '-p', 'tsconfig.build.json'], root);
-  for (const file of ['package.json', '.npmrc']) copyFileSync(join(recipe, file), join(app, file));
+  // What the image copies besides the build output: the manifest of the worker's flows (FLOWS_MODULE reads it).
+  for (const file of ['package.json', 'flows.json']) copyFileSync(join(recipe, file), join(app, file));
   await timed('vendor', () => run(process.execPath, [join(root, 'scripts/vendor-library.mjs'), app], root));
   await timed('npmCiOmitDev', () => run('npm', ['ci', '--omit=dev', '--prefer-offline'], app));
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   await timed('compile', () =>
     run(process.execPath, [tsc, '-p', join(recipe, 'tsconfig.json'), '--outDir', join(app, 'dist')], root),
   );
-  // Production dependencies only, and only the light client: no compiler, no worker, no workflow runtime.
-  for (const absent of ['typescript', '@temporalio/worker', '@temporalio/workflow', '@temporalio/core-bridge']) {
+  // Production dependencies only, and only the light client: no compiler, no worker, no workflow runtime, no genkit
+  // (a plain `npm ci`: the worker's packages and genkit are optional peers of the library).
+  for (const absent of [
+    'typescript',
+    '@temporalio/worker',
+    '@temporalio/workflow',
+    '@temporalio/core-bridge',
+    'genkit',
+  ]) {
     expect(existsSync(join(app, 'node_modules', absent)), absent).toBe(false);
   }
   expect(existsSync(join(app, 'node_modules/genkitx-temporal/dist/caller.js'))).toBe(true);

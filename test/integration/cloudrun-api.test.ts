@@ -27,15 +27,16 @@ async function freePort(): Promise<number> {
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  // From its own folder, as `npm start` runs it: FLOWS_MODULE reads flows.json from the working directory.
   api = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
-    cwd: root,
+    cwd: resolve(root, 'cloudrun/api'),
     // Exactly the names the Terraform templates set (cloudrun/env.ts, API_ENV), plus Cloud Run's PORT.
     env: {
       PATH: process.env.PATH,
       TEMPORAL_ADDRESS: address(),
       TEMPORAL_NAMESPACE: namespace(),
       TEMPORAL_TASK_QUEUE: taskQueue,
-      FLOWS_MODULE: 'cloudrun/api/src/flows.ts',
+      FLOWS_MODULE: 'src/flows.ts',
       API_AUTH: 'bearer',
       API_BEARER_TOKEN: 'front-door-token',
       PORT: String(port),

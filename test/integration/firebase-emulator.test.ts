@@ -19,6 +19,7 @@ import { useWorker } from '../helpers/temporal';
 const root = resolve(__dirname, '../..');
 const firebaseBin = join(root, 'node_modules/.bin/firebase');
 const envLocal = join(root, 'functions/.env.local');
+const secretLocal = join(root, 'functions/.secret.local');
 // The worker accepts only runs whose caller identity was signed with this key: every run below proves that the
 // callables and the functions' HTTP API sign what they start (GENKITX_CONTEXT_KEYS in the functions' env).
 const contextKey = `fb-1:${randomBytes(32).toString('base64')}`;
@@ -41,7 +42,7 @@ async function writeTestConfig(): Promise<{ path: string; functionsPort: number;
   const [auth, functions, hub, logging, eventarc, tasks] = await Promise.all(Array.from({ length: 6 }, freePort));
   const path = join(root, `.firebase-test-${randomUUID().slice(0, 8)}.json`);
   const config = {
-    functions: [{ source: 'functions', codebase: 'default', ignore: ['node_modules', '.env.local'] }],
+    functions: [{ source: 'functions', codebase: 'default', ignore: ['node_modules', '*.local'] }],
     emulators: {
       singleProjectMode: true,
       ui: { enabled: false },
@@ -105,17 +106,20 @@ let run: Awaited<ReturnType<typeof runInEmulators>>;
 
 beforeAll(async () => {
   const { address, namespace, taskQueue } = worker.opts();
-  // The emulator loads functions/.env.local into the functions' environment (emulator only, never deployed).
+  // The emulator loads functions/.env.local into the functions' environment and the values of their declared
+  // secrets from functions/.secret.local (emulator only, never deployed). The other declared secrets
+  // (GENKITX_ENCRYPTION_KEYS, TEMPORAL_API_KEY) stay unset here: no encryption, no API key.
   writeFileSync(
     envLocal,
-    `TEMPORAL_ADDRESS=${address}\nTEMPORAL_NAMESPACE=${namespace}\nTEMPORAL_TASK_QUEUE=${taskQueue}\n` +
-      `GENKITX_CONTEXT_KEYS=${contextKey}\n`,
+    `TEMPORAL_ADDRESS=${address}\nTEMPORAL_NAMESPACE=${namespace}\nTEMPORAL_TASK_QUEUE=${taskQueue}\n`,
   );
+  writeFileSync(secretLocal, `GENKITX_CONTEXT_KEYS=${contextKey}\n`);
   const noWorkerFile = join(mkdtempSync(join(tmpdir(), 'fb-no-worker-')), 'stopped');
   try {
     run = await runInEmulators(noWorkerFile);
   } finally {
     rmSync(envLocal, { force: true });
+    rmSync(secretLocal, { force: true });
     rmSync(dirname(noWorkerFile), { recursive: true, force: true });
   }
   if (!run.result) console.error(run.log);

@@ -50,9 +50,10 @@ afterAll(() => running.forEach((api) => api.kill()));
 async function startApi(env: Record<string, string>): Promise<ApiProcess> {
   const port = await freePort();
   let output = '';
+  // From its own folder, as `npm start` runs it: FLOWS_MODULE reads flows.json from the working directory.
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
-    cwd: root,
-    env: { PATH: process.env.PATH, FLOWS_MODULE: 'cloudrun/api/src/flows.ts', PORT: String(port), ...env },
+    cwd: resolve(root, 'cloudrun/api'),
+    env: { PATH: process.env.PATH, FLOWS_MODULE: 'src/flows.ts', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (output += d));

@@ -8,13 +8,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { tripPlanner } from '../../examples/demo/flows';
+import { flowManifest } from '../../src';
 import { flowRef } from '../../src/caller';
 import { onCallFlow, onCallFlowRun } from '../../src/firebase';
 
 const root = resolve(__dirname, '../..');
 const functionsDir = join(root, 'functions');
-const callables = ['planTrip', 'tripPlannerRun'];
-const expected = ['api', ...callables];
+// A callable per flow of functions/flows.json (tripPlanner), the runs callable, and the HTTP API.
+const callables = ['tripPlanner', 'flowRuns'];
+const expected = ['api', ...callables].sort();
+/** Every function declares the secrets the library reads (a deployed function gets only those it declares). */
+const secrets = ['GENKITX_CONTEXT_KEYS', 'GENKITX_ENCRYPTION_KEYS', 'TEMPORAL_API_KEY'];
 
 beforeAll(() => {
   if (!existsSync(resolve(root, 'dist/firebase/index.js')))
@@ -29,6 +34,7 @@ describe('functions/ deploy manifest', () => {
       const endpoint = fns[name].__endpoint!;
       expect(endpoint.platform).toBe('gcfv2');
       expect(endpoint.timeoutSeconds).toBe(300);
+      expect(endpoint.secretEnvironmentVariables.map((s: { key: string }) => s.key).sort()).toEqual(secrets);
       if (callables.includes(name)) {
         expect(endpoint.callableTrigger).toEqual({});
         expect(endpoint.httpsTrigger).toBeUndefined();
@@ -59,6 +65,9 @@ describe('functions/ deploy manifest', () => {
         expect(manifest.endpoints[name].httpsTrigger).toBeUndefined();
       }
       expect(manifest.endpoints[name].timeoutSeconds).toBe(300);
+      expect(manifest.endpoints[name].secretEnvironmentVariables.map((s: { key: string }) => s.key).sort()).toEqual(
+        secrets,
+      );
     }
   }, 90_000);
 });
@@ -92,6 +101,16 @@ describe('callable options pass through to onCall', () => {
       expect(endpoint.secretEnvironmentVariables).toEqual([{ key: 'GEMINI_API_KEY' }]);
       expect(JSON.stringify(endpoint)).not.toContain('must-not-leak');
       expect(Object.keys(endpoint)).not.toEqual(expect.arrayContaining(['temporal']));
+    }
+  });
+});
+
+describe("the repository's flows.json files (what the worker's `npm run manifest` writes in a project)", () => {
+  it("are the manifest of the demo's tripPlanner, which the emulator and API tests run", () => {
+    const expectedJson = `${JSON.stringify(flowManifest([tripPlanner]), null, 2)}\n`;
+    for (const file of ['functions/flows.json', 'cloudrun/api/flows.json']) {
+      // To regenerate: write `${JSON.stringify(flowManifest([tripPlanner]), null, 2)}\n` to both files.
+      expect(readFileSync(join(root, file), 'utf8'), file).toBe(expectedJson);
     }
   });
 });

@@ -1,17 +1,16 @@
-// The flows the API exposes: references to flows that live in the worker service (no flow code here).
-// Replace with your own; FLOWS_MODULE points at this file's build output. `temporal` is the flow's config.temporal
-// (tripPlanner sets only retries): runs get the flow's own task queue and timeouts, among them the workflow-task
-// timeout that keeps failover after a crash within the heartbeat timeout. Or make them from the worker's
-// flowManifest() instead of writing them: `export const flows = flowRefsFrom(readFileSync('flows.json', 'utf8'))`
-// (README, "Runs started by name").
-import { flowRef } from 'genkitx-temporal/client';
-import { z } from 'zod';
+// The flows the API exposes (FLOWS_MODULE points at this file's build output): references to the flows the worker
+// serves, read from flows.json, the manifest the worker writes (`npm run manifest` in ../worker: each flow's name,
+// input JSON Schema and config.temporal), so runs validate their input and get the flow's own task queue and
+// timeouts without loading Genkit or the flows' code here. flows.json is read from the working directory (this
+// folder when you `npm start` it, /app in the image). Or write the references by hand:
+// `flowRef('tripPlanner', { inputSchema: z.object({ … }), temporal: { … } })` (README, "Runs started by name").
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { flowRefsFrom } from 'genkitx-temporal/client';
 
-export const flows = [
-  flowRef('tripPlanner', {
-    inputSchema: z.object({ city: z.string(), days: z.number().int().min(1).max(14) }),
-    outputSchema: z.object({ plan: z.string(), bookingId: z.string() }),
-    streamSchema: z.string(),
-    temporal: { retry: { maximumAttempts: 3 } },
-  }),
-];
+const manifest = resolve('flows.json');
+if (!existsSync(manifest)) {
+  throw new Error(`${manifest} not found: write it with \`npm run manifest\` in the worker (cloudrun/worker)`);
+}
+
+export const flows = flowRefsFrom(readFileSync(manifest, 'utf8'));
