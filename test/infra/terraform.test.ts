@@ -1,12 +1,12 @@
 // The Terraform CLI's own offline checks of infra/: formatting, and `terraform test` in the provider-less modules
 // (naming, sizing). The google provider cannot be installed here, so modules that use it are covered by the schema
 // and policy tests instead. scripts/setup.mjs installs a CLI when none is found; without one these tests skip loudly (and fail with CI=true).
-import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { quietEnv, resolveTerraform } from '../../scripts/terraform.mjs';
+import { runCommand } from '../helpers/run-command';
 import { describeWithTool } from '../helpers/tools';
 
 const root = join(__dirname, '..', '..');
@@ -19,8 +19,8 @@ afterAll(async () => {
   await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-function run(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync(terraform!, args, { cwd, encoding: 'utf8', env: quietEnv(env), timeout: 60_000 });
+async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const r = await runCommand(terraform!, args, { cwd, env: quietEnv(env), timeout: 60_000 });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -29,9 +29,9 @@ async function terraformTest(moduleDir: string) {
   const dataDir = await mkdtemp(join(tmpdir(), 'tf-data-'));
   scratch.push(dataDir);
   const env = { TF_DATA_DIR: dataDir };
-  const init = run(['init', '-backend=false', '-input=false', '-no-color'], moduleDir, env);
+  const init = await run(['init', '-backend=false', '-input=false', '-no-color'], moduleDir, env);
   expect(init.status, init.out).toBe(0);
-  return run(['test', '-no-color'], moduleDir, env);
+  return await run(['test', '-no-color'], moduleDir, env);
 }
 
 async function countRunBlocks(moduleDir: string): Promise<number> {
@@ -44,8 +44,8 @@ async function countRunBlocks(moduleDir: string): Promise<number> {
 }
 
 describeWithTool('Terraform', noTerraform)('terraform CLI checks of infra/', () => {
-  it('infra/ is formatted (terraform fmt -check -recursive)', () => {
-    const fmt = run(['fmt', '-check', '-recursive', '-no-color', 'infra'], root);
+  it('infra/ is formatted (terraform fmt -check -recursive)', async () => {
+    const fmt = await run(['fmt', '-check', '-recursive', '-no-color', 'infra'], root);
     expect(fmt.out.trim(), 'files terraform fmt would change').toBe('');
     expect(fmt.status).toBe(0);
   });
@@ -56,13 +56,14 @@ describeWithTool('Terraform', noTerraform)('terraform CLI checks of infra/', () 
     await cp(join(infra, 'modules', 'naming'), dir, { recursive: true });
     const file = join(dir, 'variables.tf');
     await writeFile(file, (await readFile(file, 'utf8')).replace('  type        = string', 'type = string'));
-    const fmt = run(['fmt', '-check', '-recursive', '-no-color', '.'], dir);
+    const fmt = await run(['fmt', '-check', '-recursive', '-no-color', '.'], dir);
     expect(fmt.status).toBe(3);
     expect(fmt.out).toContain('variables.tf');
   });
 
   for (const module of ['naming', 'sizing']) {
-    it(`terraform test passes every run in modules/${module}`, async () => {
+    // init + test, each allowed 60 s by run().
+    it(`terraform test passes every run in modules/${module}`, { timeout: 130_000 }, async () => {
       const moduleDir = join(infra, 'modules', module);
       const expected = await countRunBlocks(moduleDir);
       expect(expected).toBeGreaterThan(3);
@@ -72,7 +73,7 @@ describeWithTool('Terraform', noTerraform)('terraform CLI checks of infra/', () 
     });
   }
 
-  it('terraform test catches a broken naming rule', async () => {
+  it('terraform test catches a broken naming rule', { timeout: 130_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tf-naming-'));
     scratch.push(dir);
     await cp(join(infra, 'modules', 'naming'), dir, { recursive: true });

@@ -1,26 +1,25 @@
 // scripts/run-tests.mjs (`npm test`) on a tiny fixture suite (test/fixtures/test-runner), as CI runs it: the
 // closing line counts skipped tests, and with CI=true a suite skipped for a missing tool fails the run, naming
 // the tool, and so does any other skipped test.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '../helpers/run-command';
 
 const root = resolve(__dirname, '../..');
 
-function runTests(env: Record<string, string>) {
+async function runTests(env: Record<string, string>) {
   const report = join(mkdtempSync(join(tmpdir(), 'runner-')), 'report.json');
   // Not this vitest's own variables: the runner starts a vitest of its own.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')));
   delete base.CI;
   delete base.FORCE_COLOR;
-  const r = spawnSync(
+  const r = await runCommand(
     process.execPath,
     ['scripts/run-tests.mjs', '--config', 'test/fixtures/test-runner/vitest.config.ts'],
     {
       cwd: root,
-      encoding: 'utf8',
       env: { ...base, GENKITX_TEST_REPORT: report, NO_COLOR: '1', ...env },
       timeout: 60_000,
     },
@@ -34,16 +33,17 @@ function runTests(env: Record<string, string>) {
   };
 }
 
-describe('npm test runner', () => {
-  it('counts skipped tests and stays green outside CI', () => {
-    const r = runTests({ FAKE_TOOL_MISSING: 'fake-tool is not on PATH' });
+// Each nested run may take up to the 60 s runTests allows it.
+describe('npm test runner', { timeout: 70_000 }, () => {
+  it('counts skipped tests and stays green outside CI', async () => {
+    const r = await runTests({ FAKE_TOOL_MISSING: 'fake-tool is not on PATH' });
     expect(r.status, r.output).toBe(0);
     expect(r.closing.at(-1)).toBe('1 passed, 0 failed, 2 skipped');
     expect(r.output).toContain('SKIPPING "fake tool checks": FakeTool is missing (fake-tool is not on PATH)');
   });
 
-  it('with CI=true a missing tool is a failed test naming it, and the skipped test fails the run', () => {
-    const r = runTests({ CI: 'true', FAKE_TOOL_MISSING: 'fake-tool is not on PATH' });
+  it('with CI=true a missing tool is a failed test naming it, and the skipped test fails the run', async () => {
+    const r = await runTests({ CI: 'true', FAKE_TOOL_MISSING: 'fake-tool is not on PATH' });
     expect(r.status, r.output).toBe(1);
     expect(r.output).toContain('1 passed, 1 failed, 1 skipped');
     expect(r.output).toContain('FakeTool is missing (fake-tool is not on PATH)');
@@ -52,8 +52,8 @@ describe('npm test runner', () => {
     expect(r.output).toContain('test/fixtures/test-runner/tools.fixture.ts: is skipped on purpose');
   });
 
-  it('with CI=true and the tool present, only the test skipped on purpose fails the run', () => {
-    const r = runTests({ CI: 'true' });
+  it('with CI=true and the tool present, only the test skipped on purpose fails the run', async () => {
+    const r = await runTests({ CI: 'true' });
     expect(r.status, r.output).toBe(1);
     expect(r.closing).toContain('2 passed, 0 failed, 1 skipped');
     expect(r.report?.numPassedTests, 'the report is where GENKITX_TEST_REPORT says').toBe(2);
