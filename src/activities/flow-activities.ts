@@ -10,18 +10,26 @@ import {
   type FlowActivityRequest,
   type FlowAttemptHeartbeat,
   type FlowAttemptOutcome,
+  type CarriedState,
+  type ContinuationCheck,
+  type ContinuationSeal,
   type FlowDescription,
 } from '../types';
 import { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
 import { startHeartbeats } from './heartbeat';
 import { assertScheduledByRunGenkitFlow } from './workflow-guard';
 import { assertTrustedContext, resolveContextTrust, type ContextTrustOptions } from '../identity/trust';
+import { checkContinuation, sealOwnContinuation } from '../identity/continuation-trust';
 
 /** Activities a worker must register for `runGenkitFlow`; `createFlowActivities()` builds them. */
 export interface FlowActivities {
   describeGenkitFlow(flowName: string): Promise<FlowDescription>;
   /** Runs one attempt: the flow's result, or the input it now waits for. */
   runGenkitFlowActivity(request: FlowActivityRequest): Promise<FlowAttemptOutcome>;
+  /** Local activity, at continue-as-new: seals what the run carries (`undefined` without a context key). */
+  sealGenkitContinuation(carried: CarriedState): Promise<ContinuationSeal | undefined>;
+  /** Local activity, when a continued execution starts: whether what it carries came from its own continue-as-new. */
+  verifyGenkitContinuation(carried: CarriedState): Promise<ContinuationCheck>;
 }
 
 /**
@@ -43,6 +51,14 @@ export function createFlowActivities(
       const found = await findFlow(flowName);
       if (!found) throw await flowNotFound(flowName, 1);
       return { flowName, options: found.options };
+    },
+
+    async sealGenkitContinuation(carried) {
+      return sealOwnContinuation(trustOf(), Context.current().info, carried);
+    },
+
+    async verifyGenkitContinuation(carried) {
+      return checkContinuation(trustOf(), Context.current().info, carried);
     },
 
     async runGenkitFlowActivity(request) {
@@ -221,3 +237,7 @@ const defaultActivities = createFlowActivities();
 export const runGenkitFlowActivity = defaultActivities.runGenkitFlowActivity;
 /** Looks up a registered flow's Temporal defaults; fails non-retryably when the flow is unknown. */
 export const describeGenkitFlow = defaultActivities.describeGenkitFlow;
+/** Seals what a run carries into its next execution (a local activity of `runGenkitFlow`). */
+export const sealGenkitContinuation = defaultActivities.sealGenkitContinuation;
+/** Verifies that a continued execution carries its own sealed state (a local activity of `runGenkitFlow`). */
+export const verifyGenkitContinuation = defaultActivities.verifyGenkitContinuation;

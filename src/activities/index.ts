@@ -4,6 +4,8 @@ export {
   createFlowActivities,
   describeGenkitFlow,
   runGenkitFlowActivity,
+  sealGenkitContinuation,
+  verifyGenkitContinuation,
   type FlowActivities,
 } from './flow-activities';
 export { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
