@@ -291,6 +291,52 @@ describe('legitimate continuations keep working', () => {
     expect(ledgerOf(tag)).toEqual(Array.from({ length: 8 }, (_, i) => `${tag} s${i}`)); // each step once
   });
 
+  it('an input that reaches the run while its continuation is being sealed is carried, and sealed too', async () => {
+    const queue = uniqueTaskQueue('forged-journal-early');
+    const tag = `early-${randomUUID().slice(0, 8)}`;
+    let seals = 0;
+    let sealing!: () => void;
+    const firstSealStarted = new Promise<void>((resolve) => (sealing = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // Holds the first seal until the input has been taken in, so it arrives while the seal is being made.
+    const holdFirstSeal = (ctx: { info: { activityType: string } }) => ({
+      inbound: {
+        async execute(input: unknown, next: (input: unknown) => Promise<unknown>) {
+          if (ctx.info.activityType === 'sealGenkitContinuation' && seals++ === 0) {
+            sealing();
+            await released;
+          }
+          return next(input);
+        },
+      },
+    });
+    workers.push(
+      await startTemporalWorker({
+        ...conn(queue),
+        workflowBundle: { code: bundleCode },
+        handleSignals: false,
+        shutdownGraceTime: '2s',
+        workerOptions: { interceptors: { activity: [holdFirstSeal as never] } },
+      }),
+    );
+    const handle = await startFlowWorkflow(
+      journalLongFlow,
+      { tag, steps: 5 },
+      { ...conn(queue), context: alice, continueAsNewAfter: 3 },
+    );
+    await firstSealStarted;
+    await provideFlowInput(handle.workflowId, 'later', { note: 'sent early' }, conn(queue));
+    release();
+    expect(await handle.result()).toEqual({ tag, sum: 10, auth: alice.auth });
+    // One continue-as-new, sealed twice: the held seal no longer matched once the input was in, so it was redone.
+    const chain = await chainOf(handle.workflowId, await firstRunOf(handle.workflowId));
+    expect([chain.length, seals]).toEqual([2, 2]);
+    const [request] = await startArgsOf(handle.workflowId, chain[1]!);
+    expect(request.continued?.earlyInputs.map((e) => e.name)).toEqual(['later']);
+    expect(request.continuationSeal?.kid).toBe('k1');
+  });
+
   it('key rotation between hops: executions sealed with k1 continue on workers with [k2, k1] and seal with k2', async () => {
     const queue = uniqueTaskQueue('forged-journal-rotation');
     const tag = `rot-${randomUUID().slice(0, 8)}`;
