@@ -124,7 +124,13 @@ export interface CarriedState {
 }
 
 /** The worker's verdict on a continued execution's carried state: `accepted`, or why not (INVALID_ARGUMENT). */
-export type ContinuationCheck = { accepted: true } | { accepted: false; reason: string; message: string };
+export type ContinuationCheck =
+  | {
+      accepted: true;
+      /** No seal, but Temporal's history shows the workflow's own continue-as-new (by a worker that did not seal). */
+      unsealed?: true;
+    }
+  | { accepted: false; reason: string; message: string };
 
 /** @internal What a run carries into its next execution (continue-as-new). Journal entries travel as extra arguments. */
 export interface ContinuedRun {

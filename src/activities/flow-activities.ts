@@ -20,6 +20,7 @@ import { startHeartbeats } from './heartbeat';
 import { assertScheduledByRunGenkitFlow } from './workflow-guard';
 import { assertTrustedContext, resolveContextTrust, type ContextTrustOptions } from '../identity/trust';
 import { checkContinuation, sealOwnContinuation } from '../identity/continuation-trust';
+import { continuedByItsOwnWorkflow } from '../identity/unsealed-continuation';
 
 /** Activities a worker must register for `runGenkitFlow`; `createFlowActivities()` builds them. */
 export interface FlowActivities {
@@ -58,7 +59,19 @@ export function createFlowActivities(
     },
 
     async verifyGenkitContinuation(carried) {
-      return checkContinuation(trustOf(), Context.current().info, carried);
+      const ctx = Context.current();
+      const check = await checkContinuation(trustOf(), ctx.info, carried, (previousRunId) =>
+        continuedByItsOwnWorkflow(ctx.client, ctx.info, previousRunId),
+      );
+      if (check.accepted && check.unsealed) {
+        ctx.log.warn(
+          'accepted an unsealed continuation: the previous execution continued on a worker that does not seal',
+          {
+            previousRunId: carried.continuedFromRunId,
+          },
+        );
+      }
+      return check;
     },
 
     async runGenkitFlowActivity(request) {

@@ -24,21 +24,27 @@ export function sealOwnContinuation(
 
 /**
  * Whether the calling execution's carried state is its own: sealed by a worker holding the key, for the execution
- * it was continued from. Always accepted when this worker holds no key (nothing is verified then, the identity
- * included).
+ * it was continued from — or, with no seal at all, continued by its own workflow according to Temporal's history
+ * (`continuedByItsOwnWorkflow`: a continue-as-new made by a worker that did not seal, during an upgrade or while keys
+ * are turned on). Always accepted when this worker holds no key (nothing is verified then, the identity included).
  * @internal The `verifyGenkitContinuation` local activity.
  */
-export function checkContinuation(trust: ContextTrust, info: Info, carried: CarriedState): ContinuationCheck {
+export async function checkContinuation(
+  trust: ContextTrust,
+  info: Info,
+  carried: CarriedState,
+  continuedByItsOwnWorkflow: (previousRunId: string) => Promise<boolean> = async () => false,
+): Promise<ContinuationCheck> {
   if (!trust.ring) return { accepted: true };
   const seal = carried.request.continuationSeal;
-  const problem: SignatureProblem | undefined = carried.continuedFromRunId
-    ? verifyContinuationSeal(
-        trust.ring,
-        { ...executionOf(info), fromRunId: carried.continuedFromRunId, ...carriedOf(carried) },
-        seal,
-      )
+  const from = carried.continuedFromRunId;
+  const problem: SignatureProblem | undefined = from
+    ? verifyContinuationSeal(trust.ring, { ...executionOf(info), fromRunId: from, ...carriedOf(carried) }, seal)
     : 'unsigned';
   if (!problem) return { accepted: true };
+  if (problem === 'unsigned' && from && (await continuedByItsOwnWorkflow(from))) {
+    return { accepted: true, unsealed: true };
+  }
   return { accepted: false, reason: problem, message: explain(problem, seal, [...trust.ring.byId.keys()]) };
 }
 

@@ -337,6 +337,32 @@ describe('legitimate continuations keep working', () => {
     expect(request.continuationSeal?.kid).toBe('k1');
   });
 
+  it('turning keys on with runs open: a continuation a keyless worker made (unsealed) goes on on one that verifies', async () => {
+    const queue = uniqueTaskQueue('forged-journal-keys-on');
+    const tag = `keys-on-${randomUUID().slice(0, 8)}`;
+    const keyless = await startWorker(queue, []); // as a worker of a version before seals does: no seal
+    const handle = await startFlowWorkflow(
+      journalLongFlow,
+      { tag, steps: 7 },
+      { ...conn(queue), contextKeys: [k1], context: alice, continueAsNewAfter: 3 },
+    );
+    expect(await handle.result()).toEqual({ tag, sum: 21, auth: alice.auth });
+    const [, second] = await chainOf(handle.workflowId, await firstRunOf(handle.workflowId));
+    expect(await sealKidOf(handle.workflowId, second!)).toBeUndefined();
+    await keyless.shutdown();
+    await startWorker(queue, [k1]);
+    // The unsealed execution starts again on the keyed worker (a reset: the same start event, the same "continued
+    // from"): history shows its previous execution's own continue-as-new into it, so it is accepted, and sealed on.
+    const reset = await resetToFirstWorkflowTask(handle.workflowId, second!, false);
+    expect(await attacker.workflow.getHandle(handle.workflowId, reset).result()).toEqual({
+      tag,
+      sum: 21,
+      auth: alice.auth,
+    });
+    const resetChain = await chainOf(handle.workflowId, reset);
+    expect(await sealKidOf(handle.workflowId, resetChain[1]!)).toBe('k1');
+  });
+
   it('key rotation between hops: executions sealed with k1 continue on workers with [k2, k1] and seal with k2', async () => {
     const queue = uniqueTaskQueue('forged-journal-rotation');
     const tag = `rot-${randomUUID().slice(0, 8)}`;

@@ -90,28 +90,51 @@ describe("the worker's continuation activities", () => {
     }) as Info;
   const keyed = resolveContextTrust({ contextKeys: [k1] }, {});
 
-  it("accepts the next execution's state only for the execution continued from the sealing one", () => {
+  it("accepts the next execution's state only for the execution continued from the sealing one", async () => {
     const seal = sealOwnContinuation(keyed, info('run-1'), { request, journal })!;
     const next = { request: { ...request, continuationSeal: seal }, journal };
-    expect(checkContinuation(keyed, info('run-2'), { ...next, continuedFromRunId: 'run-1' })).toEqual({
+    expect(await checkContinuation(keyed, info('run-2'), { ...next, continuedFromRunId: 'run-1' })).toEqual({
       accepted: true,
     });
     // A cron or retry re-run is "continued" from another execution; a plain start from none.
-    expect(checkContinuation(keyed, info('run-3'), { ...next, continuedFromRunId: 'cron-run-1' })).toMatchObject({
+    expect(await checkContinuation(keyed, info('run-3'), { ...next, continuedFromRunId: 'cron-run-1' })).toMatchObject({
       accepted: false,
       reason: 'mismatch',
     });
-    expect(checkContinuation(keyed, info('run-3'), next)).toMatchObject({ accepted: false, reason: 'unsigned' });
-    expect(checkContinuation(keyed, info('run-2'), { request, journal, continuedFromRunId: 'run-1' })).toMatchObject({
+    expect(await checkContinuation(keyed, info('run-3'), next)).toMatchObject({ accepted: false, reason: 'unsigned' });
+    expect(
+      await checkContinuation(keyed, info('run-2'), { request, journal, continuedFromRunId: 'run-1' }),
+    ).toMatchObject({
       accepted: false,
       reason: 'unsigned',
     });
   });
 
-  it('without a context key nothing is sealed and every continuation is accepted (nothing is verified then)', () => {
+  it("an unsealed continuation passes only when history shows the workflow's own continue-as-new; a bad seal never", async () => {
+    const unsealed = { request, journal, continuedFromRunId: 'run-1' };
+    const askedFor: string[] = [];
+    const history = (answer: boolean) => async (runId: string) => (askedFor.push(runId), answer);
+    expect(await checkContinuation(keyed, info('run-2'), unsealed, history(true))).toEqual({
+      accepted: true,
+      unsealed: true,
+    });
+    expect(await checkContinuation(keyed, info('run-2'), unsealed, history(false))).toMatchObject({
+      accepted: false,
+      reason: 'unsigned',
+    });
+    // A seal that is there but wrong is a forgery, whatever history says; a plain start has no previous execution.
+    const wrong = { ...unsealed, request: { ...request, continuationSeal: { v: 1 as const, kid: 'k1', mac: 'AAAA' } } };
+    expect(await checkContinuation(keyed, info('run-2'), wrong, history(true))).toMatchObject({ reason: 'mismatch' });
+    expect(await checkContinuation(keyed, info('run-2'), { request, journal }, history(true))).toMatchObject({
+      reason: 'unsigned',
+    });
+    expect(askedFor).toEqual(['run-1', 'run-1']);
+  });
+
+  it('without a context key nothing is sealed and every continuation is accepted (nothing is verified then)', async () => {
     const keyless = resolveContextTrust({}, {});
     expect(sealOwnContinuation(keyless, info('run-1'), { request, journal })).toBeUndefined();
-    expect(checkContinuation(keyless, info('run-2'), { request, journal, continuedFromRunId: 'x' })).toEqual({
+    expect(await checkContinuation(keyless, info('run-2'), { request, journal, continuedFromRunId: 'x' })).toEqual({
       accepted: true,
     });
   });
