@@ -87,6 +87,11 @@ export interface FlowRunRequest {
   adoptFlowTaskTimeout?: boolean;
   /** @internal Set by the workflow itself when it continues as new: the state the next execution resumes. */
   continued?: ContinuedRun;
+  /**
+   * @internal Set by the workflow itself when it continues as new and its workers hold a context key: binds the
+   * request, `continued` and the journal to the execution they came from (see docs/security.md).
+   */
+  continuationSeal?: ContinuationSeal;
 }
 
 /** HMAC-SHA256 of a run's context, bound to its namespace, workflow ID, flow name and input. */
@@ -97,6 +102,35 @@ export interface ContextSignature {
   /** base64url HMAC. */
   mac: string;
 }
+
+/** @internal HMAC-SHA256 of what a run carries into its next execution, bound to the execution it came from. */
+export interface ContinuationSeal {
+  v: 1;
+  /** ID of the context key that sealed (rotation: workers verify with any key they know). */
+  kid: string;
+  /** base64url HMAC. */
+  mac: string;
+}
+
+/**
+ * @internal What a workflow asks its worker to seal (at continue-as-new) or verify (when a continued execution
+ * starts): the next execution's arguments. Verifying also names the execution it was continued from.
+ */
+export interface CarriedState {
+  request: FlowRunRequest;
+  journal: JournalEntry[][];
+  /** Verifying: the workflow's `continuedFromExecutionRunId`. Sealing: unset (the activity's own run ID is used). */
+  continuedFromRunId?: string;
+}
+
+/** The worker's verdict on a continued execution's carried state: `accepted`, or why not (INVALID_ARGUMENT). */
+export type ContinuationCheck =
+  | {
+      accepted: true;
+      /** No seal, but Temporal's history shows the workflow's own continue-as-new (by a worker that did not seal). */
+      unsealed?: true;
+    }
+  | { accepted: false; reason: string; message: string };
 
 /** @internal What a run carries into its next execution (continue-as-new). Journal entries travel as extra arguments. */
 export interface ContinuedRun {

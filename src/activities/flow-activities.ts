@@ -10,18 +10,27 @@ import {
   type FlowActivityRequest,
   type FlowAttemptHeartbeat,
   type FlowAttemptOutcome,
+  type CarriedState,
+  type ContinuationCheck,
+  type ContinuationSeal,
   type FlowDescription,
 } from '../types';
 import { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
 import { startHeartbeats } from './heartbeat';
 import { assertScheduledByRunGenkitFlow } from './workflow-guard';
 import { assertTrustedContext, resolveContextTrust, type ContextTrustOptions } from '../identity/trust';
+import { checkContinuation, sealOwnContinuation } from '../identity/continuation-trust';
+import { continuedByItsOwnWorkflow } from '../identity/unsealed-continuation';
 
 /** Activities a worker must register for `runGenkitFlow`; `createFlowActivities()` builds them. */
 export interface FlowActivities {
   describeGenkitFlow(flowName: string): Promise<FlowDescription>;
   /** Runs one attempt: the flow's result, or the input it now waits for. */
   runGenkitFlowActivity(request: FlowActivityRequest): Promise<FlowAttemptOutcome>;
+  /** Local activity, at continue-as-new: seals what the run carries (`undefined` without a context key). */
+  sealGenkitContinuation(carried: CarriedState): Promise<ContinuationSeal | undefined>;
+  /** Local activity, when a continued execution starts: whether what it carries came from its own continue-as-new. */
+  verifyGenkitContinuation(carried: CarriedState): Promise<ContinuationCheck>;
 }
 
 /**
@@ -43,6 +52,26 @@ export function createFlowActivities(
       const found = await findFlow(flowName);
       if (!found) throw await flowNotFound(flowName, 1);
       return { flowName, options: found.options };
+    },
+
+    async sealGenkitContinuation(carried) {
+      return sealOwnContinuation(trustOf(), Context.current().info, carried);
+    },
+
+    async verifyGenkitContinuation(carried) {
+      const ctx = Context.current();
+      const check = await checkContinuation(trustOf(), ctx.info, carried, (previousRunId) =>
+        continuedByItsOwnWorkflow(ctx.client, ctx.info, previousRunId),
+      );
+      if (check.accepted && check.unsealed) {
+        ctx.log.warn(
+          'accepted an unsealed continuation: the previous execution continued on a worker that does not seal',
+          {
+            previousRunId: carried.continuedFromRunId,
+          },
+        );
+      }
+      return check;
     },
 
     async runGenkitFlowActivity(request) {
@@ -221,3 +250,7 @@ const defaultActivities = createFlowActivities();
 export const runGenkitFlowActivity = defaultActivities.runGenkitFlowActivity;
 /** Looks up a registered flow's Temporal defaults; fails non-retryably when the flow is unknown. */
 export const describeGenkitFlow = defaultActivities.describeGenkitFlow;
+/** Seals what a run carries into its next execution (a local activity of `runGenkitFlow`). */
+export const sealGenkitContinuation = defaultActivities.sealGenkitContinuation;
+/** Verifies that a continued execution carries its own sealed state (a local activity of `runGenkitFlow`). */
+export const verifyGenkitContinuation = defaultActivities.verifyGenkitContinuation;

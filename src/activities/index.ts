@@ -9,6 +9,8 @@ export {
   createFlowActivities,
   describeGenkitFlow,
   runGenkitFlowActivity,
+  sealGenkitContinuation,
+  verifyGenkitContinuation,
   type FlowActivities,
 } from './flow-activities';
 export { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';

@@ -8,6 +8,7 @@ import {
   ContinueAsNew,
   makeContinueAsNewFunc,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -28,6 +29,7 @@ import {
 import { backoffMs, msFromDuration, validateRetryPolicy, workflowTaskTimeoutFor } from '../retry-math';
 import {
   FailureTypes,
+  type ContinuationCheck,
   type FlowRetryPolicy,
   type FlowRunRequest,
   type InputRequest,
@@ -48,10 +50,16 @@ import {
   stepStartedSignal,
 } from './messages';
 
-const { describeGenkitFlow } = proxyLocalActivities<FlowActivities>({
+const { describeGenkitFlow, sealGenkitContinuation, verifyGenkitContinuation } = proxyLocalActivities<FlowActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 3 },
 });
+
+/**
+ * Continue-as-new seals what it carries, and a continued execution checks the seal before anything runs (both on
+ * the worker, which holds the context key). Executions recorded before it replay without either.
+ */
+const CONTINUATION_SEAL_PATCH = 'genkitx-temporal/continuation-seal';
 
 /**
  * Runs the registered Genkit flow `request.flowName` on a worker, durably.
@@ -69,6 +77,14 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
   const state = new FlowJournalState(request.flowName, request.continued, journal.flat());
   setHandlers(state);
   try {
+    if (carriesState(request, journal) && patched(CONTINUATION_SEAL_PATCH)) {
+      const check = await verifyGenkitContinuation({
+        request,
+        journal,
+        continuedFromRunId: workflowInfo().continuedFromExecutionRunId,
+      });
+      if (!check.accepted) throw forgedContinuation(check);
+    }
     const registered = request.continued
       ? undefined
       : (request.registeredOptions ?? (await describeGenkitFlow(request.flowName)).options);
@@ -167,19 +183,29 @@ function activityFor(options: TemporalFlowOptions, retry: Required<FlowRetryPoli
   });
 }
 
+function carriesState(request: FlowRunRequest, journal: JournalEntry[][]): boolean {
+  return request.continued !== undefined || journal.length > 0;
+}
+
 /**
  * Only this workflow's own continue-as-new hands a run a journal: a client that starts a run with journal entries
- * or continued state (e.g. a replayed signed request with forged step results) is refused.
+ * or continued state (e.g. a replayed signed request with forged step results) is refused. This catches a plain
+ * start at once; the seal check (`verifyGenkitContinuation`) catches every other path (cron, retry, reset).
  */
 function assertNotForgedContinuation(request: FlowRunRequest, journal: JournalEntry[][]): void {
-  if (workflowInfo().continuedFromExecutionRunId) return;
-  if (request.continued === undefined && journal.length === 0) return;
-  const message = 'a run cannot be started with a journal or continued state; only the workflow itself continues';
-  throw ApplicationFailure.create({
+  if (workflowInfo().continuedFromExecutionRunId || !carriesState(request, journal)) return;
+  throw forgedContinuation({ reason: 'unsigned' });
+}
+
+function forgedContinuation(check: Partial<Extract<ContinuationCheck, { accepted: false }>>): ApplicationFailure {
+  const message =
+    check.message ?? 'a run cannot be started with a journal or continued state; only the workflow itself continues';
+  const detail = check.reason ? { reason: check.reason } : undefined;
+  return ApplicationFailure.create({
     type: FailureTypes.genkitError,
     message: `INVALID_ARGUMENT: ${message}`,
     nonRetryable: true,
-    details: [{ error: { name: 'GenkitError', status: 'INVALID_ARGUMENT', message }, attempt: 0 }],
+    details: [{ error: { name: 'GenkitError', status: 'INVALID_ARGUMENT', message, detail }, attempt: 0 }],
   });
 }
 
@@ -244,32 +270,49 @@ async function waitForInput(state: FlowJournalState, input: InputRequest): Promi
   });
 }
 
-/** Starts the next execution with the journal as its arguments (pages of about 1 MiB, each its own payload). */
+/**
+ * Starts the next execution with the journal as its arguments (pages of about 1 MiB, each its own payload), sealed
+ * for it by the worker. Whatever reaches the run while the seal is made (an early input) is carried too: the state
+ * is sealed again until it holds still.
+ */
 async function continueAsNewCarrying(
   state: FlowJournalState,
   request: FlowRunRequest,
   options: TemporalFlowOptions,
   deadlineMs: number | undefined,
 ): Promise<never> {
-  await condition(allHandlersFinished);
-  const { pages, bytes } = state.pages();
-  if (bytes > MAX_CARRIED_JOURNAL_BYTES) {
-    const message =
-      `the journal holds ${bytes} bytes; a run can carry at most ${MAX_CARRIED_JOURNAL_BYTES} bytes of journal ` +
-      'into a continued execution. Return smaller step results (store large data elsewhere and journal a reference).';
-    throw ApplicationFailure.create({
-      type: FailureTypes.journalLimit,
-      message: `RESOURCE_EXHAUSTED: ${message}`,
-      nonRetryable: true,
-      details: [{ error: { name: FailureTypes.journalLimit, status: 'RESOURCE_EXHAUSTED', message }, attempt: 1 }],
+  const { continuationSeal: _previous, ...rest } = request;
+  for (;;) {
+    await condition(allHandlersFinished);
+    const { pages, bytes } = state.pages();
+    if (bytes > MAX_CARRIED_JOURNAL_BYTES) {
+      const message =
+        `the journal holds ${bytes} bytes; a run can carry at most ${MAX_CARRIED_JOURNAL_BYTES} bytes of journal ` +
+        'into a continued execution. Return smaller step results (store large data elsewhere and journal a reference).';
+      throw ApplicationFailure.create({
+        type: FailureTypes.journalLimit,
+        message: `RESOURCE_EXHAUSTED: ${message}`,
+        nonRetryable: true,
+        details: [{ error: { name: FailureTypes.journalLimit, status: 'RESOURCE_EXHAUSTED', message }, attempt: 1 }],
+      });
+    }
+    const next: FlowRunRequest = {
+      ...rest,
+      options,
+      continued: { ...state.continued(workflowInfo().runId), deadlineMs },
+    };
+    // The next execution keeps this one's workflow-task timeout (short, for fast failover), whoever started the run.
+    const continueAsNew = makeContinueAsNewFunc<typeof runGenkitFlow>({
+      workflowTaskTimeout: workflowInfo().taskTimeoutMs,
     });
+    if (!patched(CONTINUATION_SEAL_PATCH)) return continueAsNew(next, ...pages);
+    const sealed = JSON.stringify([next, pages]);
+    const continuationSeal = await sealGenkitContinuation({ request: next, journal: pages });
+    await condition(allHandlersFinished);
+    const now = { ...next, continued: { ...state.continued(workflowInfo().runId), deadlineMs } };
+    if (JSON.stringify([now, state.pages().pages]) !== sealed) continue;
+    return continueAsNew(continuationSeal ? { ...next, continuationSeal } : next, ...pages);
   }
-  const continued = { ...state.continued(workflowInfo().runId), deadlineMs };
-  // The next execution keeps this one's workflow-task timeout (short, for fast failover), whoever started the run.
-  return makeContinueAsNewFunc<typeof runGenkitFlow>({ workflowTaskTimeout: workflowInfo().taskTimeoutMs })(
-    { ...request, options, continued },
-    ...pages,
-  );
 }
 
 /**

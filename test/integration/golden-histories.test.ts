@@ -3,6 +3,7 @@
 // that would break them fails here. Record new ones (when the workflow changes compatibly, behind patched())
 // with RECORD_GOLDEN_HISTORIES=1: existing files are never overwritten.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -19,6 +20,9 @@ import { address, namespace, useWorker, waitFor } from '../helpers/temporal';
 const GOLDEN = join(__dirname, '..', 'golden');
 const VERSION = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version as string;
 const { opts } = useWorker('golden');
+// Issue 20: workers holding a context key seal each continue-as-new and verify the seal in the next execution.
+const contextKeys = [{ id: 'golden', key: randomBytes(32).toString('base64') }];
+const sealed = useWorker('golden-sealed', { contextTrust: { contextKeys } });
 
 const waiting = (id: string) =>
   waitFor(async () => (await getFlowRun(id, opts())).status === 'WAITING', 20_000, 'the run to wait');
@@ -67,6 +71,24 @@ const scenarios: Record<string, () => Promise<string | { workflowId: string; run
     const handle = await startFlowWorkflow(longFlow, { steps: 12 }, { ...opts(), continueAsNewAfter: 5 });
     await handle.result();
     return handle.workflowId;
+  },
+  // Issue 20: the middle execution of a continued run on workers with a context key: it verifies the seal of the
+  // state it was handed (a local activity) and seals what it hands on (another), both behind one patch.
+  'sealed-continuation': async () => {
+    const handle = await startFlowWorkflow(
+      longFlow,
+      { steps: 12 },
+      { ...sealed.opts(), contextKeys, continueAsNewAfter: 5 },
+    );
+    await handle.result();
+    const client = await getTemporalClient(sealed.opts());
+    const { raw } = await handle.describe();
+    const firstRunId = raw.workflowExecutionInfo?.firstRunId ?? undefined;
+    const first = await client.workflow.getHandle(handle.workflowId, firstRunId).fetchHistory();
+    const closed = first.events?.[first.events.length - 1];
+    const runId = closed?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    if (!runId) throw new Error('the run did not continue as new');
+    return { workflowId: handle.workflowId, runId };
   },
   // Issue 18: a starter that does not know the flow (another process or SDK, by name) asks the run to adopt the
   // flow's workflow-task timeout: the first execution looks the flow up and continues as new with it (kept: that one).
