@@ -1,7 +1,7 @@
 // Prompts do not leave through traces (issue 20): the Cloud Run worker entry (cloudrun/worker's main.ts on this
 // repository's source) with GENKITX_OTEL=true exports over OTLP/HTTP to a local receiver. With
 // GENKITX_ENCRYPTION_KEYS set, no span carries the prompt, the tool's output, the answer or the model's error text
-// (attributes, status messages, exception events), while names, statuses' codes, flow names and attempt numbers
+// (attributes, status messages, exception events), nor a failed run's error quoting its input, while names, statuses' codes, flow names and attempt numbers
 // stay. GENKITX_OTEL_USER_DATA=true brings them back; without encryption, spans are as they always were.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -95,10 +95,35 @@ async function tracedRun(env: Record<string, string>, encrypted: boolean) {
     );
     await waitFor(() => inTrace().filter((s) => s.name === 'tracedAgentFlow').length === 2, 15_000, 'both flow spans');
     const spans = inTrace();
-    const bodies = receiver.bodies.filter((b) => b.includes(run.traceId));
+    // A run that fails for good, its error quoting the input: the failure's text travels in span statuses and
+    // exception events, the workflow's own span included.
+    const refused = `cannot answer this ${randomBytes(6).toString('hex')}`;
+    await expect(
+      executeFlowWorkflow(flowRef('tracedRefusingFlow'), refused, {
+        address: address(),
+        namespace: namespace(),
+        taskQueue,
+        dataConverter: encrypted ? dataConverterFromEnv({ GENKITX_ENCRYPTION_KEYS: encryptionKeys }) : undefined,
+      }),
+    ).rejects.toThrow();
+    const refusedRun = await waitFor(
+      () =>
+        receiver.spans.find(
+          (s) => s.name === 'RunWorkflow:runGenkitFlow' && s.traceId !== run.traceId && s.status?.code === 2,
+        ),
+      15_000,
+      'the failed RunWorkflow span',
+    );
+    await waitFor(
+      () => receiver.spans.some((s) => s.traceId === refusedRun.traceId && s.name === 'tracedRefusingFlow'),
+      15_000,
+      'the failed flow span',
+    );
+    const refusedSpans = receiver.spans.filter((s) => s.traceId === refusedRun.traceId);
+    const bodies = [...receiver.bodies];
     receiver.spans.length = 0;
     receiver.bodies.length = 0;
-    return { prompt, spans, bodies, output: worker.output() };
+    return { prompt, refused, spans, refusedSpans, bodies, output: worker.output() };
   } finally {
     worker.child.kill('SIGTERM');
     await worker.exited;
@@ -111,7 +136,7 @@ function textsOf(span: OtlpSpan): string[] {
   return [...Object.values(span.attributes).map((v) => String(v)), span.status?.message ?? '', ...eventTexts];
 }
 
-const USER_DATA = (prompt: string) => [prompt, 'sunny in', 'bad afternoon'];
+const USER_DATA = (run: { prompt: string; refused: string }) => [run.prompt, 'sunny in', 'bad afternoon', run.refused];
 
 describe('spans of a run with encrypted payloads', () => {
   let traced: Awaited<ReturnType<typeof tracedRun>>;
@@ -120,8 +145,9 @@ describe('spans of a run with encrypted payloads', () => {
   }, 180_000);
 
   it('carry no prompt, tool output, answer or error text anywhere', () => {
-    for (const secret of USER_DATA(traced.prompt)) {
-      expect(traced.spans.filter((s) => textsOf(s).some((t) => t.includes(secret))).map((s) => s.name)).toEqual([]);
+    for (const secret of USER_DATA(traced)) {
+      const all = [...traced.spans, ...traced.refusedSpans];
+      expect(all.filter((s) => textsOf(s).some((t) => t.includes(secret))).map((s) => s.name)).toEqual([]);
       // Nor anywhere else in what was sent (resource, scope, links, …).
       expect(traced.bodies.filter((b) => b.includes(secret))).toEqual([]);
     }
@@ -140,6 +166,8 @@ describe('spans of a run with encrypted payloads', () => {
     const exceptionAttrs = Object.fromEntries(exception.attributes!.map((a) => [a.key, Object.values(a.value)[0]]));
     expect(exceptionAttrs['exception.message']).toBe('[redacted]');
     expect(exceptionAttrs['exception.type']).toBeDefined();
+    const failedRun = traced.refusedSpans.find((s) => s.name === 'RunWorkflow:runGenkitFlow')!;
+    expect(failedRun.status).toEqual({ code: 2, message: '[redacted]' });
     const tool = traced.spans.find((s) => s.attributes['genkit:metadata:subtype'] === 'tool')!;
     expect(tool).toMatchObject({ name: 'lookupWeather' });
     expect(tool.attributes).toMatchObject({ 'genkit:input': '[redacted]', 'genkit:output': '[redacted]' });
@@ -147,11 +175,12 @@ describe('spans of a run with encrypted payloads', () => {
 });
 
 describe('GENKITX_OTEL_USER_DATA=true with encrypted payloads', () => {
-  it('exports the prompt, the tool output and the error text', async () => {
+  it('exports the prompt, the tool output and the error texts', async () => {
     const traced = await tracedRun({ GENKITX_ENCRYPTION_KEYS: encryptionKeys, GENKITX_OTEL_USER_DATA: 'true' }, true);
-    for (const secret of USER_DATA(traced.prompt)) {
+    for (const secret of USER_DATA(traced)) {
+      const all = [...traced.spans, ...traced.refusedSpans];
       expect(
-        traced.spans.some((s) => textsOf(s).some((t) => t.includes(secret))),
+        all.some((s) => textsOf(s).some((t) => t.includes(secret))),
         secret,
       ).toBe(true);
     }
@@ -163,9 +192,10 @@ describe('GENKITX_OTEL_USER_DATA=true with encrypted payloads', () => {
 describe('without encryption', () => {
   it('spans are as before: user data included, nothing redacted', async () => {
     const traced = await tracedRun({}, false);
-    for (const secret of USER_DATA(traced.prompt)) {
+    for (const secret of USER_DATA(traced)) {
+      const all = [...traced.spans, ...traced.refusedSpans];
       expect(
-        traced.spans.some((s) => textsOf(s).some((t) => t.includes(secret))),
+        all.some((s) => textsOf(s).some((t) => t.includes(secret))),
         secret,
       ).toBe(true);
     }
