@@ -5,6 +5,8 @@
 // stay. GENKITX_OTEL_USER_DATA=true brings them back; without encryption, spans are as they always were.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -201,4 +203,63 @@ describe('without encryption', () => {
     }
     expect(traced.bodies.some((b) => b.includes('[redacted]'))).toBe(false);
   }, 180_000);
+});
+
+describe('the Cloud Run API with encrypted payloads', () => {
+  it('exports its request and StartWorkflow spans through the redacting pipeline', async () => {
+    const apiPort = await new Promise<number>((done) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => done(port));
+      });
+    });
+    const api = startCloudRunService('api', {
+      TEMPORAL_ADDRESS: address(),
+      TEMPORAL_NAMESPACE: namespace(),
+      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('otlp-redact-api'),
+      FLOWS_MODULE: join(root, 'test/fixtures/cloudrun-worker/api-flows.ts'),
+      API_AUTH: 'none',
+      PORT: String(apiPort),
+      K_SERVICE: 'otlp-redact-api',
+      GENKITX_ENCRYPTION_KEYS: encryptionKeys,
+      GENKITX_OTEL: 'true',
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}`,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+    });
+    try {
+      await waitFor(
+        () => {
+          if (api.child.exitCode !== null) throw new Error(`api exited early:\n${api.output()}`);
+          return api.output().includes('api listening');
+        },
+        60_000,
+        'the cloudrun api to listen',
+      );
+      const secret = `Ada ${randomBytes(6).toString('hex')}`;
+      const traceId = randomBytes(16).toString('hex');
+      const res = await fetch(`http://127.0.0.1:${apiPort}/flows/tracingGreetFlow`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+        },
+        body: JSON.stringify({ data: secret }),
+      });
+      expect(res.status).toBe(202);
+      await waitFor(
+        () => receiver.spans.some((s) => s.traceId === traceId && s.name.startsWith('POST ')),
+        15_000,
+        "the API's request span",
+      );
+      expect(receiver.spans.some((s) => s.traceId === traceId && s.name === 'StartWorkflow:runGenkitFlow')).toBe(true);
+      expect(receiver.bodies.filter((b) => b.includes(secret))).toEqual([]);
+    } finally {
+      api.child.kill('SIGTERM');
+      expect(await api.exited).toBe(0);
+    }
+  }, 90_000);
 });
