@@ -23,6 +23,8 @@ export const WORKER_ENV = {
     'WORKER_MAX_CONCURRENT_ACTIVITIES',
     // Tracing: on/off, and where the NodeSDK exports (docs/observability.md).
     'GENKITX_OTEL',
+    // With encrypted payloads, spans are redacted unless this is true (docs/security.md).
+    'GENKITX_OTEL_USER_DATA',
     'OTEL_SERVICE_NAME',
     'OTEL_EXPORTER_OTLP_ENDPOINT',
   ],
@@ -63,6 +65,8 @@ export const API_ENV = {
     'CODEC_UI_ORIGIN',
     // Tracing: request and StartWorkflow spans, in the same traces as the worker's.
     'GENKITX_OTEL',
+    // With encrypted payloads, spans are redacted unless this is true (docs/security.md).
+    'GENKITX_OTEL_USER_DATA',
     'OTEL_SERVICE_NAME',
     'OTEL_EXPORTER_OTLP_ENDPOINT',
   ],

@@ -12,7 +12,7 @@ import { dataConverterFromEnv } from './codec/data-converter';
 import { DEFAULT_ADDRESS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from './defaults';
 import { msFromDuration } from './retry-math';
 import { processState } from './process-state';
-import { telemetryFromEnv, type TelemetrySetting } from './telemetry/options';
+import { telemetryFromEnv, telemetryUserDataFromEnv, type TelemetrySetting } from './telemetry/options';
 
 /** How to reach Temporal. Every field is optional; see the resolution order above. */
 export interface TemporalConnectionOptions {
@@ -99,8 +99,17 @@ export function resolveTemporalConfig(
       given.connectTimeout ?? envDuration(env.TEMPORAL_CONNECT_TIMEOUT) ?? DEFAULT_CONNECT_TIMEOUT,
     ),
     dataConverter: given.dataConverter ?? dataConverterFromEnv(env),
-    telemetry: given.telemetry ?? telemetryFromEnv(env) ?? false,
+    telemetry: withUserDataFromEnv(given.telemetry ?? telemetryFromEnv(env) ?? false, env),
   };
+}
+
+/** GENKITX_OTEL_USER_DATA fills `userData` of an enabled setting that does not say. */
+function withUserDataFromEnv(setting: TelemetrySetting, env: NodeJS.ProcessEnv): TelemetrySetting {
+  if (!setting) return setting;
+  const userData = telemetryUserDataFromEnv(env);
+  if (userData === undefined) return setting;
+  const options = setting === true ? {} : setting;
+  return options.userData === undefined ? { ...options, userData } : setting;
 }
 
 function defined<T extends object>(o: T): Partial<T> {

@@ -31,6 +31,8 @@ export {
   type ContextTrustOptions,
 } from './identity/trust';
 export { telemetryWorkerPlugin } from './telemetry/worker-plugin';
+export { redactingSpanProcessor, redactSpan, REDACTED } from './telemetry/redaction';
+export { tracesCarryUserData } from './telemetry/user-data';
 // Everything a caller needs (the light entry, genkitx-temporal/client), plus the worker side below.
 export * from './caller';
 export { TemporalConnectionError } from './connection-error';

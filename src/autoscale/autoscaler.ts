@@ -18,6 +18,11 @@ export interface AutoscalerOptions extends AutoscalerSettings {
   log?: (line: DecisionLog) => void;
   /** The clock, in seconds. @default Date.now() / 1000 */
   now?: () => number;
+  /**
+   * How long each Temporal call may take; a call that runs out fails the run with `TemporalCallTimeoutError`
+   * and nothing is written. @default 10_000
+   */
+  temporalCallTimeoutMs?: number;
 }
 
 /** The one log line per decision. */
@@ -65,7 +70,9 @@ export async function runAutoscaler(options: AutoscalerOptions): Promise<Autosca
   let load: QueueLoadReading | undefined;
   try {
     const client = options.client ?? (await clientFor(config));
-    load = await readQueueLoad(client, config.namespace, config.taskQueue);
+    load = await readQueueLoad(client, config.namespace, config.taskQueue, {
+      timeoutMs: options.temporalCallTimeoutMs,
+    });
     const now = (options.now ?? (() => Date.now() / 1000))();
     const measured = load;
     const outcome = await target.update(

@@ -4,6 +4,7 @@
 // etag conflict, and a deadline on the operation.
 import type { ServicesClient, WorkerPoolsClient, protos } from '@google-cloud/run';
 import { EMPTY_STATE, type ScaleDownState } from './policy';
+import { GrpcStatus } from '../grpc-errors';
 import { decodeState, encodeState, STATE_ANNOTATION } from './state-annotation';
 
 type Resource = protos.google.cloud.run.v2.IWorkerPool | protos.google.cloud.run.v2.IService;
@@ -11,18 +12,17 @@ type Kind = 'workerPool' | 'service';
 /** The `@google-cloud/run` client options (google-gax `ClientOptions`). */
 export type RunClientOptions = ConstructorParameters<typeof WorkerPoolsClient>[0];
 
-/** gRPC status codes the Admin API answers with (google-gax maps HTTP errors to these). */
-const Code = {
-  DEADLINE_EXCEEDED: 4,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-};
-const TRANSIENT = new Set([Code.DEADLINE_EXCEEDED, Code.RESOURCE_EXHAUSTED, Code.INTERNAL, Code.UNAVAILABLE]);
+// google-gax maps the Admin API's HTTP errors to gRPC status codes. CANCELLED is transient too: a server or proxy
+// that resets the stream (HTTP 499) says nothing about whether the next try succeeds.
+const TRANSIENT = new Set<number>([
+  GrpcStatus.CANCELLED,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.RESOURCE_EXHAUSTED,
+  GrpcStatus.INTERNAL,
+  GrpcStatus.UNAVAILABLE,
+]);
 /** An etag mismatch (AIP-154 answers ABORTED; FAILED_PRECONDITION is also seen): re-read, decide again, retry. */
-const CONFLICT = new Set([Code.ABORTED, Code.FAILED_PRECONDITION]);
+const CONFLICT = new Set<number>([GrpcStatus.ABORTED, GrpcStatus.FAILED_PRECONDITION]);
 
 export interface CloudRunTargetOptions {
   /** `projects/P/locations/L/workerPools/W` (the default kind) or `projects/P/locations/L/services/S`. */

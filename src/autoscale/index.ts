@@ -22,7 +22,8 @@ export {
   type ScaleDownState,
   type ScalingPolicy,
 } from './policy';
-export { readQueueLoad, type QueueLoadReading } from './queue-load';
+export { readQueueLoad, UnknownTaskQueueError, type QueueLoadReading } from './queue-load';
+export { DEFAULT_TEMPORAL_CALL_TIMEOUT_MS, TemporalCallTimeoutError } from './temporal-deadline';
 export {
   AUTOSCALER_ENV_NAMES,
   autoscalerSettingsFromEnv,

@@ -105,10 +105,7 @@ export function decide(
   // Lower than now: remember it, and scale down only once the whole window has been lower.
   const window = policy.scaleDownWindowSeconds;
   const since = state.since ?? now;
-  const recent = pushMonotone(
-    state.recent.filter(([t]) => t > now - window),
-    [now, recommended],
-  );
+  const recent = pushMonotone(state.recent, [now, recommended], now - window);
   if (now - since < window)
     return { recommended, desired: current, reason: 'scale-down-pending', state: { since, recent } };
 
@@ -120,10 +117,25 @@ export function decide(
   return { recommended, desired, reason: 'scale-down', state: next };
 }
 
-/** Appends to a monotone (strictly decreasing) queue: entries not higher than the new one can never be the max. */
-function pushMonotone(queue: Array<[number, number]>, entry: [number, number]): Array<[number, number]> {
-  const kept = queue.filter(([, value]) => value > entry[1]);
-  return [...kept, entry];
+/**
+ * Appends a recommendation to the monotone (strictly decreasing) queue and drops what left the window. An entry's
+ * time is the last time its value was known to be recommended, kept without a rewrite while the same value repeats
+ * (so a pending scale-down does not rewrite its state on every tick): the tail repeats until a lower value arrives,
+ * and then its time becomes `now`, an upper bound on its last reading that keeps it in the window at least as long
+ * as it should be (a scale-down is late by at most one tick, never early). A repeated tail that leaves the window
+ * while still recommended comes back as a new entry.
+ */
+function pushMonotone(
+  queue: Array<[number, number]>,
+  [now, value]: [number, number],
+  windowStart: number,
+): Array<[number, number]> {
+  const tail = queue.at(-1);
+  const refreshed: Array<[number, number]> = tail && tail[1] > value ? [...queue.slice(0, -1), [now, tail[1]]] : queue;
+  const inWindow = refreshed.filter(([t]) => t > windowStart);
+  const last = inWindow.at(-1);
+  if (last && last[1] === value) return inWindow;
+  return [...inWindow.filter(([, v]) => v > value), [now, value]];
 }
 
 function clamp(n: number, min: number, max: number): number {

@@ -11,6 +11,13 @@ export interface TelemetryOptions {
   spanProcessor?: OpenTelemetryPluginOptions['spanProcessor'];
   /** Resource of the workflow spans. @default the registered tracer provider's resource */
   resource?: OpenTelemetryPluginOptions['resource'];
+  /**
+   * Export user data in spans even though payloads are encrypted: Genkit's input/output attributes (prompts,
+   * tool results, answers) and error texts. Spans go to another store with other readers (docs/security.md).
+   * Also `GENKITX_OTEL_USER_DATA=true`. See `tracesCarryUserData` and `redactingSpanProcessor`.
+   * @default false (redacted whenever payloads are encrypted)
+   */
+  userData?: boolean;
 }
 
 /**
@@ -26,11 +33,23 @@ export const TELEMETRY_ENV = 'GENKITX_OTEL';
 
 /** `GENKITX_OTEL`: `true`/`1` on, `false`/`0`/empty off; anything else is a configuration mistake. */
 export function telemetryFromEnv(env: NodeJS.ProcessEnv): boolean | undefined {
-  const raw = env[TELEMETRY_ENV]?.trim().toLowerCase();
+  return booleanEnv(env, TELEMETRY_ENV);
+}
+
+/** The environment variable that opts in to user data in spans when payloads are encrypted. */
+export const TELEMETRY_USER_DATA_ENV = 'GENKITX_OTEL_USER_DATA';
+
+/** `GENKITX_OTEL_USER_DATA`: `true`/`1` opts in, `false`/`0`/empty does not; anything else is a mistake. */
+export function telemetryUserDataFromEnv(env: NodeJS.ProcessEnv): boolean | undefined {
+  return booleanEnv(env, TELEMETRY_USER_DATA_ENV);
+}
+
+function booleanEnv(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return undefined;
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
-  throw new Error(`${TELEMETRY_ENV} must be true, false, 1 or 0, got "${env[TELEMETRY_ENV]}"`);
+  throw new Error(`${name} must be true, false, 1 or 0, got "${env[name]}"`);
 }
 
 /** The options of an enabled setting, `undefined` when tracing is off. */

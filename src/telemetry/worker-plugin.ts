@@ -11,8 +11,18 @@ import { RegisteredProviderSpanProcessor, registeredSdkProvider } from './regist
 /** Part of the module path webpack keeps in a bundle that holds Temporal's OpenTelemetry workflow interceptors. */
 const OTEL_WORKFLOW_MODULE_MARK = 'interceptors-opentelemetry/lib/workflow-interceptors';
 
-/** Span attributes this library adds to the activity span of a flow attempt. */
-export const FLOW_SPAN_ATTRIBUTES = { flowName: 'genkit.flow.name', flowAttempt: 'genkit.flow.attempt' } as const;
+/**
+ * Span attributes this library adds to the activity span of a flow attempt: the flow's name, the flow attempt
+ * (retries count, attempts lost to a worker shutdown or crash do not) and which of the run's activities this is
+ * (1, 2, … in the run; every failover adds one). A failed-over attempt and the activity that ran it again share
+ * their attempt number and differ in their activity number: the `attempt <activity>.<flow attempt>` of the
+ * journal's Update IDs.
+ */
+export const FLOW_SPAN_ATTRIBUTES = {
+  flowName: 'genkit.flow.name',
+  flowAttempt: 'genkit.flow.attempt',
+  flowActivity: 'genkit.flow.activity',
+} as const;
 
 /**
  * Temporal worker plugin that traces runs with OpenTelemetry (what `startTemporalWorker({ telemetry: true })`
@@ -67,6 +77,7 @@ function withTracing<T extends WorkerOptions | ReplayWorkerOptions>(
             trace.getActiveSpan()?.setAttributes({
               [FLOW_SPAN_ATTRIBUTES.flowName]: request.flowName,
               [FLOW_SPAN_ATTRIBUTES.flowAttempt]: request.attempt ?? ctx.info.attempt,
+              ...(request.execution !== undefined && { [FLOW_SPAN_ATTRIBUTES.flowActivity]: request.execution }),
             });
           }
           return next(input);

@@ -12,7 +12,8 @@ import {
   type DecisionLog,
   type ScalingPolicy,
 } from '../../src/autoscale';
-import { closeTemporalClients, startFlowWorkflow } from '../../src';
+import { closeTemporalClients, executeFlowWorkflow, startFlowWorkflow } from '../../src';
+import { greetFlow } from '../fixtures/basic-flows';
 import { approvalFlow } from '../fixtures/hitl-flows';
 import { startFakeCloudRunApi, type FakeCloudRunApi } from '../fakes/cloud-run-api';
 import { address, namespace, newClient, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
@@ -32,7 +33,7 @@ let fake: FakeCloudRunApi;
 let client: Client;
 const logs: DecisionLog[] = [];
 let backlogQueue: string; // 12 workflows waiting, no worker
-let emptyQueue: string; // nothing at all
+let emptyQueue: string; // no backlog and nothing running: one run, finished by a worker that has gone
 
 beforeAll(async () => {
   fake = await startFakeCloudRunApi([
@@ -42,6 +43,21 @@ beforeAll(async () => {
   client = await newClient();
   backlogQueue = uniqueTaskQueue('autoscale-backlog');
   emptyQueue = uniqueTaskQueue('autoscale-empty');
+  // A queue that never had a run or a poller is an error (a typo), not idle: this one had both.
+  const worker = await startWorker(emptyQueue);
+  try {
+    await executeFlowWorkflow(
+      greetFlow,
+      { name: 'idle', times: 1 },
+      {
+        address: address(),
+        namespace: namespace(),
+        taskQueue: emptyQueue,
+      },
+    );
+  } finally {
+    await worker.shutdown();
+  }
   await Promise.all(
     Array.from({ length: 12 }, (_, i) =>
       client.workflow.start('noWorkerPollsThis', { taskQueue: backlogQueue, workflowId: `${backlogQueue}-${i}` }),

@@ -4,11 +4,9 @@
 // to a local receiver on 127.0.0.1) — workflow, both attempts' activity spans and Genkit's spans in one trace, all
 // with the service's name (the workflow spans too, which reach the exporter through the sink rather than the
 // tracer). SIGTERM flushes and exits 0.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { writeFile, mkdtemp } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,72 +15,20 @@ import { executeFlowWorkflow } from '../../src/client';
 import { closeTemporalClients } from '../../src/connection';
 import { flowRef } from '../../src/flow-ref';
 import { bundleFlowWorkflows } from '../../src/worker';
+import { startCloudRunService, startOtlpReceiver, type CloudRunInstance, type OtlpSpan } from '../helpers/otlp';
 import { address, namespace, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 
-/** A span as OTLP/JSON carries it, with its resource's service name. */
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  attributes: Record<string, unknown>;
-  service: unknown;
-}
-
 const received: OtlpSpan[] = [];
-let receiver: Server;
+let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 const root = resolve(__dirname, '../..');
 const taskQueue = uniqueTaskQueue('otlp');
 let bundleDir: string;
 
-interface Instance {
-  child: ChildProcess;
-  exited: Promise<number | string>;
-  output: () => string;
-}
-let worker: Instance;
-
-/** A Cloud Run service's main.ts under tsx, with the given environment only (plus PATH and tsx's tsconfig). */
-function startCloudRunService(service: 'worker' | 'api', env: Record<string, string>): Instance {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, `cloudrun/${service}/src/main.ts`)], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH!,
-      TSX_TSCONFIG_PATH: join(root, 'test/fixtures/cloudrun-worker/tsconfig.source.json'),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | string>((done) => child.on('exit', (code, signal) => done(code ?? signal ?? -1)));
-  return { child, exited, output: () => output };
-}
-
-/** OTLP/JSON attribute lists ([{ key, value: { stringValue | intValue | … } }]) as a plain record. */
-function attributesOf(list: Array<{ key: string; value: Record<string, unknown> }> = []) {
-  return Object.fromEntries(list.map(({ key, value }) => [key, Object.values(value)[0]]));
-}
+let worker: CloudRunInstance;
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') {
-        for (const rs of JSON.parse(body).resourceSpans ?? []) {
-          const service = attributesOf(rs.resource?.attributes)['service.name'];
-          for (const ss of rs.scopeSpans ?? [])
-            for (const s of ss.spans ?? []) received.push({ ...s, attributes: attributesOf(s.attributes), service });
-        }
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  receiver.listen(0, '127.0.0.1');
-  await once(receiver, 'listening');
-  const port = (receiver.address() as AddressInfo).port;
+  receiver = await startOtlpReceiver(received);
+  const port = receiver.port;
 
   bundleDir = await mkdtemp(join(tmpdir(), 'genkitx-otlp-'));
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
@@ -119,7 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (worker?.child.exitCode === null) worker.child.kill('SIGKILL');
   await closeTemporalClients();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 it('exports one connected trace of the run over OTLP, configured by OTEL_* variables only', async () => {
@@ -129,7 +75,11 @@ it('exports one connected trace of the run over OTLP, configured by OTEL_* varia
       .split('\n')
       .find((l) => l.includes('"worker polling"'))!,
   );
-  expect(polling.tracing).toEqual({ serviceName: 'otlp-test-worker', otlpEndpoint: expect.stringMatching(/^http:/) });
+  expect(polling.tracing).toEqual({
+    serviceName: 'otlp-test-worker',
+    otlpEndpoint: expect.stringMatching(/^http:/),
+    userDataOptIn: false,
+  });
 
   const result = await executeFlowWorkflow(flowRef('tracedAgentFlow'), 'weather in Paris?', {
     address: address(),
@@ -171,7 +121,7 @@ it('exports one connected trace of the run over OTLP, configured by OTEL_* varia
 });
 
 it("continues the caller's trace through the traced front door (cloudrun/api) into the workflow", async () => {
-  const port = (receiver.address() as AddressInfo).port;
+  const port = receiver.port;
   const apiPort = await new Promise<number>((done) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port: free } = probe.address() as AddressInfo;

@@ -22,13 +22,18 @@ describe('cloudrun/api settings', () => {
       expect(apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', GENKITX_OTEL }).tracing).toBeUndefined();
     expect(
       apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', GENKITX_OTEL: 'true', K_SERVICE: 'genkit-api' }).tracing,
-    ).toEqual({ serviceName: 'genkit-api', otlpEndpoint: undefined });
+    ).toEqual({ serviceName: 'genkit-api', otlpEndpoint: undefined, userDataOptIn: false });
     const named = { FLOWS_MODULE: '/f.js', GENKITX_OTEL: '1', OTEL_SERVICE_NAME: 'front', K_SERVICE: 'genkit-api' };
     expect(apiSettingsFromEnv({ ...named, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).tracing).toEqual({
       serviceName: 'front',
       otlpEndpoint: 'http://c:4318',
+      userDataOptIn: false,
     });
     expect(() => apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', GENKITX_OTEL: 'yes' })).toThrow(/GENKITX_OTEL/);
+    expect(apiSettingsFromEnv({ ...named, GENKITX_OTEL_USER_DATA: 'true' }).tracing?.userDataOptIn).toBe(true);
+    expect(() => apiSettingsFromEnv({ ...named, GENKITX_OTEL_USER_DATA: 'yes' })).toThrow(
+      /GENKITX_OTEL_USER_DATA must be true, false/,
+    );
   });
 
   it('turns the codec server on only with its token, and checks the UI origins', () => {

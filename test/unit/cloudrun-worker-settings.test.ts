@@ -67,12 +67,17 @@ describe('tracing settings (GENKITX_OTEL)', () => {
   it('on: the traced bundle beside WORKFLOW_BUNDLE_PATH, the service named by OTEL_SERVICE_NAME or the service', () => {
     const on = workerSettingsFromEnv({ ...base, GENKITX_OTEL: 'true' }, '/app');
     expect(on.workflowBundlePath).toBe('/app/dist/workflow-bundle.traced.js');
-    expect(on.tracing).toEqual({ serviceName: 'genkit-worker', otlpEndpoint: undefined });
+    expect(on.tracing).toEqual({ serviceName: 'genkit-worker', otlpEndpoint: undefined, userDataOptIn: false });
     const named = workerSettingsFromEnv(
       { ...base, GENKITX_OTEL: '1', OTEL_SERVICE_NAME: 'flows', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' },
       '/app',
     );
-    expect(named.tracing).toEqual({ serviceName: 'flows', otlpEndpoint: 'http://c:4318' });
+    expect(named.tracing).toEqual({ serviceName: 'flows', otlpEndpoint: 'http://c:4318', userDataOptIn: false });
+    const optIn = workerSettingsFromEnv({ ...base, GENKITX_OTEL: 'true', GENKITX_OTEL_USER_DATA: '1' }, '/app');
+    expect(optIn.tracing?.userDataOptIn).toBe(true);
+    expect(() => workerSettingsFromEnv({ ...base, GENKITX_OTEL: 'true', GENKITX_OTEL_USER_DATA: 'yes' })).toThrow(
+      /GENKITX_OTEL_USER_DATA must be true, false/,
+    );
     // No bundle configured (development): bundling at start, which adds the interceptors itself.
     expect(workerSettingsFromEnv({ FLOWS_MODULE: 'f.js', GENKITX_OTEL: 'true' }).workflowBundlePath).toBeUndefined();
   });

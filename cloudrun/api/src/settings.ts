@@ -24,6 +24,8 @@ export const API_ENV_NAMES = [
   'GENKITX_CONTEXT_KEYS',
   // Tracing (docs/observability.md); the NodeSDK reads the other OTEL_* variables itself.
   'GENKITX_OTEL',
+  // With encrypted payloads, `true` exports prompts, outputs and error texts in spans (redacted otherwise).
+  'GENKITX_OTEL_USER_DATA',
   'OTEL_SERVICE_NAME',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
   // Set by Cloud Run.
@@ -69,8 +71,11 @@ export interface ApiSettings {
   encryption: boolean;
   /** GENKITX_CONTEXT_KEYS is set: each run's caller identity is signed here (reported at start-up). */
   contextSigning: boolean;
-  /** Present when GENKITX_OTEL turns tracing on: the NodeSDK's service name and (for the log) the OTLP endpoint. */
-  tracing?: { serviceName: string; otlpEndpoint?: string };
+  /**
+   * Present when GENKITX_OTEL turns tracing on: the NodeSDK's service name, (for the log) the OTLP endpoint, and
+   * whether GENKITX_OTEL_USER_DATA opts in to user data in spans when payloads are encrypted (else redacted).
+   */
+  tracing?: { serviceName: string; otlpEndpoint?: string; userDataOptIn: boolean };
 }
 
 /** Only the contract's names, as a typed record. */
@@ -131,7 +136,11 @@ export function apiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiSet
     encryption: !!e.GENKITX_ENCRYPTION_KEYS,
     contextSigning: !!e.GENKITX_CONTEXT_KEYS,
     tracing: tracingOn(e.GENKITX_OTEL)
-      ? { serviceName: e.OTEL_SERVICE_NAME || e.K_SERVICE || 'genkit-api', otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT }
+      ? {
+          serviceName: e.OTEL_SERVICE_NAME || e.K_SERVICE || 'genkit-api',
+          otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+          userDataOptIn: userDataOptIn(e.GENKITX_OTEL_USER_DATA),
+        }
       : undefined,
   };
 }
@@ -177,4 +186,12 @@ function origins(value: string | undefined): string[] {
     }
   }
   return origins;
+}
+
+/** GENKITX_OTEL_USER_DATA: `true`/`1` opts in to user data in spans; `false`/`0`/unset does not. */
+function userDataOptIn(raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase();
+  if (!value || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new Error(`GENKITX_OTEL_USER_DATA must be true, false, 1 or 0, got "${raw}"`);
 }

@@ -14,6 +14,8 @@ export const WORKER_ENV_NAMES = [
   'WORKER_MAX_CONCURRENT_ACTIVITIES',
   // Tracing (docs/observability.md); the NodeSDK reads the other OTEL_* variables itself.
   'GENKITX_OTEL',
+  // With encrypted payloads, `true` exports prompts, outputs and error texts in spans (redacted otherwise).
+  'GENKITX_OTEL_USER_DATA',
   'OTEL_SERVICE_NAME',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
   // Set by Cloud Run.
@@ -33,8 +35,11 @@ export interface WorkerSettings {
    * With tracing on, the traced bundle beside WORKFLOW_BUNDLE_PATH (see {@link tracedBundlePath}).
    */
   workflowBundlePath?: string;
-  /** Present when GENKITX_OTEL turns tracing on: the NodeSDK's service name and (for the log) the OTLP endpoint. */
-  tracing?: { serviceName: string; otlpEndpoint?: string };
+  /**
+   * Present when GENKITX_OTEL turns tracing on: the NodeSDK's service name, (for the log) the OTLP endpoint, and
+   * whether GENKITX_OTEL_USER_DATA opts in to user data in spans when payloads are encrypted (else redacted).
+   */
+  tracing?: { serviceName: string; otlpEndpoint?: string; userDataOptIn: boolean };
   maxConcurrentActivities?: number;
   /** The health port; absent on worker pools that do not set PORT (no HTTP server then). */
   port?: number;
@@ -59,6 +64,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd 
     ? {
         serviceName: e.OTEL_SERVICE_NAME || e.K_SERVICE || 'genkit-worker',
         otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+        userDataOptIn: userDataOptIn(e.GENKITX_OTEL_USER_DATA),
       }
     : undefined;
   const bundlePath = e.WORKFLOW_BUNDLE_PATH ? absolute(e.WORKFLOW_BUNDLE_PATH, cwd) : undefined;
@@ -115,4 +121,12 @@ function positiveInt(e: WorkerEnv, name: keyof WorkerEnv): number | undefined {
   if (!raw) return undefined;
   if (!/^[1-9]\d*$/.test(raw)) throw new Error(`worker: ${name} must be a whole number > 0, got "${raw}"`);
   return Number(raw);
+}
+
+/** GENKITX_OTEL_USER_DATA: `true`/`1` opts in to user data in spans; `false`/`0`/unset does not. */
+function userDataOptIn(raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase();
+  if (!value || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new Error(`GENKITX_OTEL_USER_DATA must be true, false, 1 or 0, got "${raw}"`);
 }

@@ -37,6 +37,7 @@ locals {
     WORKER_MAX_CONCURRENT_ACTIVITIES = tostring(module.worker_size.max_concurrent_activities)
     # Tracing (docs/observability.md): one trace per run, exported over OTLP by the worker's NodeSDK.
     GENKITX_OTEL                = tostring(var.tracing_enabled)
+    GENKITX_OTEL_USER_DATA      = tostring(var.tracing_user_data)
     OTEL_SERVICE_NAME           = module.naming.worker
     OTEL_EXPORTER_OTLP_ENDPOINT = var.otel_exporter_otlp_endpoint
     # Read by Node itself, not by the code: keeps the V8 heap under the container's memory limit.
@@ -66,6 +67,7 @@ locals {
     CODEC_UI_ORIGIN = var.codec_ui_origin
     # Tracing: each request's span continues the caller's traceparent and parents the run's trace.
     GENKITX_OTEL                = tostring(var.tracing_enabled)
+    GENKITX_OTEL_USER_DATA      = tostring(var.tracing_user_data)
     OTEL_SERVICE_NAME           = module.naming.api
     OTEL_EXPORTER_OTLP_ENDPOINT = var.otel_exporter_otlp_endpoint
   }

@@ -133,6 +133,12 @@ variable "tracing_enabled" {
   default     = false
 }
 
+variable "tracing_user_data" {
+  description = "Export prompts, outputs and error texts in spans although payloads are encrypted (GENKITX_OTEL_USER_DATA; redacted by default; docs/security.md)."
+  type        = bool
+  default     = false
+}
+
 variable "otel_exporter_otlp_endpoint" {
   description = "OTLP/HTTP endpoint the worker and the API export spans to when tracing is on: your OpenTelemetry Collector (e.g. a sidecar on localhost, or a service that forwards to Cloud Trace)."
   type        = string

@@ -92,8 +92,9 @@ describe('decide', () => {
   });
 
   it('steps down through the window maxima (HPA semantics), not straight to the last reading', () => {
-    // Recommendations 4 (t=1000), 3 (t=1060), then 0s: at t=1300 the window (1000, 1300] holds 3 as its max;
-    // 0 only once the 3 has left the window too.
+    // Recommendations 4 (t=1000), 3 (t=1060), then 0s. The state does not record each repeat of a value, so a value
+    // counts as recommended until the tick that brought a lower one: the 4 until t=1060, the 3 until t=1120. Each
+    // step down comes one tick later than the readings alone would allow, never earlier.
     const loads = [
       { backlog: 40, inFlight: 1 },
       { backlog: 30, inFlight: 1 },
@@ -103,9 +104,42 @@ describe('decide', () => {
     expect(counts[0]).toBe(8);
     expect(counts.filter((c, i) => i > 0 && c !== counts[i - 1]).every((c) => c < 8)).toBe(true);
     const changes = counts.filter((c, i) => c !== (i === 0 ? 8 : counts[i - 1]));
-    expect(changes).toEqual([3, 0]);
-    expect(counts.indexOf(3)).toBe(5);
-    expect(counts.indexOf(0)).toBe(6);
+    expect(changes).toEqual([4, 3, 0]);
+    expect(counts.indexOf(4)).toBe(5);
+    expect(counts.indexOf(3)).toBe(6);
+    expect(counts.indexOf(0)).toBe(7);
+  });
+
+  it('keeps the pending state unchanged while the same recommendation repeats (no rewrite per tick)', () => {
+    let state: ScaleDownState = EMPTY_STATE;
+    const states: string[] = [];
+    for (let t = 1_000; t < 1_300; t += 20) {
+      const d = decide({ backlog: 0, inFlight: 0 }, 4, state, policy, t);
+      expect(d).toMatchObject({ desired: 4, reason: 'scale-down-pending' });
+      state = d.state;
+      states.push(JSON.stringify(state));
+    }
+    expect(new Set(states)).toEqual(new Set([JSON.stringify({ since: 1_000, recent: [[1_000, 0]] })]));
+    expect(decide({ backlog: 0, inFlight: 0 }, 4, state, policy, 1_300)).toMatchObject({ desired: 0 });
+  });
+
+  it('never scales down before a repeated higher recommendation has been out of the window for a whole window', () => {
+    // 2 recommended from t=1000 to t=1280 (every 20 s), then 0: the 2 must hold until t=1280 + 300.
+    let state: ScaleDownState = EMPTY_STATE;
+    let count = 4;
+    const at = (t: number, backlog: number) => {
+      const d = decide({ backlog, inFlight: 0 }, count, state, policy, t);
+      count = d.desired;
+      state = d.state;
+    };
+    for (let t = 1_000; t <= 1_280; t += 20) at(t, 20);
+    expect(count).toBe(4);
+    for (let t = 1_300; t < 1_580; t += 20) {
+      at(t, 0);
+      expect(count).toBeGreaterThanOrEqual(2);
+    }
+    for (let t = 1_580; t <= 2_000; t += 20) at(t, 0);
+    expect(count).toBe(0);
   });
 
   it('keeps one instance while work is in flight with an empty queue, and reaches zero after the window once idle', () => {
