@@ -2,6 +2,7 @@
 // cost Temporal what one does. A reader that joins behind the poller (from an older offset or Last-Event-ID) reads
 // its backlog with a stream of its own until it has caught up, then takes the shared one's chunks.
 import type { FlowStreamEvent } from '../flow-runs';
+import { GenkitError } from '../genkit-error';
 
 /** Reads one run's events from an offset until the signal aborts: `streamFlowRun` in production. */
 export type RunEventSource = (
@@ -92,6 +93,8 @@ export class RunStreamHub {
             return;
           }
         }
+        // A source ends with the result or an error: anything else must still end every reader with a last frame.
+        if (!poller.abort.signal.aborted) this.end(workflowId, poller, (r) => r.listener.onError(endedEarly()));
       } catch (err) {
         if (!poller.abort.signal.aborted) this.end(workflowId, poller, (r) => r.listener.onError(err));
       }
@@ -128,6 +131,10 @@ export class RunStreamHub {
           return;
         }
       }
+      if (!reader.ended) {
+        poller.readers.delete(reader);
+        finish(reader, (r) => r.listener.onError(endedEarly()));
+      }
     } catch (err) {
       if (reader.ended) return;
       poller.readers.delete(reader);
@@ -146,6 +153,11 @@ export class RunStreamHub {
     poller.abort.abort();
     if (this.pollers.get(workflowId) === poller) this.pollers.delete(workflowId);
   }
+}
+
+/** The run's stream stopped without its result or an error (it never should): readers still get a last frame. */
+function endedEarly(): GenkitError {
+  return new GenkitError({ status: 'UNAVAILABLE', message: "the run's stream ended before its result; re-attach" });
 }
 
 function deliverChunk(reader: Reader, offset: number, chunk: unknown): void {

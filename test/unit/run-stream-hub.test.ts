@@ -179,6 +179,24 @@ describe('RunStreamHub', () => {
     expect(hub.activePollers).toBe(0);
   });
 
+  it('ends every reader with an error frame when the source stops without a result', async () => {
+    let opened = 0;
+    const hub = new RunStreamHub(async function* (_id, from) {
+      opened++;
+      if (from === 0) yield { type: 'chunk', offset: 0, chunk: 'a' };
+      await new Promise((r) => setTimeout(r, 10));
+    });
+    const early = reader();
+    hub.subscribe('run-1', 0, early.listener);
+    await until(() => early.got.length === 1, 'a chunk');
+    const late = reader();
+    hub.subscribe('run-1', 0, late.listener);
+    await until(() => early.ended.count === 1 && late.ended.count === 1, 'both end');
+    for (const r of [early, late]) expect(r.ended.error).toMatchObject({ status: 'UNAVAILABLE' });
+    expect(opened).toBe(2);
+    expect(hub.activePollers).toBe(0);
+  });
+
   it("one reader's failing listener does not stop the others", async () => {
     const run = new MemoryRun();
     const hub = new RunStreamHub(run.source);
