@@ -1,4 +1,4 @@
-// `npm run bench`: one local dev server, rows P1–P8 of issue 12 each measured against a baseline in the same run
+// `npm run bench`: one local dev server, rows P1–P8 of issue 12 and P9 of issue 20 each measured against a baseline in the same run
 // (interleaved), ONE table printed and everything written to bench/results/latest.json. Targets are judged here,
 // never in tests. Sizes come from env knobs (below); BENCH_ONLY=P1,P4 runs a subset. docs/performance.md explains
 // every row. The defaults finish in roughly 10 minutes on an idle 2-core machine.
@@ -18,6 +18,7 @@ import { measureHttpStart } from './http-start';
 import { measureJournalOverhead } from './journal-overhead';
 import { measureCallsPerSecond, measureNoopOverhead } from './noop-overhead';
 import { measureParkedRuns } from './parked-runs';
+import { measureStreamFlood } from './stream-flood';
 import { childPids } from './proc-cpu';
 import { ms, printTable, x, type BenchRow } from './table';
 import { measureThroughput } from './throughput';
@@ -40,6 +41,9 @@ const sizes = {
   p7Parked: knob('BENCH_PARKED', 1000),
   p8Http: knob('BENCH_HTTP', 30),
   p8ColdImport: knob('BENCH_COLD_RUNS', 8),
+  p9Readers: knob('BENCH_P9_READERS', 300),
+  p9Rounds: knob('BENCH_P9_ROUNDS', 3),
+  p9Runs: knob('BENCH_P9_RUNS', 10),
 };
 
 const TARGETS = {
@@ -53,6 +57,7 @@ const TARGETS = {
   p6Ratio: 1.7,
   p8HttpRatio: 1.2,
   p8ColdImportRatio: 1.5,
+  p9Ratio: 1.2,
 };
 
 const benchStarted = Date.now();
@@ -294,6 +299,28 @@ async function main() {
           ratio: x(cold.ratio),
           target: `<= ${TARGETS.p8ColdImportRatio}x`,
           meets: cold.ratio <= TARGETS.p8ColdImportRatio,
+        });
+      }
+      if (wanted('P9')) {
+        const r = await measureStreamFlood({
+          address,
+          taskQueue,
+          client,
+          readers: sizes.p9Readers,
+          rounds: sizes.p9Rounds,
+          runsPerRound: sizes.p9Runs,
+        });
+        results.p9 = r;
+        progress('P9');
+        rows.push({
+          id: 'P9',
+          what: `unrelated run latency, ${r.readers} SSE readers of one waiting run`,
+          method: `GET /runs/:id/events x ${r.readers} on the Hono API in its own process (no auth, default limits) reading one run parked in waitForInput; meanwhile no-op runs from this process's client, ${r.runsPerRound} per round, ${r.rounds} rounds alternating without and with the readers; readers connected in ${r.connectMs.map(ms).join(', ')}`,
+          value: `p50 ${ms(r.flooded.p50)}, p95 ${ms(r.flooded.p95)}`,
+          baseline: `no readers: p50 ${ms(r.quiet.p50)}, p95 ${ms(r.quiet.p95)}`,
+          ratio: `${x(r.ratioP50)} / ${x(r.ratioP95)}`,
+          target: `<= ${TARGETS.p9Ratio}x p50`,
+          meets: r.ratioP50 <= TARGETS.p9Ratio,
         });
       }
     } finally {

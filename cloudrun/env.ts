@@ -63,6 +63,9 @@ export const API_ENV = {
     'IAP_AUDIENCE',
     'IAP_JWKS_URL',
     'CODEC_UI_ORIGIN',
+    // Open streams (run events, Genkit streams) per caller and per instance; above them a 429 (docs/http-api.md).
+    'API_MAX_STREAMS_PER_CALLER',
+    'API_MAX_STREAMS',
     // Tracing: request and StartWorkflow spans, in the same traces as the worker's.
     'GENKITX_OTEL',
     // With encrypted payloads, spans are redacted unless this is true (docs/security.md).

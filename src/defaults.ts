@@ -90,3 +90,24 @@ export const MAX_CHUNK_BATCH_BYTES = 256 * 1024;
 export const MAX_FLOW_RESULT_BYTES = 2_000_000;
 /** Values sent before the run asks for them that one run keeps at most. */
 export const MAX_EARLY_INPUTS = 100;
+/**
+ * Run streams (`streamFlowRun`, the API's event routes) look for new chunks this often while chunks come, and back
+ * off by `STREAM_POLL_BACKOFF` per empty look up to `STREAM_MAX_POLL_INTERVAL_MS` while the run waits (a run
+ * waiting for a person costs one read every 2 s rather than ten a second); the next chunk brings them back to fast.
+ */
+export const STREAM_POLL_INTERVAL_MS = 100;
+export const STREAM_MAX_POLL_INTERVAL_MS = 2_000;
+export const STREAM_POLL_BACKOFF = 1.5;
+/**
+ * Open streams (`GET /runs/:id/events` and Genkit streams) one caller may hold at once in one API process: a
+ * browser tab each, with room for a few. Above it: 429. Without auth there are no callers to tell apart and only
+ * the process limit applies.
+ */
+export const DEFAULT_MAX_STREAMS_PER_CALLER = 20;
+/**
+ * Open streams one API process serves at once (readers of one run share one poller; each run read costs one).
+ * Above Cloud Run's default of 80 concurrent requests per instance, so that setting binds first there.
+ */
+export const DEFAULT_MAX_STREAMS = 500;
+/** The `Retry-After` (seconds) of a 429 for too many open streams. */
+export const STREAM_LIMIT_RETRY_AFTER_S = 5;

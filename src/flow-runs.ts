@@ -11,6 +11,7 @@ import { GenkitError } from './genkit-error';
 import type { TemporalConnectionOptions } from './config';
 import { getTemporalClient } from './connection';
 import { PROGRESS_QUERY_TIMEOUT_MS } from './defaults';
+import { nextPollInterval } from './poll-backoff';
 import { grpcCodeOf, GrpcStatus, isDeadlineExceeded } from './grpc-errors';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
 import { provideInputError } from './provide-input-error';
@@ -230,8 +231,14 @@ export type FlowStreamEvent<S = unknown, O = unknown> =
 export interface StreamFlowRunOptions extends FlowRunOptions {
   /** Start after this many chunks (the offset of the next chunk wanted). @default 0 */
   fromOffset?: number;
-  /** How often to look for new chunks. @default 100 */
+  /** How often to look for new chunks while they come. @default 100 */
   pollIntervalMs?: number;
+  /**
+   * While the run sends nothing (it waits for input, a model, a timer), the interval grows by half per empty look
+   * up to this; the next chunk brings it back to `pollIntervalMs`. Set it to `pollIntervalMs` to poll at one rate.
+   * @default 2000
+   */
+  maxPollIntervalMs?: number;
   /** Stop reading (the run goes on). */
   signal?: AbortSignal;
 }
@@ -240,7 +247,8 @@ export interface StreamFlowRunOptions extends FlowRunOptions {
  * Reads the run's chunks live, then its result. Chunks are stored durably in the run, so a reader can stop and
  * re-attach from the offset it reached and gets exactly the chunks after it — also across worker crashes, since
  * a replayed attempt never stores a chunk twice, and across continue-as-new. A failed, cancelled, terminated or
- * timed-out run throws `FlowRunError` after its last chunk: the stream always ends.
+ * timed-out run throws `FlowRunError` after its last chunk: the stream always ends. It looks every 100 ms while
+ * chunks come and backs off to every 2 s while the run waits (`pollIntervalMs`, `maxPollIntervalMs`).
  */
 export async function* streamFlowRun<S = unknown, O = unknown>(
   workflowId: string,
@@ -251,7 +259,8 @@ export async function* streamFlowRun<S = unknown, O = unknown>(
   if (!Number.isInteger(offset) || offset < 0) throw invalid(`fromOffset must be an integer ≥ 0, got ${offset}`);
   const client = options.client ?? (await getTemporalClient(options));
   const handle = client.workflow.getHandle(workflowId);
-  const interval = options.pollIntervalMs ?? 100;
+  const backoff = { minMs: options.pollIntervalMs, maxMs: options.maxPollIntervalMs };
+  let interval = nextPollInterval(undefined, true, backoff);
   let lastStatusCheck = Date.now();
   while (!options.signal?.aborted) {
     const batch = await readChunks(client, workflowId, offset).catch(unlessKeysMissing);
@@ -276,8 +285,26 @@ export async function* streamFlowRun<S = unknown, O = unknown>(
       }
       return;
     }
-    if (!batch?.chunks.length) await new Promise((r) => setTimeout(r, interval));
+    if (batch?.chunks.length) interval = nextPollInterval(interval, true, backoff);
+    else {
+      await sleep(interval, options.signal);
+      interval = nextPollInterval(interval, false, backoff);
+    }
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts (a reader that leaves stops its polling at once). */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Chunks from `offset`, following the run back through its continue-as-new executions for older offsets. */

@@ -12,7 +12,7 @@ import { resolveTemporalConfig } from '../config';
 import { getTemporalClient } from '../connection';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../flow-ref';
 import { toFlowRunError } from '../flow-run-error';
-import { DEFAULT_WAIT_TIMEOUT_MS } from '../defaults';
+import { DEFAULT_WAIT_TIMEOUT_MS, STREAM_LIMIT_RETRY_AFTER_S } from '../defaults';
 import { flowRunOf, provideFlowInput, type FlowRunOptions } from '../flow-runs';
 import { checkAnswerTarget } from '../input-gate';
 import { callerContext } from '../identity/caller-context';
@@ -23,6 +23,7 @@ import { apiError, toHttpError } from './errors';
 import { genkitStreamResponse } from './genkit-stream';
 import { runEventsResponse } from './sse';
 import { TemporalStreamManager } from './stream-manager';
+import { StreamLimits, type StreamLimitOptions } from './stream-limits';
 import type { FlowApiEnv, Principal } from './auth';
 import { browserAuth } from './browser-auth';
 import {
@@ -43,7 +44,7 @@ export type FlowApiStartOptions = Omit<
 >;
 
 /** Options of `createFlowApi`. */
-export interface FlowApiOptions extends FlowRunOptions {
+export interface FlowApiOptions extends FlowRunOptions, StreamLimitOptions {
   /** The flows the API exposes, by their registered names (flow objects or `flowRef`s). Nothing else is reachable. */
   flows: FlowRef[];
   /** Auth middleware that sets `c.var.principal` (`bearerTokenAuth`, `firebaseAuth`, `principalAuth`). */
@@ -64,6 +65,14 @@ export interface FlowApiOptions extends FlowRunOptions {
    * platform's request timeout. @default 240000 (under the 300 s of Cloud Run's default and of Node's fetch)
    */
   waitTimeoutMs?: number;
+  /**
+   * Streams (`/runs/:id/events` and Genkit streams) one caller may hold open at once; the next one is a 429 with
+   * `Retry-After` naming this limit. Callers are principals, so without `auth` only `maxStreams` applies.
+   * @default 20
+   */
+  maxStreamsPerCaller?: number;
+  /** Streams this API serves at once in all (readers of one run share one poller). Above it: 429. @default 500 */
+  maxStreams?: number;
   /** SSE heartbeat period of `/runs/:id/events`. @default 15000 */
   heartbeatMs?: number;
   /** Log requests with Hono's logger. @default false */
@@ -123,6 +132,8 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     console: runConsole,
     signIn,
     trustedOrigins,
+    maxStreamsPerCaller,
+    maxStreams,
     ...rest
   } = options;
   const runOptions: FlowRunOptions = rest;
@@ -135,7 +146,16 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   // Resolved once per API rather than on every start (reading the environment and the profile file cost a start
   // about as much as the rest of the route): a running front door keeps the settings it was created with.
   const startConfig = resolveTemporalConfig({ ...runOptions, ...startOptions });
+  // One poller per run for all its readers (SSE and Genkit streams), and a cap on open streams per caller and in all.
   const streams = new TemporalStreamManager(runOptions);
+  const streamLimits = new StreamLimits({ maxStreamsPerCaller, maxStreams });
+  /** A slot for one more stream of this caller, or the 429 (with Retry-After) naming the limit it would pass. */
+  const streamSlot = (c: Context<FlowApiEnv>) => {
+    const slot = streamLimits.take(c.get('principal')?.id);
+    if ('release' in slot) return slot;
+    c.header('Retry-After', String(STREAM_LIMIT_RETRY_AFTER_S));
+    return c.json(toHttpError(apiError('RESOURCE_EXHAUSTED', slot.refused)).body, 429);
+  };
   const limit = requestBodyLimit({
     maxSize: options.bodyLimit ?? 1024 * 1024,
     onError: (c) => c.json(toHttpError(apiError('INVALID_ARGUMENT', 'request body too large')).body, 413),
@@ -180,7 +200,9 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     if (streaming && resumeId) {
       const run = await ownedRun(c, resumeId);
       if (!run || run.flowName !== flowName) return c.body(null, 204); // Genkit's client: "Stream not found."
-      return genkitStreamResponse(c, resumeId, streams, () => onDisconnect(run.handle, flowName));
+      const slot = streamSlot(c);
+      if (slot instanceof Response) return slot;
+      return genkitStreamResponse(c, resumeId, streams, () => onDisconnect(run.handle, flowName), slot.release);
     }
 
     const wait = c.req.query('wait') === 'true';
@@ -193,15 +215,26 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     if (key !== undefined && (key.length === 0 || key.length > MAX_KEY_LENGTH)) {
       throw apiError('INVALID_ARGUMENT', `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters`);
     }
-    const handle = await startFlowWorkflowWith(startConfig, flow, data as never, {
-      ...runOptions,
-      ...startOptions,
-      // Keys are scoped by caller: the same key from two principals names two runs.
-      ...(key !== undefined ? { idempotencyKey: key, workflowId: `${flowName}-${scopedKey(key, principal)}` } : {}),
-      principal: principal?.id,
-      context: principal ? callerContext(principal.id, principal.claims) : undefined,
-    });
-    if (streaming) return genkitStreamResponse(c, handle.workflowId, streams, () => onDisconnect(handle, flowName));
+    // A stream that could not be served starts nothing: the slot is taken before the run.
+    const slot = streaming ? streamSlot(c) : undefined;
+    if (slot instanceof Response) return slot;
+    let handle: WorkflowHandle;
+    try {
+      handle = await startFlowWorkflowWith(startConfig, flow, data as never, {
+        ...runOptions,
+        ...startOptions,
+        // Keys are scoped by caller: the same key from two principals names two runs.
+        ...(key !== undefined ? { idempotencyKey: key, workflowId: `${flowName}-${scopedKey(key, principal)}` } : {}),
+        principal: principal?.id,
+        context: principal ? callerContext(principal.id, principal.claims) : undefined,
+      });
+    } catch (err) {
+      slot?.release();
+      throw err;
+    }
+    if (slot) {
+      return genkitStreamResponse(c, handle.workflowId, streams, () => onDisconnect(handle, flowName), slot.release);
+    }
 
     if (wait) {
       // Waits for the result until the caller goes away or `timeout` passes; then the run goes on and a caller
@@ -290,10 +323,12 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     if (!run) throw runNotFound();
     const from = c.req.header('last-event-id') ?? c.req.query('from') ?? '0';
     if (!/^\d{1,9}$/.test(from)) throw apiError('INVALID_ARGUMENT', '`from` / Last-Event-ID must be a chunk offset');
+    const slot = streamSlot(c);
+    if (slot instanceof Response) return slot;
     return runEventsResponse(c, run.handle.workflowId, Number(from), {
-      ...runOptions,
-      client: await clientOf(),
+      runs: streams.runs,
       heartbeatMs: heartbeatMs ?? 15_000,
+      onEnd: slot.release,
     });
   });
 

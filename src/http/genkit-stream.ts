@@ -3,6 +3,7 @@
 // `id:` lines, and always a final result or error frame (without one the client spins at 100% CPU).
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
+import type { StreamingApi } from 'hono/utils/stream';
 import { toHttpError } from './errors';
 import type { TemporalStreamManager } from './stream-manager';
 
@@ -12,18 +13,28 @@ const errorFrame = (err: unknown) => `error: ${JSON.stringify({ error: toHttpErr
 
 /**
  * Streams the run `workflowId` from its first chunk in Genkit's format, with `x-genkit-stream-id` set to the
- * workflow ID so `streamFlow({ streamId })` can re-attach. `onDisconnect` runs if the client goes away first.
+ * workflow ID so `streamFlow({ streamId })` can re-attach. `onDisconnect` runs if the client goes away first;
+ * `onEnd` once when the stream is over, however it ends.
  */
 export function genkitStreamResponse(
   c: Context,
   workflowId: string,
   streams: TemporalStreamManager,
   onDisconnect: () => void,
+  onEnd: () => void = () => {},
 ): Response {
   c.header('Content-Type', 'text/plain; charset=utf-8');
   c.header('Cache-Control', 'no-cache');
   c.header('x-genkit-stream-id', workflowId);
   return stream(c, async (out) => {
+    try {
+      await streamRun(out);
+    } finally {
+      onEnd();
+    }
+  });
+
+  async function streamRun(out: StreamingApi) {
     let writes = Promise.resolve();
     const write = (text: string) => (writes = writes.then(() => out.write(text).then(() => undefined)));
     await new Promise<void>((resolve) => {
@@ -56,5 +67,5 @@ export function genkitStreamResponse(
         );
     });
     await writes.catch(() => undefined);
-  });
+  }
 }

@@ -1,15 +1,17 @@
 // Genkit's StreamManager interface over a run's chunk journal: a stream ID is a workflow ID, subscribing
-// replays the stored chunks and then tails the live ones until the result or error. No second store.
+// replays the stored chunks and then tails the live ones until the result or error. No second store. Readers of
+// one run share one poller (RunStreamHub).
 import type { StreamManager } from 'genkit/beta';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getTemporalClient } from '../connection';
 import { streamFlowRun, type StreamFlowRunOptions } from '../flow-runs';
 import { GenkitError } from '../genkit-error';
+import { RunStreamHub } from './run-stream-hub';
 
 /**
  * A read-only `StreamManager` whose streams are flow runs. `open` is not supported (a run's chunks are written
  * by the run itself); `subscribe` of an unknown workflow ID throws NOT_FOUND (what Genkit's StreamNotFoundError
- * carries), which flow servers answer with 204.
+ * carries), which flow servers answer with 204. All subscribers of one run share one poller.
  *
  * @example
  * ```ts
@@ -18,7 +20,15 @@ import { GenkitError } from '../genkit-error';
  * ```
  */
 export class TemporalStreamManager implements StreamManager {
-  constructor(private readonly options: Omit<StreamFlowRunOptions, 'signal' | 'fromOffset'> = {}) {}
+  /** @internal The pollers this manager's subscribers share (the flow API's SSE route reads through it too). */
+  readonly runs: RunStreamHub;
+
+  constructor(private readonly options: Omit<StreamFlowRunOptions, 'signal' | 'fromOffset'> = {}) {
+    this.runs = new RunStreamHub(async function* (workflowId, fromOffset, signal) {
+      const client = options.client ?? (await getTemporalClient(options));
+      yield* streamFlowRun(workflowId, { ...options, client, fromOffset, signal });
+    });
+  }
 
   async open(): Promise<never> {
     throw new GenkitError({ status: 'UNIMPLEMENTED', message: 'flow run streams are written by the run itself' });
@@ -36,17 +46,11 @@ export class TemporalStreamManager implements StreamManager {
         throw new GenkitError({ status: 'NOT_FOUND', message: 'Stream not found.' });
       throw err;
     }
-    const abort = new AbortController();
-    void (async () => {
-      try {
-        for await (const event of streamFlowRun<S, O>(streamId, { ...this.options, client, signal: abort.signal })) {
-          if (event.type === 'chunk') callbacks.onChunk(event.chunk);
-          else callbacks.onDone(event.result);
-        }
-      } catch (err) {
-        if (!abort.signal.aborted) callbacks.onError(err);
-      }
-    })();
-    return { unsubscribe: () => abort.abort() };
+    const unsubscribe = this.runs.subscribe(streamId, 0, {
+      onChunk: (_offset, chunk) => callbacks.onChunk(chunk as S),
+      onResult: (result) => callbacks.onDone(result as O),
+      onError: callbacks.onError,
+    });
+    return { unsubscribe };
   }
 }

@@ -111,4 +111,22 @@ describe('cloudrun/api settings', () => {
       }).iap,
     ).toEqual({ audience: [audience], keySetUrl: 'http://127.0.0.1:1/k' });
   });
+
+  it('reads the stream limits (API_MAX_STREAMS_PER_CALLER, API_MAX_STREAMS), refusing anything but a count', () => {
+    expect(apiSettingsFromEnv({ FLOWS_MODULE: '/f.js' }).streams).toEqual({
+      maxStreamsPerCaller: undefined,
+      maxStreams: undefined,
+    });
+    expect(
+      apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', API_MAX_STREAMS_PER_CALLER: '5', API_MAX_STREAMS: '300' }).streams,
+    ).toEqual({ maxStreamsPerCaller: 5, maxStreams: 300 });
+    for (const bad of ['0', '-1', '2.5', 'ten', '1e3']) {
+      expect(() => apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', API_MAX_STREAMS: bad })).toThrow(
+        /API_MAX_STREAMS must be a whole number/,
+      );
+      expect(() => apiSettingsFromEnv({ FLOWS_MODULE: '/f.js', API_MAX_STREAMS_PER_CALLER: bad })).toThrow(
+        /API_MAX_STREAMS_PER_CALLER must be/,
+      );
+    }
+  });
 });

@@ -89,7 +89,7 @@ async function main() {
     ...(settings.signIn.firebase ? { firebase: { config: settings.signIn.firebase } } : {}),
   };
   const auth = await authFor(settings);
-  app.route('/', createFlowApi({ flows, auth, console: true, signIn, telemetry, ...temporal }));
+  app.route('/', createFlowApi({ flows, auth, console: true, signIn, telemetry, ...settings.streams, ...temporal }));
   const server = serve({ fetch: app.fetch, port: settings.port }, (info) =>
     log('INFO', 'api listening', {
       port: info.port,
@@ -97,6 +97,7 @@ async function main() {
       auth: settings.auth,
       consoleSignIn: settings.signIn ? (settings.signIn.firebase ? 'firebase' : 'token') : null,
       codec,
+      streams: settings.streams,
       // What the workers must match: an API without the workers' keys cannot read their results (503 naming the
       // variable), and runs it starts unsigned are refused by workers that require signatures.
       encryption: settings.encryption,

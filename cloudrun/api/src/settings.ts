@@ -19,6 +19,9 @@ export const API_ENV_NAMES = [
   'WEBHOOK_SECRET',
   'CODEC_SERVER_TOKEN',
   'CODEC_UI_ORIGIN',
+  // Open streams per caller and per instance (createFlowApi's maxStreamsPerCaller / maxStreams).
+  'API_MAX_STREAMS_PER_CALLER',
+  'API_MAX_STREAMS',
   // Read by the library itself; the settings only check they are there when something needs them.
   'GENKITX_ENCRYPTION_KEYS',
   'GENKITX_CONTEXT_KEYS',
@@ -67,6 +70,11 @@ export interface ApiSettings {
   /** The codec server at `/codec` (POST /codec/encode, /codec/decode), when its bearer token is set. */
   codec?: { token: string; uiOrigins: string[] };
   port: number;
+  /**
+   * Open streams (`/runs/:id/events`, Genkit streams) one caller, and the whole instance, may hold at once
+   * (API_MAX_STREAMS_PER_CALLER, API_MAX_STREAMS); unset: the library's defaults (20 and 500).
+   */
+  streams: { maxStreamsPerCaller?: number; maxStreams?: number };
   /** GENKITX_ENCRYPTION_KEYS is set: payloads are encrypted and decrypted here (reported at start-up). */
   encryption: boolean;
   /** GENKITX_CONTEXT_KEYS is set: each run's caller identity is signed here (reported at start-up). */
@@ -133,6 +141,10 @@ export function apiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiSet
     webhookSecret: e.WEBHOOK_SECRET,
     codec: e.CODEC_SERVER_TOKEN ? { token: e.CODEC_SERVER_TOKEN, uiOrigins: origins(e.CODEC_UI_ORIGIN) } : undefined,
     port,
+    streams: {
+      maxStreamsPerCaller: streamLimit('API_MAX_STREAMS_PER_CALLER', e.API_MAX_STREAMS_PER_CALLER),
+      maxStreams: streamLimit('API_MAX_STREAMS', e.API_MAX_STREAMS),
+    },
     encryption: !!e.GENKITX_ENCRYPTION_KEYS,
     contextSigning: !!e.GENKITX_CONTEXT_KEYS,
     tracing: tracingOn(e.GENKITX_OTEL)
@@ -143,6 +155,16 @@ export function apiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiSet
         }
       : undefined,
   };
+}
+
+/** A stream limit: a whole number of at least 1, or unset for the library's default. */
+function streamLimit(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`${name} must be a whole number of streams, at least 1, got "${raw}"`);
+  }
+  return value;
 }
 
 /** GENKITX_OTEL, by the library's rule: `true`/`1` on, `false`/`0`/unset off, anything else an error. */

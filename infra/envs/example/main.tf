@@ -65,6 +65,9 @@ locals {
     IAP_JWKS_URL = var.iap_jwks_url
     # Browser origin(s) of the Temporal Web UI allowed to call the codec server at /codec.
     CODEC_UI_ORIGIN = var.codec_ui_origin
+    # Open streams (run events, Genkit streams) per caller and per instance; "" keeps the library's defaults.
+    API_MAX_STREAMS_PER_CALLER = var.api_max_streams_per_caller == null ? "" : tostring(var.api_max_streams_per_caller)
+    API_MAX_STREAMS            = var.api_max_streams == null ? "" : tostring(var.api_max_streams)
     # Tracing: each request's span continues the caller's traceparent and parents the run's trace.
     GENKITX_OTEL                = tostring(var.tracing_enabled)
     GENKITX_OTEL_USER_DATA      = tostring(var.tracing_user_data)

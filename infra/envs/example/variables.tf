@@ -275,6 +275,28 @@ variable "api_auth" {
   }
 }
 
+variable "api_max_streams_per_caller" {
+  description = "Streams (GET /runs/:id/events, Genkit streams) one caller may hold open at once on one API instance (API_MAX_STREAMS_PER_CALLER); above it a 429 with Retry-After. null: the library's default, 20. With api_auth = \"bearer\" every request is the one caller."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.api_max_streams_per_caller == null ? true : var.api_max_streams_per_caller >= 1 && floor(var.api_max_streams_per_caller) == var.api_max_streams_per_caller
+    error_message = "api_max_streams_per_caller must be a whole number of at least 1 (or null)."
+  }
+}
+
+variable "api_max_streams" {
+  description = "Streams one API instance serves at once in all (API_MAX_STREAMS); readers of one run share one poller. Above it a 429 with Retry-After. null: the library's default, 500."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.api_max_streams == null ? true : var.api_max_streams >= 1 && floor(var.api_max_streams) == var.api_max_streams
+    error_message = "api_max_streams must be a whole number of at least 1 (or null)."
+  }
+}
+
 variable "firebase_web_config" {
   description = "The Firebase web app's config (apiKey, authDomain, projectId: public values from the Firebase console) for the run console's sign-in page when api_auth = \"firebase\"; null: people sign in with an ID token instead."
   type = object({
