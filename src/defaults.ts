@@ -90,3 +90,9 @@ export const MAX_CHUNK_BATCH_BYTES = 256 * 1024;
 export const MAX_FLOW_RESULT_BYTES = 2_000_000;
 /** Values sent before the run asks for them that one run keeps at most. */
 export const MAX_EARLY_INPUTS = 100;
+/**
+ * How long a webhook delivery of a scheme that signs no delivery ID (GitHub, plain HMAC) is a duplicate of an
+ * earlier one with the same signed content: 3 days, the span in which GitHub lets a delivery be redelivered.
+ * Bounded in practice by the namespace's retention (a run removed by retention no longer holds its content).
+ */
+export const DEFAULT_WEBHOOK_REPLAY_WINDOW_MS = 3 * 24 * 60 * 60 * 1000;
