@@ -13,6 +13,8 @@ import { getTemporalClient } from './connection';
 import { PROGRESS_QUERY_TIMEOUT_MS } from './defaults';
 import { grpcCodeOf, GrpcStatus, isDeadlineExceeded } from './grpc-errors';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
+import { checkInputLimits } from './input-limits';
+import { encodesPayloads } from './codec/encrypted-payload-guard';
 import { provideInputError } from './provide-input-error';
 import type { FlowProgress, PendingInput } from './types';
 import { chunksQuery, inputUpdateId, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
@@ -201,6 +203,7 @@ export async function provideFlowInput(
 ): Promise<void> {
   assertWorkflowId(workflowId);
   if (typeof name !== 'string' || !name) throw invalid('the input name must be a non-empty string');
+  checkInputLimits(value, `answer "${name}"`);
   const client = options.client ?? (await getTemporalClient(options));
   const handle = client.workflow.getHandle(workflowId);
   const key = options.idempotencyKey ?? randomUUID();
@@ -209,7 +212,7 @@ export async function provideFlowInput(
     await client.connection.withDeadline(Date.now() + timeoutMs, () =>
       handle.executeUpdate(provideInputUpdate, {
         args: [name, value, key],
-        updateId: inputUpdateId(name, key),
+        updateId: inputUpdateId(name, key, encodesPayloads(client.options.loadedDataConverter)),
       }),
     );
   } catch (err) {
