@@ -273,9 +273,33 @@ describe('flowWebhook: a captured delivery resent under new delivery IDs (scheme
     const second = await again.json();
     expect(second.workflowId).toBe(first.workflowId);
     expect(second.runId).not.toBe(first.runId);
-    const third = await (await send('/github-replay', body, githubHeaders(body, `later-${randomUUID()}`))).json();
-    expect(third.runId).toBe(second.runId);
+    // Five resends at once within the new window (several API instances would race the same way): that one run.
+    const burst = await Promise.all(
+      Array.from({ length: 5 }, async () =>
+        (await send('/github-replay', body, githubHeaders(body, `later-${randomUUID()}`))).json(),
+      ),
+    );
+    expect(new Set(burst.map((b) => b.runId))).toEqual(new Set([second.runId]));
     await waitFor(async () => (await executions(first.workflowId)) >= 2, 10_000, 'two executions visible');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await executions(first.workflowId)).toBe(2);
+  });
+
+  it('five resends racing just after the window start one new run between them', async () => {
+    const body = JSON.stringify({ id: `race-${run}`, type: 'push' });
+    const first = await (await send('/github-replay', body, githubHeaders(body, `genuine-${randomUUID()}`))).json();
+    await (await client()).workflow.getHandle(first.workflowId).result();
+    await new Promise((r) => setTimeout(r, REPLAY_WINDOW_MS + 200));
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const res = await send('/github-replay', body, githubHeaders(body, `racer-${randomUUID()}`));
+        return { status: res.status, ...(await res.json()) };
+      }),
+    );
+    expect(racing.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
+    const runIds = new Set(racing.map((r) => r.runId));
+    expect(runIds.size).toBe(1);
+    expect(runIds.has(first.runId)).toBe(false);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await executions(first.workflowId)).toBe(2);
   });
