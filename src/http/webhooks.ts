@@ -5,7 +5,9 @@
 // the run is started.
 import { createHash } from 'node:crypto';
 import type { Context, Handler } from 'hono';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { startFlowWorkflowWith } from '../client';
+import { clientFor } from '../connection';
 import { resolveTemporalConfig } from '../config';
 import { DEFAULT_WEBHOOK_REPLAY_WINDOW_MS } from '../defaults';
 import { flowNameOf, validateFlowInput, type FlowInput, type FlowRef } from '../flow-ref';
@@ -115,6 +117,19 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
     onError: (c) => c.json(toHttpError(apiError('INVALID_ARGUMENT', 'request body too large')).body, 413),
   });
 
+  /** The run a delivery started under its header's ID (before runs were keyed by content), if there is one. */
+  async function headerKeyedRun(headerId: string): Promise<{ workflowId: string; runId: string } | undefined> {
+    const client = runOptions.client ?? (await clientFor(startConfig));
+    const workflowId = webhookWorkflowId(prefix, headerId);
+    try {
+      const { raw, runId } = await client.workflow.getHandle(workflowId).describe();
+      return { workflowId, runId: raw.workflowExecutionInfo?.firstRunId || runId };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
   async function handle(c: Context): Promise<Response> {
     const raw = Buffer.from(await c.req.arrayBuffer());
     let verified;
@@ -148,6 +163,10 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
 
     const input = toInput ? await toInput(payload, c) : (payload as FlowInput<F>);
     await validateFlowInput(flow, input);
+    // A redelivery of a delivery that a version keyed by its delivery-ID header started joins that run (nothing
+    // new: a header that names no run falls through to the content key).
+    const earlier = keyedByContent && verified.deliveryId ? await headerKeyedRun(verified.deliveryId) : undefined;
+    if (earlier) return c.json({ ...earlier, deliveryId: id }, 202);
     const handle = await startFlowWorkflowWith(
       startConfig,
       flow,

@@ -8,7 +8,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { flowRef, getFlowRun, startFlowWorkflow } from '../../src/caller';
 import { getTemporalClient } from '../../src/connection';
 import { Webhook } from 'standardwebhooks';
-import { flowWebhook, githubWebhook, hmacWebhook, standardWebhooks, stripeWebhook } from '../../src/http';
+import {
+  flowWebhook,
+  githubWebhook,
+  hmacWebhook,
+  standardWebhooks,
+  stripeWebhook,
+  webhookWorkflowId,
+} from '../../src/http';
 import { httpApprovalFlow, httpLateApprovalFlow, WebhookEvent } from '../fixtures/http-flows';
 import { serveForTests } from '../helpers/http';
 import { useWorker, waitFor } from '../helpers/temporal';
@@ -302,6 +309,27 @@ describe('flowWebhook: a captured delivery resent under new delivery IDs (scheme
     expect(runIds.has(first.runId)).toBe(false);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await executions(first.workflowId)).toBe(2);
+  });
+
+  it('a redelivery of a delivery started before the upgrade (keyed by its X-GitHub-Delivery) joins that run', async () => {
+    const delivery = `legacy-${randomUUID()}`;
+    const body = JSON.stringify({ id: delivery, type: 'push' });
+    // What the version before content keys started for this delivery.
+    const legacy = await startFlowWorkflow(webhookFlow, JSON.parse(body), {
+      ...worker.opts(),
+      workflowId: webhookWorkflowId(`${replayPrefix}gh-`, delivery),
+      idempotencyKey: delivery,
+    });
+    const res = await send('/github-replay', body, githubHeaders(body, delivery));
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({
+      workflowId: legacy.workflowId,
+      runId: (legacy as { firstExecutionRunId?: string }).firstExecutionRunId,
+    });
+    // A header naming no run falls through to the content key: one new run, not one per header.
+    const other = await (await send('/github-replay', body, githubHeaders(body, `legacy-${randomUUID()}`))).json();
+    expect(other.workflowId).not.toBe(legacy.workflowId);
+    expect(other.workflowId).toContain('content-');
   });
 
   it('a signed timestamp is required and checked when the scheme has one; a resend within the tolerance joins the run', async () => {
