@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import {
+  flowWebhook,
   githubWebhook,
   hmacWebhook,
   standardWebhooks,
@@ -130,6 +131,16 @@ describe('hmacWebhook', () => {
       timestamp: String(t),
     });
     expect(() => hmacWebhook({ secret: 'k', header: 'x-sig', timestampHeader: '' })).toThrow(/timestampHeader/);
+  });
+});
+
+describe('flowWebhook replayWindowMs', () => {
+  it('is refused when it is made unless it is a number of milliseconds above 0', () => {
+    const verify = githubWebhook('gh');
+    for (const bad of [0, -1, Number.NaN, Infinity, '3d' as unknown as number]) {
+      expect(() => flowWebhook('f', { verify, replayWindowMs: bad }), String(bad)).toThrow(/replayWindowMs/);
+    }
+    expect(() => flowWebhook('f', { verify, replayWindowMs: 1000 })).not.toThrow();
   });
 });
 
