@@ -249,11 +249,16 @@ function existingRun<F>(
   workflowId: string,
   description: WorkflowExecutionDescription,
 ): WorkflowHandleWithFirstExecutionRunId<FlowWorkflow<F>> {
-  const firstExecutionRunId = description.raw.workflowExecutionInfo?.firstRunId || description.runId;
+  // A server too old to report the chain's first run gives the latest run's ID, which would not bind the handle.
+  const first = description.raw.workflowExecutionInfo?.firstRunId || undefined;
   // As `start` does: the chain's first run ID on the handle, for the caller to report.
   return {
-    ...client.workflow.getHandle<FlowWorkflow<F>>(workflowId, undefined, { firstExecutionRunId }),
-    firstExecutionRunId,
+    ...client.workflow.getHandle<FlowWorkflow<F>>(
+      workflowId,
+      undefined,
+      first ? { firstExecutionRunId: first } : undefined,
+    ),
+    firstExecutionRunId: first ?? description.runId,
   };
 }
 
