@@ -4,7 +4,9 @@ import {
   InternalConnectionLikeSymbol,
   WorkflowExecutionAlreadyStartedError,
   type Client,
+  type WorkflowExecutionDescription,
   type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
@@ -111,6 +113,7 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
   flow: F,
   input: FlowInput<F>,
   options: FlowWorkflowOptions,
+  dedup: StartDedupOptions = {},
 ): Promise<WorkflowHandle<FlowWorkflow<F>>> {
   const flowName = flowNameOf(flow);
   assertStartOptions(options);
@@ -139,14 +142,14 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
     ...(adoptsFlowTaskTimeout(flow, options) ? { adoptFlowTaskTimeout: true } : {}),
   };
   const inputFingerprint = options.idempotencyKey ? fingerprint([flowName, input ?? null]) : undefined;
-  const start = (searchAttributes: SearchAttributePair[]) =>
+  const start = (searchAttributes: SearchAttributePair[], reuseClosed = false) =>
     client.workflow.start<FlowWorkflow<F>>(WORKFLOW_TYPE, {
       workflowId,
       taskQueue: options.taskQueue ?? flowDefaults.taskQueue ?? config.taskQueue,
       args: [request],
       // With a key, a second start (running or finished) is refused and answered below with the existing run.
       workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: options.idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
+      workflowIdReusePolicy: reuseClosed ? 'ALLOW_DUPLICATE' : options.idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
       workflowExecutionTimeout: options.workflowExecutionTimeout ?? flowDefaults.workflowExecutionTimeout,
       workflowTaskTimeout:
         options.workflowTaskTimeout ??
@@ -166,19 +169,25 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
     try {
       return await start(searchAttributes);
     } catch (err) {
-      if (options.idempotencyKey && err instanceof WorkflowExecutionAlreadyStartedError) {
-        const existing = client.workflow.getHandle<FlowWorkflow<F>>(workflowId);
-        const { memo } = await existing.describe();
-        if (memo?.genkitInput !== undefined && memo.genkitInput !== inputFingerprint) {
-          throw new GenkitError({
-            status: 'ALREADY_EXISTS',
-            message: `idempotency key "${options.idempotencyKey}" was already used for a run of "${flowName}" with different input`,
-            detail: { workflowId, idempotencyKey: options.idempotencyKey },
-          });
-        }
-        return existing;
+      if (!options.idempotencyKey || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const description = await client.workflow.getHandle(workflowId).describe();
+      if (description.memo?.genkitInput !== undefined && description.memo.genkitInput !== inputFingerprint) {
+        throw new GenkitError({
+          status: 'ALREADY_EXISTS',
+          message: `idempotency key "${options.idempotencyKey}" was already used for a run of "${flowName}" with different input`,
+          detail: { workflowId, idempotencyKey: options.idempotencyKey },
+        });
       }
-      throw err;
+      if (dedup.reuseClosedAfterMs !== undefined && reusable(description, dedup.reuseClosedAfterMs)) {
+        try {
+          return await start(searchAttributes, true);
+        } catch (again) {
+          // Another front door re-armed the key first: its run is the one.
+          if (!(again instanceof WorkflowExecutionAlreadyStartedError)) throw again;
+          return existingRun<F>(client, workflowId, await client.workflow.getHandle(workflowId).describe());
+        }
+      }
+      return existingRun<F>(client, workflowId, description);
     }
   };
   const namespaceKey = `${config.address}/${config.namespace}`;
@@ -215,6 +224,42 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
     }
     throw err;
   }
+}
+
+/** @internal How a keyed start treats an earlier run under the same workflow ID. */
+export interface StartDedupOptions {
+  /**
+   * A closed run that started longer ago than this no longer holds the key: the start begins a new run under the
+   * same workflow ID (a running one always holds it). @default never (the key holds until retention removes it)
+   */
+  reuseClosedAfterMs?: number;
+}
+
+/** Whether a keyed start may begin a new run beside `description` (closed, and started over `afterMs` ago). */
+function reusable(description: WorkflowExecutionDescription, afterMs: number): boolean {
+  return description.status.name !== 'RUNNING' && description.startTime.getTime() <= Date.now() - afterMs;
+}
+
+/**
+ * The handle of the run that already holds a key, bound to its first execution (so the caller gets its `runId`,
+ * and `result()` follows its continue-as-new chain).
+ */
+function existingRun<F>(
+  client: Client,
+  workflowId: string,
+  description: WorkflowExecutionDescription,
+): WorkflowHandleWithFirstExecutionRunId<FlowWorkflow<F>> {
+  // A server too old to report the chain's first run gives the latest run's ID, which would not bind the handle.
+  const first = description.raw.workflowExecutionInfo?.firstRunId || undefined;
+  // As `start` does: the chain's first run ID on the handle, for the caller to report.
+  return {
+    ...client.workflow.getHandle<FlowWorkflow<F>>(
+      workflowId,
+      undefined,
+      first ? { firstExecutionRunId: first } : undefined,
+    ),
+    firstExecutionRunId: first ?? description.runId,
+  };
 }
 
 /**

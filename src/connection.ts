@@ -1,9 +1,17 @@
 // One Temporal client per (address, namespace, credentials) per process: created lazily, reused by every
-// call, closable. gRPC reconnects by itself after a server restart, and the SDK retries UNAVAILABLE calls.
-import { Client, Connection } from '@temporalio/client';
+// call, closable. gRPC reconnects by itself after a server restart, and the SDK retries UNAVAILABLE calls (for
+// about the connect timeout: then the caller is told Temporal is unavailable).
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type GrpcRetryOptions,
+} from '@temporalio/client';
 import { withEncryptedPayloadGuard } from './codec/encrypted-payload-guard';
 import { TemporalConnectionError } from './connection-error';
 import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
+import { GrpcStatus } from './grpc-errors';
 import { telemetryClientInterceptors } from './telemetry/client-interceptors';
 
 const clients = new Map<string, Promise<Client>>();
@@ -62,6 +70,7 @@ async function connect(config: ResolvedTemporalConfig): Promise<Client> {
     // Subchannels of this connection only: grpc-js otherwise shares them process-wide, so a connection made after
     // Temporal was unreachable would inherit the failed subchannel's reconnect backoff (seconds, growing) and time out.
     channelArgs: { 'grpc.use_local_subchannel_pool': 1 },
+    interceptors: [makeGrpcRetryInterceptor(boundedRetryOptions(config.connectTimeoutMs))],
   }).catch((err: unknown) => {
     throw new TemporalConnectionError(config, err);
   });
@@ -73,6 +82,25 @@ async function connect(config: ResolvedTemporalConfig): Promise<Client> {
     dataConverter: withEncryptedPayloadGuard(config.dataConverter),
     ...(config.telemetry ? { interceptors: { workflow: telemetryClientInterceptors() } } : {}),
   });
+}
+
+/**
+ * The SDK's gRPC retries, with Temporal unreachable (`UNAVAILABLE`) retried only for about `budgetMs` rather than
+ * its 10 attempts (~20 s): a front door whose server went down answers 503 quickly instead of holding the caller
+ * (and the platform's request slot) until the SDK gives up. Other retryable codes keep the SDK's own rule.
+ */
+function boundedRetryOptions(budgetMs: number): GrpcRetryOptions {
+  const sdk = defaultGrpcRetryOptions();
+  return {
+    delayFunction: sdk.delayFunction,
+    retryableDecider(attempt, status) {
+      if (status.code !== GrpcStatus.UNAVAILABLE) return sdk.retryableDecider(attempt, status);
+      // The delays before this attempt, at their longest (the SDK adds up to 20% jitter).
+      let spent = 0;
+      for (let a = 1; a <= attempt; a++) spent += Math.min(5_000, 1.7 ** a * 100) * 1.2;
+      return spent <= budgetMs && sdk.retryableDecider(attempt, status);
+    },
+  };
 }
 
 /** Closes every cached connection (call before a short-lived process exits). */

@@ -111,3 +111,16 @@ export const DEFAULT_MAX_STREAMS_PER_CALLER = 20;
 export const DEFAULT_MAX_STREAMS = 500;
 /** The `Retry-After` (seconds) of a 429 for too many open streams. */
 export const STREAM_LIMIT_RETRY_AFTER_S = 5;
+/**
+ * How long a webhook delivery of a scheme that signs no delivery ID (GitHub, plain HMAC) is a duplicate of an
+ * earlier one with the same signed content: 3 days, the span in which GitHub lets a delivery be redelivered.
+ * Bounded in practice by the namespace's retention (a run removed by retention no longer holds its content).
+ */
+export const DEFAULT_WEBHOOK_REPLAY_WINDOW_MS = 3 * 24 * 60 * 60 * 1000;
+/**
+ * Levels of arrays and objects a flow input or an answer may nest (Rust's serde_json stops at 128, and no real
+ * input comes near): deeper input is refused at the front door, before it could fail a run on the worker.
+ */
+export const MAX_INPUT_DEPTH = 64;
+/** A flow input or an answer must fit one Temporal payload (2 MB, less room for metadata and the run's context). */
+export const MAX_FLOW_INPUT_BYTES = 1_900_000;

@@ -8,6 +8,7 @@ import {
   type SchemaOutput,
   type StandardSchemaLike,
 } from './flow-schema';
+import { checkInputLimits } from './input-limits';
 import type { TemporalFlowOptions } from './types';
 
 export type { FlowSchema, SchemaOutput, StandardSchemaLike } from './flow-schema';
@@ -186,10 +187,12 @@ export function refFlowOptions(flow: FlowRef): TemporalFlowOptions {
 }
 
 /**
- * Checks input against the flow's input schema; throws Genkit's ValidationError (INVALID_ARGUMENT, with the
- * details) on mismatch. A flow given by name is not checked here (the worker checks it).
+ * Checks input against the front door's depth and size limits (`checkInputLimits`), then the flow's input schema;
+ * throws INVALID_ARGUMENT (Genkit's ValidationError, with the details, on a schema mismatch). A flow given by name
+ * has only the limits checked here (the worker checks its schema).
  */
 export async function validateFlowInput(flow: FlowRef, input: unknown): Promise<void> {
+  checkInputLimits(input, 'flow input');
   if (typeof flow === 'string') return;
   const { schema, jsonSchema } = isFlowReference(flow)
     ? { schema: flow.inputSchema, jsonSchema: flow.inputJsonSchema }

@@ -14,6 +14,8 @@ import { PROGRESS_QUERY_TIMEOUT_MS } from './defaults';
 import { nextPollInterval } from './poll-backoff';
 import { grpcCodeOf, GrpcStatus, isDeadlineExceeded } from './grpc-errors';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
+import { checkInputLimits } from './input-limits';
+import { encodesPayloads } from './codec/encrypted-payload-guard';
 import { provideInputError } from './provide-input-error';
 import type { FlowProgress, PendingInput } from './types';
 import { chunksQuery, inputUpdateId, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
@@ -202,6 +204,7 @@ export async function provideFlowInput(
 ): Promise<void> {
   assertWorkflowId(workflowId);
   if (typeof name !== 'string' || !name) throw invalid('the input name must be a non-empty string');
+  checkInputLimits(value, `answer "${name}"`);
   const client = options.client ?? (await getTemporalClient(options));
   const handle = client.workflow.getHandle(workflowId);
   const key = options.idempotencyKey ?? randomUUID();
@@ -210,7 +213,7 @@ export async function provideFlowInput(
     await client.connection.withDeadline(Date.now() + timeoutMs, () =>
       handle.executeUpdate(provideInputUpdate, {
         args: [name, value, key],
-        updateId: inputUpdateId(name, key),
+        updateId: inputUpdateId(name, key, encodesPayloads(client.options.loadedDataConverter)),
       }),
     );
   } catch (err) {

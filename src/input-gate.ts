@@ -2,6 +2,7 @@
 // those unless the caller asks for an early answer: a mistyped name (`/inputs/aproval`) would otherwise be kept
 // as an early answer for an input the run never asks for, and the caller told it was accepted.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { encodesPayloads } from './codec/encrypted-payload-guard';
 import { GenkitError } from './genkit-error';
 import { grpcCodeOf, GrpcStatus, isDeadlineExceeded } from './grpc-errors';
 import { inputUpdateId, progressQuery } from './run-messages';
@@ -53,7 +54,7 @@ export async function checkAnswerTarget(handle: WorkflowHandle, options: AnswerT
   }
   if (waitsFor.includes(name)) return true;
   if (early) return false;
-  if (idempotencyKey && (await appliedBefore(handle, inputUpdateId(name, idempotencyKey)))) return true;
+  if (idempotencyKey && (await answeredBefore(handle, name, idempotencyKey))) return true;
   const waiting = waitsFor.length
     ? `it waits for ${waitsFor.map((n) => `"${n}"`).join(', ')}`
     : 'it waits for no input now';
@@ -64,6 +65,16 @@ export async function checkAnswerTarget(handle: WorkflowHandle, options: AnswerT
       'to send an answer the run will ask for later, ask for an early answer (HTTP: ?early=true)',
     detail: { workflowId: handle.workflowId, input: name, pendingInputs: waitsFor },
   });
+}
+
+/**
+ * Whether this answer was applied before: under its Update ID, and with payloads encrypted also under the ID with
+ * names that a front door of an earlier version gave it (a retry across an upgrade).
+ */
+async function answeredBefore(handle: WorkflowHandle, name: string, key: string): Promise<boolean> {
+  const nameless = encodesPayloads(handle.client.options.loadedDataConverter);
+  if (await appliedBefore(handle, inputUpdateId(name, key, nameless))) return true;
+  return nameless && appliedBefore(handle, inputUpdateId(name, key));
 }
 
 /** Whether the Update with this ID was already applied to the run (a client retrying an answer that got through). */

@@ -1,4 +1,5 @@
 // The activities behind runGenkitFlow: look a flow up, and run one attempt of it in full Node.
+import { encodesPayloads } from '../codec/encrypted-payload-guard';
 import { Context } from '@temporalio/activity';
 import { libraryFailure, serializeError, toApplicationFailure } from '../errors';
 import { DurableRun, NonDeterministicFlowError, StepResultTooLargeError } from '../journal/durable-run';
@@ -102,6 +103,7 @@ export function createFlowActivities(
         transport,
         { execution: request.execution, attempt: ctx.info.attempt },
         abort.signal,
+        encodesPayloads(ctx.client.options.loadedDataConverter),
       );
       let run: DurableRun | undefined;
       let chunkIndex = 0;

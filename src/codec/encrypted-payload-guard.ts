@@ -6,11 +6,25 @@ import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { ENCRYPTED_ENCODING, KEY_ID_METADATA } from './aes-gcm-codec';
 import { EncryptionKeysMissingError } from './errors';
 
+const GUARD_MARK = Symbol.for('genkitx-temporal.encrypted-payload-guard');
+
+/**
+ * Whether a client's payloads go through a codec that changes them (encryption, yours or the kit's), rather than
+ * only the guard, which every cached client has: then names that would sit in plaintext beside the ciphertext (the
+ * Update IDs of journal writes and answers) are left out.
+ */
+export function encodesPayloads(converter: { payloadCodecs: readonly PayloadCodec[] }): boolean {
+  return converter.payloadCodecs.some((codec) => !(codec as { [GUARD_MARK]?: boolean })[GUARD_MARK]);
+}
+
 /**
  * Passes payloads through, except that decoding a payload still encrypted after every other codec ran throws
  * `EncryptionKeysMissingError`: this process has no key for it.
  */
 export class EncryptedPayloadGuard implements PayloadCodec {
+  /** Marks the guard across the package's CommonJS and ESM builds (it encodes nothing: see `encodesPayloads`). */
+  readonly [GUARD_MARK] = true;
+
   async encode(payloads: Payload[]): Promise<Payload[]> {
     return payloads;
   }

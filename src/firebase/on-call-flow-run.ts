@@ -1,5 +1,6 @@
 // onCallFlowRun: one callable for everything a caller does with their OWN runs after starting them —
 // read (and stream from an offset), answer a pending input, cancel. Someone else's run is `not-found`.
+import { checkInputLimits } from '../input-limits';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { HttpsError, onCall, type CallableFunction, type CallableRequest } from 'firebase-functions/v2/https';
 import { flowNameOf, type FlowRef } from '../flow-ref';
@@ -115,6 +116,7 @@ export function onCallFlowRun(
         return { ok: true as const };
       }
       if (data.action === 'input') {
+        checkInputLimits(data.value, `answer "${data.name}"`); // invalid-argument before the run is asked anything
         // Only to an input the run waits for, unless `early` (a typo is `failed-precondition` naming them).
         const applied =
           description.status.name !== 'RUNNING' ||

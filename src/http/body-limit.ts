@@ -24,14 +24,21 @@ export interface RequestBodyLimitOptions {
  * ```
  */
 export function requestBodyLimit(options: RequestBodyLimitOptions): MiddlewareHandler {
-  const counted = bodyLimit(options);
+  // The rest of an oversized body is never read, so the connection cannot carry another request: say so, and close
+  // it (Node's server ends a connection whose answer says `Connection: close`), rather than announce keep-alive.
+  const onError = async (c: Context) => {
+    const response = await options.onError(c);
+    response.headers.set('Connection', 'close');
+    return response;
+  };
+  const counted = bodyLimit({ ...options, onError });
   return async (c, next) => {
     const length = c.req.header('content-length');
     // Without Content-Length (chunked), or with Transfer-Encoding beside it (which then wins), the bytes are counted.
     if (length === undefined || c.req.header('transfer-encoding') !== undefined) return counted(c, next);
     // A Content-Length that is not a number bounds nothing (Node's HTTP parser never lets one through; an in-process
     // Request can carry one): refused like an oversized body.
-    if (!/^\d+$/.test(length) || Number(length) > options.maxSize) return options.onError(c);
+    if (!/^\d+$/.test(length) || Number(length) > options.maxSize) return onError(c);
     await next();
   };
 }

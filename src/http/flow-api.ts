@@ -15,10 +15,12 @@ import { toFlowRunError } from '../flow-run-error';
 import { DEFAULT_WAIT_TIMEOUT_MS, STREAM_LIMIT_RETRY_AFTER_S } from '../defaults';
 import { flowRunOf, provideFlowInput, type FlowRunOptions } from '../flow-runs';
 import { checkAnswerTarget } from '../input-gate';
+import { checkInputLimits } from '../input-limits';
 import { callerContext } from '../identity/caller-context';
 import { resolveContextKeyRing } from '../identity/keys';
 import { requestSpans } from '../telemetry/http-middleware';
 import { requestBodyLimit } from './body-limit';
+import { noStore } from './no-store';
 import { apiError, toHttpError } from './errors';
 import { genkitStreamResponse } from './genkit-stream';
 import { runEventsResponse } from './sse';
@@ -171,7 +173,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   const api = basePath ? app.basePath(basePath) : app;
   if (resolveTemporalConfig(runOptions).telemetry) app.use(requestSpans());
   if (logRequests) app.use(logger());
-  app.use(requestId(), secureHeaders());
+  app.use(requestId(), secureHeaders(), noStore());
   // Before auth: a browser's cross-origin post is refused whoever it claims to be.
   app.use(crossSiteGuard({ trustedOrigins }));
   // The console's assets and sign-in answer without auth; everything after them is behind it.
@@ -306,6 +308,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     const name = c.req.param('name');
     const key = c.req.header('idempotency-key');
     const value = await readData(c);
+    checkInputLimits(value, `answer "${name}"`); // a 400 before the run is asked anything
     // Only to an input the run waits for, unless the caller asks for an early answer (a typo is a 400 naming them).
     const applied =
       run.description.status.name !== 'RUNNING' ||

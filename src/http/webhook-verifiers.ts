@@ -8,10 +8,26 @@ export class WebhookSignatureError extends Error {
   override readonly name = 'WebhookSignatureError';
 }
 
+/**
+ * What keys a delivery's run, so that a resent delivery joins the first one's run:
+ * - `'signed-id'`: `deliveryId`, which the signature covers (Standard Webhooks' `webhook-id`);
+ * - `'payload-id'`: the body's `id` (signed with the body, e.g. Stripe's event ID);
+ * - `'content'`: the signed bytes themselves (GitHub, plain HMAC), for schemes that sign no ID: their delivery-ID
+ *   header can be changed by anyone who captured a delivery, so it cannot tell a resend from a new event.
+ */
+export type DeliveryKey = 'signed-id' | 'payload-id' | 'content';
+
 /** What a verifier learns from a genuine delivery. */
 export interface VerifiedDelivery {
-  /** The sender's delivery ID, when the scheme carries one in a header. */
+  /** The sender's delivery ID, when the scheme carries one in a header (signed or not: see `key`). */
   deliveryId?: string;
+  /** What keys the delivery's run. @default `deliveryId` when present, else the body's `id` (custom verifiers) */
+  key?: DeliveryKey;
+  /**
+   * The signed timestamp (Unix seconds), already checked against the scheme's tolerance: part of the signed
+   * content that `'content'` keys a run by.
+   */
+  timestamp?: string;
 }
 
 /** Checks one delivery's signature. */
@@ -97,13 +113,16 @@ export function standardWebhooks(secret: string): WebhookVerifier {
       } catch (err) {
         throw new WebhookSignatureError((err as Error).message);
       }
-      return { deliveryId: headers.get('webhook-id') ?? undefined };
+      // The signature covers `webhook-id` and `webhook-timestamp` (5-minute tolerance).
+      return { deliveryId: headers.get('webhook-id') ?? undefined, key: 'signed-id' };
     },
   };
 }
 
 /**
- * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`; the delivery ID is `X-GitHub-Delivery`.
+ * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`. GitHub signs neither its delivery ID
+ * (`X-GitHub-Delivery`) nor a time, so a delivery's run is keyed by its signed body: a resend with a new delivery
+ * ID joins the first run (within `flowWebhook`'s `replayWindow`).
  *
  * @example
  * ```ts
@@ -154,7 +173,8 @@ export function stripeWebhook(
       if (Math.abs(now() / 1000 - Number(timestamp)) > tolerance) {
         throw new WebhookSignatureError('timestamp outside the tolerance');
       }
-      return {};
+      // The event ID is in the signed body (`id`), and the signed timestamp bounds a replay.
+      return { key: 'payload-id', timestamp };
     },
   };
 }
@@ -170,16 +190,42 @@ export interface HmacWebhookOptions {
   encoding?: BinaryToTextEncoding;
   /** Text before the signature in the header, e.g. `sha256=`. @default '' */
   prefix?: string;
-  /** Header carrying the sender's delivery ID. */
+  /** Header carrying the sender's delivery ID (unsigned: it names the delivery, it does not key its run). */
   deliveryIdHeader?: string;
+  /**
+   * For senders that sign a timestamp with the body (Slack's `X-Slack-Request-Timestamp`, Svix-like and many
+   * in-house schemes): the header carrying it, in Unix seconds. Then a delivery without it, or further than
+   * `toleranceSeconds` from now, is refused (401), so a captured delivery can be replayed only within the tolerance.
+   */
+  timestampHeader?: string;
+  /**
+   * The signed bytes when `timestampHeader` is set. @default `` `${timestamp}.` `` then the body (Stripe's and Standard
+   * Webhooks' layout); Slack's is `` (t, body) => [`v0:${t}:`, body] `` with `prefix: 'v0='`
+   */
+  signedContent?: (timestamp: string, rawBody: Buffer) => Array<string | Buffer>;
+  /** How far the signed timestamp may be from now. @default 300 */
+  toleranceSeconds?: number;
+  /** Clock for the tolerance (tests). @default Date.now */
+  now?: () => number;
 }
 
 /**
- * A custom HMAC scheme: `header` = `prefix` + HMAC(`algorithm`, secret, raw body) in `encoding`.
+ * A custom HMAC scheme: `header` = `prefix` + HMAC(`algorithm`, secret, raw body) in `encoding`, or, with
+ * `timestampHeader`, over the timestamp and the body (`signedContent`). Such a scheme signs no delivery ID, so a
+ * delivery's run is keyed by the signed content (see `flowWebhook`'s `replayWindow`); set `timestampHeader`
+ * whenever the sender signs a timestamp.
  *
  * @example
  * ```ts
  * const verify = hmacWebhook({ secret, header: 'x-signature', encoding: 'base64', deliveryIdHeader: 'x-delivery' });
+ * // Slack: signs `v0:<timestamp>:<body>`
+ * const slack = hmacWebhook({
+ *   secret: process.env.SLACK_SIGNING_SECRET!,
+ *   header: 'x-slack-signature',
+ *   prefix: 'v0=',
+ *   timestampHeader: 'x-slack-request-timestamp',
+ *   signedContent: (t, body) => [`v0:${t}:`, body],
+ * });
  * ```
  */
 export function hmacWebhook(options: HmacWebhookOptions): WebhookVerifier {
@@ -192,17 +238,40 @@ export function hmacWebhook(options: HmacWebhookOptions): WebhookVerifier {
   } catch (err) {
     throw new TypeError(`genkitx-temporal: hmacWebhook: ${(err as Error).message}`);
   }
+  if (
+    options.timestampHeader !== undefined &&
+    (typeof options.timestampHeader !== 'string' || !options.timestampHeader)
+  ) {
+    throw new TypeError('genkitx-temporal: hmacWebhook: `timestampHeader` must name the header carrying the timestamp');
+  }
   const prefix = options.prefix ?? '';
+  const tolerance = options.toleranceSeconds ?? 300;
+  const now = options.now ?? Date.now;
+  const signedContent = options.signedContent ?? ((t, body) => [`${t}.`, body]);
   return {
     sender: 'hmac',
     verify(rawBody, headers) {
       const given = headers.get(options.header);
       if (!given || !given.startsWith(prefix))
         throw new WebhookSignatureError(`missing or malformed ${options.header}`);
-      const expected = hmac(options.algorithm ?? 'sha256', options.secret, [rawBody], options.encoding ?? 'hex');
+      let timestamp: string | undefined;
+      if (options.timestampHeader) {
+        timestamp = headers.get(options.timestampHeader) ?? undefined;
+        if (!timestamp || !/^\d{1,12}$/.test(timestamp)) {
+          throw new WebhookSignatureError(`missing or malformed ${options.timestampHeader}`);
+        }
+      }
+      const parts = timestamp === undefined ? [rawBody] : signedContent(timestamp, rawBody);
+      const expected = hmac(options.algorithm ?? 'sha256', options.secret, parts, options.encoding ?? 'hex');
       if (!safeEqual(given.slice(prefix.length), expected)) throw new WebhookSignatureError('signature mismatch');
+      // Checked after the signature, so a forged timestamp is a mismatch, and a genuine old one is stale.
+      if (timestamp !== undefined && Math.abs(now() / 1000 - Number(timestamp)) > tolerance) {
+        throw new WebhookSignatureError('timestamp outside the tolerance');
+      }
       return {
         deliveryId: options.deliveryIdHeader ? (headers.get(options.deliveryIdHeader) ?? undefined) : undefined,
+        key: 'content',
+        timestamp,
       };
     },
   };

@@ -129,6 +129,8 @@ export class JournalWriter {
     private readonly transport: JournalTransport,
     readonly lease: AttemptLease,
     private readonly signal?: AbortSignal,
+    /** Leave step and tool names out of Update IDs (payloads are encrypted; the IDs are plaintext in history). */
+    private readonly namelessUpdateIds = false,
   ) {}
 
   /**
@@ -306,10 +308,12 @@ export class JournalWriter {
 
   /**
    * A bounded, unique ID for each write (Temporal refuses IDs over 1,000 characters): the attempt, a sequence
-   * number, and the first step's name for the history view. A retried send reuses it, so it applies once.
+   * number, and the first step's name for the history view (not when payloads are encrypted). A retried send
+   * reuses it, so it applies once; nothing else reads it (the attempt and the number alone make it unique).
    */
   private updateId(write: JournalWrite): string {
     const seq = ++this.writes;
+    if (this.namelessUpdateIds) return `journal write ${seq} (attempt ${this.attemptLabel})`;
     const first = write.entries[0];
     const what = first
       ? `step ${first.key} ${first.kind} ${first.name.slice(0, 80)}` +

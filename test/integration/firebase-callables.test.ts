@@ -181,6 +181,22 @@ describe('onCallFlowRun', () => {
     expect(run.error).toMatchObject({ status: 'CANCELLED' });
   });
 
+  it('input or an answer nested 2,200 deep is invalid-argument naming the limit, and nothing starts', async () => {
+    const deep = JSON.parse('{"a":'.repeat(2_200) + '1' + '}'.repeat(2_200));
+    const whoAmI = onCallFlow(fbWhoAmIFlow, { temporal: temporal() });
+    const err = await call(whoAmI, request(deep, 'deep-diver')).catch((e) => e);
+    expect([err.code, err.message]).toEqual(['invalid-argument', expect.stringMatching(/deeper than 64 levels/)]);
+    await new Promise((r) => setTimeout(r, 1500)); // visibility is eventually consistent
+    expect((await (await getTemporalClient(temporal())).workflow.count('GenkitPrincipal="deep-diver"')).count).toBe(0);
+
+    const approve = onCallFlow(httpApprovalFlow, { temporal: temporal() });
+    const { workflowId } = await call(approve, request('shelf', 'deep-diver-2'));
+    const answer = { action: 'input', workflowId, name: 'approval', value: deep };
+    const refused = await call(runs(), request(answer, 'deep-diver-2')).catch((e: HttpsError) => e);
+    expect([refused.code, refused.message]).toEqual(['invalid-argument', expect.stringMatching(/deeper than 64/)]);
+    await call(runs(), request({ action: 'cancel', workflowId }, 'deep-diver-2'));
+  });
+
   it('answers a pending input of the own run; a bad answer is invalid-argument', async () => {
     const approve = onCallFlow(httpApprovalFlow, { temporal: temporal() });
     const { workflowId } = await call(approve, request('desk', 'grace'));

@@ -247,7 +247,7 @@ describe('runs over HTTP', () => {
     expect((await fetch(url(`/runs/${hidden.workflowId}`), { headers: as('ops-token-ab12cd34ef') })).status).toBe(404);
   });
 
-  it('an Idempotency-Key starts one run per caller', async () => {
+  it('an Idempotency-Key starts one run per caller; a repeat answers with that run’s runId', async () => {
     const key = randomUUID();
     const a1 = await (
       await post(
@@ -271,6 +271,9 @@ describe('runs over HTTP', () => {
       )
     ).json();
     expect(a2.workflowId).toBe(a1.workflowId);
+    // The repeat names the run it found, as the first answer did (it had no runId).
+    expect(a1.runId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a2.runId).toBe(a1.runId);
     expect(b1.workflowId).not.toBe(a1.workflowId);
   });
 

@@ -59,6 +59,8 @@ describe('requestBodyLimit over HTTP', () => {
     const before = received.length;
     const res = await fetch(url, { method: 'POST', body: 'x'.repeat(LIMIT + 1) });
     expect(res.status).toBe(413);
+    // The unread body leaves the connection unusable: the answer says it closes (it used to say keep-alive).
+    expect(res.headers.get('connection')).toBe('close');
     expect(await res.json()).toEqual({ error: 'too large' });
     expect(received.length).toBe(before);
   });
@@ -68,6 +70,7 @@ describe('requestBodyLimit over HTTP', () => {
     const parts = ['y'.repeat(40), 'y'.repeat(40)];
     const res = await fetch(url, { method: 'POST', body: chunked(parts), duplex: 'half' } as RequestInit);
     expect(res.status).toBe(413);
+    expect(res.headers.get('connection')).toBe('close');
     expect(received.length).toBe(before);
   });
 

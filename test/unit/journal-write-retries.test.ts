@@ -81,3 +81,18 @@ describe('journal write retries', () => {
     expect(ids).toHaveLength(1);
   });
 });
+
+describe('journal write Update IDs', () => {
+  it('name the first step for the history view, and with encrypted payloads only the attempt and the write number', async () => {
+    for (const [nameless, expected] of [
+      [false, 'step 0 step s0 (attempt 1.1 write 1)'],
+      [true, 'journal write 1 (attempt 1.1)'],
+    ] as const) {
+      const ids: string[] = [];
+      const writer = new JournalWriter(flakyTransport(status.UNAVAILABLE, 0, ids), lease, undefined, nameless);
+      writer.claimWithFirstWrite();
+      await writer.record(entry);
+      expect(ids).toEqual([expected]);
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import {
+  flowWebhook,
   githubWebhook,
   hmacWebhook,
   standardWebhooks,
@@ -31,12 +32,15 @@ describe('standardWebhooks', () => {
       'webhook-signature': wh.sign('msg_1', at, payload.toString()),
     });
   };
-  it('accepts a genuine delivery and reports its webhook-id', () => {
-    expect(standardWebhooks(secret).verify(body, signed(new Date()))).toEqual({ deliveryId: 'msg_1' });
+  it('accepts a genuine delivery and reports its webhook-id, which the signature covers', () => {
+    expect(standardWebhooks(secret).verify(body, signed(new Date()))).toEqual({
+      deliveryId: 'msg_1',
+      key: 'signed-id',
+    });
   });
   it('accepts a genuinely signed body that is not JSON (parsing it is not the signature check)', () => {
     const text = Buffer.from('not json, but signed');
-    expect(standardWebhooks(secret).verify(text, signed(new Date(), text))).toEqual({ deliveryId: 'msg_1' });
+    expect(standardWebhooks(secret).verify(text, signed(new Date(), text))).toMatchObject({ deliveryId: 'msg_1' });
   });
   it('rejects tampered bytes, a stale timestamp and a missing signature', () => {
     rejects(() => standardWebhooks(secret).verify(reserialised, signed(new Date())));
@@ -47,8 +51,11 @@ describe('standardWebhooks', () => {
 
 describe('githubWebhook', () => {
   const headers = (sig: string) => new Headers({ 'x-hub-signature-256': sig, 'x-github-delivery': 'd-1' });
-  it('accepts sha256=<hex> over the raw body and reports X-GitHub-Delivery', () => {
-    expect(githubWebhook('gh').verify(body, headers(`sha256=${hex('gh', body)}`))).toEqual({ deliveryId: 'd-1' });
+  it('accepts sha256=<hex> over the raw body and reports X-GitHub-Delivery, which is unsigned: runs are keyed by content', () => {
+    expect(githubWebhook('gh').verify(body, headers(`sha256=${hex('gh', body)}`))).toEqual({
+      deliveryId: 'd-1',
+      key: 'content',
+    });
   });
   it('rejects another secret, re-serialised JSON, a missing prefix and no header', () => {
     rejects(() => githubWebhook('gh').verify(body, headers(`sha256=${hex('other', body)}`)));
@@ -65,7 +72,10 @@ describe('stripeWebhook', () => {
     new Headers({ 'stripe-signature': [`t=${t}`, ...sigs.map((s) => `v1=${s}`), 'v0=ignored'].join(',') });
   const t = now / 1000;
   it('accepts any matching v1 (secret rotation) within 300 s', () => {
-    expect(verifier.verify(body, header(t - 299, 'deadbeef', hex('whsec_stripe', `${t - 299}.`, body)))).toEqual({});
+    expect(verifier.verify(body, header(t - 299, 'deadbeef', hex('whsec_stripe', `${t - 299}.`, body)))).toEqual({
+      key: 'payload-id',
+      timestamp: String(t - 299),
+    });
   });
   it('rejects stale and future timestamps, wrong signatures and malformed headers', () => {
     rejects(() => verifier.verify(body, header(t - 301, hex('whsec_stripe', `${t - 301}.`, body))));
@@ -88,9 +98,49 @@ describe('hmacWebhook', () => {
       encoding: 'base64',
       deliveryIdHeader: 'x-id',
     });
-    expect(verifier.verify(body, new Headers({ 'x-sig': sig, 'x-id': 'abc' }))).toEqual({ deliveryId: 'abc' });
+    expect(verifier.verify(body, new Headers({ 'x-sig': sig, 'x-id': 'abc' }))).toEqual({
+      deliveryId: 'abc',
+      key: 'content',
+    });
     rejects(() => verifier.verify(body, new Headers({ 'x-sig': sig.slice(1) })));
     rejects(() => verifier.verify(reserialised, new Headers({ 'x-sig': sig })));
+  });
+
+  it('with timestampHeader: requires the signed timestamp, within the tolerance, in the layout signedContent gives', () => {
+    const now = 1_800_000_000_000;
+    const t = now / 1000;
+    const slack = hmacWebhook({
+      secret: 'k',
+      header: 'x-slack-signature',
+      prefix: 'v0=',
+      timestampHeader: 'x-slack-request-timestamp',
+      signedContent: (ts, raw) => [`v0:${ts}:`, raw],
+      now: () => now,
+    });
+    const signed = (ts: number | string, sig = hex('k', `v0:${ts}:`, body)) =>
+      new Headers({ 'x-slack-signature': `v0=${sig}`, 'x-slack-request-timestamp': String(ts) });
+    expect(slack.verify(body, signed(t - 299))).toEqual({ key: 'content', timestamp: String(t - 299) });
+    rejects(() => slack.verify(body, signed(t - 301)));
+    rejects(() => slack.verify(body, signed(t + 301)));
+    rejects(() => slack.verify(body, signed(t, hex('k', `v0:${t - 1000}:`, body)))); // timestamp moved
+    rejects(() => slack.verify(body, signed('soon')));
+    rejects(() => slack.verify(body, new Headers({ 'x-slack-signature': `v0=${hex('k', body)}` }))); // none
+    // The default layout: `<t>.<body>`.
+    const plain = hmacWebhook({ secret: 'k', header: 'x-sig', timestampHeader: 'x-t', now: () => now });
+    expect(plain.verify(body, new Headers({ 'x-sig': hex('k', `${t}.`, body), 'x-t': String(t) }))).toMatchObject({
+      timestamp: String(t),
+    });
+    expect(() => hmacWebhook({ secret: 'k', header: 'x-sig', timestampHeader: '' })).toThrow(/timestampHeader/);
+  });
+});
+
+describe('flowWebhook replayWindowMs', () => {
+  it('is refused when it is made unless it is a number of milliseconds above 0', () => {
+    const verify = githubWebhook('gh');
+    for (const bad of [0, -1, Number.NaN, Infinity, '3d' as unknown as number]) {
+      expect(() => flowWebhook('f', { verify, replayWindowMs: bad }), String(bad)).toThrow(/replayWindowMs/);
+    }
+    expect(() => flowWebhook('f', { verify, replayWindowMs: 1000 })).not.toThrow();
   });
 });
 

@@ -2,6 +2,7 @@
 // The run console: server-rendered pages over the same runs, ownership rules and input route as the flow API.
 // GET /console (the runs), GET /console/runs/:workflowId (one run), POST /console/runs/:id/inputs/:name (an
 // answer from a plain HTML form: it is sent, then the browser is sent back to the run page).
+import { noStore } from '../no-store';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -112,6 +113,7 @@ export function createRunConsole(options: RunConsoleOptions): Hono<FlowApiEnv> {
   const base = consoleBase(rest.basePath);
   const resolved = resolveSignIn(signIn, auth);
   const app = new Hono<FlowApiEnv>();
+  app.use(noStore());
   app.use(
     crossSiteGuard({ trustedOrigins, onRefused: (c, reason) => renderError(c, base, 403, `Refused: ${reason}.`) }),
   );

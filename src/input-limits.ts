@@ -1,0 +1,38 @@
+// Shape limits of flow inputs and answers, checked at the front door: a value nested thousands deep or larger than
+// one Temporal payload would otherwise be accepted (202) and fail on the worker, attempt after attempt, or crash the
+// validation with a RangeError (500). Iterative, so that the check itself cannot overflow the stack.
+import { MAX_FLOW_INPUT_BYTES, MAX_INPUT_DEPTH } from './defaults';
+import { GenkitError } from './genkit-error';
+
+/**
+ * Throws INVALID_ARGUMENT (HTTP 400) naming the limit when `value` nests arrays and objects deeper than
+ * `MAX_INPUT_DEPTH` levels or is larger than `MAX_FLOW_INPUT_BYTES` as JSON. `what` names it: `flow input`,
+ * `answer "approval"`.
+ *
+ * @example
+ * ```ts
+ * checkInputLimits(JSON.parse(body), 'flow input'); // before anything starts
+ * ```
+ */
+export function checkInputLimits(value: unknown, what: string): void {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= MAX_INPUT_DEPTH) {
+      throw new GenkitError({
+        status: 'INVALID_ARGUMENT',
+        message: `${what} is nested deeper than ${MAX_INPUT_DEPTH} levels of arrays and objects (MAX_INPUT_DEPTH)`,
+      });
+    }
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  // Bounded depth: serialising cannot overflow the stack now.
+  const bytes = value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value) ?? '');
+  if (bytes > MAX_FLOW_INPUT_BYTES) {
+    throw new GenkitError({
+      status: 'INVALID_ARGUMENT',
+      message: `${what} is ${bytes} bytes as JSON; at most ${MAX_FLOW_INPUT_BYTES} fit one Temporal payload (MAX_FLOW_INPUT_BYTES)`,
+    });
+  }
+}
