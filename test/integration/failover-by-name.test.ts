@@ -232,9 +232,18 @@ describe('a run started by a bare name adopts its flow’s workflow-task timeout
       expect(events.filter((e) => e.markerRecordedEventAttributes)).toHaveLength(0);
 
       // Its caller reads it through the API as one run.
-      const view = await (await fetch(`${api.url}/runs/${encodeURIComponent(workflowId)}`, { headers: auth })).json();
+      const readView = async () =>
+        (await (await fetch(`${api.url}/runs/${encodeURIComponent(workflowId)}`, { headers: auth })).json()) as {
+          progress?: unknown;
+          progressUnavailable?: unknown;
+        };
+      const view = await readView();
       expect(view).toMatchObject({ workflowId, status: 'COMPLETED', result: 3, flowName: 'busyStepsFlow' });
-      expect(view.progress).toMatchObject({ attempt: 1, failovers: 0, continuations: 0, stepsCompleted: 3 });
+      // Progress is best effort by contract: a closed run's comes from a worker replaying it within the 600 ms
+      // status budget, which a loaded machine can miss (the view then says progressUnavailable). Read until one
+      // answers in time; what it says is what this test checks.
+      const progress = await waitFor(async () => (await readView()).progress, 20_000, 'a status read with progress');
+      expect(progress).toMatchObject({ attempt: 1, failovers: 0, continuations: 0, stepsCompleted: 3 });
       // The run console lists it once, not once per execution (visibility is eventually consistent: give it time).
       const rowsOf = async () => {
         const html = await (await fetch(`${api.url}/console?flow=busyStepsFlow`, { headers: auth })).text();
