@@ -53,6 +53,9 @@ export { FlowRunError } from './flow-run-error';
 export type { FlowAttemptHeartbeat, FlowProgress, FlowRunRequest, PendingInput, TemporalFlowOptions } from './types';
 export { telemetryClientInterceptors } from './telemetry/client-interceptors';
 export type { TelemetryOptions, TelemetrySetting } from './telemetry/options';
+// For a front door's own OpenTelemetry SDK: its spans redacted like the worker's when payloads are encrypted.
+export { redactingSpanProcessor, redactSpan, REDACTED } from './telemetry/redaction';
+export { tracesCarryUserData } from './telemetry/user-data';
 // Not './identity' (its worker half loads genkit): the starter's half only.
 export { CREDENTIAL_CONTEXT_KEYS, withoutCredentials } from './identity/credentials';
 export { CONTEXT_KEYS_ENV, contextKeysFromEnv, parseContextKeys, type ContextKey } from './identity/keys';

@@ -2,7 +2,8 @@
 // variables (OTLP exporter, endpoint, headers, sampler), registered as the global tracer provider before the app
 // starts. The request spans and the StartWorkflow spans go to it (docs/observability.md). The worker service has
 // the same file: each image is its own package.
-import { redactingSpanProcessor, tracesCarryUserData } from 'genkitx-temporal';
+// From the light entry: this service installs neither genkit nor the Temporal worker packages.
+import { redactingSpanProcessor, tracesCarryUserData } from 'genkitx-temporal/client';
 import type { ApiSettings } from './settings.js';
 
 /** Flushes and stops the SDK; resolves within its bound even if the collector does not answer. */
