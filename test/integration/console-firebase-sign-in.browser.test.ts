@@ -220,7 +220,7 @@ describe('console sign-in with Firebase Auth (emulator)', () => {
         await form.getByLabel('Email').fill(email);
         await form.getByLabel('Password').fill(password);
         await form.getByRole('button', { name: 'Sign in' }).click();
-        await page.waitForURL(`**${runPath}`);
+        await page.waitForURL((url) => url.pathname === runPath); // not the sign-in page's ?next=…
         expect(await page.locator('header').textContent()).toContain(`Signed in as ${uid}`);
         // Nothing of Firebase stays in the browser: the console's cookie is the session.
         const stored = await page.evaluate(() => Object.keys(localStorage).concat(Object.keys(sessionStorage)));

@@ -128,21 +128,22 @@ async function attackFrom(page: Page, api: string, waiting: string, toCancel: st
   return page.evaluate(
     async ({ api, waiting, toCancel }) => {
       const outcomes: string[] = [];
+      // Each form lives in the document of its own frame and posts from there, so whatever an answer does
+      // (a redirect, a refusal) navigates that frame only, never this page: the attack page stays on its origin.
       const submit = (action: string, enctype: string, fields: Array<[string, string]>) =>
         new Promise<void>((resolve) => {
           const frame = document.createElement('iframe');
-          frame.name = `sink-${Math.random().toString(36).slice(2)}`;
           document.body.append(frame);
-          const form = document.createElement('form');
-          Object.assign(form, { method: 'POST', action, enctype, target: frame.name });
+          const doc = frame.contentDocument!; // about:blank, of this page's origin
+          const form = doc.createElement('form');
+          Object.assign(form, { method: 'POST', action, enctype });
           for (const [name, value] of fields) {
-            const input = document.createElement('input');
+            const input = doc.createElement('input');
             Object.assign(input, { type: 'hidden', name, value });
             form.append(input);
           }
-          document.body.append(form);
-          let loads = 0;
-          frame.addEventListener('load', () => ++loads === 1 && resolve()); // the about:blank load does not fire here
+          doc.body.append(form);
+          frame.addEventListener('load', () => resolve(), { once: true }); // the post's answer, in the frame
           setTimeout(resolve, 5000);
           form.submit();
         });
@@ -201,7 +202,8 @@ describeWithTool('Chromium', skipReason)('console sign-in in Chromium', slow, ()
     try {
       const page = await newPage(context);
       await page.goto(link);
-      await page.waitForURL(`**${runPath}`);
+      // On the pathname: the sign-in page's own URL ends with `?next=<runPath>` before it goes on.
+      await page.waitForURL((url) => url.pathname === runPath);
       expect(page.url()).not.toContain(token);
       expect(await page.locator('#run-status').textContent()).toContain('Waiting for input');
       expect(await page.locator('header').textContent()).toContain(`Signed in as ${principal}`);
@@ -246,7 +248,7 @@ describeWithTool('Chromium', skipReason)('console sign-in in Chromium', slow, ()
       await page.waitForURL(/\/console\/sign-in\?next=%2Fconsole$/);
       await page.locator('#token').fill(token);
       await page.getByRole('form', { name: 'Sign in with an access token' }).getByRole('button').click();
-      await page.waitForURL(/\/console$/);
+      await page.waitForURL((url) => url.pathname === '/console');
       expect(await page.locator('h1').textContent()).toBe('Runs');
     } finally {
       await context.close();
@@ -261,12 +263,17 @@ describeWithTool('Chromium', skipReason)('console sign-in in Chromium', slow, ()
     try {
       const page = await newPage(context);
       await page.goto(sessionApi(`/console/sign-in?next=/console#token=${encodeURIComponent(token)}`));
-      await page.waitForURL(/\/console$/);
+      // On the pathname: `…/sign-in?next=/console` ends like the console's URL before the sign-in has gone on (a
+      // later navigation there would then replace the attack page).
+      await page.waitForURL((url) => url.pathname === '/console');
       // Same host, another port: another origin but the same site, so the SameSite=Strict cookie goes along.
       for (const host of ['127.0.0.1', 'localhost']) {
         await page.goto(`http://${host}:${attackerPort}/`);
         const outcomes = await attackFrom(page, sessionApi('').replace(/\/$/, ''), waiting, toCancel);
         expect(outcomes.at(-1)).toBe('json: blocked (no CORS)');
+        expect(await page.evaluate(() => location.origin), 'the attack ran from the other origin').toBe(
+          `http://${host}:${attackerPort}`,
+        );
       }
       await expectUnchanged(principal, waiting, toCancel, before, sessionSeen);
       // Cookies were sent from the same site (so the cross-site check, not SameSite, refused those).

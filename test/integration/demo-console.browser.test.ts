@@ -70,7 +70,8 @@ describeWithTool('Chromium', skipReason)('npm run demo -- --keep: the console li
 
       const page = await context.newPage();
       await page.goto(link!);
-      await page.waitForURL(`**/console/runs/${encodeURIComponent(workflowId!)}`);
+      // On the pathname: the sign-in page's own URL ends with `?next=/console/runs/…` before it goes on.
+      await page.waitForURL((url) => url.pathname === `/console/runs/${encodeURIComponent(workflowId!)}`);
       expect(page.url()).not.toContain('token');
       // The run reaches its approval through the demo's faults (a 429, a 503, a worker SIGKILLed): the page
       // refreshes itself until the form is there.
