@@ -118,7 +118,9 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
   const flowName = flowNameOf(flow);
   assertStartOptions(options);
   // Throws Genkit's ValidationError (INVALID_ARGUMENT, with the details) before anything starts.
-  await validateFlowInput(flow, input);
+  await validateFlowInput(flow, input, {
+    dataConverter: options.client ? options.client.options.dataConverter : config.dataConverter,
+  });
   // The flow's own `config.temporal` (when it was defined in this process, or given to its flowRef) routes
   // the workflow too.
   const flowDefaults = { ...registeredFlowOptions(flowName), ...refFlowOptions(flow) };

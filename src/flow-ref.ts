@@ -1,6 +1,7 @@
 // flowRef: a typed, validating stand-in for a flow that lives in another process (the worker), so a caller
 // gets the flow's input checks and types without importing the flow's module (and Genkit with it).
 import type { Action, z } from 'genkit';
+import type { DataConverter } from '@temporalio/common';
 import {
   assertFlowSchema,
   validateWithSchema,
@@ -8,7 +9,7 @@ import {
   type SchemaOutput,
   type StandardSchemaLike,
 } from './flow-schema';
-import { checkInputLimits } from './input-limits';
+import { checkInputLimits, inputByteLimit } from './input-limits';
 import type { TemporalFlowOptions } from './types';
 
 export type { FlowSchema, SchemaOutput, StandardSchemaLike } from './flow-schema';
@@ -189,10 +190,15 @@ export function refFlowOptions(flow: FlowRef): TemporalFlowOptions {
 /**
  * Checks input against the front door's depth and size limits (`checkInputLimits`), then the flow's input schema;
  * throws INVALID_ARGUMENT (Genkit's ValidationError, with the details, on a schema mismatch). A flow given by name
- * has only the limits checked here (the worker checks its schema).
+ * has only the limits checked here (the worker checks its schema). The size limit is lifted when the run's data
+ * converter offloads large payloads (`dataConverter.externalStorage`).
  */
-export async function validateFlowInput(flow: FlowRef, input: unknown): Promise<void> {
-  checkInputLimits(input, 'flow input');
+export async function validateFlowInput(
+  flow: FlowRef,
+  input: unknown,
+  options: { dataConverter?: DataConverter } = {},
+): Promise<void> {
+  checkInputLimits(input, 'flow input', inputByteLimit(options.dataConverter));
   if (typeof flow === 'string') return;
   const { schema, jsonSchema } = isFlowReference(flow)
     ? { schema: flow.inputSchema, jsonSchema: flow.inputJsonSchema }

@@ -83,7 +83,10 @@ export function onCallFlow<F extends FlowRef>(
   return onCall(callableOptionsOf(options), async (request, response) => {
     try {
       const caller = await authorize(request, options);
-      await validateFlowInput(flow, request.data); // bad input never starts a run
+      // Bad input never starts a run (the size bound lifted when the converter offloads large payloads).
+      await validateFlowInput(flow, request.data, {
+        dataConverter: runOptions.client?.options.dataConverter ?? runOptions.dataConverter,
+      });
       const client = await clientForCallable(runOptions);
       const start = () =>
         startFlowWorkflow(flow, request.data as never, {

@@ -211,7 +211,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     // A bad timeout is a 400 before anything starts, like bad input.
     const waitMs = wait ? waitTimeoutOf(c.req.query('timeout'), waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS) : 0;
     const data = await readData(c);
-    await validateFlowInput(flow, data); // ValidationError → 400, before anything starts
+    await validateFlowInput(flow, data, startConfig); // ValidationError → 400, before anything starts
     const principal = c.get('principal');
     const key = c.req.header('idempotency-key');
     if (key !== undefined && (key.length === 0 || key.length > MAX_KEY_LENGTH)) {

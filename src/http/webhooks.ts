@@ -162,7 +162,7 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
     }
 
     const input = toInput ? await toInput(payload, c) : (payload as FlowInput<F>);
-    await validateFlowInput(flow, input);
+    await validateFlowInput(flow, input, startConfig);
     // A redelivery of a delivery that a version keyed by its delivery-ID header started joins that run (nothing
     // new: a header that names no run falls through to the content key).
     const earlier = keyedByContent && verified.deliveryId ? await headerKeyedRun(verified.deliveryId) : undefined;

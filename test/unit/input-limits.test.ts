@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_FLOW_INPUT_BYTES, MAX_INPUT_DEPTH } from '../../src/defaults';
 import { validateFlowInput } from '../../src/flow-ref';
-import { checkInputLimits } from '../../src/input-limits';
+import { createDataConverter, FileStorageDriver } from '../../src/codec';
+import { checkInputLimits, inputByteLimit } from '../../src/input-limits';
 
 /** `depth` levels of `{ a: … }` (and arrays every other level), parsed from text: no recursion to build it. */
 const nested = (depth: number) =>
@@ -31,5 +32,19 @@ describe('checkInputLimits', () => {
 
   it('applies to every start, also of a flow given by name (no schema to check)', async () => {
     await expect(validateFlowInput('anyFlow', nested(2_200))).rejects.toMatchObject({ status: 'INVALID_ARGUMENT' });
+  });
+
+  it('lifts the size bound, not the depth bound, when the data converter offloads large payloads', async () => {
+    const offloading = createDataConverter({
+      externalStorage: { driver: new FileStorageDriver({ directory: '/tmp' }) },
+    });
+    const big = 'x'.repeat(MAX_FLOW_INPUT_BYTES + 1);
+    expect(inputByteLimit(offloading)).toBe(Infinity);
+    expect(inputByteLimit(createDataConverter({}))).toBe(MAX_FLOW_INPUT_BYTES);
+    await expect(validateFlowInput('anyFlow', big, { dataConverter: offloading })).resolves.toBeUndefined();
+    await expect(validateFlowInput('anyFlow', big)).rejects.toMatchObject({ status: 'INVALID_ARGUMENT' });
+    await expect(validateFlowInput('anyFlow', nested(2_200), { dataConverter: offloading })).rejects.toMatchObject({
+      status: 'INVALID_ARGUMENT',
+    });
   });
 });
