@@ -14,3 +14,5 @@ export {
   type FlowActivities,
 } from './flow-activities';
 export { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
+// The types of the continuation-seal activities' arguments and results (docs/security.md).
+export type { CarriedState, ContinuationCheck, ContinuationSeal } from '../types';

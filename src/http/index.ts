@@ -35,6 +35,7 @@ export {
   standardWebhooks,
   stripeWebhook,
   WebhookSignatureError,
+  type DeliveryKey,
   type HmacWebhookOptions,
   type VerifiedDelivery,
   type WebhookVerifier,
