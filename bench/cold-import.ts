@@ -26,7 +26,8 @@ export function timeRequire(...specifiers: string[]): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export function measureColdImport(runs = 8): ColdImportResult {
-  if (!existsSync(resolve(root, 'dist/caller.js'))) throw new Error('bench/cold-import: run `npm run build` first');
+  if (!existsSync(resolve(root, 'dist/client/index.js')))
+    throw new Error('bench/cold-import: run `npm run build` first');
   const sides = ['@temporalio/client', 'genkitx-temporal/client', 'genkitx-temporal'];
   const samples: Record<string, number[]> = Object.fromEntries(sides.map((s) => [s, []]));
   for (const s of sides) timeRequire(s); // warm the file system cache

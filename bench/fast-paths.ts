@@ -8,7 +8,7 @@ import { genkit, z } from 'genkit';
 import { resolveTemporalCli } from '../scripts/temporal-cli.mjs';
 import { closeTemporalClients, defineTemporalFlow, executeFlowWorkflow, getTemporalClient, temporal } from '../src';
 import { startDevServer } from '../src/testing';
-import { startTemporalWorker } from '../src/worker';
+import { startTemporalWorker } from '../src/worker/start-worker';
 
 const ai = genkit({ plugins: [temporal()] });
 const fastNoopFlow = defineTemporalFlow(ai, { name: 'fastNoopFlow', inputSchema: z.number() }, async (n) => n);

@@ -2,7 +2,7 @@
 // `node --import tsx bench/http-api-process.ts <address> <taskQueue> [flowName]` prints `listening <port>`.
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { flowRef } from '../src/caller';
+import { flowRef } from '../src/client';
 import { createFlowApi } from '../src/http';
 
 const [address, taskQueue, flowName = 'benchFlow'] = process.argv.slice(2);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
-import { flowRef, getTemporalClient, startFlowWorkflow } from '../src/caller';
+import { flowRef, getTemporalClient, startFlowWorkflow } from '../src/client';
 import { createFlowApi } from '../src/http';
 
 export interface HttpStartResult {

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleFlowWorkflows } from '../src/worker';
+import { bundleFlowWorkflows } from '../src/worker/start-worker';
 
 export interface BenchWorker {
   child: ChildProcess;

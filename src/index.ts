@@ -11,38 +11,48 @@ requirePeers('genkitx-temporal', [
   '@temporalio/activity',
 ]);
 
-export { temporal, type TemporalPluginOptions } from './plugin';
-export { defineTemporalFlow, type TemporalFlowConfig, type TemporalFlowFn, type TemporalFlowSideChannel } from './flow';
-export { FlowNotJournaledError, registerTemporalFlow, listFlowNames, type AnyFlow } from './registry';
-export { flowManifest } from './flow-manifest';
+export { temporal, type TemporalPluginOptions } from './worker/genkit-plugin';
+export {
+  defineTemporalFlow,
+  type TemporalFlowConfig,
+  type TemporalFlowFn,
+  type TemporalFlowSideChannel,
+} from './worker/define-flow';
+export { FlowNotJournaledError, registerTemporalFlow, listFlowNames, type AnyFlow } from './worker/registry';
+export { flowManifest } from './worker/flow-manifest';
 export {
   bundleFlowWorkflows,
   startTemporalWorker,
   type TemporalWorkerHandle,
   type TemporalWorkerOptions,
-} from './worker';
-export { GenkitTemporalPlugin, genkitWorkerPlugin, type GenkitWorkerPluginOptions } from './worker-plugin';
-export { WorkflowNotExportedError } from './workflow-exports';
-export { WorkflowBundleConverterError } from './bundle-failure-converter';
+} from './worker/start-worker';
+export { GenkitTemporalPlugin, genkitWorkerPlugin, type GenkitWorkerPluginOptions } from './worker/worker-plugin';
+export { WorkflowNotExportedError } from './worker/workflow-exports';
+export { WorkflowBundleConverterError } from './worker/bundle-failure-converter';
 export {
   resolveContextTrust,
   UNTRUSTED_CONTEXT_FAILURE,
   type ContextTrust,
   type ContextTrustOptions,
 } from './identity/trust';
-export { telemetryWorkerPlugin } from './telemetry/worker-plugin';
+export { telemetryWorkerPlugin } from './telemetry/tracing-worker-plugin';
 export { redactingSpanProcessor, redactSpan, REDACTED } from './telemetry/redaction';
 export { tracesCarryUserData } from './telemetry/user-data';
 // Everything a caller needs (the light entry, genkitx-temporal/client), plus the worker side below.
-export * from './caller';
-export { TemporalConnectionError } from './connection-error';
-export { isGenkitError, isRetryable, type GenkitErrorLike } from './errors';
-export { step } from './journal/step';
-export { waitForInput, type WaitForInputOptions } from './journal/wait-for-input';
-export { InterruptAnswerSchema, interruptInputName, ToolDeniedError, type InterruptAnswer } from './journal/interrupts';
-export { NonDeterministicFlowError, StepResultTooLargeError } from './journal/durable-run';
-export { removeGenkitSignalHandlers } from './genkit-signals';
-export * from './defaults';
+export * from './client';
+export { TemporalConnectionError } from './client/connection-error';
+export { isGenkitError, isRetryable, type GenkitErrorLike } from './common/errors';
+export { step } from './worker/journal/step';
+export { waitForInput, type WaitForInputOptions } from './worker/journal/wait-for-input';
+export {
+  InterruptAnswerSchema,
+  interruptInputName,
+  ToolDeniedError,
+  type InterruptAnswer,
+} from './worker/journal/interrupts';
+export { NonDeterministicFlowError, StepResultTooLargeError } from './worker/journal/durable-run';
+export { removeGenkitSignalHandlers } from './worker/genkit-signals';
+export * from './common/defaults';
 export {
   FailureTypes,
   type FlowRetryPolicy,
@@ -50,4 +60,4 @@ export {
   type SerializedFlowError,
   type StepInFlight,
   type StepKind,
-} from './types';
+} from './common/types';

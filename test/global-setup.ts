@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { resolveTemporalCli } from '../scripts/temporal-cli.mjs';
 import { startDevServer } from '../src/testing/dev-server';
-import { bundleFlowWorkflows } from '../src/worker';
+import { bundleFlowWorkflows } from '../src/worker/start-worker';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { closeTemporalClients, getFlowRun, provideFlowInput } from '../../src/caller';
+import { closeTemporalClients, getFlowRun, provideFlowInput } from '../../src/client';
 import type { AgentOutput, Progress } from './agent-schemas';
 import { ApiClient, type RunView } from './api-client';
 import { consoleRunPath, consoleSignInLink } from './console-link';

@@ -2,8 +2,8 @@
 // one structured line. Runs once per invocation (a Cloud Run job or a scheduled function); the pending
 // scale-down state travels on the target itself (see state-annotation.ts).
 import type { Client } from '@temporalio/client';
-import { resolveTemporalConfig } from '../config';
-import { clientFor } from '../connection';
+import { resolveTemporalConfig } from '../client/config';
+import { clientFor } from '../client/connection';
 import { CloudRunTarget, type CloudRunTargetOptions } from './cloud-run-target';
 import { decide, type Decision, type DecisionReason, type ScalingPolicy } from './policy';
 import { readQueueLoad, type QueueLoadReading } from './queue-load';

@@ -4,7 +4,7 @@
 // etag conflict, and a deadline on the operation.
 import type { ServicesClient, WorkerPoolsClient, protos } from '@google-cloud/run';
 import { EMPTY_STATE, type ScaleDownState } from './policy';
-import { GrpcStatus } from '../grpc-errors';
+import { GrpcStatus } from '../client/grpc-errors';
 import { decodeState, encodeState, STATE_ANNOTATION } from './state-annotation';
 
 type Resource = protos.google.cloud.run.v2.IWorkerPool | protos.google.cloud.run.v2.IService;

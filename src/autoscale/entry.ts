@@ -1,5 +1,5 @@
 // The autoscaler's runnable forms: a handler for a scheduled function, and a run-once main for a Cloud Run job.
-import { closeTemporalClients } from '../connection';
+import { closeTemporalClients } from '../client/connection';
 import { runAutoscaler, type AutoscaleResult, type AutoscalerOptions } from './autoscaler';
 import { autoscalerSettingsFromEnv } from './settings';
 

@@ -1,7 +1,7 @@
 // Every Temporal call the autoscaler makes has a deadline: a frozen or partitioned server must fail the run in
 // seconds (no write, one clear log line, a non-zero exit), not hold it until the job's own timeout.
 import type { Client } from '@temporalio/client';
-import { isDeadlineExceeded } from '../grpc-errors';
+import { isDeadlineExceeded } from '../client/grpc-errors';
 
 /** How long one Temporal call may take before the autoscaler gives up on this run. */
 export const DEFAULT_TEMPORAL_CALL_TIMEOUT_MS = 10_000;

@@ -5,7 +5,7 @@ import { DefaultFailureConverter } from '@temporalio/common';
 
 /**
  * Found in the text of every workflow bundle built with this converter: a worker tells by it whether a prebuilt
- * bundle encrypts workflow failures (src/bundle-failure-converter.ts).
+ * bundle encrypts workflow failures (src/worker/bundle-failure-converter.ts).
  */
 export const ENCRYPTED_FAILURE_CONVERTER_MARK = 'genkitx-temporal:encrypted-failure-converter';
 

@@ -14,7 +14,7 @@ export {
   type EncryptionKey,
   type EncryptionKeyRing,
 } from './keys';
-export type { KeyRing, NamedKey } from '../key-ring';
+export type { KeyRing, NamedKey } from '../common/key-ring';
 export { EncryptionKeysMissingError, PayloadIntegrityError, UnknownEncryptionKeyError } from './errors';
 export { EncryptedPayloadGuard, withEncryptedPayloadGuard } from './encrypted-payload-guard';
 export { createDataConverter, encryptedFailureConverterPath, type DataConverterOptions } from './data-converter';

@@ -1,5 +1,5 @@
 // Encryption keys: where they come from (env / Secret Manager / code) and the checks every key must pass.
-import { buildKeyRing, parseKeyList, type KeyRing, type NamedKey } from '../key-ring';
+import { buildKeyRing, parseKeyList, type KeyRing, type NamedKey } from '../common/key-ring';
 
 /** Environment variable read by `encryptionKeysFromEnv()`: `id1:base64key,id2:base64key`, the first is current. */
 export const ENCRYPTION_KEYS_ENV = 'GENKITX_ENCRYPTION_KEYS';

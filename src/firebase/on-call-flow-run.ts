@@ -1,9 +1,9 @@
 // onCallFlowRun: one callable for everything a caller does with their OWN runs after starting them —
 // read (and stream from an offset), answer a pending input, cancel. Someone else's run is `not-found`.
-import { checkInputLimits } from '../input-limits';
+import { checkInputLimits } from '../client/input-limits';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { HttpsError, onCall, type CallableFunction, type CallableRequest } from 'firebase-functions/v2/https';
-import { flowNameOf, type FlowRef } from '../flow-ref';
+import { flowNameOf, type FlowRef } from '../client/flow-ref';
 import {
   cancelFlowRun,
   flowRunOf,
@@ -11,9 +11,9 @@ import {
   type FlowRun,
   type FlowRunOptions,
   type ProgressUnavailable,
-} from '../flow-runs';
-import { checkAnswerTarget } from '../input-gate';
-import type { FlowProgress, PendingInput } from '../types';
+} from '../client/flow-runs';
+import { checkAnswerTarget } from '../client/input-gate';
+import type { FlowProgress, PendingInput } from '../common/types';
 import { authorize, type CallableCaller } from './callable-auth';
 import { toHttpsError } from './errors';
 import { callableOptionsOf, type OnCallFlowOptions } from './on-call-flow';

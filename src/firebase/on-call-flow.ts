@@ -2,9 +2,9 @@
 // and answers `{ workflowId, runId }` at once — or, for a streaming caller, relays the run's chunks and answers
 // its result. The run outlives the function's timeout; `onCallFlowRun` reads, answers and cancels it later.
 import { onCall, type CallableFunction, type CallableOptions } from 'firebase-functions/v2/https';
-import { startFlowWorkflow, type FlowWorkflowOptions } from '../client';
-import { flowNameOf, validateFlowInput, type FlowOutput, type FlowRef } from '../flow-ref';
-import type { FlowRunOptions } from '../flow-runs';
+import { startFlowWorkflow, type FlowWorkflowOptions } from '../client/start-flow';
+import { flowNameOf, validateFlowInput, type FlowOutput, type FlowRef } from '../client/flow-ref';
+import type { FlowRunOptions } from '../client/flow-runs';
 import { inCallerTrace } from '../telemetry/caller-trace';
 import { authorize, genkitContextOf, type CallableAccess, type CallableAuthPolicy } from './callable-auth';
 import { toHttpsError } from './errors';

@@ -1,6 +1,6 @@
 // Relays a durable run's chunks to a streaming callable caller, from an offset, and gives back the result.
 import type { CallableResponse } from 'firebase-functions/v2/https';
-import { streamFlowRun, type FlowRunOptions } from '../flow-runs';
+import { streamFlowRun, type FlowRunOptions } from '../client/flow-runs';
 
 /** A chunk as a streaming callable caller gets it: where it came from, so a reconnect resumes after it. */
 export interface FlowStreamChunk<S = unknown> {

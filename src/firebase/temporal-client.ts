@@ -3,8 +3,8 @@
 // `unavailable` to the caller — retryable — rather than a bare `internal`.
 import type { Client } from '@temporalio/client';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { getTemporalClient } from '../connection';
-import type { FlowRunOptions } from '../flow-runs';
+import { getTemporalClient } from '../client/connection';
+import type { FlowRunOptions } from '../client/flow-runs';
 
 /** The client to use for `options`: the given one, or the cached connection (connecting on first use). */
 export async function clientForCallable(options: FlowRunOptions): Promise<Client> {

@@ -1,8 +1,8 @@
 // Genkit errors as HTTP responses: the status code from the Genkit status, and the flat body of Genkit's own
 // flow server (`{ status, message, details? }`), without schemas, stacks or internals.
-import { GenkitError } from '../genkit-error';
-import { GENKIT_HTTP_CODES, httpCodeOf } from '../genkit-status';
-import { grpcCodeOf, GrpcStatus } from '../grpc-errors';
+import { GenkitError } from '../client/genkit-error';
+import { GENKIT_HTTP_CODES, httpCodeOf } from '../common/genkit-status';
+import { grpcCodeOf, GrpcStatus } from '../client/grpc-errors';
 
 /** The error body callers get. */
 export interface ErrorBody {

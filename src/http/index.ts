@@ -5,7 +5,7 @@ import { requirePeers } from '../peer-dependencies';
 // Before anything else loads: a missing peer is named, with the command that installs it.
 requirePeers('genkitx-temporal/http', ['@temporalio/client']);
 
-export { createFlowApi, type FlowApiOptions, type FlowApiStartOptions } from './flow-api';
+export { createFlowApi, type FlowApiOptions, type FlowApiStartOptions } from './api/flow-api';
 export {
   bearerTokenAuth,
   firebaseAuth,
@@ -15,20 +15,20 @@ export {
   type IdTokenVerifier,
   type Principal,
   type PrincipalResolver,
-} from './auth';
+} from './auth/principal-auth';
 export { createRunConsole, type RunConsoleOptions } from './console';
 export {
   FIREBASE_WEB_SDK_VERSION,
   type ConsoleSignInOptions,
   type FirebaseSignInOptions,
 } from './console/sign-in-options';
-export { crossSiteGuard, requireJsonContentType, type CrossSiteOptions } from './cross-site';
-export { iapAuth, IAP_ASSERTION_HEADER, IAP_ISSUER, IAP_KEY_SET_URL, type IapAuthOptions } from './iap-auth';
-export { parseSessionKeys, type SessionSettings } from './session';
+export { crossSiteGuard, requireJsonContentType, type CrossSiteOptions } from './auth/cross-site';
+export { iapAuth, IAP_ASSERTION_HEADER, IAP_ISSUER, IAP_KEY_SET_URL, type IapAuthOptions } from './auth/iap-auth';
+export { parseSessionKeys, type SessionSettings } from './auth/session';
 export { toHttpError, type ErrorBody } from './errors';
-export { TemporalStreamManager } from './stream-manager';
+export { TemporalStreamManager } from './api/stream-manager';
 export { requestSpans } from '../telemetry/http-middleware';
-export { flowWebhook, webhookWorkflowId, type FlowWebhookOptions } from './webhooks';
+export { flowWebhook, webhookWorkflowId, type FlowWebhookOptions } from './webhooks/flow-webhook';
 export {
   githubWebhook,
   hmacWebhook,
@@ -39,4 +39,4 @@ export {
   type HmacWebhookOptions,
   type VerifiedDelivery,
   type WebhookVerifier,
-} from './webhook-verifiers';
+} from './webhooks/verifiers';

@@ -4,7 +4,7 @@
 // the carried state only with a seal that verifies for the execution it was continued from. A start by a client,
 // a cron or retry re-run, a schedule, or a reset of a run that never had a sealed state cannot bring a journal in.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { ContinuationSeal, FlowRunRequest, JournalEntry } from '../types';
+import type { ContinuationSeal, FlowRunRequest, JournalEntry } from '../common/types';
 import type { ContextKeyRing } from './keys';
 import { canonicalJson, type SignatureProblem } from './signature';
 

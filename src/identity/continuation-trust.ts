@@ -2,7 +2,7 @@
 // `runGenkitFlow` and accepts a continued execution's journal and state only with a seal that verifies for the
 // execution it was continued from. Without a key nothing is sealed or checked (see docs/security.md).
 import type { Info } from '@temporalio/activity';
-import type { CarriedState, ContinuationCheck, ContinuationSeal } from '../types';
+import type { CarriedState, ContinuationCheck, ContinuationSeal } from '../common/types';
 import { CONTEXT_KEYS_ENV } from './keys';
 import { sealContinuation, verifyContinuationSeal, type SealedContinuation } from './continuation-seal';
 import type { SignatureProblem } from './signature';

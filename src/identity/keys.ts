@@ -1,6 +1,6 @@
 // Context signing keys: shared by the front door (signs) and the workers (verify). Same format and rotation as
 // the encryption keys: `id:base64key` pairs, the first one signs, every one verifies.
-import { buildKeyRing, parseKeyList, type KeyRing, type NamedKey } from '../key-ring';
+import { buildKeyRing, parseKeyList, type KeyRing, type NamedKey } from '../common/key-ring';
 
 /** Environment variable read by `contextKeysFromEnv()`: `id1:base64key,id2:base64key`, the first one signs. */
 export const CONTEXT_KEYS_ENV = 'GENKITX_CONTEXT_KEYS';

@@ -1,6 +1,6 @@
 // The starter's side: every run starts with its context stripped of credentials and, when this process holds a
 // context key, signed for exactly that run.
-import type { ContextSignature } from '../types';
+import type { ContextSignature } from '../common/types';
 import { withoutCredentials } from './credentials';
 import { resolveContextKeyRing, type ContextKey } from './keys';
 import { signRunContext, type SignedRun } from './signature';

@@ -1,7 +1,7 @@
 // The context signature: an HMAC-SHA256 over the run's caller context AND what it was given for — the namespace,
 // workflow ID, flow name and input — so a signed context cannot be moved into another run or another request.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { ContextSignature } from '../types';
+import type { ContextSignature } from '../common/types';
 import type { ContextKeyRing } from './keys';
 
 /** What a signature binds together. The worker rebuilds it from the activity's own info and the run's request. */

@@ -2,7 +2,7 @@
 // exists), a run must carry a valid signature from a starter that holds the key, or it fails on attempt 1 with a
 // non-retryable PERMISSION_DENIED before any step runs.
 import { ValueError } from '@temporalio/common';
-import { libraryFailure } from '../errors';
+import { libraryFailure } from '../common/errors';
 import { CONTEXT_KEYS_ENV, resolveContextKeyRing, type ContextKey, type ContextKeyRing } from './keys';
 import { verifyRunContext, type SignatureProblem, type SignedRun } from './signature';
 

@@ -1,7 +1,7 @@
 // For entry points that are not Hono apps (Firebase callables): run the workflow start inside a server span
 // that continues the caller's W3C trace context, so the run joins the caller's trace.
 import type { IncomingHttpHeaders } from 'node:http';
-import { resolveTemporalConfig, type TemporalConnectionOptions } from '../config';
+import { resolveTemporalConfig, type TemporalConnectionOptions } from '../client/config';
 import { loadOtelApi } from './load';
 
 const TRACER = 'genkitx-temporal';

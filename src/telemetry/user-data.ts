@@ -1,5 +1,5 @@
 // Whether spans may carry user data: the one rule, for the library and the Cloud Run entries alike.
-import { resolveTemporalConfig, type TemporalConnectionOptions } from '../config';
+import { resolveTemporalConfig, type TemporalConnectionOptions } from '../client/config';
 import { enabledTelemetry } from './options';
 
 /**

@@ -2,7 +2,7 @@
 import type { BundleOptions, WorkerPlugin } from '@temporalio/worker';
 import { temporalOtelWorkflowModule } from './load';
 import { enabledTelemetry, type TelemetrySetting } from './options';
-import { telemetryWorkerPlugin } from './worker-plugin';
+import { telemetryWorkerPlugin } from './tracing-worker-plugin';
 
 /** The worker plugins for this setting: none when tracing is off. */
 export function telemetryPlugins(setting: TelemetrySetting | undefined): WorkerPlugin[] {

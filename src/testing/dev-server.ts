@@ -1,7 +1,7 @@
 // A local Temporal dev server for tests and the demo, using the project's pinned CLI when there is one.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE } from '../defaults';
+import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE } from '../common/defaults';
 
 /** Options of `startDevServer`. */
 export interface DevServerOptions {

@@ -2,7 +2,7 @@
 // chaos run's restartable server), where the SDK's TestWorkflowEnvironment does not fit.
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
-import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE } from '../defaults';
+import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE } from '../common/defaults';
 
 /**
  * `temporal server start-dev` arguments every local server of the kit needs: the search attributes runs are

@@ -1,8 +1,8 @@
 // A whole local Temporal set-up for scripts (demo, benchmarks): dev server and a worker for this process's
 // flows, always torn down afterwards.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { closeTemporalClients } from '../connection';
-import { startTemporalWorker, type TemporalWorkerHandle } from '../worker';
+import { closeTemporalClients } from '../client/connection';
+import { startTemporalWorker, type TemporalWorkerHandle } from '../worker/start-worker';
 import { startDevServer, type DevServerOptions } from './dev-server';
 
 /** What `withLocalTemporal` hands to its callback. */

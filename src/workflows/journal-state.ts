@@ -2,7 +2,7 @@
 // it waits for or was sent early, and the counters that decide retries, failover and continue-as-new.
 // Sandbox code: imports only @temporalio/workflow, ../types, ../defaults and siblings.
 import { ApplicationFailure } from '@temporalio/workflow';
-import { MAX_EARLY_INPUTS, MAX_JOURNAL_BYTES, PAGE_BYTES, DEFAULT_CONTINUE_AS_NEW_AFTER } from '../defaults';
+import { MAX_EARLY_INPUTS, MAX_JOURNAL_BYTES, PAGE_BYTES, DEFAULT_CONTINUE_AS_NEW_AFTER } from '../common/defaults';
 import {
   FailureTypes,
   type AttemptLease,
@@ -19,7 +19,7 @@ import {
   type PendingInput,
   type SerializedFlowError,
   type StepInFlight,
-} from '../types';
+} from '../common/types';
 import { validateJsonSchema } from './json-schema';
 import { jsonBytes } from './sizes';
 

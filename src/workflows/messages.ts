@@ -11,7 +11,7 @@ import type {
   JournalWriteResult,
   SerializedFlowError,
   StepInFlight,
-} from '../types';
+} from '../common/types';
 import type { ChunkRead } from './journal-state';
 
 export type { ChunkRead };

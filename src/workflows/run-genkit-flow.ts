@@ -16,8 +16,8 @@ import {
   TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { FlowActivities } from '../activities/flow-activities';
-import type { FlowFailureDetails } from '../errors';
+import type { FlowActivities } from '../worker/activities/flow-activities';
+import type { FlowFailureDetails } from '../common/errors';
 import {
   DEFAULT_CONTINUE_AS_NEW_AFTER,
   DEFAULT_HEARTBEAT_TIMEOUT,
@@ -25,8 +25,8 @@ import {
   DEFAULT_RETRY,
   DEFAULT_START_TO_CLOSE_TIMEOUT,
   MAX_CARRIED_JOURNAL_BYTES,
-} from '../defaults';
-import { backoffMs, msFromDuration, validateRetryPolicy, workflowTaskTimeoutFor } from '../retry-math';
+} from '../common/defaults';
+import { backoffMs, msFromDuration, validateRetryPolicy, workflowTaskTimeoutFor } from '../common/retry-math';
 import {
   FailureTypes,
   type ContinuationCheck,
@@ -36,7 +36,7 @@ import {
   type JournalEntry,
   type SerializedFlowError,
   type TemporalFlowOptions,
-} from '../types';
+} from '../common/types';
 import { FlowJournalState } from './journal-state';
 import {
   attemptFailedSignal,

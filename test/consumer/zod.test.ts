@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { getTemporalClient } from '../../src/connection';
+import { getTemporalClient } from '../../src/client/connection';
 import { consumerProject, type ConsumerProject, type Flavour } from './harness';
 
 const majors = [3, 4] as const;

@@ -2,8 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { closeTemporalClients } from '../../src/connection';
-import { startTemporalWorker, type TemporalWorkerHandle, type TemporalWorkerOptions } from '../../src/worker';
+import { closeTemporalClients } from '../../src/client/connection';
+import {
+  startTemporalWorker,
+  type TemporalWorkerHandle,
+  type TemporalWorkerOptions,
+} from '../../src/worker/start-worker';
 
 export const address = () => inject('temporalAddress');
 export const namespace = () => inject('temporalNamespace');

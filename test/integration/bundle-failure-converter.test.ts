@@ -1,4 +1,4 @@
-// A prebuilt workflow bundle and its worker must convert failures alike (src/bundle-failure-converter.ts): a worker
+// A prebuilt workflow bundle and its worker must convert failures alike (src/worker/bundle-failure-converter.ts): a worker
 // that encrypts refuses a bundle without the encrypting failure converter (its workflow failures would reach history
 // in plaintext), a worker without a failure converter takes the bundle's, and a worker with another converter
 // refuses a bundle with the encrypting one.
@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDataConverter, encryptedFailureConverterPath } from '../../src/codec';
-import { closeTemporalClients } from '../../src/connection';
-import { startFlowWorkflow } from '../../src/client';
-import { WorkflowBundleConverterError } from '../../src/bundle-failure-converter';
-import { bundleFlowWorkflows, type TemporalWorkerHandle } from '../../src/worker';
+import { closeTemporalClients } from '../../src/client/connection';
+import { startFlowWorkflow } from '../../src/client/start-flow';
+import { WorkflowBundleConverterError } from '../../src/worker/bundle-failure-converter';
+import { bundleFlowWorkflows, type TemporalWorkerHandle } from '../../src/worker/start-worker';
 import { SECRETS, secretFlow } from '../fixtures/secret-flows';
 import { historyOf, address, namespace, startWorker, uniqueTaskQueue } from '../helpers/temporal';
 

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { runFlow } from 'genkit/beta/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../examples/demo/flows';
-import { getTemporalClient } from '../../src/connection';
+import { getTemporalClient } from '../../src/client/connection';
 import { IAP_ASSERTION_HEADER } from '../../src/http';
 import { freePorts } from '../../src/testing/local-process-helpers';
 import { iapAssertion, makeIapKey, serveKeySet, type IapTestKey } from '../helpers/iap-keys';

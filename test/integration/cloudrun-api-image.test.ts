@@ -16,8 +16,8 @@ import { runFlow } from 'genkit/beta/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../examples/demo/flows';
 import { createDataConverter } from '../../src/codec';
-import { closeTemporalClients } from '../../src/connection';
-import type { TemporalWorkerHandle } from '../../src/worker';
+import { closeTemporalClients } from '../../src/client/connection';
+import type { TemporalWorkerHandle } from '../../src/worker/start-worker';
 import { cliHistoryText, temporalCli } from '../helpers/history-secrets';
 import { address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 
@@ -56,7 +56,7 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist/caller.js'))) await run('npx', ['tsc', '-p', 'tsconfig.build.json'], root);
+  if (!existsSync(join(root, 'dist/client/index.js'))) await run('npx', ['tsc', '-p', 'tsconfig.build.json'], root);
   // What the image copies besides the build output: the manifest of the worker's flows (FLOWS_MODULE reads it).
   for (const file of ['package.json', 'flows.json']) copyFileSync(join(recipe, file), join(app, file));
   await timed('vendor', () => run(process.execPath, [join(root, 'scripts/vendor-library.mjs'), app], root));

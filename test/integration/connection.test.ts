@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { closeTemporalClients, executeFlowWorkflow, getTemporalClient } from '../../src';
-import { connectionCount } from '../../src/connection';
+import { connectionCount } from '../../src/client/connection';
 import { greetFlow } from '../fixtures/basic-flows';
 import { address, namespace, startWorker, uniqueTaskQueue } from '../helpers/temporal';
 

@@ -14,7 +14,7 @@ import { getAuth } from 'firebase-admin/auth';
 import { Hono } from 'hono';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFlowRun } from '../../src/caller';
+import { getFlowRun } from '../../src/client';
 import { createFlowApi, FIREBASE_WEB_SDK_VERSION, firebaseAuth } from '../../src/http';
 import { freePorts } from '../../src/testing/local-process-helpers';
 import { consoleReviewFlow } from '../fixtures/console-flows';

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { google, temporal } from '@temporalio/proto';
-import { flowRef } from '../../src/flow-ref';
-import { bearerTokenAuth } from '../../src/http/auth';
+import { flowRef } from '../../src/client/flow-ref';
+import { bearerTokenAuth } from '../../src/http/auth/principal-auth';
 import { createRunConsole } from '../../src/http/console/run-console';
 import { address } from '../helpers/temporal';
 

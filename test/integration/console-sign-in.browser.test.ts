@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getTemporalClient } from '../../src/connection';
+import { getTemporalClient } from '../../src/client/connection';
 import { bearerTokenAuth, createFlowApi, principalAuth } from '../../src/http';
 import { consoleReviewFlow } from '../fixtures/console-flows';
 import { browserUnavailable, launchChromium } from '../helpers/browser';
@@ -104,7 +104,7 @@ async function statusOf(workflowId: string): Promise<string> {
   const client = await getTemporalClient(worker.opts());
   const description = await client.workflow.getHandle(workflowId).describe();
   if (description.status.name !== 'RUNNING') return description.status.name;
-  const { getFlowRun } = await import('../../src/caller');
+  const { getFlowRun } = await import('../../src/client');
   return (await getFlowRun(workflowId, worker.opts())).status;
 }
 

@@ -11,7 +11,7 @@ import {
   streamFlowRun,
   type FlowStreamEvent,
 } from '../../src';
-import { toFlowRunError } from '../../src/flow-run-error';
+import { toFlowRunError } from '../../src/client/flow-run-error';
 import { journalQuery, progressQuery } from '../../src/workflows/messages';
 import { ledger } from '../fixtures/durable-flows';
 import {

@@ -6,8 +6,8 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeFlowWorkflow, startFlowWorkflow } from '../../src';
-import { closeTemporalClients } from '../../src/connection';
-import type { TemporalWorkerHandle } from '../../src/worker';
+import { closeTemporalClients } from '../../src/client/connection';
+import type { TemporalWorkerHandle } from '../../src/worker/start-worker';
 import { greetFlow } from '../fixtures/basic-flows';
 import { address, historyOf, namespace, newClient, startWorker, uniqueTaskQueue } from '../helpers/temporal';
 

@@ -19,7 +19,7 @@ import {
   startFlowWorkflow,
   WORKFLOW_TYPE,
 } from '../../src';
-import { closeTemporalClients, getTemporalClient } from '../../src/connection';
+import { closeTemporalClients, getTemporalClient } from '../../src/client/connection';
 import '../fixtures/basic-flows';
 import { busyStepsFlow } from '../fixtures/failover-flows';
 import { readLedger } from '../helpers/ledger';

@@ -4,7 +4,7 @@
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { HttpsError, type CallableRequest } from 'firebase-functions/v2/https';
 import { describe, expect, it } from 'vitest';
-import { closeTemporalClients, connectionCount, getTemporalClient } from '../../src/connection';
+import { closeTemporalClients, connectionCount, getTemporalClient } from '../../src/client/connection';
 import { onCallFlow, onCallFlowRun, type FlowStreamChunk } from '../../src/firebase';
 import { fbWhoAmIFlow } from '../fixtures/firebase-flows';
 import { httpApprovalFlow, httpCountFlow, httpFailFlow, httpGreetFlow } from '../fixtures/http-flows';

@@ -10,9 +10,9 @@ import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../../examples/demo/flows'; // the worker's flows (tripPlanner with the scripted demo model)
 import { DefaultPayloadConverter } from '@temporalio/common';
-import { getTemporalClient } from '../../src/connection';
+import { getTemporalClient } from '../../src/client/connection';
 import { parseContextKeys } from '../../src/identity/keys';
-import type { FlowRunRequest } from '../../src/types';
+import type { FlowRunRequest } from '../../src/common/types';
 import { cliHistoryText } from '../helpers/history-secrets';
 import { useWorker } from '../helpers/temporal';
 

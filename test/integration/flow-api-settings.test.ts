@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'genkit';
-import { flowRef } from '../../src/flow-ref';
+import { flowRef } from '../../src/client/flow-ref';
 import { Hono } from 'hono';
 import { createFlowApi, flowWebhook, githubWebhook } from '../../src/http';
 import { address, namespace, newClient, uniqueTaskQueue } from '../helpers/temporal';

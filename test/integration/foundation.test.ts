@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { executeFlowWorkflow, FlowRunError, getTemporalClient, startFlowWorkflow } from '../../src';
-import { toFlowRunError } from '../../src/flow-run-error';
+import { toFlowRunError } from '../../src/client/flow-run-error';
 import { askFlow, greetFlow, model, setScript } from '../fixtures/basic-flows';
 import { activityStarts, address, namespace, startWorker, tsMs, useWorker, waitFor } from '../helpers/temporal';
 

@@ -12,11 +12,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../../examples/demo/flows';
 import '../fixtures/http-flows';
 import { createDataConverter, type EncryptionKey } from '../../src/codec';
-import { getTemporalClient } from '../../src/connection';
+import { getTemporalClient } from '../../src/client/connection';
 import type { ContextKey } from '../../src/identity';
 import { startDevServer } from '../../src/testing/dev-server';
 import { address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
-import type { TemporalWorkerHandle } from '../../src/worker';
+import type { TemporalWorkerHandle } from '../../src/worker/start-worker';
 
 const root = resolve(__dirname, '..', '..');
 const encryptionKeys: EncryptionKey[] = [{ id: 'enc-1', key: randomBytes(32) }];

@@ -10,7 +10,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../../examples/demo/flows';
 import { createDataConverter, type EncryptionKey } from '../../src/codec';
-import { getTemporalClient } from '../../src/connection';
+import { getTemporalClient } from '../../src/client/connection';
 import type { ContextKey } from '../../src/identity';
 import { address, namespace, useWorker, waitFor } from '../helpers/temporal';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { cancelFlowRun, getFlowRun, provideFlowInput, startFlowWorkflow, WORKFLOW_TYPE } from '../../src';
-import { getTemporalClient } from '../../src/connection';
+import { getTemporalClient } from '../../src/client/connection';
 import { greetFlow } from '../fixtures/basic-flows';
 import { failNextModelCall, sixStepFlow } from '../fixtures/durable-flows';
 import { longFlow } from '../fixtures/durability-flows';

@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { runFlow, streamFlow } from 'genkit/beta/client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startFlowWorkflow } from '../../src/client';
-import { getTemporalClient } from '../../src/connection';
+import { startFlowWorkflow } from '../../src/client/start-flow';
+import { getTemporalClient } from '../../src/client/connection';
 import { bearerTokenAuth, createFlowApi } from '../../src/http';
 import {
   httpWhoAmIFlow,

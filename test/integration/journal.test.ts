@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { executeFlowWorkflow, FlowRunError, getFlowRun, startFlowWorkflow } from '../../src';
 import { chunksQuery, journalQuery, progressQuery } from '../../src/workflows/messages';
-import { toFlowRunError } from '../../src/flow-run-error';
+import { toFlowRunError } from '../../src/client/flow-run-error';
 import { aiRunFlow, driftFlow, hugeStepFlow, parallelStepsFlow } from '../fixtures/drift-flows';
 import { dotPromptFlow, failNextModelCall, ledger, sixStepFlow } from '../fixtures/durable-flows';
 import { activityStarts, useWorker, waitFor } from '../helpers/temporal';

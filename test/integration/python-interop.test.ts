@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTemporalClients } from '../../src';
-import type { TemporalWorkerHandle } from '../../src/worker';
+import type { TemporalWorkerHandle } from '../../src/worker/start-worker';
 import '../fixtures/basic-flows'; // registers greetFlow for the worker
 import { address, namespace, newClient, startWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { describeWithTool } from '../helpers/tools';

@@ -5,11 +5,11 @@
 import { runFlow } from 'genkit/beta/client';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFlowWorkflow } from '../../src/client';
-import { closeTemporalClients, getTemporalClient } from '../../src/connection';
-import { PROGRESS_QUERY_TIMEOUT_MS } from '../../src/defaults';
+import { startFlowWorkflow } from '../../src/client/start-flow';
+import { closeTemporalClients, getTemporalClient } from '../../src/client/connection';
+import { PROGRESS_QUERY_TIMEOUT_MS } from '../../src/common/defaults';
 import { onCallFlowRun } from '../../src/firebase';
-import { getFlowRun } from '../../src/flow-runs';
+import { getFlowRun } from '../../src/client/flow-runs';
 import { bearerTokenAuth, createFlowApi } from '../../src/http';
 import { httpApprovalFlow, httpFailFlow, httpGreetFlow } from '../fixtures/http-flows';
 import { serveForTests } from '../helpers/http';

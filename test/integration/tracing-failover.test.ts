@@ -10,8 +10,8 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { closeTemporalClients, startFlowWorkflow } from '../../src';
-import { FLOW_SPAN_ATTRIBUTES } from '../../src/telemetry/worker-plugin';
-import type { TemporalWorkerHandle } from '../../src/worker';
+import { FLOW_SPAN_ATTRIBUTES } from '../../src/telemetry/tracing-worker-plugin';
+import type { TemporalWorkerHandle } from '../../src/worker/start-worker';
 import { ledger, sixStepFlow } from '../fixtures/durable-flows';
 import { activityStarts, address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 

@@ -11,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { executeFlowWorkflow } from '../../src/client';
-import { closeTemporalClients } from '../../src/connection';
-import { flowRef } from '../../src/flow-ref';
-import { bundleFlowWorkflows } from '../../src/worker';
+import { executeFlowWorkflow } from '../../src/client/start-flow';
+import { closeTemporalClients } from '../../src/client/connection';
+import { flowRef } from '../../src/client/flow-ref';
+import { bundleFlowWorkflows } from '../../src/worker/start-worker';
 import { startCloudRunService, startOtlpReceiver, type CloudRunInstance, type OtlpSpan } from '../helpers/otlp';
 import { address, namespace, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 

@@ -11,11 +11,11 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getTemporalClient, closeTemporalClients } from '../../src/connection';
+import { getTemporalClient, closeTemporalClients } from '../../src/client/connection';
 import { onCallFlow } from '../../src/firebase';
 import { createFlowApi } from '../../src/http';
-import { bundleFlowWorkflows } from '../../src/worker';
-import type { TemporalWorkerHandle } from '../../src/worker';
+import { bundleFlowWorkflows } from '../../src/worker/start-worker';
+import type { TemporalWorkerHandle } from '../../src/worker/start-worker';
 import { tracedAgentFlow, tracedModel, tracingGreetFlow } from '../fixtures/traced-flows';
 import { serveForTests } from '../helpers/http';
 import { address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';

@@ -5,8 +5,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { flowRef, getFlowRun, startFlowWorkflow } from '../../src/caller';
-import { getTemporalClient } from '../../src/connection';
+import { flowRef, getFlowRun, startFlowWorkflow } from '../../src/client';
+import { getTemporalClient } from '../../src/client/connection';
 import { Webhook } from 'standardwebhooks';
 import {
   flowWebhook,
@@ -194,7 +194,7 @@ describe('flowWebhook', () => {
 
   it('a delivery answers a waiting run', async () => {
     const { workflowId } = await (
-      await import('../../src/client')
+      await import('../../src/client/start-flow')
     ).startFlowWorkflow(httpApprovalFlow, 'invoice', worker.opts());
     const handle = (await client()).workflow.getHandle(workflowId);
     await waitFor(async () => (await getFlowRun(workflowId, worker.opts())).status === 'WAITING', 20_000, 'waiting');

@@ -15,7 +15,7 @@ import {
   startFlowWorkflow,
   startTemporalWorker,
 } from '../../src';
-import { sealedWorkflowNames } from '../../src/workflow-bundle-seal';
+import { sealedWorkflowNames } from '../../src/worker/workflow-bundle-seal';
 import { journalQuery, progressQuery } from '../../src/workflows/messages';
 import '../fixtures/basic-flows';
 import { sixStepFlow } from '../fixtures/durable-flows';

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { bearerTokenAuth, type FlowApiEnv } from '../../src/http';
-import { MIN_BEARER_TOKEN_LENGTH } from '../../src/http/auth';
+import { MIN_BEARER_TOKEN_LENGTH } from '../../src/http/auth/principal-auth';
 
 const UNSET = 'GENKITX_TEST_TOKEN_THAT_IS_NEVER_SET';
 const GOOD = 'q6V3kN0x-7Zp_Lm4t2Rw';

@@ -3,8 +3,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { JournalWriter, type JournalTransport } from '../../src/journal/journal-writer';
-import { FailureTypes, type AttemptLease, type JournalEntry, type JournalWrite } from '../../src/types';
+import { JournalWriter, type JournalTransport } from '../../src/worker/journal/journal-writer';
+import { FailureTypes, type AttemptLease, type JournalEntry, type JournalWrite } from '../../src/common/types';
 import { FlowJournalState } from '../../src/workflows/journal-state';
 
 const entry = (key: string): JournalEntry => ({ key, kind: 'step', name: `s${key}`, output: key });

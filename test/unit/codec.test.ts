@@ -12,7 +12,7 @@ import {
   PayloadIntegrityError,
   UnknownEncryptionKeyError,
 } from '../../src/codec';
-import { resolveTemporalConfig } from '../../src/config';
+import { resolveTemporalConfig } from '../../src/client/config';
 
 const key1 = { id: 'k1', key: randomBytes(32).toString('base64') };
 const key2 = { id: 'k2', key: randomBytes(32) };

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resolveTemporalConfig, setPluginDefaults } from '../../src/config';
+import { resolveTemporalConfig, setPluginDefaults } from '../../src/client/config';
 
 let root: string;
 let emptyHome: string;

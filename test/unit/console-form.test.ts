@@ -4,7 +4,7 @@ import { z } from 'genkit';
 import { toJsonSchema } from 'genkit/schema';
 import { describe, expect, it } from 'vitest';
 import { fieldName, formValue, FormValueError, inputForm } from '../../src/http/console/form-model';
-import { InterruptAnswerSchema } from '../../src/journal/interrupts';
+import { InterruptAnswerSchema } from '../../src/worker/journal/interrupts';
 import { validateJsonSchema } from '../../src/workflows/json-schema';
 
 const schemaOf = (schema: z.ZodTypeAny) => toJsonSchema({ schema });

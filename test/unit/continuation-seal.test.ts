@@ -10,7 +10,7 @@ import {
   type SealedContinuation,
 } from '../../src/identity/continuation-seal';
 import { checkContinuation, sealOwnContinuation } from '../../src/identity/continuation-trust';
-import type { FlowRunRequest, JournalEntry } from '../../src/types';
+import type { FlowRunRequest, JournalEntry } from '../../src/common/types';
 
 const key = (id: string) => ({ id, key: randomBytes(32).toString('base64') });
 const k1 = key('k1');

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createFlowApi, principalAuth } from '../../src/http';
-import { crossSiteGuard, crossSiteRefusal, requireJsonContentType } from '../../src/http/cross-site';
+import { crossSiteGuard, crossSiteRefusal, requireJsonContentType } from '../../src/http/auth/cross-site';
 
 const own = 'https://api.example.com';
 const refusal = (headers: Record<string, string>, trusted: string[] = []) =>

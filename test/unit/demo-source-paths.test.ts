@@ -18,7 +18,7 @@ describe('demo source paths', () => {
       .map((subpath) => (subpath === '.' ? 'genkitx-temporal' : `genkitx-temporal/${subpath.slice(2)}`));
     expect(Object.keys(paths).sort()).toEqual(expected.sort());
     expect(paths['genkitx-temporal/codec']).toBe(join(root, 'src/codec/index.ts'));
-    expect(paths['genkitx-temporal/client']).toBe(join(root, 'src/caller.ts'));
+    expect(paths['genkitx-temporal/client']).toBe(join(root, 'src/client/index.ts'));
     for (const [name, file] of Object.entries(paths)) expect(file, name).toMatch(/[/\\]src[/\\].+\.tsx?$/);
   });
 

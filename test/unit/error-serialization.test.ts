@@ -1,4 +1,4 @@
-// Errors replayed from the journal or carried in a failure keep what identifies them (src/errors.ts), and values
+// Errors replayed from the journal or carried in a failure keep what identifies them (src/common/errors.ts), and values
 // thrown that are not Errors still say what went wrong.
 import { createRequire } from 'node:module';
 import { GenkitError } from 'genkit';
@@ -11,9 +11,9 @@ import {
   serializeError,
   toApplicationFailure,
   type FlowFailureDetails,
-} from '../../src/errors';
-import { ToolDeniedError } from '../../src/journal/interrupts';
-import type { FlowRetryPolicy, SerializedFlowError } from '../../src/types';
+} from '../../src/common/errors';
+import { ToolDeniedError } from '../../src/worker/journal/interrupts';
+import type { FlowRetryPolicy, SerializedFlowError } from '../../src/common/types';
 
 const retry: Required<FlowRetryPolicy> = {
   maximumAttempts: 5,

@@ -1,9 +1,9 @@
-// How flow errors are classified for retry and carried across Temporal (src/errors.ts).
+// How flow errors are classified for retry and carried across Temporal (src/common/errors.ts).
 import { createRequire } from 'node:module';
 import { ApplicationFailure } from '@temporalio/common';
 import { GenkitError } from 'genkit';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NON_RETRYABLE_STATUSES } from '../../src/defaults';
+import { DEFAULT_NON_RETRYABLE_STATUSES } from '../../src/common/defaults';
 import {
   backoffMs,
   deserializeError,
@@ -12,8 +12,8 @@ import {
   serializeError,
   toApplicationFailure,
   type FlowFailureDetails,
-} from '../../src/errors';
-import type { FlowRetryPolicy } from '../../src/types';
+} from '../../src/common/errors';
+import type { FlowRetryPolicy } from '../../src/common/types';
 
 type Status = GenkitError['status'];
 

@@ -2,8 +2,8 @@
 import { HttpsError } from 'firebase-functions/v2/https';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { GenkitError } from '../../src/genkit-error';
-import { flowRef, startFlowWorkflow } from '../../src/caller';
+import { GenkitError } from '../../src/client/genkit-error';
+import { flowRef, startFlowWorkflow } from '../../src/client';
 import { callableCodeOf, toHttpsError } from '../../src/firebase';
 
 const mapped: Array<[string, string, number]> = [

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tripPlanner } from '../../examples/demo/flows';
 import { flowManifest } from '../../src';
-import { flowRef } from '../../src/caller';
+import { flowRef } from '../../src/client';
 import { onCallFlow, onCallFlowRun } from '../../src/firebase';
 
 const root = resolve(__dirname, '../..');

@@ -3,8 +3,8 @@
 import { genkit, z } from 'genkit';
 import { describe, expect, it } from 'vitest';
 import { defineTemporalFlow, flowManifest, temporal } from '../../src';
-import { flowRefsFrom, type FlowManifest } from '../../src/caller';
-import { validateFlowInput } from '../../src/flow-ref';
+import { flowRefsFrom, type FlowManifest } from '../../src/client';
+import { validateFlowInput } from '../../src/client/flow-ref';
 
 const ai = genkit({ plugins: [temporal()] });
 const quick = defineTemporalFlow(

@@ -5,10 +5,10 @@ import { z as z3 } from 'genkit';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z as z4 } from 'zod4';
 import { z as z40 } from 'zod/v4';
-import { flowRef, startFlowWorkflow, type FlowChunk, type FlowInput, type FlowOutput } from '../../src/caller';
+import { flowRef, startFlowWorkflow, type FlowChunk, type FlowInput, type FlowOutput } from '../../src/client';
 import { onCallFlow } from '../../src/firebase';
 import { createFlowApi, flowWebhook } from '../../src/http';
-import { validateFlowInput } from '../../src/flow-ref';
+import { validateFlowInput } from '../../src/client/flow-ref';
 
 /** The error validateFlowInput throws, or `undefined` when the input passes. */
 async function refusal(ref: Parameters<typeof validateFlowInput>[0], input: unknown) {

@@ -1,12 +1,12 @@
-// Genkit's exit-on-signal handlers are removed, by where they are defined, and nothing else is (src/genkit-signals.ts).
+// Genkit's exit-on-signal handlers are removed, by where they are defined, and nothing else is (src/worker/genkit-signals.ts).
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { removeGenkitSignalHandlers } from '../../src';
 
-const signalsModule = fileURLToPath(new URL('../../src/genkit-signals.ts', import.meta.url));
-const pluginModule = fileURLToPath(new URL('../../src/plugin.ts', import.meta.url));
+const signalsModule = fileURLToPath(new URL('../../src/worker/genkit-signals.ts', import.meta.url));
+const pluginModule = fileURLToPath(new URL('../../src/worker/genkit-plugin.ts', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs a script in a fresh node (with tsx for our TypeScript) and reports how it ended. */

@@ -1,7 +1,7 @@
 // A call that ran out of its caller's deadline is recognised by its gRPC code, also when the server's reset of the
 // stream at that deadline made grpc-js report CANCELLED instead of DEADLINE_EXCEEDED.
 import { describe, expect, it } from 'vitest';
-import { GrpcStatus, isDeadlineExceeded } from '../../src/grpc-errors';
+import { GrpcStatus, isDeadlineExceeded } from '../../src/client/grpc-errors';
 
 const failed = (code: number) => Object.assign(new Error('Failed to query Workflow'), { cause: { code } });
 

@@ -9,7 +9,7 @@ import {
   heartbeatIntervalMs,
   startHeartbeats,
   type Heartbeats,
-} from '../../src/activities/heartbeat';
+} from '../../src/worker/activities/heartbeat';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -18,7 +18,7 @@ import {
 import { startContext } from '../../src/identity/sign-start';
 import { assertTrustedContext } from '../../src/identity/trust';
 import { createFlowApi } from '../../src/http';
-import { genkitWorkerPlugin } from '../../src/worker-plugin';
+import { genkitWorkerPlugin } from '../../src/worker/worker-plugin';
 
 const b64 = (bytes = 32) => randomBytes(bytes).toString('base64');
 const k1 = { id: 'k1', key: b64() };

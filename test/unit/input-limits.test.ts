@@ -1,10 +1,10 @@
 // The front door's shape limits on flow inputs and answers: depth counted without recursion (input nested far
 // deeper than the stack allows is refused, not a RangeError), size as JSON bytes, both naming the limit.
 import { describe, expect, it } from 'vitest';
-import { MAX_FLOW_INPUT_BYTES, MAX_INPUT_DEPTH } from '../../src/defaults';
-import { validateFlowInput } from '../../src/flow-ref';
+import { MAX_FLOW_INPUT_BYTES, MAX_INPUT_DEPTH } from '../../src/common/defaults';
+import { validateFlowInput } from '../../src/client/flow-ref';
 import { createDataConverter, FileStorageDriver } from '../../src/codec';
-import { checkInputLimits, inputByteLimit } from '../../src/input-limits';
+import { checkInputLimits, inputByteLimit } from '../../src/client/input-limits';
 
 /** `depth` levels of `{ a: … }` (and arrays every other level), parsed from text: no recursion to build it. */
 const nested = (depth: number) =>

@@ -1,8 +1,8 @@
 // The workflow-side rules of the journal, as pure logic: lease fencing, chunk offsets, inputs, limits.
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { MAX_EARLY_INPUTS, MAX_JOURNAL_BYTES } from '../../src/defaults';
-import { FailureTypes, type JournalEntry } from '../../src/types';
+import { MAX_EARLY_INPUTS, MAX_JOURNAL_BYTES } from '../../src/common/defaults';
+import { FailureTypes, type JournalEntry } from '../../src/common/types';
 import { FlowJournalState } from '../../src/workflows/journal-state';
 import { validateJsonSchema } from '../../src/workflows/json-schema';
 

@@ -5,9 +5,9 @@
 // just as long: the step's result was paid for, and giving up would run it again.
 import { ServiceError } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GrpcStatus as status } from '../../src/grpc-errors';
-import { JournalWriter, type JournalTransport } from '../../src/journal/journal-writer';
-import type { AttemptLease, JournalEntry, JournalWrite } from '../../src/types';
+import { GrpcStatus as status } from '../../src/client/grpc-errors';
+import { JournalWriter, type JournalTransport } from '../../src/worker/journal/journal-writer';
+import type { AttemptLease, JournalEntry, JournalWrite } from '../../src/common/types';
 import { FlowJournalState } from '../../src/workflows/journal-state';
 
 const lease: AttemptLease = { execution: 1, attempt: 1 };

@@ -3,7 +3,7 @@
 import { z } from 'genkit';
 import { toJsonSchema } from 'genkit/schema';
 import { describe, expect, it } from 'vitest';
-import { InterruptAnswerSchema } from '../../src/journal/interrupts';
+import { InterruptAnswerSchema } from '../../src/worker/journal/interrupts';
 import { compilePattern, validateJsonSchema } from '../../src/workflows/json-schema';
 
 const jsonSchemaOf = (schema: z.ZodTypeAny) => toJsonSchema({ schema }) as Record<string, unknown>;

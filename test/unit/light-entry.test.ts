@@ -6,15 +6,15 @@ import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { z } from 'genkit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { executeFlowWorkflow, flowRef, FlowRunError, startFlowWorkflow } from '../../src/caller';
-import { GenkitError } from '../../src/genkit-error';
+import { executeFlowWorkflow, flowRef, FlowRunError, startFlowWorkflow } from '../../src/client';
+import { GenkitError } from '../../src/client/genkit-error';
 import * as workflowMessages from '../../src/workflows/messages';
-import * as runMessages from '../../src/run-messages';
+import * as runMessages from '../../src/client/run-messages';
 
 const root = resolve(__dirname, '../..');
 
 beforeAll(() => {
-  if (!existsSync(resolve(root, 'dist/caller.js')))
+  if (!existsSync(resolve(root, 'dist/client/index.js')))
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
 }, 120_000);
 
@@ -40,7 +40,7 @@ const forbidden = [
 describe('genkitx-temporal/client (light entry)', () => {
   it('loads no worker, workflow code, genkit root or model plugin', () => {
     const loaded = modulesLoadedBy('genkitx-temporal/client');
-    expect(loaded.some((m) => m.endsWith('/dist/caller.js'))).toBe(true);
+    expect(loaded.some((m) => m.endsWith('/dist/client/index.js'))).toBe(true);
     expect(loaded.some((m) => m.includes('node_modules/@temporalio/client/'))).toBe(true);
     expect(loaded.filter((m) => forbidden.some((f) => f.test(m)))).toEqual([]);
     // Not even genkit/schema (ajv, OpenTelemetry's API) until something is validated.

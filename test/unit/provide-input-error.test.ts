@@ -11,8 +11,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { provideInputError } from '../../src/provide-input-error';
-import { FailureTypes } from '../../src/types';
+import { provideInputError } from '../../src/client/provide-input-error';
+import { FailureTypes } from '../../src/common/types';
 
 /** A gRPC error as @grpc/grpc-js builds it from a call's final status (callErrorFromStatus). */
 function grpcError(code: GrpcCode, details: string): Error {

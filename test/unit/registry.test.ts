@@ -1,7 +1,7 @@
 import { genkit, z } from 'genkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineTemporalFlow, listFlowNames, registerTemporalFlow, temporal } from '../../src';
-import { findFlow, resetRegistryForTests } from '../../src/registry';
+import { findFlow, resetRegistryForTests } from '../../src/worker/registry';
 
 afterEach(() => resetRegistryForTests());
 

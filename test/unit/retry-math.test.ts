@@ -1,11 +1,11 @@
-// Durations and retry arithmetic for the workflow sandbox (src/retry-math.ts), checked against Temporal's own parser.
+// Durations and retry arithmetic for the workflow sandbox (src/common/retry-math.ts), checked against Temporal's own parser.
 import { readFileSync } from 'node:fs';
 // eslint-disable-next-line no-restricted-imports -- the reference this file's parser is checked against
 import { msToNumber } from '@temporalio/common/lib/time';
 import { describe, expect, it } from 'vitest';
-import { backoffMs as backoffFromErrors } from '../../src/errors';
-import { backoffMs, msFromDuration, parseDuration, validateRetryPolicy } from '../../src/retry-math';
-import type { DurationLike, FlowRetryPolicy } from '../../src/types';
+import { backoffMs as backoffFromErrors } from '../../src/common/errors';
+import { backoffMs, msFromDuration, parseDuration, validateRetryPolicy } from '../../src/common/retry-math';
+import type { DurationLike, FlowRetryPolicy } from '../../src/common/types';
 
 /** What Temporal makes of a duration: its number, or 'throws'. */
 function temporal(duration: unknown): number | 'throws' {
@@ -104,14 +104,14 @@ describe('msFromDuration agrees with Temporal msToNumber', () => {
 
 describe('retry-math stays sandbox-safe', () => {
   it('imports types only, and values only from the defaults, which import nothing', () => {
-    const source = readFileSync(new URL('../../src/retry-math.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../src/common/retry-math.ts', import.meta.url), 'utf8');
     const imports = source.split('\n').filter((line) => /^\s*(import|export)\b.*\bfrom\b/.test(line));
     expect(imports.length).toBeGreaterThan(0);
     for (const line of imports) {
       expect(line).toMatch(/^import type .* from '\.\/(types|defaults)';$|^import \{[^}]*\} from '\.\/defaults';$/);
     }
     expect(source).not.toMatch(/\brequire\(|\bimport\(/);
-    const defaults = readFileSync(new URL('../../src/defaults.ts', import.meta.url), 'utf8');
+    const defaults = readFileSync(new URL('../../src/common/defaults.ts', import.meta.url), 'utf8');
     expect(defaults).not.toMatch(/^\s*(import|export)\b.*\bfrom\b|\brequire\(|\bimport\(/m);
   });
 });

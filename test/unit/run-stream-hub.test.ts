@@ -2,10 +2,10 @@
 // stream, a late reader gets its backlog from its own offset and then the live chunks exactly once, the poller
 // stops when the last reader leaves, and an error ends every reader. Plus the backoff schedule and the limits.
 import { describe, expect, it } from 'vitest';
-import type { FlowStreamEvent } from '../../src/flow-runs';
-import { RunStreamHub, type RunEventSource } from '../../src/http/run-stream-hub';
-import { StreamLimits } from '../../src/http/stream-limits';
-import { nextPollInterval } from '../../src/poll-backoff';
+import type { FlowStreamEvent } from '../../src/client/flow-runs';
+import { RunStreamHub, type RunEventSource } from '../../src/http/api/run-stream-hub';
+import { StreamLimits } from '../../src/http/api/stream-limits';
+import { nextPollInterval } from '../../src/client/poll-backoff';
 
 /** A run in memory, read the way `streamFlowRun` reads one: chunks from an offset, then the result or error. */
 class MemoryRun {

@@ -6,8 +6,8 @@ import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { createDataConverter } from '../../src/codec';
-import { stepInFlightOf } from '../../src/step-in-flight';
-import type { FlowAttemptHeartbeat, StepInFlight } from '../../src/types';
+import { stepInFlightOf } from '../../src/client/running-step';
+import type { FlowAttemptHeartbeat, StepInFlight } from '../../src/common/types';
 
 const key = { id: 'k1', key: randomBytes(32) };
 // A client is lazy: it never connects unless it makes a call (these tests make none).

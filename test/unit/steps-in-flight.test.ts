@@ -1,7 +1,7 @@
 // The attempt's side of progress: which step its heartbeat details show, and when it heartbeats for a change.
 import { describe, expect, it } from 'vitest';
-import { StepsInFlight } from '../../src/journal/steps-in-flight';
-import type { StepInFlight } from '../../src/types';
+import { StepsInFlight } from '../../src/worker/journal/steps-in-flight';
+import type { StepInFlight } from '../../src/common/types';
 
 const step = (key: string, startedAt: string): StepInFlight => ({
   key,

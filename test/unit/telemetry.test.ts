@@ -16,7 +16,7 @@ import {
 import type { WorkerOptions } from '@temporalio/worker';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resolveTemporalConfig, setPluginDefaults } from '../../src/config';
+import { resolveTemporalConfig, setPluginDefaults } from '../../src/client/config';
 import { requestSpans } from '../../src/telemetry/http-middleware';
 import { temporalOtelWorkflowModule } from '../../src/telemetry/load';
 import { RegisteredProviderSpanProcessor } from '../../src/telemetry/registered-provider';

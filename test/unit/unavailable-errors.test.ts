@@ -10,7 +10,7 @@ import {
   UnknownEncryptionKeyError,
   withEncryptedPayloadGuard,
 } from '../../src/codec';
-import { TemporalConnectionError } from '../../src/connection-error';
+import { TemporalConnectionError } from '../../src/client/connection-error';
 import { toHttpsError } from '../../src/firebase';
 import { toHttpError } from '../../src/http';
 

@@ -1,11 +1,11 @@
-// The value a flow gets from waitForInput is the schema's parse of the answer (src/journal/wait-for-input.ts).
+// The value a flow gets from waitForInput is the schema's parse of the answer (src/worker/journal/wait-for-input.ts).
 import { GenkitError, z } from 'genkit';
 import { describe, expect, it } from 'vitest';
-import { isRetryable, serializeError } from '../../src/errors';
-import { DurableRun } from '../../src/journal/durable-run';
-import type { JournalWriter } from '../../src/journal/journal-writer';
-import { InterruptAnswerSchema } from '../../src/journal/interrupts';
-import { parseInputValue, waitForInput } from '../../src/journal/wait-for-input';
+import { isRetryable, serializeError } from '../../src/common/errors';
+import { DurableRun } from '../../src/worker/journal/durable-run';
+import type { JournalWriter } from '../../src/worker/journal/journal-writer';
+import { InterruptAnswerSchema } from '../../src/worker/journal/interrupts';
+import { parseInputValue, waitForInput } from '../../src/worker/journal/wait-for-input';
 
 async function rejection(promise: Promise<unknown>): Promise<GenkitError> {
   const err = await promise.then(

@@ -1,8 +1,8 @@
 // The seal that lets a worker skip loading a prebuilt bundle to check its exports: it must hold only for the exact
 // code it was made for, keep Temporal's inline source map intact, and never turn a failing check into a pass.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { sealedWorkflowNames, sealWorkflowBundle } from '../../src/workflow-bundle-seal';
-import { assertExportsRunGenkitFlow } from '../../src/workflow-exports';
+import { sealedWorkflowNames, sealWorkflowBundle } from '../../src/worker/workflow-bundle-seal';
+import { assertExportsRunGenkitFlow } from '../../src/worker/workflow-exports';
 
 const sourceMap = Buffer.from(JSON.stringify({ version: 3, file: 'bundle.js', mappings: 'AAAA' })).toString('base64');
 const SOURCE_MAP = `//# sourceMappingURL=data:application/json;charset=utf-8;base64,${sourceMap}`;

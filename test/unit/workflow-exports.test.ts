@@ -1,7 +1,7 @@
 // The start-time check of a worker's workflow code, on hand-made bundles shaped like Temporal's: it must fail
 // only when `runGenkitFlow` is certainly missing, and never block a worker whose code it cannot load.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { assertExportsRunGenkitFlow, exportedWorkflowNames } from '../../src/workflow-exports';
+import { assertExportsRunGenkitFlow, exportedWorkflowNames } from '../../src/worker/workflow-exports';
 
 /** A stand-in for a webpack bundle: defines `__TEMPORAL__.importWorkflows` like the real entry point. */
 const bundle = (moduleBody: string) =>

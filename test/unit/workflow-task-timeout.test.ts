@@ -3,8 +3,8 @@
 // from the start request the client sends (a client interceptor records it; no server needed).
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { flowRef, flowRefsFrom, startFlowWorkflow, type FlowRef, type FlowRunRequest } from '../../src/caller';
-import { forgetFlowOptions, rememberFlowOptions } from '../../src/registered-options';
+import { flowRef, flowRefsFrom, startFlowWorkflow, type FlowRef, type FlowRunRequest } from '../../src/client';
+import { forgetFlowOptions, rememberFlowOptions } from '../../src/common/registered-options';
 
 /** What the start the client attempted asked for (the call itself is stopped before the network). */
 async function started(

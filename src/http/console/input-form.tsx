@@ -2,7 +2,7 @@
 // A pending input as an HTML form built from its JSON Schema. It posts to the console's form route (works
 // without JavaScript), which sends the answer through the same `provideFlowInput` the API uses.
 import { randomUUID } from 'node:crypto';
-import type { PendingInput } from '../../types';
+import type { PendingInput } from '../../common/types';
 import { fieldName, inputForm, type FormField } from './form-model';
 import { formatTime, prettyJson } from './format';
 

@@ -4,7 +4,13 @@
 // Only the current execution's history is read (steps carried over a continue-as-new show no timing).
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import type { AttemptLease, FlowActivityRequest, JournalWrite, SerializedFlowError, StepInFlight } from '../../types';
+import type {
+  AttemptLease,
+  FlowActivityRequest,
+  JournalWrite,
+  SerializedFlowError,
+  StepInFlight,
+} from '../../common/types';
 import { decodePayloads, timestampMs } from './payloads';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;

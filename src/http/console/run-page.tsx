@@ -2,8 +2,8 @@
 // GET /console/runs/:workflowId: the run's status, the inputs it waits for (as forms), its step timeline from
 // the journal, its activities (runs of the flow body), its live stream and its result. Every section reads without JavaScript; the
 // console script refreshes them in place and appends streamed chunks.
-import { STEP_REPORT_DELAY_MS } from '../../defaults';
-import type { JournalEntry } from '../../types';
+import { STEP_REPORT_DELAY_MS } from '../../common/defaults';
+import type { JournalEntry } from '../../common/types';
 import { InputFormView } from './input-form';
 import { cut, formatDuration, formatTime, isFinal, preview, prettyJson, statusLabel } from './format';
 import { Layout, StatusBadge } from './layout';

@@ -6,12 +6,12 @@ import {
   PRINCIPAL_SEARCH_ATTRIBUTE,
   PROGRESS_QUERY_TIMEOUT_MS,
   WORKFLOW_TYPE,
-} from '../../defaults';
-import { flowRunOf, type FlowRun } from '../../flow-runs';
-import { GenkitError } from '../../genkit-error';
-import { grpcCodeOf, GrpcStatus } from '../../grpc-errors';
-import { journalPageQuery, progressQuery } from '../../run-messages';
-import type { JournalEntry, JournalPage } from '../../types';
+} from '../../common/defaults';
+import { flowRunOf, type FlowRun } from '../../client/flow-runs';
+import { GenkitError } from '../../client/genkit-error';
+import { grpcCodeOf, GrpcStatus } from '../../client/grpc-errors';
+import { journalPageQuery, progressQuery } from '../../client/run-messages';
+import type { JournalEntry, JournalPage } from '../../common/types';
 import { keywordOf, timestampMs } from './payloads';
 import { readRunTimings, type AttemptTiming, type StepTiming } from './run-history';
 

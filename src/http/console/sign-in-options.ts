@@ -1,6 +1,6 @@
 // How people sign in to the console: the session settings, and Firebase Auth on the sign-in page (for APIs behind
 // `firebaseAuth`). Checked when the API is made, so a typo is a start-up error rather than a page that cannot work.
-import type { SessionSettings } from '../session';
+import type { SessionSettings } from '../auth/session';
 
 /**
  * The Firebase Web SDK version the sign-in page loads from Google's CDN by default (its compat builds,

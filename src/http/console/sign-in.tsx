@@ -7,9 +7,9 @@
 // first — so it appears in no URL, server log or browser history.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { FlowApiEnv, Principal } from '../auth';
+import type { FlowApiEnv, Principal } from '../auth/principal-auth';
 import { apiError, toHttpError } from '../errors';
-import type { Sessions } from '../session';
+import type { Sessions } from '../auth/session';
 import { Layout } from './layout';
 import { signInContentSecurityPolicy, type ResolvedFirebaseSignIn } from './sign-in-options';
 
