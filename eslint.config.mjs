@@ -44,9 +44,8 @@ export default tseslint.config(
             temporalInternals,
             { group: ['genkit', 'genkit/*', '@genkit-ai/*'], message: 'genkit must not be imported by workflow code.' },
             {
-              group: ['../*', '!../defaults', '!../types', '!../retry-math'],
-              message:
-                'Workflow code may import only the sandbox-safe ../defaults, ../types and ../retry-math from outside src/workflows.',
+              group: ['../*', '!../common', '../common/*/**'],
+              message: 'Workflow code may import only the sandbox-safe src/common/ from outside src/workflows.',
               allowTypeImports: true,
             },
           ],
@@ -54,4 +53,40 @@ export default tseslint.config(
       ],
     },
   },
+  // The layers (docs/architecture.md): common/ imports nothing of ours; client/ (the light caller entry) never
+  // imports the worker or an adapter. Types may cross, values may not.
+  layerRule(
+    'src/common/**/*.ts',
+    ['../*', '!../common', '../../*'],
+    'src/common/ is the bottom layer: it imports nothing of this package.',
+  ),
+  layerRule(
+    'src/client/**/*.ts',
+    [
+      '../worker',
+      '../worker/*',
+      '../http',
+      '../http/*',
+      '../firebase',
+      '../firebase/*',
+      '../autoscale',
+      '../autoscale/*',
+      '../testing',
+      '../testing/*',
+    ],
+    'src/client/ is loaded by thin callers: it must not import the worker or an adapter.',
+  ),
 );
+
+function layerRule(files, group, message) {
+  return {
+    files: [files],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [temporalInternals, { group, message, allowTypeImports: true }] },
+      ],
+    },
+  };
+}

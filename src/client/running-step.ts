@@ -2,7 +2,7 @@
 // `describe()` shows for the pending flow activity. Nothing is written to the run's history for it.
 import type { WorkflowClient, WorkflowExecutionDescription } from '@temporalio/client';
 import type { ActivitySerializationContext } from '@temporalio/common';
-// eslint-disable-next-line no-restricted-imports -- the client's own decode (codecs, then converter) is not exported from the root
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the client's own decode (codecs, then converter) is not exported from the root
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
 import type { AttemptLease, FlowAttemptHeartbeat, FlowProgress, StepInFlight } from '../common/types';
 

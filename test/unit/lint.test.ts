@@ -36,7 +36,24 @@ describe('eslint configuration', () => {
 
   it('flags Node built-ins, genkit and non-sandbox modules in workflow code, but allows type imports', async () => {
     const ids = await ruleIds(join(fixtures, 'workflows/impure.ts'), 'src/workflows/__lint_fixture__.ts', false);
-    // node:fs, crypto, genkit, ../index; the type-only import of the activities is allowed.
-    expect(ids).toEqual(Array(4).fill('@typescript-eslint/no-restricted-imports'));
+    // node:fs, crypto, genkit, ../index, ../client/fingerprint; ../common and the type-only import are allowed.
+    expect(ids).toEqual(Array(5).fill('@typescript-eslint/no-restricted-imports'));
+  });
+
+  it('keeps the layers: client/ imports no worker or adapter code, common/ imports nothing of ours', async () => {
+    const client = await ruleIds(
+      join(fixtures, 'layers/client-imports-worker.ts'),
+      'src/client/__lint_fixture__.ts',
+      false,
+    );
+    // ../worker/registry and ../http; the type import, ../common and ./connection are allowed.
+    expect(client).toEqual(Array(2).fill('@typescript-eslint/no-restricted-imports'));
+    const common = await ruleIds(
+      join(fixtures, 'layers/common-imports-client.ts'),
+      'src/common/__lint_fixture__.ts',
+      false,
+    );
+    // ../client/connection and ../../src/worker/registry; the type import and ./defaults are allowed.
+    expect(common).toEqual(Array(2).fill('@typescript-eslint/no-restricted-imports'));
   });
 });
