@@ -64,6 +64,6 @@ export { redactingSpanProcessor, redactSpan, REDACTED } from '../telemetry/redac
 export { tracesCarryUserData } from '../telemetry/user-data';
 // Not './identity' (its worker half loads genkit): the starter's half only.
 export { CREDENTIAL_CONTEXT_KEYS, withoutCredentials } from '../identity/credentials';
-export { CONTEXT_KEYS_ENV, contextKeysFromEnv, parseContextKeys, type ContextKey } from '../identity/keys';
+export { CONTEXT_KEYS_ENV, contextKeysFromEnv, parseContextKeys, type ContextKey } from '../identity/context-keys';
 export { callerContext, type CallerAuth } from '../identity/caller-context';
 export type { ContextSignature } from '../common/types';

@@ -28,7 +28,7 @@ import { toFlowRunError } from './flow-run-error';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import { validateRetryPolicy, workflowTaskTimeoutFor } from '../common/retry-math';
 import type { FlowRunRequest, TemporalFlowOptions } from '../common/types';
-import type { ContextKey } from '../identity/keys';
+import type { ContextKey } from '../identity/context-keys';
 import { startContext } from '../identity/sign-start';
 
 export type { FlowChunk, FlowInput, FlowOutput, FlowRef, FlowReference } from './flow-ref';

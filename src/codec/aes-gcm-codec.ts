@@ -6,7 +6,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 // The default import: @temporalio/proto is CommonJS, and ESM cannot name its exports.
 import proto from '@temporalio/proto';
 import { PayloadIntegrityError, UnknownEncryptionKeyError } from './errors';
-import { encryptionKeyRing, type EncryptionKey, type EncryptionKeyRing } from './keys';
+import { encryptionKeyRing, type EncryptionKey, type EncryptionKeyRing } from './encryption-keys';
 
 /** `encoding` metadata value of an encrypted payload. */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

@@ -4,7 +4,7 @@ import { ExternalStorage, StorageDriverClaim, type DataConverter, type StorageDr
 // eslint-disable-next-line no-restricted-imports -- a start-up probe: the helper that external storage itself uses is not exported from the root
 import { encodeReferencePayload } from '@temporalio/common/lib/internal-non-workflow/extstore-helpers.js';
 import { AesGcmPayloadCodec, type PayloadCompression } from './aes-gcm-codec';
-import { encryptionKeysFromEnv, ENCRYPTION_KEYS_ENV, type EncryptionKey } from './keys';
+import { encryptionKeysFromEnv, ENCRYPTION_KEYS_ENV, type EncryptionKey } from './encryption-keys';
 import { packageModulePath } from '../package-files';
 
 /** Options of `createDataConverter`. */

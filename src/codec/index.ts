@@ -13,7 +13,7 @@ export {
   parseEncryptionKeys,
   type EncryptionKey,
   type EncryptionKeyRing,
-} from './keys';
+} from './encryption-keys';
 export type { KeyRing, NamedKey } from '../common/key-ring';
 export { EncryptionKeysMissingError, PayloadIntegrityError, UnknownEncryptionKeyError } from './errors';
 export { EncryptedPayloadGuard, withEncryptedPayloadGuard } from './encrypted-payload-guard';

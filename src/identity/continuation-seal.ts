@@ -5,7 +5,7 @@
 // a cron or retry re-run, a schedule, or a reset of a run that never had a sealed state cannot bring a journal in.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { ContinuationSeal, FlowRunRequest, JournalEntry } from '../common/types';
-import type { ContextKeyRing } from './keys';
+import type { ContextKeyRing } from './context-keys';
 import { canonicalJson, type SignatureProblem } from './signature';
 
 /** What a seal binds together. Namespace and workflow ID come from the activity's own info, never from arguments. */

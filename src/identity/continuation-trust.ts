@@ -3,7 +3,7 @@
 // execution it was continued from. Without a key nothing is sealed or checked (see docs/security.md).
 import type { Info } from '@temporalio/activity';
 import type { CarriedState, ContinuationCheck, ContinuationSeal } from '../common/types';
-import { CONTEXT_KEYS_ENV } from './keys';
+import { CONTEXT_KEYS_ENV } from './context-keys';
 import { sealContinuation, verifyContinuationSeal, type SealedContinuation } from './continuation-seal';
 import type { SignatureProblem } from './signature';
 import type { ContextTrust } from './trust';

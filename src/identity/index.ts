@@ -8,6 +8,6 @@ export {
   parseContextKeys,
   type ContextKey,
   type ContextKeyRing,
-} from './keys';
+} from './context-keys';
 export { signRunContext, verifyRunContext, type SignatureProblem, type SignedRun } from './signature';
 export { resolveContextTrust, UNTRUSTED_CONTEXT_FAILURE, type ContextTrust, type ContextTrustOptions } from './trust';

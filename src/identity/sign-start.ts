@@ -2,7 +2,7 @@
 // context key, signed for exactly that run.
 import type { ContextSignature } from '../common/types';
 import { withoutCredentials } from './credentials';
-import { resolveContextKeyRing, type ContextKey } from './keys';
+import { resolveContextKeyRing, type ContextKey } from './context-keys';
 import { signRunContext, type SignedRun } from './signature';
 
 /** The `context` and `contextSignature` fields of a run's start request. */

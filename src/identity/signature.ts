@@ -2,7 +2,7 @@
 // workflow ID, flow name and input — so a signed context cannot be moved into another run or another request.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { ContextSignature } from '../common/types';
-import type { ContextKeyRing } from './keys';
+import type { ContextKeyRing } from './context-keys';
 
 /** What a signature binds together. The worker rebuilds it from the activity's own info and the run's request. */
 export interface SignedRun {

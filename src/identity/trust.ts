@@ -3,7 +3,7 @@
 // non-retryable PERMISSION_DENIED before any step runs.
 import { ValueError } from '@temporalio/common';
 import { libraryFailure } from '../common/errors';
-import { CONTEXT_KEYS_ENV, resolveContextKeyRing, type ContextKey, type ContextKeyRing } from './keys';
+import { CONTEXT_KEYS_ENV, resolveContextKeyRing, type ContextKey, type ContextKeyRing } from './context-keys';
 import { verifyRunContext, type SignatureProblem, type SignedRun } from './signature';
 
 /** Failure type of a run whose context is unsigned or does not verify. */

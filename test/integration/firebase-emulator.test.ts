@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import '../../examples/demo/flows'; // the worker's flows (tripPlanner with the scripted demo model)
 import { DefaultPayloadConverter } from '@temporalio/common';
 import { getTemporalClient } from '../../src/client/connection';
-import { parseContextKeys } from '../../src/identity/keys';
+import { parseContextKeys } from '../../src/identity/context-keys';
 import type { FlowRunRequest } from '../../src/common/types';
 import { cliHistoryText } from '../helpers/history-secrets';
 import { useWorker } from '../helpers/temporal';

@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { PayloadCodec } from '@temporalio/common';
 import { AesGcmPayloadCodec } from '../aes-gcm-codec';
 import { PayloadIntegrityError, UnknownEncryptionKeyError } from '../errors';
-import { encryptionKeysFromEnv, type EncryptionKey } from '../keys';
+import { encryptionKeysFromEnv, type EncryptionKey } from '../encryption-keys';
 import { payloadsFromJson, payloadsToJson, WireFormatError } from './wire-format';
 
 /** Decides whether a bearer token may use the codec (e.g. verify a Temporal Cloud JWT and check its email). */

@@ -17,7 +17,7 @@ import { flowRunOf, provideFlowInput, type FlowRunOptions } from '../../client/f
 import { checkAnswerTarget } from '../../client/input-gate';
 import { checkInputLimits } from '../../client/input-limits';
 import { callerContext } from '../../identity/caller-context';
-import { resolveContextKeyRing } from '../../identity/keys';
+import { resolveContextKeyRing } from '../../identity/context-keys';
 import { requestSpans } from '../../telemetry/http-middleware';
 import { requestBodyLimit } from '../body-limit';
 import { noStore } from '../no-store';
