@@ -16,7 +16,7 @@ import { registeredTemporalFlows, type AnyFlow } from './registry';
  * ```ts
  * import { writeFileSync } from 'node:fs';
  * import { flowManifest } from 'genkitx-temporal';
- * import '../flows'; // defines the flows
+ * import './flows'; // defines the flows
  * writeFileSync('flows.json', JSON.stringify(flowManifest(), null, 2));
  * ```
  */

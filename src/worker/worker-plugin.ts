@@ -36,11 +36,11 @@ export interface GenkitWorkerPluginOptions {
  * ```ts
  * import { Worker } from '@temporalio/worker';
  * import { genkitWorkerPlugin } from 'genkitx-temporal';
- * import '../flows'; // defines the Genkit flows
+ * import './flows'; // defines the Genkit flows
  *
  * const worker = await Worker.create({
  *   taskQueue: 'genkit',
- *   workflowsPath: require.resolve('../workflows'), // exports runGenkitFlow and your own workflows
+ *   workflowsPath: require.resolve('./workflows'), // exports runGenkitFlow and your own workflows
  *   activities: myActivities,
  *   plugins: [genkitWorkerPlugin()],
  * });

@@ -1,11 +1,11 @@
 // The first attempt of a run skips the claim round trip: its first journal write claims the run. Fencing must
 // hold exactly as with a claim: a zombie (older) attempt can never write, and nobody writes without a lease.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { JournalWriter, type JournalTransport } from '../../src/worker/journal/journal-writer';
+import { JournalWriter } from '../../src/worker/journal/journal-writer';
 import { FailureTypes, type AttemptLease, type JournalEntry, type JournalWrite } from '../../src/common/types';
 import { FlowJournalState } from '../../src/workflows/journal-state';
+import { inProcessTransport } from '../helpers/in-process-journal';
 
 const entry = (key: string): JournalEntry => ({ key, kind: 'step', name: `s${key}`, output: key });
 const write = (entries: JournalEntry[], claim?: boolean): JournalWrite => ({ entries, chunks: null, claim });
@@ -17,31 +17,6 @@ function rejectionType(fn: () => void): string | undefined {
     return err instanceof ApplicationFailure ? (err.type ?? undefined) : 'not an ApplicationFailure';
   }
   return undefined;
-}
-
-/** Runs an Update's validator the way the client reports a rejection (WorkflowUpdateFailedError around it). */
-function validated(validator: () => void): void {
-  try {
-    validator();
-  } catch (err) {
-    throw new WorkflowUpdateFailedError('Workflow Update failed', err as Error);
-  }
-}
-
-/** The workflow's state behind a transport that applies validator + handler, like an Update. */
-function inProcessTransport(state: FlowJournalState, sent: JournalWrite[]): JournalTransport {
-  return {
-    claim: async (lease) => {
-      validated(() => state.assertCanClaim(lease));
-      return state.claim(lease);
-    },
-    page: async (from) => state.page(from),
-    write: async (lease, w) => {
-      sent.push(structuredClone(w));
-      validated(() => state.assertCanWrite(lease, w));
-      return state.write(w, 0, lease);
-    },
-  };
 }
 
 describe('claim with the first write', () => {

@@ -135,17 +135,13 @@ export function createFlowActivities(
         // A flow body that ignores its abortSignal must not hold the attempt open: the attempt ends at once and
         // anything the body still does is fenced out of the journal by the next attempt's claim.
         const outcome = await untilAborted(run ? Promise.race([completed, run.suspended]) : completed, abort.signal);
-        if (run?.divergence) throw run.divergence;
         if (outcome.kind === 'completed' && !options.largeResults) assertResultFits(outcome.result);
-        // The flow went on past the failures it caught: record them, so replay meets them at the same place.
-        await writer.flush({ withDeferred: true });
+        // Records the failures the flow caught and went on past; a divergence fails the attempt even if caught.
+        await (run ? run.finish() : writer.flush());
         return outcome;
       } catch (err) {
-        const cause = run?.divergence ?? err;
         // The failure that ends this attempt must not be replayed: the next attempt runs that step again.
-        const failedStep = run?.failedStepOf(err);
-        if (failedStep !== undefined) writer.forget(failedStep);
-        writer.dropDeferred();
+        const cause = run ? run.abandon(err) : err;
         // Chunks streamed before the failure are kept (a reader sees them before the error); never lost silently.
         if (!abort.signal.aborted) await writer.flush().catch(() => undefined);
         // The failure itself tells the workflow what went wrong (no separate signal: one workflow task, not two).

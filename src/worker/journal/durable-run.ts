@@ -203,6 +203,28 @@ export class DurableRun {
     this.streamChunk(index, chunk);
   }
 
+  /**
+   * The attempt completed or suspended: the flow went on past the retryable failures it caught, so they are
+   * written now (replay meets them at the same place). A divergence fails the attempt even if the flow caught it.
+   */
+  async finish(): Promise<void> {
+    if (this.divergence) throw this.divergence;
+    await this.writer.flush({ withDeferred: true });
+  }
+
+  /**
+   * The attempt failed with `err`. The failure of the step that ended it is not kept — retracted if a later
+   * step's write already carried it — so the next attempt runs that step again; failures still deferred are
+   * dropped (nothing after them was written). Returns what the attempt fails with: a divergence, else `err`.
+   * Queues the retraction only: the caller flushes the writer.
+   */
+  abandon(err: unknown): unknown {
+    const failedStep = this.failedStepOf(err);
+    if (failedStep !== undefined) this.writer.forget(failedStep);
+    this.writer.dropDeferred();
+    return this.divergence ?? err;
+  }
+
   /** The key of the step whose failure `err` is (or wraps), if a step of this attempt failed with it. */
   failedStepOf(err: unknown): string | undefined {
     for (let e = err as { cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
