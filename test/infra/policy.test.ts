@@ -171,9 +171,9 @@ function iamBindings(): { principal: string; grant: string; resource: Resource }
       const member = String(r.body.member);
       const grant = `${r.body.role} on ${r.type.replace(/_iam_(member|binding|policy)$/, '')}`;
       if (r.module === 'run-identity' && member === '${google_service_account.this.member}') {
-        // Granted to every caller's account; one per secret_env entry, so nothing to a caller that passes none.
+        // Granted to every caller's account, one per entry of its secrets, so nothing to a caller that passes none.
         return identityCalls()
-          .filter((c) => r.body.for_each !== '${var.secret_env}' || c.body.secret_env !== undefined)
+          .filter((c) => r.body.for_each !== '${var.secrets}' || c.body.secrets !== undefined)
           .map((c) => ({ principal: `${c.module}.${c.name}`, grant, resource: r }));
       }
       const call = /^\$\{module\.(\w+)\.member\}$/.exec(member);
@@ -340,9 +340,9 @@ describe('least privilege', () => {
       const { body, module, name, type } = b.resource;
       const at = `${module}: ${type}.${name}`;
       if (b.grant.startsWith('roles/secretmanager.secretAccessor')) {
-        // One binding per secret the component maps into its environment, and no other.
-        expect(body.for_each, at).toBe('${var.secret_env}');
-        expect(body.secret_id, at).toBe('${each.value.secret}');
+        // One binding per secret the component maps into its environment, and no other (see run-identity below).
+        expect(body.for_each, at).toBe('${var.secrets}');
+        expect(body.secret_id, at).toBe('${each.value}');
       } else if (b.grant.startsWith('roles/run.developer')) {
         expect(body.name, at).toBe('${var.target_name}');
       } else if (b.grant.startsWith('roles/iam.serviceAccountUser')) {
@@ -414,8 +414,8 @@ describe('one runtime identity module (run-identity)', () => {
     ]);
     const binding = tree.resources.find((r) => r.type === 'google_secret_manager_secret_iam_member')!.body;
     expect(binding).toMatchObject({
-      for_each: '${var.secret_env}',
-      secret_id: '${each.value.secret}',
+      for_each: '${var.secrets}',
+      secret_id: '${each.value}',
       role: 'roles/secretmanager.secretAccessor',
       member: '${google_service_account.this.member}',
     });
@@ -436,10 +436,10 @@ describe('one runtime identity module (run-identity)', () => {
       expect(r.body.depends_on, at).toContain('${module.identity}');
       const call = identityCalls().find((c) => c.module === r.module && c.name === 'identity');
       // The bindings iterate the same map the container's secret env does (checked above), so the two cannot drift.
-      expect(call?.body.secret_env, at).toBe('${var.secret_env}');
+      expect(call?.body.secrets, at).toBe('${{ for name, ref in var.secret_env : name => ref.secret }}');
     }
     const scheduler = identityCalls().find((c) => c.name === 'scheduler_identity')!;
-    expect(scheduler.body.secret_env, 'the scheduler reads no secret').toBeUndefined();
+    expect(scheduler.body.secrets, 'the scheduler reads no secret').toBeUndefined();
   });
 
   it('moves the accounts and bindings of existing deployments instead of recreating them', () => {

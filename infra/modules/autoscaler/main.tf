@@ -9,7 +9,7 @@ module "identity" {
   project_id   = var.project_id
   account_id   = var.service_account_id
   display_name = "genkitx-temporal autoscaler (${var.target_name})"
-  secret_env   = var.secret_env
+  secrets      = { for name, ref in var.secret_env : name => ref.secret }
 }
 
 # This module created the account and its secret bindings itself before run-identity existed; these keep them.

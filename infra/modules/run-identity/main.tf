@@ -9,10 +9,10 @@ resource "google_service_account" "this" {
 }
 
 resource "google_secret_manager_secret_iam_member" "secret_access" {
-  for_each = var.secret_env
+  for_each = var.secrets
 
   project   = var.project_id
-  secret_id = each.value.secret
+  secret_id = each.value
   role      = "roles/secretmanager.secretAccessor"
   member    = google_service_account.this.member
 }

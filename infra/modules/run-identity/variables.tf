@@ -13,11 +13,8 @@ variable "display_name" {
   type        = string
 }
 
-variable "secret_env" {
-  description = "The workload's environment variables read from Secret Manager (name => { secret = secret ID, version }), as its Cloud Run resource maps them. The account gets secretAccessor on exactly these secrets, one binding per name."
-  type = map(object({
-    secret  = string
-    version = optional(string, "latest")
-  }))
-  default = {}
+variable "secrets" {
+  description = "The secrets the workload maps into its environment, keyed by the environment variable (name => secret ID). The account gets secretAccessor on exactly these, one binding per name."
+  type        = map(string)
+  default     = {}
 }
