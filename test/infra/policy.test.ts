@@ -2,7 +2,9 @@
 // - no public invoker on the worker or the autoscaler;
 // - secrets reach containers only through Secret Manager references, never as literal values or in state;
 // - each component's environment is exactly the contract in cloudrun/env.ts (both directions);
-// - each service account holds only the roles in the table below, each on one named resource.
+// - each service account holds only the roles in the table below, each on one named resource;
+// - every service account and secret binding comes from the run-identity module, and the modules that used to
+//   create them carry the moved blocks that keep existing deployments' accounts and bindings.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
@@ -22,18 +24,19 @@ type Component = keyof typeof CONTRACT;
 
 /**
  * The only roles any identity of the kit gets, as `role on <resource type>`. Component service accounts are named
- * by the resource that creates them; everything else is a principal the user passes in (or allUsers).
+ * by the run-identity call that creates them (`module.call`); a grant inside run-identity counts for each caller.
+ * Everything else is a principal the user passes in (or allUsers).
  */
 const EXPECTED_ROLES: Record<string, string[]> = {
-  'worker.google_service_account.worker': ['roles/secretmanager.secretAccessor on google_secret_manager_secret'],
-  'api.google_service_account.api': ['roles/secretmanager.secretAccessor on google_secret_manager_secret'],
-  'autoscaler.google_service_account.autoscaler': [
+  'worker.identity': ['roles/secretmanager.secretAccessor on google_secret_manager_secret'],
+  'api.identity': ['roles/secretmanager.secretAccessor on google_secret_manager_secret'],
+  'autoscaler.identity': [
     'roles/iam.serviceAccountUser on google_service_account',
     'roles/run.developer on google_cloud_run_v2_service',
     'roles/run.developer on google_cloud_run_v2_worker_pool',
     'roles/secretmanager.secretAccessor on google_secret_manager_secret',
   ],
-  'autoscaler.google_service_account.scheduler': ['roles/run.invoker on google_cloud_run_v2_job'],
+  'autoscaler.scheduler_identity': ['roles/run.invoker on google_cloud_run_v2_job'],
   // Principals from outside, each behind a switch the user sets (see the API and registry modules).
   'api.allUsers': ['roles/run.invoker on google_cloud_run_v2_service'],
   'api.${each.value}': ['roles/run.invoker on google_cloud_run_v2_service'],
@@ -41,10 +44,18 @@ const EXPECTED_ROLES: Record<string, string[]> = {
   'registry.${each.value}': ['roles/artifactregistry.writer on google_artifact_registry_repository'],
 };
 
+/** A `module` block: where it stands (module), its name and its arguments. */
+type ModuleCall = { module: string; name: string; body: Body };
+type Moved = { module: string; from: string; to: string };
+
 type Tree = {
   resources: Resource[];
   locals: Body;
+  /** The example's module calls by name. */
   moduleCalls: Record<string, Body>;
+  /** Every module call in infra/, the example's included. */
+  calls: ModuleCall[];
+  moved: Moved[];
   variables: Record<string, Body>;
   outputs: Record<string, Body>;
 };
@@ -52,7 +63,7 @@ let tree: Tree;
 
 /** Parses every file of infra/ into one flat view: resources by module, the example's locals and module calls. */
 async function loadTree(): Promise<Tree> {
-  const result: Tree = { resources: [], locals: {}, moduleCalls: {}, variables: {}, outputs: {} };
+  const result: Tree = { resources: [], locals: {}, moduleCalls: {}, calls: [], moved: [], variables: {}, outputs: {} };
   for (const file of await findTerraformFiles(infra)) {
     const json = await parseTerraformFile(file);
     const where = file.slice(infra.length + 1).split('/');
@@ -66,6 +77,12 @@ async function loadTree(): Promise<Tree> {
     }
     for (const [name, bodies] of Object.entries((json.output ?? {}) as Record<string, Body[]>)) {
       result.outputs[`${module}.${name}`] = bodies[0];
+    }
+    for (const [name, bodies] of Object.entries((json.module ?? {}) as Record<string, Body[]>)) {
+      result.calls.push({ module, name, body: bodies[0] });
+    }
+    for (const m of (json.moved ?? []) as Body[]) {
+      result.moved.push({ module, from: String(m.from).slice(2, -1), to: String(m.to).slice(2, -1) });
     }
     if (module === 'envs/example') {
       for (const locals of (json.locals ?? []) as Body[]) Object.assign(result.locals, locals);
@@ -142,22 +159,30 @@ function contractProblems(component: Component, locals: Body): string[] {
   return problems;
 }
 
+/** The calls of the run-identity module, each one service account. */
+function identityCalls(): ModuleCall[] {
+  return tree.calls.filter((c) => c.body.source === '../run-identity');
+}
+
 function iamBindings(): { principal: string; grant: string; resource: Resource }[] {
   return tree.resources
     .filter((r) => /_iam_(member|binding|policy)$/.test(r.type))
-    .map((r) => {
+    .flatMap((r) => {
       const member = String(r.body.member);
-      const own = /^\$\{google_service_account\.(\w+)\.member\}$/.exec(member);
-      const principal = own
-        ? `${r.module}.google_service_account.${own[1]}`
+      const grant = `${r.body.role} on ${r.type.replace(/_iam_(member|binding|policy)$/, '')}`;
+      if (r.module === 'run-identity' && member === '${google_service_account.this.member}') {
+        // Granted to every caller's account, one per entry of its secrets, so nothing to a caller that passes none.
+        return identityCalls()
+          .filter((c) => r.body.for_each !== '${var.secrets}' || c.body.secrets !== undefined)
+          .map((c) => ({ principal: `${c.module}.${c.name}`, grant, resource: r }));
+      }
+      const call = /^\$\{module\.(\w+)\.member\}$/.exec(member);
+      const principal = call
+        ? `${r.module}.${call[1]}`
         : member.includes('gcp-sa-iap')
           ? `${r.module}.IAP service agent`
           : `${r.module}.${member}`;
-      return {
-        principal,
-        grant: `${r.body.role} on ${r.type.replace(/_iam_(member|binding|policy)$/, '')}`,
-        resource: r,
-      };
+      return [{ principal, grant, resource: r }];
     });
 }
 
@@ -176,7 +201,7 @@ describe('no public invoker on the worker or the autoscaler', () => {
       (b) => ['worker', 'autoscaler'].includes(b.resource.module) && b.grant.startsWith('roles/run.invoker'),
     );
     expect(invokers.map((b) => `${b.principal}: ${b.grant}`)).toEqual([
-      'autoscaler.google_service_account.scheduler: roles/run.invoker on google_cloud_run_v2_job',
+      'autoscaler.scheduler_identity: roles/run.invoker on google_cloud_run_v2_job',
     ]);
     expect(invokers[0].resource.body.name).toBe('${google_cloud_run_v2_job.autoscaler.name}');
   });
@@ -315,9 +340,9 @@ describe('least privilege', () => {
       const { body, module, name, type } = b.resource;
       const at = `${module}: ${type}.${name}`;
       if (b.grant.startsWith('roles/secretmanager.secretAccessor')) {
-        // One binding per secret the component maps into its environment, and no other.
-        expect(body.for_each, at).toBe('${var.secret_env}');
-        expect(body.secret_id, at).toBe('${each.value.secret}');
+        // One binding per secret the component maps into its environment, and no other (see run-identity below).
+        expect(body.for_each, at).toBe('${var.secrets}');
+        expect(body.secret_id, at).toBe('${each.value}');
       } else if (b.grant.startsWith('roles/run.developer')) {
         expect(body.name, at).toBe('${var.target_name}');
       } else if (b.grant.startsWith('roles/iam.serviceAccountUser')) {
@@ -331,13 +356,114 @@ describe('least privilege', () => {
   });
 
   it('gives every component its own service account', () => {
-    const accounts = tree.resources
-      .filter((r) => r.type === 'google_service_account')
-      .map((r) => `${r.module}.${r.name}`);
-    expect(accounts.sort()).toEqual(['api.api', 'autoscaler.autoscaler', 'autoscaler.scheduler', 'worker.worker']);
+    const accounts = identityCalls().map((c) => `${c.module}.${c.name}`);
+    expect(accounts.sort()).toEqual([
+      'api.identity',
+      'autoscaler.identity',
+      'autoscaler.scheduler_identity',
+      'worker.identity',
+    ]);
+    for (const c of identityCalls()) {
+      const id = c.name === 'scheduler_identity' ? 'scheduler_service_account_id' : 'service_account_id';
+      expect(c.body.account_id, `${c.module}.${c.name}`).toBe(`\${var.${id}}`);
+    }
     const ids = ['worker', 'api'].map((m) => tree.moduleCalls[m].service_account_id);
     ids.push(tree.moduleCalls.autoscaler.service_account_id, tree.moduleCalls.autoscaler.scheduler_service_account_id);
     expect(new Set(ids).size).toBe(4);
+  });
+});
+
+/**
+ * What existing deployments hold in their state from before run-identity, per module: the address each account and
+ * binding had, and where it lives now. Without these moves an apply would destroy and recreate every service
+ * account (new unique IDs, so every grant on them lost) and every secret binding.
+ */
+const MOVED_INTO_RUN_IDENTITY: Record<string, Record<string, string>> = {
+  api: {
+    'google_service_account.api': 'module.identity.google_service_account.this',
+    'google_secret_manager_secret_iam_member.secret_access':
+      'module.identity.google_secret_manager_secret_iam_member.secret_access',
+  },
+  worker: {
+    'google_service_account.worker': 'module.identity.google_service_account.this',
+    'google_secret_manager_secret_iam_member.secret_access':
+      'module.identity.google_secret_manager_secret_iam_member.secret_access',
+  },
+  autoscaler: {
+    'google_service_account.autoscaler': 'module.identity.google_service_account.this',
+    'google_service_account.scheduler': 'module.scheduler_identity.google_service_account.this',
+    'google_secret_manager_secret_iam_member.secret_access':
+      'module.identity.google_secret_manager_secret_iam_member.secret_access',
+  },
+};
+
+/** The Cloud Run resource's runtime service account (services and worker pools: template; jobs: template.template). */
+function runtimeAccountOf(body: Body): unknown {
+  const template = body.template?.[0];
+  return template?.service_account ?? template?.template?.[0]?.service_account;
+}
+
+describe('one runtime identity module (run-identity)', () => {
+  it('creates every service account and every secret binding, one binding per mapped secret', () => {
+    const where = tree.resources
+      .filter((r) => ['google_service_account', 'google_secret_manager_secret_iam_member'].includes(r.type))
+      .map((r) => `${r.module}: ${r.type}.${r.name}`);
+    expect(where).toEqual([
+      'run-identity: google_secret_manager_secret_iam_member.secret_access',
+      'run-identity: google_service_account.this',
+    ]);
+    const binding = tree.resources.find((r) => r.type === 'google_secret_manager_secret_iam_member')!.body;
+    expect(binding).toMatchObject({
+      for_each: '${var.secrets}',
+      secret_id: '${each.value}',
+      role: 'roles/secretmanager.secretAccessor',
+      member: '${google_service_account.this.member}',
+    });
+  });
+
+  it('each workload runs as its own run-identity account, maps exactly the secrets it may read, and waits for them', () => {
+    const workloads = tree.resources.filter((r) => /^google_cloud_run_v2_(service|worker_pool|job)$/.test(r.type));
+    expect(workloads.map((r) => `${r.module}: ${r.type}.${r.name}`).sort()).toEqual([
+      'api: google_cloud_run_v2_service.api',
+      'autoscaler: google_cloud_run_v2_job.autoscaler',
+      'worker: google_cloud_run_v2_service.worker',
+      'worker: google_cloud_run_v2_worker_pool.worker',
+    ]);
+    for (const r of workloads) {
+      const at = `${r.module}: ${r.type}.${r.name}`;
+      expect(runtimeAccountOf(r.body), at).toBe('${module.identity.email}');
+      // Depending on the module, not on its email output: the first revision starts after the secret bindings.
+      expect(r.body.depends_on, at).toContain('${module.identity}');
+      const call = identityCalls().find((c) => c.module === r.module && c.name === 'identity');
+      // The bindings iterate the same map the container's secret env does (checked above), so the two cannot drift.
+      expect(call?.body.secrets, at).toBe('${{ for name, ref in var.secret_env : name => ref.secret }}');
+    }
+    const scheduler = identityCalls().find((c) => c.name === 'scheduler_identity')!;
+    expect(scheduler.body.secrets, 'the scheduler reads no secret').toBeUndefined();
+  });
+
+  it('moves the accounts and bindings of existing deployments instead of recreating them', () => {
+    const identityResources = tree.resources
+      .filter((r) => r.module === 'run-identity')
+      .map((r) => `${r.type}.${r.name}`);
+    for (const [module, moves] of Object.entries(MOVED_INTO_RUN_IDENTITY)) {
+      const declared = Object.fromEntries(tree.moved.filter((m) => m.module === module).map((m) => [m.from, m.to]));
+      expect(declared, module).toEqual(moves);
+      for (const [from, to] of Object.entries(moves)) {
+        // A moved block whose old address is still declared is an error; one whose target is not declared is a no-op.
+        expect(
+          tree.resources.some((r) => r.module === module && `${r.type}.${r.name}` === from),
+          from,
+        ).toBe(false);
+        const [, call, ...address] = to.split('.');
+        expect(
+          identityCalls().some((c) => c.module === module && c.name === call),
+          to,
+        ).toBe(true);
+        expect(identityResources, to).toContain(address.join('.'));
+      }
+    }
+    expect(tree.moved.map((m) => m.module).filter((m) => !(m in MOVED_INTO_RUN_IDENTITY))).toEqual([]);
   });
 });
 

@@ -98,6 +98,22 @@ describe('schema check of infra/', () => {
     expect(findings[0]).toContain('lifecycle[0].ignore_changes: "scaling[0].instance_count"');
   });
 
+  it('fails a copy whose run-identity binding misspells an argument and whose caller passes it nothing it declares', async () => {
+    const binding = await checkEditedCopy('modules/run-identity/main.tf', (tf) =>
+      tf.replace('secret_id = each.value', 'secret    = each.value'),
+    );
+    expect(binding).toEqual([
+      'modules/run-identity/main.tf: resource.google_secret_manager_secret_iam_member.secret_access.secret_id: required argument is missing',
+      'modules/run-identity/main.tf: resource.google_secret_manager_secret_iam_member.secret_access.secret: unknown argument or block (not in the provider schema)',
+    ]);
+    const call = await checkEditedCopy('modules/worker/main.tf', (tf) =>
+      tf.replace('  secrets      = {', '  secret_env   = {'),
+    );
+    expect(call).toEqual([
+      'modules/worker/main.tf: module.identity.secret_env: module ../run-identity has no variable "secret_env"',
+    ]);
+  });
+
   it('fails a copy that passes an unknown variable to a module', async () => {
     const findings = await checkEditedCopy('envs/example/main.tf', (tf) =>
       tf.replace('kind                = var.worker_kind', 'kinds               = var.worker_kind'),

@@ -1,19 +1,23 @@
 # The front-door Hono API (cloudrun/api) as a request-driven Cloud Run service: starts flows as workflows,
 # streams and re-attaches by workflow ID, and receives signed webhooks. Who may reach it is one variable.
 
-resource "google_service_account" "api" {
-  project      = var.project_id
+module "identity" {
+  source       = "../run-identity"
+  project_id   = var.project_id
   account_id   = var.service_account_id
   display_name = "genkitx-temporal API (${var.name})"
+  secrets      = { for name, ref in var.secret_env : name => ref.secret }
 }
 
-resource "google_secret_manager_secret_iam_member" "secret_access" {
-  for_each = var.secret_env
+# This module created the account and its secret bindings itself before run-identity existed; these keep them.
+moved {
+  from = google_service_account.api
+  to   = module.identity.google_service_account.this
+}
 
-  project   = var.project_id
-  secret_id = each.value.secret
-  role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.api.member
+moved {
+  from = google_secret_manager_secret_iam_member.secret_access
+  to   = module.identity.google_secret_manager_secret_iam_member.secret_access
 }
 
 resource "google_cloud_run_v2_service" "api" {
@@ -28,7 +32,7 @@ resource "google_cloud_run_v2_service" "api" {
   launch_stage = var.access == "iap" ? "BETA" : null
 
   template {
-    service_account                  = google_service_account.api.email
+    service_account                  = module.identity.email
     labels                           = var.labels
     timeout                          = var.request_timeout
     max_instance_request_concurrency = var.concurrency
@@ -77,7 +81,7 @@ resource "google_cloud_run_v2_service" "api" {
     }
   }
 
-  depends_on = [google_secret_manager_secret_iam_member.secret_access]
+  depends_on = [module.identity]
 }
 
 # access = "public": anyone may send requests; the API authenticates them itself (API_AUTH).

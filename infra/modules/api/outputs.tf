@@ -10,5 +10,5 @@ output "uri" {
 
 output "service_account_email" {
   description = "Email of the API's service account."
-  value       = google_service_account.api.email
+  value       = module.identity.email
 }

@@ -4,25 +4,36 @@
 # - the scheduler's service account, which may only run this one job.
 # Neither the job nor anything else here has a public invoker.
 
-resource "google_service_account" "autoscaler" {
-  project      = var.project_id
+module "identity" {
+  source       = "../run-identity"
+  project_id   = var.project_id
   account_id   = var.service_account_id
   display_name = "genkitx-temporal autoscaler (${var.target_name})"
+  secrets      = { for name, ref in var.secret_env : name => ref.secret }
 }
 
-resource "google_service_account" "scheduler" {
-  project      = var.project_id
+# This module created the account and its secret bindings itself before run-identity existed; these keep them.
+moved {
+  from = google_service_account.autoscaler
+  to   = module.identity.google_service_account.this
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.secret_access
+  to   = module.identity.google_secret_manager_secret_iam_member.secret_access
+}
+
+# Reads no secrets: its only grant is run.invoker on the job, below.
+module "scheduler_identity" {
+  source       = "../run-identity"
+  project_id   = var.project_id
   account_id   = var.scheduler_service_account_id
   display_name = "genkitx-temporal autoscaler schedule (${var.job_name})"
 }
 
-resource "google_secret_manager_secret_iam_member" "secret_access" {
-  for_each = var.secret_env
-
-  project   = var.project_id
-  secret_id = each.value.secret
-  role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.autoscaler.member
+moved {
+  from = google_service_account.scheduler
+  to   = module.scheduler_identity.google_service_account.this
 }
 
 # roles/run.developer on the one scaled resource, not on the project: get and update it, nothing else.
@@ -33,7 +44,7 @@ resource "google_cloud_run_v2_worker_pool_iam_member" "scale_target" {
   location = var.region
   name     = var.target_name
   role     = "roles/run.developer"
-  member   = google_service_account.autoscaler.member
+  member   = module.identity.member
 }
 
 resource "google_cloud_run_v2_service_iam_member" "scale_target" {
@@ -43,14 +54,14 @@ resource "google_cloud_run_v2_service_iam_member" "scale_target" {
   location = var.region
   name     = var.target_name
   role     = "roles/run.developer"
-  member   = google_service_account.autoscaler.member
+  member   = module.identity.member
 }
 
 # Cloud Run checks actAs on the runtime identity of a resource on every update, scaling included.
 resource "google_service_account_iam_member" "act_as_worker" {
   service_account_id = var.worker_service_account_name
   role               = "roles/iam.serviceAccountUser"
-  member             = google_service_account.autoscaler.member
+  member             = module.identity.member
 }
 
 resource "google_cloud_run_v2_job" "autoscaler" {
@@ -65,7 +76,7 @@ resource "google_cloud_run_v2_job" "autoscaler" {
     parallelism = 1
 
     template {
-      service_account = google_service_account.autoscaler.email
+      service_account = module.identity.email
       timeout         = var.task_timeout
       # The next tick is the retry; a retried run could overlap it.
       max_retries = 0
@@ -105,7 +116,7 @@ resource "google_cloud_run_v2_job" "autoscaler" {
   }
 
   depends_on = [
-    google_secret_manager_secret_iam_member.secret_access,
+    module.identity,
     google_cloud_run_v2_worker_pool_iam_member.scale_target,
     google_cloud_run_v2_service_iam_member.scale_target,
     google_service_account_iam_member.act_as_worker,
@@ -118,7 +129,7 @@ resource "google_cloud_run_v2_job_iam_member" "scheduler_runs_job" {
   location = var.region
   name     = google_cloud_run_v2_job.autoscaler.name
   role     = "roles/run.invoker"
-  member   = google_service_account.scheduler.member
+  member   = module.scheduler_identity.member
 }
 
 resource "google_cloud_scheduler_job" "tick" {
@@ -141,7 +152,7 @@ resource "google_cloud_scheduler_job" "tick" {
     uri         = "https://run.googleapis.com/v2/projects/${var.project_id}/locations/${var.region}/jobs/${google_cloud_run_v2_job.autoscaler.name}:run"
 
     oauth_token {
-      service_account_email = google_service_account.scheduler.email
+      service_account_email = module.scheduler_identity.email
       scope                 = "https://www.googleapis.com/auth/cloud-platform"
     }
   }

@@ -10,10 +10,10 @@ output "scheduler_job_name" {
 
 output "service_account_email" {
   description = "Email of the autoscaler's runtime service account."
-  value       = google_service_account.autoscaler.email
+  value       = module.identity.email
 }
 
 output "scheduler_service_account_email" {
   description = "Email of the scheduler's service account."
-  value       = google_service_account.scheduler.email
+  value       = module.scheduler_identity.email
 }

@@ -3,20 +3,24 @@
 # organisations without worker pools: internal ingress only, CPU always allocated (`cpu_idle = false`, or a
 # long-polling worker that receives no requests starves), at least one instance, and no invoker binding at all.
 
-resource "google_service_account" "worker" {
-  project      = var.project_id
+# Least privilege: the worker may read exactly the secrets it maps into its environment.
+module "identity" {
+  source       = "../run-identity"
+  project_id   = var.project_id
   account_id   = var.service_account_id
   display_name = "genkitx-temporal worker (${var.name})"
+  secrets      = { for name, ref in var.secret_env : name => ref.secret }
 }
 
-# Least privilege: the worker may read exactly the secrets it maps into its environment.
-resource "google_secret_manager_secret_iam_member" "secret_access" {
-  for_each = var.secret_env
+# This module created the account and its secret bindings itself before run-identity existed; these keep them.
+moved {
+  from = google_service_account.worker
+  to   = module.identity.google_service_account.this
+}
 
-  project   = var.project_id
-  secret_id = each.value.secret
-  role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.worker.member
+moved {
+  from = google_secret_manager_secret_iam_member.secret_access
+  to   = module.identity.google_secret_manager_secret_iam_member.secret_access
 }
 
 resource "google_cloud_run_v2_worker_pool" "worker" {
@@ -34,7 +38,7 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
   }
 
   template {
-    service_account = google_service_account.worker.email
+    service_account = module.identity.email
     labels          = var.labels
 
     containers {
@@ -77,7 +81,7 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
   }
 
   # A revision that starts before its secret bindings exist crash-loops on the missing secret.
-  depends_on = [google_secret_manager_secret_iam_member.secret_access]
+  depends_on = [module.identity]
 }
 
 resource "google_cloud_run_v2_service" "worker" {
@@ -97,7 +101,7 @@ resource "google_cloud_run_v2_service" "worker" {
   }
 
   template {
-    service_account = google_service_account.worker.email
+    service_account = module.identity.email
     labels          = var.labels
 
     scaling {
@@ -171,5 +175,5 @@ resource "google_cloud_run_v2_service" "worker" {
     ignore_changes = [scaling[0].min_instance_count, annotations]
   }
 
-  depends_on = [google_secret_manager_secret_iam_member.secret_access]
+  depends_on = [module.identity]
 }

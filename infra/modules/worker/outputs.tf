@@ -22,10 +22,10 @@ output "resource_name" {
 
 output "service_account_email" {
   description = "Email of the worker's service account."
-  value       = google_service_account.worker.email
+  value       = module.identity.email
 }
 
 output "service_account_name" {
   description = "Resource name of the worker's service account (for service-account IAM bindings)."
-  value       = google_service_account.worker.name
+  value       = module.identity.name
 }
