@@ -2,15 +2,5 @@
 // re-export `runGenkitFlow` from your own workflows file. Never import the package root from workflow code:
 // it loads Genkit and Node built-ins, which Temporal's sandbox rejects.
 export { runGenkitFlow } from './run-genkit-flow';
-export {
-  attemptFailedSignal,
-  chunksQuery,
-  claimAttemptUpdate,
-  journalPageQuery,
-  journalQuery,
-  progressQuery,
-  provideInputUpdate,
-  recordStepsUpdate,
-  stepStartedSignal,
-  type ChunkRead,
-} from './messages';
+// Every message definition (signals, queries, updates), for callers that talk to a run directly.
+export * from './messages';
