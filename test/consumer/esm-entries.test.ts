@@ -213,7 +213,14 @@ export const bad = new FlowRunError({ status: 'NOT_FOUND', message: 'gone' });
         'typed/entries.mts': USER,
         [config]: JSON.stringify({
           files: ['typed/entries.mts'],
-          compilerOptions: { target: 'ES2022', module, moduleResolution, strict: true, noEmit: true, skipLibCheck: true },
+          compilerOptions: {
+            target: 'ES2022',
+            module,
+            moduleResolution,
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+          },
         }),
       });
       const tsc = await typed.run('node_modules/typescript/bin/tsc', { args: ['-p', config] });
