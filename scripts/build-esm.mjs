@@ -3,8 +3,9 @@
 // Why: an ESM app imports genkit's ESM build; a CJS-only library would load genkit's CJS build beside it, so
 // the app would see two GenkitError classes and two registries. The ESM build imports genkit's ESM entry points.
 // One ESM graph with shared chunks (splitting), so the entry points share module state; state that must also be
-// shared with the CJS build lives on globalThis (src/common/process-state.ts). `./workflows` stays CJS-only: it is
-// bundled by Temporal's webpack for the sandbox, never loaded by the app.
+// shared with the CJS build lives on globalThis (src/common/process-state.ts). `./workflows` stays CJS-only:
+// Temporal's webpack bundles it for the sandbox and resolves the `import` condition, so an ESM build would be what
+// it bundles, which it cannot (test/consumer/exports.test.ts says why).
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { dirname, join, resolve } from 'node:path';

@@ -11,7 +11,16 @@
  * The package entry points with an ESM build (`src/<entry>.ts` → `dist/esm/<entry>.mjs`): exactly the package.json
  * "exports" with an `import` condition (test/consumer/exports.test.ts checks both ways).
  */
-export const esmEntryPoints = ['index', 'worker/activities/index', 'testing/index'];
+export const esmEntryPoints = [
+  'index',
+  'client/index',
+  'http/index',
+  'firebase/index',
+  'worker/activities/index',
+  'testing/index',
+  'autoscale/index',
+  'codec/index',
+];
 
 const CHECKS = [
   { pattern: /\b__(?:dirname|filename)\b/g, problem: 'uses a CommonJS global that ES modules do not have' },

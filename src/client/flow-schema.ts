@@ -59,7 +59,7 @@ export async function validateWithSchema(
   schema: FlowSchema | undefined,
   jsonSchema: object | undefined,
 ): Promise<void> {
-  const { parseSchema, ValidationError, convertsZod3 } = schemaTools();
+  const { parseSchema, ValidationError, convertsZod3 } = await schemaTools();
   if (jsonSchema) {
     parseSchema(data, { jsonSchema });
     return;

@@ -10,7 +10,7 @@
 // must anyway for Genkit's two builds.
 import type { GenkitError as GenkitErrorType } from 'genkit';
 import { dirname, join } from 'node:path';
-import { httpCodeOf } from '../common/genkit-status';
+import { GenkitErrorStandIn } from './genkit-error-stand-in';
 
 function loadGenkitError(): typeof GenkitErrorType {
   let genkitMain: string;
@@ -28,49 +28,6 @@ function loadGenkitError(): typeof GenkitErrorType {
   }
   const { ValidationError } = require('genkit/schema') as typeof import('genkit/schema');
   return Object.getPrototypeOf(ValidationError) as typeof GenkitErrorType;
-}
-
-type Status = GenkitErrorType['status'];
-
-/**
- * Genkit's error shape, for processes without genkit: `name` `'GenkitError'`, `status`, `code` (HTTP),
- * `detail`, `originalMessage`, the message prefixed by the status, and the same JSON (`{ status, message,
- * details? }`).
- */
-class GenkitErrorStandIn extends Error {
-  readonly status: Status;
-  readonly code: number;
-  readonly detail?: unknown;
-  readonly source?: string;
-  readonly originalMessage: string;
-
-  constructor({
-    status,
-    message,
-    detail,
-    source,
-  }: {
-    status: Status;
-    message: string;
-    detail?: unknown;
-    source?: string;
-  }) {
-    super(`${source ? `${source}: ` : ''}${status}: ${message}`);
-    this.name = 'GenkitError';
-    this.status = status;
-    this.code = httpCodeOf(status);
-    this.detail = detail;
-    this.source = source;
-    this.originalMessage = message;
-  }
-
-  toJSON(): { status: Status; message: string; details?: unknown } {
-    return {
-      ...(this.detail === undefined ? {} : { details: this.detail }),
-      status: this.status,
-      message: this.originalMessage,
-    };
-  }
 }
 
 /**

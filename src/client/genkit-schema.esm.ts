@@ -1,13 +1,22 @@
-// The ESM build's genkit-schema.ts: the ESM entry loads genkit anyway, and must load its ESM build.
-import * as schema from 'genkit/schema';
+// The ESM build's genkit-schema.ts: the same choice, made with dynamic imports, so the light entries load genkit's
+// ESM build of `genkit/schema` (not its CommonJS one), and only on first use.
+import { createRequire } from 'node:module';
 import type { SchemaTools } from './genkit-schema';
 
-/** `genkit/schema` (genkit's ESM build). */
-export function genkitSchema(): typeof import('genkit/schema') {
-  return schema;
+let tools: Promise<SchemaTools> | undefined;
+
+/** See genkit-schema.ts. */
+export function schemaTools(): Promise<SchemaTools> {
+  tools ??= load();
+  return tools;
 }
 
-/** Genkit's schema helpers (the ESM entries need genkit). */
-export function schemaTools(): SchemaTools {
-  return { parseSchema: schema.parseSchema, ValidationError: schema.ValidationError, convertsZod3: true };
+async function load(): Promise<SchemaTools> {
+  try {
+    createRequire(import.meta.url).resolve('genkit/schema');
+  } catch {
+    return (await import('./json-schema-check')).jsonSchemaTools;
+  }
+  const { parseSchema, ValidationError } = await import('genkit/schema');
+  return { parseSchema, ValidationError, convertsZod3: true };
 }

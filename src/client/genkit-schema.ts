@@ -5,11 +5,6 @@
 import type { z } from 'genkit';
 import type { FieldError } from './json-schema-check';
 
-/** `genkit/schema`, loaded now. */
-export function genkitSchema(): typeof import('genkit/schema') {
-  return require('genkit/schema') as typeof import('genkit/schema');
-}
-
 /** What input checks need: Genkit's own helpers, or the stand-ins of a process without genkit. */
 export interface SchemaTools {
   /** Throws INVALID_ARGUMENT (a ValidationError) unless `data` matches the zod 3 schema or the JSON Schema. */
@@ -21,29 +16,24 @@ export interface SchemaTools {
 
 let tools: SchemaTools | undefined;
 
-/** Genkit's schema helpers when genkit is installed, else the ajv-based stand-ins. */
-export function schemaTools(): SchemaTools {
-  if (tools) return tools;
-  let installed = true;
-  try {
-    require.resolve('genkit/schema');
-  } catch {
-    installed = false;
+/**
+ * Genkit's schema helpers when genkit is installed, else the ajv-based stand-ins. A promise because the ESM
+ * build's variant can only load them with a dynamic import.
+ */
+export function schemaTools(): Promise<SchemaTools> {
+  if (!tools) {
+    let installed = true;
+    try {
+      require.resolve('genkit/schema');
+    } catch {
+      installed = false;
+    }
+    if (installed) {
+      const { parseSchema, ValidationError } = require('genkit/schema') as typeof import('genkit/schema');
+      tools = { parseSchema, ValidationError, convertsZod3: true };
+    } else {
+      tools = (require('./json-schema-check') as typeof import('./json-schema-check')).jsonSchemaTools;
+    }
   }
-  if (installed) {
-    const { parseSchema, ValidationError } = genkitSchema();
-    tools = { parseSchema, ValidationError, convertsZod3: true };
-  } else {
-    const { checkJsonSchema, ValidationError } = require('./json-schema-check') as typeof import('./json-schema-check');
-    tools = {
-      parseSchema(data, { jsonSchema }) {
-        if (!jsonSchema) throw new TypeError('genkitx-temporal: without genkit only JSON Schemas are checked here');
-        checkJsonSchema(data, jsonSchema);
-        return data;
-      },
-      ValidationError,
-      convertsZod3: false,
-    };
-  }
-  return tools;
+  return Promise.resolve(tools);
 }

@@ -4,6 +4,7 @@
 // Loaded on first use only: a light entry's cold start does not pay for ajv.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { GenkitError } from './genkit-error';
+import type { SchemaTools } from './genkit-schema';
 
 /** One failing field, as Genkit's ValidationError lists it. */
 export interface FieldError {
@@ -51,3 +52,14 @@ export function checkJsonSchema(data: unknown, jsonSchema: object): void {
 function fieldError(error: ErrorObject): FieldError {
   return { path: error.instancePath.slice(1).replace(/\//g, '.') || '(root)', message: error.message ?? 'is invalid' };
 }
+
+/** The schema tools of a process without genkit (genkit-schema.ts): JSON Schemas only, checked here. */
+export const jsonSchemaTools: SchemaTools = {
+  parseSchema(data, { jsonSchema }) {
+    if (!jsonSchema) throw new TypeError('genkitx-temporal: without genkit only JSON Schemas are checked here');
+    checkJsonSchema(data, jsonSchema);
+    return data;
+  },
+  ValidationError,
+  convertsZod3: false,
+};

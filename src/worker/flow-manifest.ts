@@ -1,7 +1,7 @@
 // flowManifest: the flows this process defines, as JSON a front door turns into `flowRef`s (`flowRefsFrom`)
 // without loading Genkit or the flows' modules: names, input JSON Schemas and each flow's `config.temporal`.
+import { toJsonSchema } from 'genkit/schema';
 import type { FlowManifest, FlowManifestEntry } from '../client/flow-ref';
-import { genkitSchema } from '../client/genkit-schema';
 import { registeredFlowOptions } from '../common/registered-options';
 import { registeredTemporalFlows, type AnyFlow } from './registry';
 
@@ -31,7 +31,7 @@ function entryOf(name: string, flow: AnyFlow, options: FlowManifestEntry['tempor
   const { inputSchema, inputJsonSchema } = flow.__action;
   const jsonSchema =
     inputSchema || inputJsonSchema
-      ? (genkitSchema().toJsonSchema({ schema: inputSchema, jsonSchema: inputJsonSchema }) as object)
+      ? (toJsonSchema({ schema: inputSchema, jsonSchema: inputJsonSchema }) as object)
       : undefined;
   // A JSON round trip: the manifest holds exactly what a reader of the file gets.
   return JSON.parse(

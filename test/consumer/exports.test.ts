@@ -63,6 +63,19 @@ describe('every sub-path of package.json "exports"', () => {
     expect(withImport.sort()).toEqual(esmEntryPoints.map((e) => `./dist/esm/${e}.mjs`).sort());
   });
 
+  it('./workflows alone is CommonJS only: Temporal bundles it for the sandbox, resolving `import` conditions', () => {
+    // An ESM app names workflow code two ways (README): `export { runGenkitFlow } from 'genkitx-temporal/workflows'`
+    // in its own workflows file, or `import.meta.resolve('genkitx-temporal/workflows')` as `workflowsPath`. Temporal's
+    // webpack resolves both with the `import` condition, so an ESM build here would be what gets bundled, and it
+    // cannot be (its banner imports node:module: "UnhandledSchemeError: Reading from "node:module""; and it would
+    // bring the ESM graph's shared chunks into the sandbox). Nothing is lost: its only dependency,
+    // @temporalio/workflow, is CommonJS only, so there is no second copy for an ESM build to avoid, and the message
+    // definitions it exports are plain { name, type } values (the client entry has its own, run-messages.ts).
+    // test/consumer/worker.test.ts checks that import.meta.resolve gives the CommonJS file in an ESM project.
+    const withoutImport = codeSubPaths.filter((p) => !hasEsmBuild(p));
+    expect(withoutImport).toEqual(['./workflows']);
+  });
+
   for (const subPath of codeSubPaths) {
     const name = specifier(subPath);
     const how = hasEsmBuild(subPath) ? 'its ESM build' : 'CommonJS interop';
