@@ -9,17 +9,36 @@ const temporalInternals = {
 };
 
 export default tseslint.config(
-  // The deploy adapters (functions/, cloudrun/) are workspaces with their own tsconfig; they are linted there.
   {
-    ignores: ['dist/**', '**/node_modules/**', 'functions/**', 'cloudrun/**', 'infra/**', 'coverage/**'],
+    ignores: ['dist/**', 'cloudrun/*/dist/**', '**/node_modules/**', 'infra/**', 'coverage/**'],
   },
   // Deliberate violations, linted by test/unit/lint.test.ts to prove the rules fire.
   { ignores: ['test/fixtures/lint/**'] },
   {
-    files: ['src/**/*.ts', 'src/**/*.tsx', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'src/**/*.ts',
+      'src/**/*.tsx',
+      'test/**/*.ts',
+      'examples/**/*.ts',
+      'bench/**/*.ts',
+      // The deploy kit's templates: each under the program of its own tsconfig (the one `npm run typecheck` checks),
+      // which sees the library as a user's project does, through its package exports.
+      'cloudrun/**/*.ts',
+      'functions/**/*.js',
+    ],
     extends: [tseslint.configs.base],
     languageOptions: {
-      parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        // The first program holding a file lints it: the templates' own before the root's (whose tests import
+        // some template files).
+        project: [
+          './cloudrun/worker/tsconfig.json',
+          './cloudrun/api/tsconfig.json',
+          './tsconfig.functions.json',
+          './tsconfig.json',
+        ],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {

@@ -53,7 +53,7 @@ for (const flow of flows) {
         'exports.myName = onCallFlow(flowRef, options)',
     );
   }
-  exports[flow.name] = onCallFlow(flow, options);
+  /** @type {Record<string, unknown>} */ (exports)[flow.name] = onCallFlow(flow, options);
 }
 
 /** Reads, streams (from an offset), answers or cancels the caller's own runs of these flows. */

@@ -37,6 +37,7 @@ export {
 } from './identity/trust';
 export { telemetryWorkerPlugin } from './telemetry/tracing-worker-plugin';
 export { redactingSpanProcessor, redactSpan, REDACTED } from './telemetry/redaction';
+export { startTracingFromEnv, type StopTracing, type TracingFromEnvOptions } from './telemetry/tracing-from-env';
 export { tracesCarryUserData } from './telemetry/user-data';
 // Everything a caller needs (the light entry, genkitx-temporal/client), plus the worker side below.
 export * from './client';

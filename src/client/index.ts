@@ -61,6 +61,7 @@ export { telemetryClientInterceptors } from '../telemetry/client-interceptors';
 export type { TelemetryOptions, TelemetrySetting } from '../telemetry/options';
 // For a front door's own OpenTelemetry SDK: its spans redacted like the worker's when payloads are encrypted.
 export { redactingSpanProcessor, redactSpan, REDACTED } from '../telemetry/redaction';
+export { startTracingFromEnv, type StopTracing, type TracingFromEnvOptions } from '../telemetry/tracing-from-env';
 export { tracesCarryUserData } from '../telemetry/user-data';
 // Not './identity' (its worker half loads genkit): the starter's half only.
 export { CREDENTIAL_CONTEXT_KEYS, withoutCredentials } from '../identity/credentials';

@@ -34,6 +34,15 @@ export function loadOtelApi(): typeof import('@opentelemetry/api') {
   }
 }
 
+/** An optional OpenTelemetry package the app installs (the SDK, an exporter); an error naming it when missing. */
+export function loadOtelPackage<T>(pkg: string): T {
+  try {
+    return require(pkg) as T;
+  } catch (err) {
+    throw missing(pkg, err);
+  }
+}
+
 function missing(pkg: string, cause: unknown): Error {
   if ((cause as NodeJS.ErrnoException)?.code !== 'MODULE_NOT_FOUND') return cause as Error;
   return new Error(

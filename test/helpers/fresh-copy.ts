@@ -1,9 +1,9 @@
 // A fresh clone of this repository, cheaply: the files git would check out (tracked, plus new files not ignored)
 // copied to a temp folder, so there is no `dist/`, no `.cache`, nothing a build left behind. `node_modules` is not
 // installed again (an `npm ci` costs minutes per run): the copy gets a real `node_modules` folder whose entries
-// link to this checkout's installed packages, except the workspace links (`genkitx-temporal -> ..`, the kit's
-// workspaces), which point into the copy so that `genkitx-temporal` resolves to the copy's files, never to this
-// checkout's `dist/`. `.tools` (the pinned CLIs `scripts/setup.mjs` downloads) is linked the same way, as a cache.
+// link to this checkout's installed packages, except the links into the repository (`genkitx-temporal -> ..`,
+// the root's `file:.` self-dependency), which point into the copy so that `genkitx-temporal` resolves to the
+// copy's files, never to this checkout's `dist/`. `.tools` (the pinned CLIs `scripts/setup.mjs` downloads) is linked the same way, as a cache.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +65,7 @@ function linkEntries(root: string, copy: string, from: string, to: string): void
   }
 }
 
-/** A workspace link (its target is in the repository, outside node_modules): the same place in the copy. */
+/** A link into the repository (its target is outside node_modules, e.g. the self-link): the same place in the copy. */
 function insideCopy(root: string, copy: string, linkPath: string): string | undefined {
   if (!lstatSync(linkPath).isSymbolicLink()) return undefined;
   const target = realpathSync(linkPath);

@@ -34,6 +34,17 @@ describe('eslint configuration', () => {
     expect(await ruleIds(join(fixtures, 'deep-import.ts'), undefined, false)).toEqual(['no-restricted-imports']);
   });
 
+  it('applies the same rules to the deploy kit templates (functions/, cloudrun/)', async () => {
+    for (const asPath of [
+      'cloudrun/api/src/__lint_fixture__.ts',
+      'cloudrun/worker/src/__lint_fixture__.ts',
+      'cloudrun/__lint_fixture__.ts',
+      'functions/__lint_fixture__.js',
+    ]) {
+      expect(await ruleIds(join(fixtures, 'deep-import.ts'), asPath, false), asPath).toEqual(['no-restricted-imports']);
+    }
+  });
+
   it('flags Node built-ins, genkit and non-sandbox modules in workflow code, but allows type imports', async () => {
     const ids = await ruleIds(join(fixtures, 'workflows/impure.ts'), 'src/workflows/__lint_fixture__.ts', false);
     // node:fs, crypto, genkit, ../index, ../client/fingerprint; ../common and the type-only import are allowed.

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { isFlowReference, type FlowRef } from 'genkitx-temporal/client';
+import { isFlowReference, startTracingFromEnv, type FlowRef } from 'genkitx-temporal/client';
 import {
   bearerTokenAuth,
   createFlowApi,
@@ -20,7 +20,6 @@ import {
 import type { MiddlewareHandler } from 'hono';
 import { mountCodecServer } from './codec.js';
 import { apiSettingsFromEnv, type ApiSettings } from './settings.js';
-import { startTracing } from './tracing.js';
 
 /**
  * What FLOWS_MODULE exports: the flow references, and optionally the data converter of every run the API starts
@@ -61,7 +60,7 @@ async function authFor(settings: ApiSettings): Promise<MiddlewareHandler<FlowApi
 async function main() {
   const settings = apiSettingsFromEnv();
   // Before the app: the global tracer provider that the request and StartWorkflow spans go to.
-  const stopTracing = await startTracing(settings.tracing);
+  const stopTracing = await startTracingFromEnv(settings.tracing);
   const telemetry = !!settings.tracing;
   const { flows, dataConverter } = (await import(pathToFileURL(settings.flowsModule).href)) as FlowsModule;
   if (!Array.isArray(flows) || !flows.length) {

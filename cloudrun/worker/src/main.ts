@@ -5,10 +5,9 @@
 import './compile-cache.js';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { startTemporalWorker, type TemporalWorkerHandle } from 'genkitx-temporal';
+import { startTemporalWorker, startTracingFromEnv, type TemporalWorkerHandle } from 'genkitx-temporal';
 import { startHealthServer } from './health.js';
 import { workerSettingsFromEnv } from './settings.js';
-import { startTracing } from './tracing.js';
 
 /** Under Cloud Run's 10 s: in-flight work gets this long to finish after SIGTERM. */
 const SHUTDOWN_GRACE = '8s';
@@ -25,7 +24,7 @@ async function main() {
     throw new Error(`worker: no workflow bundle at ${settings.workflowBundlePath}${built}`);
   }
   // Before the flows and the worker: the global tracer provider that Genkit's and Temporal's spans go to.
-  const stopTracing = await startTracing(settings.tracing);
+  const stopTracing = await startTracingFromEnv(settings.tracing);
   let handle: TemporalWorkerHandle | undefined;
   const health = settings.port
     ? await startHealthServer(settings.port, {
