@@ -2,31 +2,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { GenkitError } from 'genkit';
 import { DEFAULT_NON_RETRYABLE_STATUSES } from './defaults';
+import { isGenkitStatus } from './genkit-status';
 import { backoffMs } from './retry-math';
 import { FailureTypes, type FlowRetryPolicy, type SerializedFlowError } from './types';
 
 export { backoffMs } from './retry-math';
-
-/** Genkit's status names (`StatusName`), used to recognise Genkit errors without `instanceof`. */
-const GENKIT_STATUSES = new Set([
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'UNAUTHENTICATED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-]);
 
 /** The fields of a `GenkitError` we rely on. */
 export interface GenkitErrorLike {
@@ -48,15 +28,14 @@ export function isGenkitError(err: unknown): err is GenkitErrorLike {
     !!e &&
     typeof e === 'object' &&
     typeof e.message === 'string' &&
-    typeof e.status === 'string' &&
-    GENKIT_STATUSES.has(e.status)
+    isGenkitStatus(e.status)
   );
 }
 
 /** The Genkit status of any thrown value that carries a valid one (a GenkitError, or a plain `{ status }` object). */
 export function genkitStatusOf(err: unknown): GenkitErrorLike['status'] | undefined {
   const status = (err as { status?: unknown } | null | undefined)?.status;
-  return typeof status === 'string' && GENKIT_STATUSES.has(status) ? status : undefined;
+  return isGenkitStatus(status) ? status : undefined;
 }
 
 /** How much of a thrown non-Error object's JSON becomes the message. */
@@ -88,7 +67,7 @@ export function serializeError(err: unknown): SerializedFlowError {
  */
 export function deserializeError(s: SerializedFlowError): Error {
   let error: Error;
-  if (s.status && GENKIT_STATUSES.has(s.status)) {
+  if (isGenkitStatus(s.status)) {
     error = new GenkitError({
       status: s.status as GenkitError['status'],
       message: s.message,

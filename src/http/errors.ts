@@ -1,7 +1,7 @@
 // Genkit errors as HTTP responses: the status code from the Genkit status, and the flat body of Genkit's own
 // flow server (`{ status, message, details? }`), without schemas, stacks or internals.
 import { GenkitError } from '../client/genkit-error';
-import { GENKIT_HTTP_CODES, httpCodeOf } from '../common/genkit-status';
+import { httpCodeOf, isGenkitStatus } from '../common/genkit-status';
 import { grpcCodeOf, GrpcStatus } from '../client/grpc-errors';
 
 /** The error body callers get. */
@@ -26,8 +26,7 @@ function isGenkitErrorLike(
   return (
     !!e &&
     typeof e === 'object' &&
-    typeof e.status === 'string' &&
-    e.status in GENKIT_HTTP_CODES &&
+    isGenkitStatus(e.status) &&
     typeof e.message === 'string'
   );
 }
