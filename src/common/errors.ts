@@ -1,6 +1,5 @@
 // Genkit errors <-> Temporal failures: which failures are retried, how long to wait, and the error callers get.
 import { ApplicationFailure } from '@temporalio/common';
-import { GenkitError } from 'genkit';
 import { DEFAULT_NON_RETRYABLE_STATUSES } from './defaults';
 import { isGenkitStatus } from './genkit-status';
 import { backoffMs } from './retry-math';
@@ -58,31 +57,6 @@ export function serializeError(err: unknown): SerializedFlowError {
   }
   if (err instanceof Error) return { name: errorName(err), message: err.message };
   return serializeThrownValue(err);
-}
-
-/**
- * Rebuilds an error from its serialized form. With a Genkit status it is a real `GenkitError` (status, message,
- * detail and Retry-After intact) whose `name` is the original's, e.g. `ToolDeniedError`; the class itself cannot be
- * rebuilt, so match on `name`/`status`, not `instanceof`.
- */
-export function deserializeError(s: SerializedFlowError): Error {
-  let error: Error;
-  if (isGenkitStatus(s.status)) {
-    error = new GenkitError({
-      status: s.status as GenkitError['status'],
-      message: s.message,
-      detail: s.detail,
-      ...(s.retryAfterMs !== undefined ? { responseMetadata: { retryAfterMs: s.retryAfterMs } } : {}),
-    });
-  } else {
-    error = new Error(s.message);
-  }
-  if (s.name && s.name !== error.name) {
-    // The stack's first line was written with the constructor's name; say the replayed error's name there too.
-    if (error.stack?.startsWith(error.name)) error.stack = s.name + error.stack.slice(error.name.length);
-    error.name = s.name;
-  }
-  return error;
 }
 
 /** Names a subclass inherits when it does not set its own `name`. */

@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_NON_RETRYABLE_STATUSES } from '../../src/common/defaults';
 import {
   backoffMs,
-  deserializeError,
   isGenkitError,
   isRetryable,
   serializeError,
   toApplicationFailure,
   type FlowFailureDetails,
 } from '../../src/common/errors';
+import { deserializeError } from '../../src/worker/journal/deserialize-error';
 import type { FlowRetryPolicy } from '../../src/common/types';
 
 type Status = GenkitError['status'];

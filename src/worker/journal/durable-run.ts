@@ -2,10 +2,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { GenkitError } from 'genkit';
 import { MAX_STEP_RESULT_BYTES } from '../../common/defaults';
-import { deserializeError, isRetryable, serializeError } from '../../common/errors';
+import { isRetryable, serializeError } from '../../common/errors';
 import { processState } from '../../common/process-state';
 import type { FlowAttemptOutcome, InputRequest, JournalEntry, StepKind } from '../../common/types';
 import { describeRequest, fingerprint } from '../../client/fingerprint';
+import { deserializeError } from './deserialize-error';
 import type { JournalWriter } from './journal-writer';
 import { StepsInFlight } from './steps-in-flight';
 
