@@ -3,7 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DEFAULT_NON_RETRYABLE_STATUSES } from './defaults';
 import { isGenkitStatus } from './genkit-status';
 import { backoffMs } from './retry-math';
-import { FailureTypes, type FlowRetryPolicy, type SerializedFlowError } from './types';
+import { FailureTypes, type FlowFailureDetails } from './failures';
+import type { FlowRetryPolicy, SerializedFlowError } from './types';
 
 export { backoffMs } from './retry-math';
 
@@ -23,12 +24,7 @@ export interface GenkitErrorLike {
  */
 export function isGenkitError(err: unknown): err is GenkitErrorLike {
   const e = err as Partial<GenkitErrorLike> | null;
-  return (
-    !!e &&
-    typeof e === 'object' &&
-    typeof e.message === 'string' &&
-    isGenkitStatus(e.status)
-  );
+  return !!e && typeof e === 'object' && typeof e.message === 'string' && isGenkitStatus(e.status);
 }
 
 /** The Genkit status of any thrown value that carries a valid one (a GenkitError, or a plain `{ status }` object). */
@@ -137,15 +133,6 @@ export function isRetryable(err: unknown, nonRetryableStatuses: readonly string[
   return status === undefined || !nonRetryableStatuses.includes(status);
 }
 
-/** Details attached to every failure the activity raises (read back by `FlowRunError`). */
-export interface FlowFailureDetails {
-  error: SerializedFlowError;
-  /** The attempt that raised it (1-based): on a final failure, how many attempts were made. */
-  attempt: number;
-  /** How long to wait before the next attempt (Retry-After or backoff), when the failure is retryable. */
-  retryDelayMs?: number;
-}
-
 /**
  * Turns an error thrown by a flow attempt into the ApplicationFailure Temporal sees: non-retryable when no retry
  * can fix it; with `nextRetryDelay` at least the provider's Retry-After when one was given.
@@ -167,25 +154,6 @@ export function toApplicationFailure(
     details: [details],
     nextRetryDelay: retryAfterMs !== undefined ? retryDelayMs : undefined,
     cause: err instanceof Error ? err : undefined,
-  });
-}
-
-/** A failure the library itself raises (flow not found, non-deterministic replay, …), with its details. */
-export function libraryFailure(
-  type: string,
-  message: string,
-  opts: { attempt: number; status?: string; detail?: unknown; nonRetryable?: boolean; nextRetryDelayMs?: number },
-): ApplicationFailure {
-  const details: FlowFailureDetails = {
-    error: { name: type, message, status: opts.status, detail: opts.detail },
-    attempt: opts.attempt,
-  };
-  return ApplicationFailure.create({
-    type,
-    message: opts.status ? `${opts.status}: ${message}` : message,
-    nonRetryable: opts.nonRetryable ?? true,
-    details: [details],
-    nextRetryDelay: opts.nextRetryDelayMs,
   });
 }
 

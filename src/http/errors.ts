@@ -23,12 +23,7 @@ function isGenkitErrorLike(
   err: unknown,
 ): err is { status: string; message: string; originalMessage?: string; detail?: unknown } {
   const e = err as { status?: unknown; message?: unknown } | null;
-  return (
-    !!e &&
-    typeof e === 'object' &&
-    isGenkitStatus(e.status) &&
-    typeof e.message === 'string'
-  );
+  return !!e && typeof e === 'object' && isGenkitStatus(e.status) && typeof e.message === 'string';
 }
 
 /**

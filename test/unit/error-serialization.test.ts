@@ -9,8 +9,8 @@ import {
   isRetryable,
   serializeError,
   toApplicationFailure,
-  type FlowFailureDetails,
 } from '../../src/common/errors';
+import type { FlowFailureDetails } from '../../src/common/failures';
 import { deserializeError } from '../../src/worker/journal/deserialize-error';
 import { ToolDeniedError } from '../../src/worker/journal/interrupts';
 import type { FlowRetryPolicy, SerializedFlowError } from '../../src/common/types';

@@ -1,7 +1,8 @@
 // The activities behind runGenkitFlow: look a flow up, and run one attempt of it in full Node.
 import { encodesPayloads } from '../../codec/encrypted-payload-guard';
 import { Context } from '@temporalio/activity';
-import { libraryFailure, serializeError, toApplicationFailure } from '../../common/errors';
+import { serializeError, toApplicationFailure } from '../../common/errors';
+import { libraryFailure } from '../../common/failures';
 import { DurableRun, NonDeterministicFlowError, StepResultTooLargeError } from '../journal/durable-run';
 import { AttemptSupersededError, JournalWriteError, JournalWriter, temporalTransport } from '../journal/journal-writer';
 import { MAX_FLOW_RESULT_BYTES, MAX_OFFLOADED_STEP_RESULT_BYTES } from '../../common/defaults';
