@@ -3,6 +3,10 @@
 // workflow code builds its failures here too, so a caller decides on the same `type` and details wherever a
 // failure was raised. The type strings are wire format (histories, callers' `nonRetryableErrorTypes`): never
 // rename one.
+//
+// Error classes follow one convention: class `XError` declares `override readonly name = 'XError'`, and a failure
+// that crosses Temporal takes its type from this table, never from a class's name. A few classes keep names users
+// already match on (listed, with why, in the error-names unit test).
 import { ApplicationFailure } from '@temporalio/common';
 import type { GenkitStatus } from './genkit-status';
 import type { SerializedFlowError } from './types';

@@ -154,7 +154,7 @@ export function createFlowActivities(
       } finally {
         run?.close();
         // Whatever the body still runs (parallel branches of a suspended attempt) is told to stop.
-        if (!abort.signal.aborted) abort.abort(new AttemptEnded());
+        if (!abort.signal.aborted) abort.abort(new AttemptEndedError());
         heartbeats.stop();
         writer.close();
         untrack();
@@ -165,8 +165,8 @@ export function createFlowActivities(
 }
 
 /** The reason handed to a finished attempt's abort signal. */
-class AttemptEnded extends Error {
-  override name = 'FlowAttemptEnded';
+class AttemptEndedError extends Error {
+  override readonly name = 'AttemptEndedError';
   constructor() {
     super('this flow attempt has ended');
   }
@@ -180,7 +180,7 @@ function assertResultFits(result: unknown): void {
 }
 
 class FlowResultTooLargeError extends Error {
-  override name = FailureTypes.resultTooLarge;
+  override readonly name = 'FlowResultTooLargeError';
   constructor(readonly bytes: number) {
     super(
       `the flow's output is ${bytes} bytes, above the ${MAX_FLOW_RESULT_BYTES}-byte limit of one Temporal payload. ` +

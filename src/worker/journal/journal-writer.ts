@@ -41,18 +41,18 @@ const TRANSIENT_GRPC_CODES = new Set<number>([
 
 /** A newer attempt has taken the run over (or the run has ended): this attempt must stop writing. */
 export class AttemptSupersededError extends Error {
-  override name = 'AttemptSuperseded';
+  override readonly name = 'AttemptSupersededError';
 }
 
 /** A journal write that no retry can fix; the attempt fails with it, non-retryably. */
 export class JournalWriteError extends Error {
+  override readonly name = 'JournalWriteError';
   constructor(
     readonly type: FailureType,
     readonly status: 'RESOURCE_EXHAUSTED' | 'FAILED_PRECONDITION',
     message: string,
   ) {
     super(message);
-    this.name = type;
   }
 }
 
