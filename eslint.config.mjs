@@ -8,6 +8,18 @@ const temporalInternals = {
   message: "Temporal's lib/ folders are internal: import from the package root.",
 };
 
+// What the workflow sandbox cannot load: Node built-ins (I/O, clocks, randomness) and genkit (Node APIs and
+// non-deterministic state). Workflow code and src/common/, which workflow code includes, import neither.
+const nodeBuiltins = (where) =>
+  builtinModules.flatMap((name) => [
+    { name, message: `Node built-ins are not allowed in ${where} (Temporal sandbox).` },
+    { name: `node:${name}`, message: `Node built-ins are not allowed in ${where} (Temporal sandbox).` },
+  ]);
+const genkit = (where) => ({
+  group: ['genkit', 'genkit/*', '@genkit-ai/*'],
+  message: `genkit must not be imported by ${where}.`,
+});
+
 export default tseslint.config(
   {
     ignores: ['dist/**', 'cloudrun/*/dist/**', '**/node_modules/**', 'infra/**', 'coverage/**'],
@@ -55,13 +67,10 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: builtinModules.flatMap((name) => [
-            { name, message: 'Node built-ins are not allowed in workflow code (Temporal sandbox).' },
-            { name: `node:${name}`, message: 'Node built-ins are not allowed in workflow code (Temporal sandbox).' },
-          ]),
+          paths: nodeBuiltins('workflow code'),
           patterns: [
             temporalInternals,
-            { group: ['genkit', 'genkit/*', '@genkit-ai/*'], message: 'genkit must not be imported by workflow code.' },
+            genkit('workflow code'),
             {
               group: ['../*', '!../common', '../common/*/**'],
               message: 'Workflow code may import only the sandbox-safe src/common/ from outside src/workflows.',
@@ -72,12 +81,14 @@ export default tseslint.config(
       ],
     },
   },
-  // The layers (docs/architecture.md): common/ imports nothing of ours; client/ (the light caller entry) never
-  // imports the worker or an adapter. Types may cross, values may not.
+  // The layers (docs/architecture.md): common/ imports nothing of ours, and, as workflow code includes it, neither
+  // genkit nor Node built-ins; client/ (the light caller entry) never imports the worker or an adapter. Types of our
+  // own code may cross, values may not.
   layerRule(
     'src/common/**/*.ts',
     ['../*', '!../common', '../../*'],
     'src/common/ is the bottom layer: it imports nothing of this package.',
+    { paths: nodeBuiltins('src/common/'), patterns: [genkit('src/common/ (workflow code includes it)')] },
   ),
   layerRule(
     'src/client/**/*.ts',
@@ -97,14 +108,17 @@ export default tseslint.config(
   ),
 );
 
-function layerRule(files, group, message) {
+function layerRule(files, group, message, also = { paths: [], patterns: [] }) {
   return {
     files: [files],
     rules: {
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [temporalInternals, { group, message, allowTypeImports: true }] },
+        {
+          paths: also.paths,
+          patterns: [temporalInternals, { group, message, allowTypeImports: true }, ...also.patterns],
+        },
       ],
     },
   };

@@ -61,7 +61,7 @@ export interface UpdateOutcome<P extends Plan> {
 
 /** The update's operation did not finish within the deadline. It may still finish; the next run reads the result. */
 export class OperationDeadlineError extends Error {
-  override name = 'OperationDeadlineError';
+  override readonly name = 'OperationDeadlineError';
   constructor(
     readonly operation: string | undefined,
     readonly deadlineMs: number,

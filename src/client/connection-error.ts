@@ -3,7 +3,7 @@ import type { ResolvedTemporalConfig } from './config';
 
 /** No Temporal server answered at the configured address within the connect timeout. */
 export class TemporalConnectionError extends Error {
-  override name = 'TemporalConnectionError';
+  override readonly name = 'TemporalConnectionError';
   readonly address: string;
 
   constructor(config: Pick<ResolvedTemporalConfig, 'address' | 'namespace' | 'connectTimeoutMs'>, cause: unknown) {

@@ -3,7 +3,7 @@
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { GenkitError } from './genkit-error';
-import type { FlowFailureDetails } from '../common/errors';
+import type { FlowFailureDetails } from '../common/failures';
 import type { SerializedFlowError } from '../common/types';
 
 type Status = GenkitError['status'];

@@ -1,4 +1,5 @@
-// Named defaults with their units. Shared by the workflow sandbox, so no imports here.
+// Named defaults with their units. Shared by the workflow sandbox, so it imports only sandbox-safe common/ files.
+import { NON_RETRYABLE_STATUSES } from './genkit-status';
 
 export const DEFAULT_ADDRESS = 'localhost:7233';
 export const DEFAULT_NAMESPACE = 'default';
@@ -26,17 +27,8 @@ export const MAX_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
 /** Dead-worker detection: a flow attempt that stops heartbeating for this long is retried elsewhere. */
 export const DEFAULT_HEARTBEAT_TIMEOUT = '20s';
 
-/** Genkit statuses that no retry can fix. */
-export const DEFAULT_NON_RETRYABLE_STATUSES: readonly string[] = [
-  'INVALID_ARGUMENT',
-  'FAILED_PRECONDITION',
-  'OUT_OF_RANGE',
-  'PERMISSION_DENIED',
-  'UNAUTHENTICATED',
-  'NOT_FOUND',
-  'UNIMPLEMENTED',
-  'ALREADY_EXISTS',
-];
+/** Genkit statuses that no retry can fix (those the status table marks not retryable). */
+export const DEFAULT_NON_RETRYABLE_STATUSES: readonly string[] = NON_RETRYABLE_STATUSES;
 
 /** Keyword search attribute that names the flow of each run. */
 export const FLOW_SEARCH_ATTRIBUTE = 'GenkitFlow';

@@ -1,32 +1,12 @@
 // Genkit errors <-> Temporal failures: which failures are retried, how long to wait, and the error callers get.
 import { ApplicationFailure } from '@temporalio/common';
-import { GenkitError } from 'genkit';
 import { DEFAULT_NON_RETRYABLE_STATUSES } from './defaults';
+import { isGenkitStatus } from './genkit-status';
 import { backoffMs } from './retry-math';
-import { FailureTypes, type FlowRetryPolicy, type SerializedFlowError } from './types';
+import { FailureTypes, type FlowFailureDetails } from './failures';
+import type { FlowRetryPolicy, SerializedFlowError } from './types';
 
 export { backoffMs } from './retry-math';
-
-/** Genkit's status names (`StatusName`), used to recognise Genkit errors without `instanceof`. */
-const GENKIT_STATUSES = new Set([
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'UNAUTHENTICATED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-]);
 
 /** The fields of a `GenkitError` we rely on. */
 export interface GenkitErrorLike {
@@ -44,19 +24,13 @@ export interface GenkitErrorLike {
  */
 export function isGenkitError(err: unknown): err is GenkitErrorLike {
   const e = err as Partial<GenkitErrorLike> | null;
-  return (
-    !!e &&
-    typeof e === 'object' &&
-    typeof e.message === 'string' &&
-    typeof e.status === 'string' &&
-    GENKIT_STATUSES.has(e.status)
-  );
+  return !!e && typeof e === 'object' && typeof e.message === 'string' && isGenkitStatus(e.status);
 }
 
 /** The Genkit status of any thrown value that carries a valid one (a GenkitError, or a plain `{ status }` object). */
 export function genkitStatusOf(err: unknown): GenkitErrorLike['status'] | undefined {
   const status = (err as { status?: unknown } | null | undefined)?.status;
-  return typeof status === 'string' && GENKIT_STATUSES.has(status) ? status : undefined;
+  return isGenkitStatus(status) ? status : undefined;
 }
 
 /** How much of a thrown non-Error object's JSON becomes the message. */
@@ -79,31 +53,6 @@ export function serializeError(err: unknown): SerializedFlowError {
   }
   if (err instanceof Error) return { name: errorName(err), message: err.message };
   return serializeThrownValue(err);
-}
-
-/**
- * Rebuilds an error from its serialized form. With a Genkit status it is a real `GenkitError` (status, message,
- * detail and Retry-After intact) whose `name` is the original's, e.g. `ToolDeniedError`; the class itself cannot be
- * rebuilt, so match on `name`/`status`, not `instanceof`.
- */
-export function deserializeError(s: SerializedFlowError): Error {
-  let error: Error;
-  if (s.status && GENKIT_STATUSES.has(s.status)) {
-    error = new GenkitError({
-      status: s.status as GenkitError['status'],
-      message: s.message,
-      detail: s.detail,
-      ...(s.retryAfterMs !== undefined ? { responseMetadata: { retryAfterMs: s.retryAfterMs } } : {}),
-    });
-  } else {
-    error = new Error(s.message);
-  }
-  if (s.name && s.name !== error.name) {
-    // The stack's first line was written with the constructor's name; say the replayed error's name there too.
-    if (error.stack?.startsWith(error.name)) error.stack = s.name + error.stack.slice(error.name.length);
-    error.name = s.name;
-  }
-  return error;
 }
 
 /** Names a subclass inherits when it does not set its own `name`. */
@@ -184,15 +133,6 @@ export function isRetryable(err: unknown, nonRetryableStatuses: readonly string[
   return status === undefined || !nonRetryableStatuses.includes(status);
 }
 
-/** Details attached to every failure the activity raises (read back by `FlowRunError`). */
-export interface FlowFailureDetails {
-  error: SerializedFlowError;
-  /** The attempt that raised it (1-based): on a final failure, how many attempts were made. */
-  attempt: number;
-  /** How long to wait before the next attempt (Retry-After or backoff), when the failure is retryable. */
-  retryDelayMs?: number;
-}
-
 /**
  * Turns an error thrown by a flow attempt into the ApplicationFailure Temporal sees: non-retryable when no retry
  * can fix it; with `nextRetryDelay` at least the provider's Retry-After when one was given.
@@ -214,25 +154,6 @@ export function toApplicationFailure(
     details: [details],
     nextRetryDelay: retryAfterMs !== undefined ? retryDelayMs : undefined,
     cause: err instanceof Error ? err : undefined,
-  });
-}
-
-/** A failure the library itself raises (flow not found, non-deterministic replay, …), with its details. */
-export function libraryFailure(
-  type: string,
-  message: string,
-  opts: { attempt: number; status?: string; detail?: unknown; nonRetryable?: boolean; nextRetryDelayMs?: number },
-): ApplicationFailure {
-  const details: FlowFailureDetails = {
-    error: { name: type, message, status: opts.status, detail: opts.detail },
-    attempt: opts.attempt,
-  };
-  return ApplicationFailure.create({
-    type,
-    message: opts.status ? `${opts.status}: ${message}` : message,
-    nonRetryable: opts.nonRetryable ?? true,
-    details: [details],
-    nextRetryDelay: opts.nextRetryDelayMs,
   });
 }
 

@@ -1,5 +1,5 @@
 // Serialisable shapes shared by the client, the activity and the workflow sandbox.
-// Workflow code includes this file: type-only imports, nothing else.
+// Workflow code includes this file: type-only imports, and the failure types from the sandbox-safe failures.ts.
 import type { Duration } from '@temporalio/common';
 
 /** A Temporal duration: milliseconds or a string such as `'30s'` / `'5 minutes'`. */
@@ -341,26 +341,5 @@ export interface FlowProgress {
   continuations: number;
 }
 
-/** Failure types the library raises; match on them in `nonRetryableErrorTypes` or in caller code. */
-export const FailureTypes = {
-  flowNotFound: 'GenkitFlowNotFound',
-  genkitError: 'GenkitError',
-  nonDeterministic: 'NonDeterministicFlow',
-  workerShutdown: 'WorkerShuttingDown',
-  stepTooLarge: 'StepResultTooLarge',
-  inputTimeout: 'InputTimeout',
-  /** A journal write came from an attempt that a newer attempt has replaced (a zombie). */
-  staleAttempt: 'StaleFlowAttempt',
-  /** The run's journal, chunks or Updates reached a limit (the message names it). */
-  journalLimit: 'JournalLimitExceeded',
-  /** The server refused a journal write that no retry can fix (the message says why). */
-  journalWriteRejected: 'JournalWriteRejected',
-  /** Too many attempts in a row were lost to worker shutdowns or crashes without progress. */
-  failoverLimit: 'FailoverLimitExceeded',
-  /** The flow's output is too large for a Temporal payload. */
-  resultTooLarge: 'FlowResultTooLarge',
-  /** A value for an input was rejected (wrong name, schema mismatch). */
-  invalidInput: 'InvalidFlowInput',
-  /** The run is not in a state that accepts this message. */
-  notAccepted: 'FlowMessageNotAccepted',
-} as const;
+/** Failure types the library raises (the table lives with the failure builder in `failures.ts`). */
+export { FailureTypes } from './failures';

@@ -1,31 +1,17 @@
 // Genkit errors as Firebase callable errors: the matching `HttpsError` code (INVALID_ARGUMENT →
 // `invalid-argument`, not `internal`), the same sanitised message as the HTTP API (no schema, no stack).
 import { HttpsError, type FunctionsErrorCode } from 'firebase-functions/v2/https';
+import { callableCodeOf as callableCode, type CallableCode } from '../common/genkit-status';
 import { toHttpError } from '../http/errors';
 
-/** Genkit status → callable error code. Anything unlisted is `internal`. */
-const CALLABLE_CODES: Record<string, FunctionsErrorCode> = {
-  CANCELLED: 'cancelled',
-  UNKNOWN: 'unknown',
-  INVALID_ARGUMENT: 'invalid-argument',
-  DEADLINE_EXCEEDED: 'deadline-exceeded',
-  NOT_FOUND: 'not-found',
-  ALREADY_EXISTS: 'already-exists',
-  PERMISSION_DENIED: 'permission-denied',
-  UNAUTHENTICATED: 'unauthenticated',
-  RESOURCE_EXHAUSTED: 'resource-exhausted',
-  FAILED_PRECONDITION: 'failed-precondition',
-  ABORTED: 'aborted',
-  OUT_OF_RANGE: 'out-of-range',
-  UNIMPLEMENTED: 'unimplemented',
-  INTERNAL: 'internal',
-  UNAVAILABLE: 'unavailable',
-  DATA_LOSS: 'data-loss',
-};
+// The status table spells the callable codes itself (common/ imports no SDK); they must be the SDK's.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const callableCodesAreTheSdks: Same<CallableCode, FunctionsErrorCode> = true;
+void callableCodesAreTheSdks;
 
-/** The callable error code of a Genkit status name. */
+/** The callable error code of a Genkit status name (the status table's `callable`; `internal` for anything else). */
 export function callableCodeOf(status: string): FunctionsErrorCode {
-  return CALLABLE_CODES[status] ?? 'internal';
+  return callableCode(status);
 }
 
 /**

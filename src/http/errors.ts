@@ -1,7 +1,7 @@
 // Genkit errors as HTTP responses: the status code from the Genkit status, and the flat body of Genkit's own
 // flow server (`{ status, message, details? }`), without schemas, stacks or internals.
 import { GenkitError } from '../client/genkit-error';
-import { GENKIT_HTTP_CODES, httpCodeOf } from '../common/genkit-status';
+import { httpCodeOf, isGenkitStatus } from '../common/genkit-status';
 import { grpcCodeOf, GrpcStatus } from '../client/grpc-errors';
 
 /** The error body callers get. */
@@ -23,13 +23,7 @@ function isGenkitErrorLike(
   err: unknown,
 ): err is { status: string; message: string; originalMessage?: string; detail?: unknown } {
   const e = err as { status?: unknown; message?: unknown } | null;
-  return (
-    !!e &&
-    typeof e === 'object' &&
-    typeof e.status === 'string' &&
-    e.status in GENKIT_HTTP_CODES &&
-    typeof e.message === 'string'
-  );
+  return !!e && typeof e === 'object' && isGenkitStatus(e.status) && typeof e.message === 'string';
 }
 
 /**

@@ -2,12 +2,15 @@
 // exists), a run must carry a valid signature from a starter that holds the key, or it fails on attempt 1 with a
 // non-retryable PERMISSION_DENIED before any step runs.
 import { ValueError } from '@temporalio/common';
-import { libraryFailure } from '../common/errors';
+import { FailureTypes, libraryFailure } from '../common/failures';
 import { CONTEXT_KEYS_ENV, resolveContextKeyRing, type ContextKey, type ContextKeyRing } from './context-keys';
 import { verifyRunContext, type SignatureProblem, type SignedRun } from './signature';
 
-/** Failure type of a run whose context is unsigned or does not verify. */
-export const UNTRUSTED_CONTEXT_FAILURE = 'UntrustedFlowContext';
+/**
+ * Failure type of a run whose context is unsigned or does not verify.
+ * @deprecated Use `FailureTypes.untrustedContext` (the same string), where every failure type is listed.
+ */
+export const UNTRUSTED_CONTEXT_FAILURE = FailureTypes.untrustedContext;
 
 /** Worker options deciding which run contexts are trusted. */
 export interface ContextTrustOptions {
@@ -62,7 +65,7 @@ export function assertTrustedContext(trust: ContextTrust, run: SignedRun, signat
   if (!trust.ring) return; // 'allow' without keys: a signature cannot be checked here, and nothing requires it
   const problem = verifyRunContext(trust.ring, run, signature);
   if (!problem) return;
-  throw libraryFailure(UNTRUSTED_CONTEXT_FAILURE, explain(problem, signature, trust.ring), {
+  throw libraryFailure(FailureTypes.untrustedContext, explain(problem, signature, trust.ring), {
     attempt,
     status: 'PERMISSION_DENIED',
     nonRetryable: true,

@@ -10,7 +10,7 @@ import { ENCRYPTED_FAILURE_CONVERTER_MARK } from '../codec/failure-converter';
 
 /** The prebuilt workflow bundle's failure converter is not the worker's: refused before the worker starts. */
 export class WorkflowBundleConverterError extends Error {
-  override name = 'GenkitWorkflowBundleConverterMismatch';
+  override readonly name = 'GenkitWorkflowBundleConverterMismatch';
 }
 
 /**

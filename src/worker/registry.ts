@@ -34,7 +34,7 @@ export function knownGenkitInstances(): readonly Genkit[] {
 
 /** The flow's Genkit instance has no `temporal()` plugin, so its model and tool calls could not be journaled. */
 export class FlowNotJournaledError extends Error {
-  override name = 'FlowNotJournaled';
+  override readonly name = 'FlowNotJournaled';
   constructor(flowName: string) {
     super(
       `registerTemporalFlow("${flowName}"): the flow's Genkit instance has no temporal() plugin, so its model ` +

@@ -8,7 +8,7 @@ import { sealedWorkflowNames } from './workflow-bundle-seal';
 
 /** The worker's workflow code lacks `runGenkitFlow`: Genkit flow runs on its task queue could never start. */
 export class WorkflowNotExportedError extends Error {
-  override name = 'GenkitWorkflowNotExported';
+  override readonly name = 'GenkitWorkflowNotExported';
   constructor(
     readonly source: string,
     readonly exported: string[],

@@ -17,7 +17,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { FlowActivities } from '../worker/activities/flow-activities';
-import type { FlowFailureDetails } from '../common/errors';
+import { libraryFailure, type FlowFailureDetails } from '../common/failures';
 import {
   DEFAULT_CONTINUE_AS_NEW_AFTER,
   DEFAULT_HEARTBEAT_TIMEOUT,
@@ -201,12 +201,7 @@ function forgedContinuation(check: Partial<Extract<ContinuationCheck, { accepted
   const message =
     check.message ?? 'a run cannot be started with a journal or continued state; only the workflow itself continues';
   const detail = check.reason ? { reason: check.reason } : undefined;
-  return ApplicationFailure.create({
-    type: FailureTypes.genkitError,
-    message: `INVALID_ARGUMENT: ${message}`,
-    nonRetryable: true,
-    details: [{ error: { name: 'GenkitError', status: 'INVALID_ARGUMENT', message, detail }, attempt: 0 }],
-  });
+  return libraryFailure(FailureTypes.genkitError, message, { attempt: 0, status: 'INVALID_ARGUMENT', detail });
 }
 
 /** Bounded always: `maximumAttempts` 0 (Temporal's "unlimited"), negative intervals and the like are refused. */
@@ -215,12 +210,7 @@ function checkedRetryPolicy(policy: FlowRetryPolicy | undefined): Required<FlowR
   const problems = validateRetryPolicy(policy ?? {});
   if (problems.length) {
     const message = `invalid retry policy: ${problems.join('; ')}`;
-    throw ApplicationFailure.create({
-      type: FailureTypes.genkitError,
-      message: `INVALID_ARGUMENT: ${message}`,
-      nonRetryable: true,
-      details: [{ error: { name: 'GenkitError', status: 'INVALID_ARGUMENT', message }, attempt: 0 }],
-    });
+    throw libraryFailure(FailureTypes.genkitError, message, { attempt: 0, status: 'INVALID_ARGUMENT' });
   }
   return retry;
 }
@@ -262,12 +252,7 @@ async function waitForInput(state: FlowJournalState, input: InputRequest): Promi
   const arrived = await condition(() => !state.isWaiting, input.timeoutMs);
   if (arrived || state.timeOut()) return;
   const message = `no value for input "${input.name}" arrived within ${input.timeoutMs} ms`;
-  throw ApplicationFailure.create({
-    type: FailureTypes.inputTimeout,
-    message: `DEADLINE_EXCEEDED: ${message}`,
-    nonRetryable: true,
-    details: [{ error: { name: FailureTypes.inputTimeout, status: 'DEADLINE_EXCEEDED', message }, attempt: 1 }],
-  });
+  throw libraryFailure(FailureTypes.inputTimeout, message, { attempt: 1, status: 'DEADLINE_EXCEEDED' });
 }
 
 /**
@@ -289,12 +274,7 @@ async function continueAsNewCarrying(
       const message =
         `the journal holds ${bytes} bytes; a run can carry at most ${MAX_CARRIED_JOURNAL_BYTES} bytes of journal ` +
         'into a continued execution. Return smaller step results (store large data elsewhere and journal a reference).';
-      throw ApplicationFailure.create({
-        type: FailureTypes.journalLimit,
-        message: `RESOURCE_EXHAUSTED: ${message}`,
-        nonRetryable: true,
-        details: [{ error: { name: FailureTypes.journalLimit, status: 'RESOURCE_EXHAUSTED', message }, attempt: 1 }],
-      });
+      throw libraryFailure(FailureTypes.journalLimit, message, { attempt: 1, status: 'RESOURCE_EXHAUSTED' });
     }
     const next: FlowRunRequest = {
       ...rest,
@@ -343,12 +323,7 @@ function failoverLimit(limit: number, attempt: number): ApplicationFailure {
   const message =
     `${limit} attempts in a row were lost to worker shutdowns or crashes without the flow making progress; ` +
     'check the workers (crash loops, out-of-memory kills, a step that outlives the heartbeat timeout)';
-  return ApplicationFailure.create({
-    type: FailureTypes.failoverLimit,
-    message: `UNAVAILABLE: ${message}`,
-    nonRetryable: true,
-    details: [{ error: { name: FailureTypes.failoverLimit, status: 'UNAVAILABLE', message }, attempt }],
-  });
+  return libraryFailure(FailureTypes.failoverLimit, message, { attempt, status: 'UNAVAILABLE' });
 }
 
 /** The caller wants the flow's own error, not Temporal's ActivityFailure wrapper around it. */
@@ -365,12 +340,7 @@ function finalFailure(err: unknown, attempt: number): unknown {
   }
   if (cause instanceof TimeoutFailure) {
     const message = `attempt ${attempt} of the flow timed out (${cause.timeoutType ?? 'timeout'})`;
-    return ApplicationFailure.create({
-      type: 'FlowAttemptTimedOut',
-      message: `DEADLINE_EXCEEDED: ${message}`,
-      nonRetryable: true,
-      details: [{ error: { name: 'FlowAttemptTimedOut', status: 'DEADLINE_EXCEEDED', message }, attempt }],
-    });
+    return libraryFailure(FailureTypes.attemptTimedOut, message, { attempt, status: 'DEADLINE_EXCEEDED' });
   }
   return err;
 }

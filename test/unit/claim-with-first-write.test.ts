@@ -67,7 +67,7 @@ describe('claim with the first write', () => {
     expect(entries).toEqual([entry('0'), entry('1')]);
     const zombie = new JournalWriter(inProcessTransport(state, []), first);
     zombie.claimWithFirstWrite();
-    await expect(zombie.record(entry('2'))).rejects.toMatchObject({ name: 'AttemptSuperseded' });
+    await expect(zombie.record(entry('2'))).rejects.toMatchObject({ name: 'AttemptSupersededError' });
     expect(state.entryCount).toBe(2);
   });
 });

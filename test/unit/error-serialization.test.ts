@@ -5,13 +5,13 @@ import { GenkitError } from 'genkit';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_THROWN_VALUE_JSON_CHARS,
-  deserializeError,
   isGenkitError,
   isRetryable,
   serializeError,
   toApplicationFailure,
-  type FlowFailureDetails,
 } from '../../src/common/errors';
+import type { FlowFailureDetails } from '../../src/common/failures';
+import { deserializeError } from '../../src/worker/journal/deserialize-error';
 import { ToolDeniedError } from '../../src/worker/journal/interrupts';
 import type { FlowRetryPolicy, SerializedFlowError } from '../../src/common/types';
 

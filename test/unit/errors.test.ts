@@ -4,15 +4,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { GenkitError } from 'genkit';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NON_RETRYABLE_STATUSES } from '../../src/common/defaults';
-import {
-  backoffMs,
-  deserializeError,
-  isGenkitError,
-  isRetryable,
-  serializeError,
-  toApplicationFailure,
-  type FlowFailureDetails,
-} from '../../src/common/errors';
+import { backoffMs, isGenkitError, isRetryable, serializeError, toApplicationFailure } from '../../src/common/errors';
+import type { FlowFailureDetails } from '../../src/common/failures';
+import { deserializeError } from '../../src/worker/journal/deserialize-error';
 import type { FlowRetryPolicy } from '../../src/common/types';
 
 type Status = GenkitError['status'];

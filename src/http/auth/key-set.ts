@@ -5,7 +5,7 @@ import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 
 /** A key set could not be fetched or read: the request cannot be checked right now (503, not 401). */
 export class KeySetUnavailableError extends Error {
-  override name = 'KeySetUnavailableError';
+  override readonly name = 'KeySetUnavailableError';
 }
 
 export interface KeySetOptions {

@@ -115,9 +115,9 @@ export function fieldName(path: string[]): string {
 
 /** A posted form that does not make a value: the problems, one per field. */
 export class FormValueError extends Error {
+  override readonly name = 'FormValueError';
   constructor(readonly problems: string[]) {
     super(problems.join('; '));
-    this.name = 'FormValueError';
   }
 }
 

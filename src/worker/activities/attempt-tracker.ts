@@ -3,7 +3,7 @@
 
 /** Reason an attempt was aborted because its worker is stopping. */
 export class WorkerShutdownAbort extends Error {
-  override name = 'WorkerShuttingDown';
+  override readonly name = 'WorkerShuttingDown';
   constructor() {
     super('worker shutting down; the flow resumes on another worker');
   }

@@ -1,7 +1,8 @@
 // The activities behind runGenkitFlow: look a flow up, and run one attempt of it in full Node.
 import { encodesPayloads } from '../../codec/encrypted-payload-guard';
 import { Context } from '@temporalio/activity';
-import { libraryFailure, serializeError, toApplicationFailure } from '../../common/errors';
+import { serializeError, toApplicationFailure } from '../../common/errors';
+import { libraryFailure } from '../../common/failures';
 import { DurableRun, NonDeterministicFlowError, StepResultTooLargeError } from '../journal/durable-run';
 import { AttemptSupersededError, JournalWriteError, JournalWriter, temporalTransport } from '../journal/journal-writer';
 import { MAX_FLOW_RESULT_BYTES, MAX_OFFLOADED_STEP_RESULT_BYTES } from '../../common/defaults';
@@ -149,7 +150,7 @@ export function createFlowActivities(
       } finally {
         run?.close();
         // Whatever the body still runs (parallel branches of a suspended attempt) is told to stop.
-        if (!abort.signal.aborted) abort.abort(new AttemptEnded());
+        if (!abort.signal.aborted) abort.abort(new AttemptEndedError());
         heartbeats.stop();
         writer.close();
         untrack();
@@ -160,8 +161,8 @@ export function createFlowActivities(
 }
 
 /** The reason handed to a finished attempt's abort signal. */
-class AttemptEnded extends Error {
-  override name = 'FlowAttemptEnded';
+class AttemptEndedError extends Error {
+  override readonly name = 'AttemptEndedError';
   constructor() {
     super('this flow attempt has ended');
   }
@@ -175,7 +176,7 @@ function assertResultFits(result: unknown): void {
 }
 
 class FlowResultTooLargeError extends Error {
-  override name = FailureTypes.resultTooLarge;
+  override readonly name = 'FlowResultTooLargeError';
   constructor(readonly bytes: number) {
     super(
       `the flow's output is ${bytes} bytes, above the ${MAX_FLOW_RESULT_BYTES}-byte limit of one Temporal payload. ` +

@@ -3,10 +3,7 @@
 // could never succeed, and Temporal would retry it; this guard fails it once, non-retryably, saying what to do.
 import { Context } from '@temporalio/activity';
 import { WORKFLOW_TYPE } from '../../common/defaults';
-import { libraryFailure } from '../../common/errors';
-
-/** Failure type of a flow activity scheduled by a workflow other than `runGenkitFlow`. */
-export const ACTIVITY_OUTSIDE_RUN_GENKIT_FLOW = 'GenkitActivityOutsideRunGenkitFlow';
+import { FailureTypes, libraryFailure } from '../../common/failures';
 
 /**
  * Throws a non-retryable `ApplicationFailure` (type `GenkitActivityOutsideRunGenkitFlow`, status
@@ -23,7 +20,7 @@ export function assertScheduledByRunGenkitFlow(flowName: string): void {
   const { workflowType, activityType, attempt } = Context.current().info;
   if (workflowType === WORKFLOW_TYPE) return;
   throw libraryFailure(
-    ACTIVITY_OUTSIDE_RUN_GENKIT_FLOW,
+    FailureTypes.activityOutsideRun,
     `${activityType} was scheduled by workflow type "${workflowType}", but it only works inside ` +
       `"${WORKFLOW_TYPE}" (which owns the flow's journal). To run the Genkit flow "${flowName}" from your own ` +
       `workflow, run \`${WORKFLOW_TYPE}\` as a child workflow: ` +

@@ -2,15 +2,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { GenkitError } from 'genkit';
 import { MAX_STEP_RESULT_BYTES } from '../../common/defaults';
-import { deserializeError, isRetryable, serializeError } from '../../common/errors';
+import { isRetryable, serializeError } from '../../common/errors';
 import { processState } from '../../common/process-state';
 import type { FlowAttemptOutcome, InputRequest, JournalEntry, StepKind } from '../../common/types';
 import { describeRequest, fingerprint } from '../../client/fingerprint';
+import { deserializeError } from './deserialize-error';
 import type { JournalWriter } from './journal-writer';
 import { StepsInFlight } from './steps-in-flight';
 
 /** The replayed flow asked for a different step than the journal holds at that position. */
 export class NonDeterministicFlowError extends GenkitError {
+  override readonly name = 'NonDeterministicFlowError';
   constructor(key: string, recorded: JournalEntry, kind: StepKind, name: string, about?: string) {
     const asked = `${kind} "${name}"${about ? ` (${about})` : ''}`;
     const was = `${recorded.kind} "${recorded.name}"${recorded.about ? ` (${recorded.about})` : ''}`;
@@ -26,12 +28,12 @@ export class NonDeterministicFlowError extends GenkitError {
         asked: { kind, name, about },
       },
     });
-    this.name = 'NonDeterministicFlowError';
   }
 }
 
 /** A step's result is too large to keep in Temporal's history. */
 export class StepResultTooLargeError extends GenkitError {
+  override readonly name = 'StepResultTooLargeError';
   constructor(key: string, kind: StepKind, name: string, bytes: number, limit = MAX_STEP_RESULT_BYTES) {
     super({
       status: 'FAILED_PRECONDITION',
@@ -39,7 +41,6 @@ export class StepResultTooLargeError extends GenkitError {
         `the result of ${kind} step "${name}" (${key}) is ${bytes} bytes, above the ${limit}-byte ` +
         'limit for a journaled step. Return a smaller result (e.g. store the data elsewhere and return a reference).',
     });
-    this.name = 'StepResultTooLargeError';
   }
 }
 

@@ -34,6 +34,7 @@ export function interruptInputName(toolName: string): string {
 
 /** A tool call was denied by whoever answered its interrupt. Non-retryable; catch it to handle the denial. */
 export class ToolDeniedError extends GenkitError {
+  override readonly name = 'ToolDeniedError';
   constructor(
     readonly tool: string,
     readonly reason?: string,
@@ -43,7 +44,6 @@ export class ToolDeniedError extends GenkitError {
       message: `tool "${tool}" was denied${reason ? `: ${reason}` : ''}`,
       detail: { tool, reason },
     });
-    this.name = 'ToolDeniedError';
   }
 }
 

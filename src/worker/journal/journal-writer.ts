@@ -4,14 +4,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { MAX_CHUNK_BATCH_BYTES } from '../../common/defaults';
 import { grpcCodeOf, GrpcStatus } from '../../client/grpc-errors';
-import {
-  FailureTypes,
-  type AttemptLease,
-  type ChunkBatch,
-  type ClaimedRun,
-  type JournalEntry,
-  type JournalWrite,
-} from '../../common/types';
+import { FailureTypes, type FailureType } from '../../common/failures';
+import type { AttemptLease, ChunkBatch, ClaimedRun, JournalEntry, JournalWrite } from '../../common/types';
 import { claimAttemptUpdate, journalPageQuery, recordStepsUpdate } from '../../workflows/messages';
 
 /** Queued chunks are sent at most this often at first; the interval grows with the run's Update count. */
@@ -47,18 +41,18 @@ const TRANSIENT_GRPC_CODES = new Set<number>([
 
 /** A newer attempt has taken the run over (or the run has ended): this attempt must stop writing. */
 export class AttemptSupersededError extends Error {
-  override name = 'AttemptSuperseded';
+  override readonly name = 'AttemptSupersededError';
 }
 
 /** A journal write that no retry can fix; the attempt fails with it, non-retryably. */
 export class JournalWriteError extends Error {
+  override readonly name = 'JournalWriteError';
   constructor(
-    readonly type: string,
+    readonly type: FailureType,
     readonly status: 'RESOURCE_EXHAUSTED' | 'FAILED_PRECONDITION',
     message: string,
   ) {
     super(message);
-    this.name = type;
   }
 }
 
