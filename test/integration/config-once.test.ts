@@ -9,8 +9,11 @@ import { join } from 'node:path';
 import type { CallableRequest } from 'firebase-functions/v2/https';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { onCallFlow, onCallFlowRun } from '../../src/firebase';
-import { createFlowApi } from '../../src/http';
-import { httpGreetFlow } from '../fixtures/http-flows';
+import { Hono } from 'hono';
+import { Webhook } from 'standardwebhooks';
+import { startFlowWorkflow } from '../../src/client';
+import { createFlowApi, flowWebhook, standardWebhooks } from '../../src/http';
+import { httpApprovalFlow, httpGreetFlow } from '../fixtures/http-flows';
 import { useWorker } from '../helpers/temporal';
 
 const worker = useWorker('config-once');
@@ -72,9 +75,11 @@ describe('settings resolved once per front door', () => {
     expect(perRequest).toEqual([1, 0, 0, 0]);
   });
 
-  it('createFlowApi reads the profile file when created, never while serving starts, waits and reads', async () => {
+  it('createFlowApi reads the profile file when created, never while serving starts, waits, reads, streams and console pages', async () => {
     let api!: ReturnType<typeof createFlowApi>;
-    const atCreation = await readsDuring(async () => (api = createFlowApi({ flows: [httpGreetFlow], ...temporal() })));
+    const atCreation = await readsDuring(
+      async () => (api = createFlowApi({ flows: [httpGreetFlow], console: true, ...temporal() })),
+    );
     const post = (query = '') =>
       api.request(`/flows/httpGreetFlow${query}`, {
         method: 'POST',
@@ -90,7 +95,52 @@ describe('settings resolved once per front door', () => {
       }),
       await readsDuring(async () => expect((await post('?wait=true')).status).toBe(200)),
       await readsDuring(async () => expect((await api.request(`/runs/${workflowId}`)).status).toBe(200)),
+      // The run has ended: its event stream replays and closes; the console lists it.
+      await readsDuring(async () =>
+        expect(await (await api.request(`/runs/${workflowId}/events`)).text()).toContain('event: result'),
+      ),
+      await readsDuring(async () => expect((await api.request('/console')).status).toBe(200)),
     ];
-    expect({ atCreation, perRequest }).toEqual({ atCreation: 1, perRequest: [0, 0, 0] });
+    expect({ atCreation, perRequest }).toEqual({ atCreation: 1, perRequest: [0, 0, 0, 0, 0] });
+  });
+
+  it('flowWebhook reads the profile file when created, never while deliveries start or answer runs', async () => {
+    const secret = `whsec_${Buffer.from('config-once-webhook-secret').toString('base64')}`;
+    const app = new Hono();
+    const verify = standardWebhooks(secret);
+    const atCreation = await readsDuring(async () => {
+      app.post('/greet', flowWebhook(httpGreetFlow, { ...temporal(), verify }));
+      app.post(
+        '/approvals',
+        flowWebhook(httpApprovalFlow, {
+          ...temporal(),
+          verify,
+          answers: { workflowId: (p) => p.runId, input: 'approval', toValue: (p) => ({ approved: p.approved }) },
+        }),
+      );
+    });
+    const deliver = (path: string, payload: object) => {
+      const body = JSON.stringify(payload);
+      const id = `delivery-${Math.random().toString(36).slice(2)}`;
+      return app.request(path, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+          'webhook-signature': new Webhook(secret).sign(id, new Date(), body),
+        },
+        body,
+      });
+    };
+    const { workflowId } = await startFlowWorkflow(httpApprovalFlow, 'invoice', worker.opts());
+    const perDelivery = [
+      await readsDuring(async () => expect((await deliver('/greet', { name: 'ed' })).status).toBe(202)),
+      await readsDuring(async () => expect((await deliver('/greet', { name: 'fay' })).status).toBe(202)),
+      await readsDuring(async () =>
+        expect((await deliver('/approvals', { runId: workflowId, approved: true })).status).toBe(202),
+      ),
+    ];
+    expect({ atCreation, perDelivery }).toEqual({ atCreation: 2, perDelivery: [0, 0, 0] });
   });
 });

@@ -9,7 +9,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { startFlowWorkflowWith, type FlowWorkflowOptions } from '../../client/start-flow';
 import { resolveTemporalConfig } from '../../client/config';
-import { getTemporalClient } from '../../client/connection';
+import { frontDoorTemporal } from '../../client/front-door';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../../client/flow-ref';
 import { toFlowRunError } from '../../client/flow-run-error';
 import { DEFAULT_WAIT_TIMEOUT_MS, STREAM_LIMIT_RETRY_AFTER_S } from '../../common/defaults';
@@ -144,12 +144,13 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   if (waitTimeoutMs !== undefined && !(waitTimeoutMs > 0 && waitTimeoutMs <= MAX_WAIT_TIMEOUT_MS)) {
     throw new TypeError(`createFlowApi: waitTimeoutMs must be above 0 and at most 3600000 (1 h), got ${waitTimeoutMs}`);
   }
-  const clientOf = async (): Promise<Client> => runOptions.client ?? getTemporalClient(runOptions);
-  // Resolved once per API rather than on every start (reading the environment and the profile file cost a start
-  // about as much as the rest of the route): a running front door keeps the settings it was created with.
-  const startConfig = resolveTemporalConfig({ ...runOptions, ...startOptions });
+  // Resolved once per API, here, and passed down (src/client/front-door.ts): a running front door keeps the settings
+  // it was created with. Starts resolve with the start options over the run options, as `startFlowWorkflow` does.
+  const temporal = frontDoorTemporal(runOptions);
+  const clientOf = temporal.client;
+  const startConfig = startOptions ? resolveTemporalConfig({ ...runOptions, ...startOptions }) : temporal.config;
   // One poller per run for all its readers (SSE and Genkit streams), and a cap on open streams per caller and in all.
-  const streams = new TemporalStreamManager(runOptions);
+  const streams = new TemporalStreamManager(runOptions, () => temporal);
   const streamLimits = new StreamLimits({ maxStreamsPerCaller, maxStreams });
   /** A slot for one more stream of this caller, or the 429 (with Retry-After) naming the limit it would pass. */
   const streamSlot = (c: Context<FlowApiEnv>) => {
@@ -171,7 +172,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
 
   const app = new Hono<FlowApiEnv>();
   const api = basePath ? app.basePath(basePath) : app;
-  if (resolveTemporalConfig(runOptions).telemetry) app.use(requestSpans());
+  if (temporal.config.telemetry) app.use(requestSpans());
   if (logRequests) app.use(logger());
   app.use(requestId(), secureHeaders(), noStore());
   // Before auth: a browser's cross-origin post is refused whoever it claims to be.
@@ -339,7 +340,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     const { pageSize } = typeof runConsole === 'object' ? runConsole : {};
     const base = basePath ?? '';
     const consoleOptions = { ...runOptions, flows: options.flows, isAdmin, pageSize, apiBasePath: base };
-    app.route('/', mountRunConsole({ ...consoleOptions, basePath: consolePath, scoped: !!auth }));
+    app.route('/', mountRunConsole({ ...consoleOptions, basePath: consolePath, scoped: !!auth, temporal }));
   }
 
   app.notFound((c) => c.json(toHttpError(apiError('NOT_FOUND', 'no such route')).body, 404));
