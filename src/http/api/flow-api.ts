@@ -12,7 +12,12 @@ import { resolveTemporalConfig } from '../../client/config';
 import { frontDoorTemporal } from '../../client/front-door';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../../client/flow-ref';
 import { toFlowRunError } from '../../client/flow-run-error';
-import { DEFAULT_WAIT_TIMEOUT_MS, STREAM_LIMIT_RETRY_AFTER_S } from '../../common/defaults';
+import {
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_SSE_HEARTBEAT_MS,
+  DEFAULT_WAIT_TIMEOUT_MS,
+  STREAM_LIMIT_RETRY_AFTER_S,
+} from '../../common/defaults';
 import { flowRunOf, provideFlowInput, type FlowRunOptions } from '../../client/flow-runs';
 import { checkAnswerTarget } from '../../client/input-gate';
 import { checkInputLimits } from '../../client/input-limits';
@@ -75,7 +80,7 @@ export interface FlowApiOptions extends FlowRunOptions, StreamLimitOptions {
   maxStreamsPerCaller?: number;
   /** Streams this API serves at once in all (readers of one run share one poller). Above it: 429. @default 500 */
   maxStreams?: number;
-  /** SSE heartbeat period of `/runs/:id/events`. @default 15000 */
+  /** SSE heartbeat period of `/runs/:id/events`. @default 15000 (`DEFAULT_SSE_HEARTBEAT_MS`) */
   heartbeatMs?: number;
   /** Log requests with Hono's logger. @default false */
   logRequests?: boolean;
@@ -160,7 +165,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     return c.json(toHttpError(apiError('RESOURCE_EXHAUSTED', slot.refused)).body, 429);
   };
   const limit = requestBodyLimit({
-    maxSize: options.bodyLimit ?? 1024 * 1024,
+    maxSize: options.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES,
     onError: (c) => c.json(toHttpError(apiError('INVALID_ARGUMENT', 'request body too large')).body, 413),
   });
   const cancelsOnDisconnect = (flowName: string) =>
@@ -331,7 +336,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     if (slot instanceof Response) return slot;
     return runEventsResponse(c, run.handle.workflowId, Number(from), {
       runs: streams.runs,
-      heartbeatMs: heartbeatMs ?? 15_000,
+      heartbeatMs: heartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
       onEnd: slot.release,
     });
   });

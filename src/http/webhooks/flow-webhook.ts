@@ -10,7 +10,7 @@ import { startFlowWorkflowWith } from '../../client/start-flow';
 import { clientFor } from '../../client/connection';
 import { frontDoorTemporal } from '../../client/front-door';
 import { resolveTemporalConfig } from '../../client/config';
-import { DEFAULT_WEBHOOK_REPLAY_WINDOW_MS } from '../../common/defaults';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_WEBHOOK_REPLAY_WINDOW_MS } from '../../common/defaults';
 import { flowNameOf, validateFlowInput, type FlowInput, type FlowRef } from '../../client/flow-ref';
 import { callerContext } from '../../identity/caller-context';
 import { provideFlowInput, type FlowRunOptions } from '../../client/flow-runs';
@@ -115,7 +115,7 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
   const temporal = frontDoorTemporal(runOptions);
   const startConfig = startOptions ? resolveTemporalConfig({ ...runOptions, ...startOptions }) : temporal.config;
   const limit = requestBodyLimit({
-    maxSize: maxSize ?? 1024 * 1024,
+    maxSize: maxSize ?? DEFAULT_BODY_LIMIT_BYTES,
     onError: (c) => c.json(toHttpError(apiError('INVALID_ARGUMENT', 'request body too large')).body, 413),
   });
 
