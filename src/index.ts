@@ -54,6 +54,7 @@ export {
 export { NonDeterministicFlowError, StepResultTooLargeError } from './worker/journal/durable-run';
 export { removeGenkitSignalHandlers } from './worker/genkit-signals';
 export * from './common/defaults';
+export { PLATFORM_ENV, WORKER_ENV } from './common/env-contract';
 export {
   FailureTypes,
   type FlowRetryPolicy,

@@ -24,6 +24,7 @@ export {
 } from './policy';
 export { readQueueLoad, UnknownTaskQueueError, type QueueLoadReading } from './queue-load';
 export { DEFAULT_TEMPORAL_CALL_TIMEOUT_MS, TemporalCallTimeoutError } from './temporal-deadline';
+export { AUTOSCALER_ENV } from '../common/env-contract';
 export {
   AUTOSCALER_ENV_NAMES,
   autoscalerSettingsFromEnv,

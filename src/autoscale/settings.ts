@@ -1,22 +1,11 @@
-// The autoscaler's settings from the environment. Only the names in AUTOSCALER_ENV_NAMES are read (the deploy
-// kit's env contract, `cloudrun/env.ts`, lists the same names; a unit test keeps the two equal).
+// The autoscaler's settings from the environment. Only the names of the kit's env contract are read
+// (AUTOSCALER_ENV, src/common/env-contract.ts).
+import { AUTOSCALER_ENV } from '../common/env-contract';
 import type { ScalingPolicy } from './policy';
 import { validatePolicy } from './policy';
 
-export const AUTOSCALER_ENV_NAMES = [
-  'TEMPORAL_ADDRESS',
-  'TEMPORAL_NAMESPACE',
-  'TEMPORAL_TASK_QUEUE',
-  'TEMPORAL_API_KEY',
-  'AUTOSCALER_TARGET',
-  'AUTOSCALER_TARGET_PER_INSTANCE',
-  'AUTOSCALER_MIN_INSTANCES',
-  'AUTOSCALER_MAX_INSTANCES',
-  'AUTOSCALER_MAX_STEP_UP',
-  'AUTOSCALER_SCALE_DOWN_WINDOW_SECONDS',
-  'AUTOSCALER_ACTIVATION_BACKLOG',
-  'AUTOSCALER_DRY_RUN',
-] as const;
+/** Every variable the autoscaler reads: the env contract's. */
+export const AUTOSCALER_ENV_NAMES = [...AUTOSCALER_ENV.set, ...AUTOSCALER_ENV.secrets] as const;
 
 export type AutoscalerEnv = { [K in (typeof AUTOSCALER_ENV_NAMES)[number]]?: string };
 

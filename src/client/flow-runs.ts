@@ -10,7 +10,7 @@ import { unlessKeysMissing } from '../codec/encrypted-payload-guard';
 import { GenkitError } from './genkit-error';
 import type { TemporalConnectionOptions } from './config';
 import { getTemporalClient } from './connection';
-import { PROGRESS_QUERY_TIMEOUT_MS } from '../common/defaults';
+import { DEFAULT_ANSWER_TIMEOUT_MS, PROGRESS_QUERY_TIMEOUT_MS } from '../common/defaults';
 import { nextPollInterval } from './poll-backoff';
 import { grpcCodeOf, GrpcStatus, isDeadlineExceeded } from './grpc-errors';
 import { FlowRunError, toFlowRunError } from './flow-run-error';
@@ -208,7 +208,7 @@ export async function provideFlowInput(
   const client = options.client ?? (await getTemporalClient(options));
   const handle = client.workflow.getHandle(workflowId);
   const key = options.idempotencyKey ?? randomUUID();
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
   try {
     await client.connection.withDeadline(Date.now() + timeoutMs, () =>
       handle.executeUpdate(provideInputUpdate, {

@@ -6,6 +6,7 @@ import { encodesPayloads } from '../codec/encrypted-payload-guard';
 import { GenkitError } from './genkit-error';
 import { grpcCodeOf, GrpcStatus, isDeadlineExceeded } from './grpc-errors';
 import { inputUpdateId, progressQuery } from './run-messages';
+import { DEFAULT_ANSWER_TIMEOUT_MS } from '../common/defaults';
 
 /** Options of `checkAnswerTarget`. */
 export interface AnswerTargetOptions {
@@ -26,7 +27,7 @@ export interface AnswerTargetOptions {
  */
 export async function checkAnswerTarget(handle: WorkflowHandle, options: AnswerTargetOptions): Promise<boolean> {
   const { name, early, idempotencyKey } = options;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
   let waitsFor: string[];
   const deadline = Date.now() + timeoutMs;
   try {

@@ -116,3 +116,36 @@ export const DEFAULT_WEBHOOK_REPLAY_WINDOW_MS = 3 * 24 * 60 * 60 * 1000;
 export const MAX_INPUT_DEPTH = 64;
 /** A flow input or an answer must fit one Temporal payload (2 MB, less room for metadata and the run's context). */
 export const MAX_FLOW_INPUT_BYTES = 1_900_000;
+
+// The serverless kit's front doors (HTTP API, webhooks, codec server, sign-in).
+/**
+ * Largest request body the flow API and a webhook handler accept (`bodyLimit`; 413 above it): bounds what one
+ * request makes the process buffer and parse, and holds any ordinary flow input, answer or webhook delivery (an
+ * input must fit one Temporal payload anyway, `MAX_FLOW_INPUT_BYTES`, unless the data converter offloads it).
+ */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * Largest request body the codec server accepts: the Temporal UI and CLI send a whole history's payloads in one
+ * decode request, several of them up to 2 MB each.
+ */
+export const DEFAULT_CODEC_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+/**
+ * The `: ping` period of an idle `GET /runs/:id/events` stream: under the 30-60 s after which proxies and load
+ * balancers commonly drop a connection that sends nothing (a run waiting for a person sends no chunks for long).
+ */
+export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
+/**
+ * How long an answer (`provideFlowInput`, and the check of what the run waits for) waits for a worker of the run's
+ * task queue: the answer is a Temporal Update, which only a worker can accept; 30 s covers a worker restarting or
+ * replaying a long history, and is still well inside a front door's request timeout.
+ */
+export const DEFAULT_ANSWER_TIMEOUT_MS = 30_000;
+/** How long a fetched signing-key set (JWKS: IAP, Firebase) is used: issuers rotate keys over days. */
+export const KEY_SET_MAX_AGE_MS = 3_600_000;
+/**
+ * Shortest time between two key-set fetches for a key ID the set does not hold (the issuer rotated): a rotation is
+ * picked up within it, and forged key IDs cannot make every request fetch.
+ */
+export const KEY_SET_REFETCH_INTERVAL_MS = 30_000;
+/** How long one key-set fetch may take before the request it serves is refused rather than held. */
+export const KEY_SET_FETCH_TIMEOUT_MS = 5_000;

@@ -13,6 +13,7 @@ import {
   type ProgressUnavailable,
 } from '../client/flow-runs';
 import { checkAnswerTarget } from '../client/input-gate';
+import { resolvedOnFirstUse } from '../client/front-door';
 import type { FlowProgress, PendingInput } from '../common/types';
 import { authorize, type CallableCaller } from './callable-auth';
 import { toHttpsError } from './errors';
@@ -81,6 +82,8 @@ export function onCallFlowRun(
   options: OnCallFlowRunOptions = {},
 ): CallableFunction<unknown, Promise<CallableFlowRun | { ok: true; applied?: boolean }>, FlowStreamChunk> {
   const runOptions = options.temporal ?? {};
+  // Resolved on the first request and kept (src/client/front-door.ts).
+  const temporal = resolvedOnFirstUse(runOptions);
   const flows = options.flows ? new Set(options.flows.map(flowNameOf)) : undefined;
 
   /** The run's description, when the caller may reach it; `not-found` otherwise. */
@@ -107,7 +110,7 @@ export function onCallFlowRun(
     try {
       const caller = await authorize(request, options);
       const data = parseRequest(request.data);
-      const client = await clientForCallable(runOptions);
+      const client = await clientForCallable(runOptions, temporal);
       const withClient = { ...runOptions, client };
       const description = await describeOwned(client, data.workflowId, caller);
       const handle = client.workflow.getHandle(data.workflowId);

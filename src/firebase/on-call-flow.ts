@@ -2,7 +2,8 @@
 // and answers `{ workflowId, runId }` at once — or, for a streaming caller, relays the run's chunks and answers
 // its result. The run outlives the function's timeout; `onCallFlowRun` reads, answers and cancels it later.
 import { onCall, type CallableFunction, type CallableOptions } from 'firebase-functions/v2/https';
-import { startFlowWorkflow, type FlowWorkflowOptions } from '../client/start-flow';
+import { startFlowWorkflowWith, type FlowWorkflowOptions } from '../client/start-flow';
+import { resolvedOnFirstUse } from '../client/front-door';
 import { flowNameOf, validateFlowInput, type FlowOutput, type FlowRef } from '../client/flow-ref';
 import type { FlowRunOptions } from '../client/flow-runs';
 import { inCallerTrace } from '../telemetry/caller-trace';
@@ -80,6 +81,12 @@ export function onCallFlow<F extends FlowRef>(
   options: OnCallFlowOptions = {},
 ): CallableFunction<unknown, Promise<StartedFlowRun<FlowOutput<F>>>, FlowStreamChunk> {
   const runOptions = options.temporal ?? {};
+  // Resolved on the first request and kept (src/client/front-door.ts); a start resolves with the start options over
+  // the run options, as `startFlowWorkflow` does.
+  const temporal = resolvedOnFirstUse(runOptions);
+  const startTemporal = options.startOptions
+    ? resolvedOnFirstUse({ ...runOptions, ...options.startOptions })
+    : temporal;
   return onCall(callableOptionsOf(options), async (request, response) => {
     try {
       const caller = await authorize(request, options);
@@ -87,9 +94,9 @@ export function onCallFlow<F extends FlowRef>(
       await validateFlowInput(flow, request.data, {
         dataConverter: runOptions.client?.options.dataConverter ?? runOptions.dataConverter,
       });
-      const client = await clientForCallable(runOptions);
+      const client = await clientForCallable(runOptions, temporal);
       const start = () =>
-        startFlowWorkflow(flow, request.data as never, {
+        startFlowWorkflowWith(startTemporal().config, flow, request.data as never, {
           ...runOptions,
           ...options.startOptions,
           client,
@@ -97,7 +104,7 @@ export function onCallFlow<F extends FlowRef>(
           context: genkitContextOf(caller),
         });
       const spanName = `onCallFlow ${flowNameOf(flow)}`;
-      const handle = await inCallerTrace(runOptions, request.rawRequest?.headers, spanName, start);
+      const handle = await inCallerTrace(temporal().config.telemetry, request.rawRequest?.headers, spanName, start);
       const runId = (handle as { firstExecutionRunId?: string }).firstExecutionRunId;
       if (!request.acceptsStreaming || !response) return { workflowId: handle.workflowId, runId };
       const result = await relayChunks<FlowOutput<F>>(handle.workflowId, 0, response, { ...runOptions, client });

@@ -27,6 +27,7 @@ export { iapAuth, IAP_ASSERTION_HEADER, IAP_ISSUER, IAP_KEY_SET_URL, type IapAut
 export { parseSessionKeys, type SessionSettings } from './auth/session';
 export { toHttpError, type ErrorBody } from './errors';
 export { TemporalStreamManager } from './api/stream-manager';
+export { API_ENV, PLATFORM_ENV } from '../common/env-contract';
 export { requestSpans } from '../telemetry/http-middleware';
 export { flowWebhook, webhookWorkflowId, type FlowWebhookOptions } from './webhooks/flow-webhook';
 export {

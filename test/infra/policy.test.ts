@@ -1,7 +1,7 @@
 // Security and contract policies of infra/, read from the parsed templates:
 // - no public invoker on the worker or the autoscaler;
 // - secrets reach containers only through Secret Manager references, never as literal values or in state;
-// - each component's environment is exactly the contract in cloudrun/env.ts (both directions);
+// - each component's environment is exactly the contract in src/common/env-contract.ts (both directions);
 // - each service account holds only the roles in the table below, each on one named resource;
 // - every service account and secret binding comes from the run-identity module, and the modules that used to
 //   create them carry the moved blocks that keep existing deployments' accounts and bindings.
@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_ENV, AUTOSCALER_ENV, PLATFORM_ENV, WORKER_ENV } from '../../cloudrun/env';
+import { API_ENV, AUTOSCALER_ENV, PLATFORM_ENV, WORKER_ENV } from '../../src/common/env-contract';
 import { findTerraformFiles, parseTerraformFile } from './schema-check';
 
 type Body = Record<string, any>;
@@ -276,7 +276,7 @@ describe('secrets come only from Secret Manager', () => {
   });
 });
 
-describe('the environment contract (cloudrun/env.ts)', () => {
+describe('the environment contract (src/common/env-contract.ts)', () => {
   for (const component of Object.keys(CONTRACT) as Component[]) {
     it(`${component}: the templates set exactly the contract's names, secrets as secrets`, () => {
       expect(contractProblems(component, tree.locals)).toEqual([]);

@@ -33,7 +33,7 @@ beforeAll(async () => {
   // From its own folder, as `npm start` runs it: FLOWS_MODULE reads flows.json from the working directory.
   api = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
     cwd: resolve(root, 'cloudrun/api'),
-    // Exactly names of the env contract (cloudrun/env.ts, API_ENV), plus Cloud Run's PORT.
+    // Exactly names of the env contract (API_ENV, src/common/env-contract.ts), plus Cloud Run's PORT.
     env: {
       PATH: process.env.PATH,
       TEMPORAL_ADDRESS: address(),

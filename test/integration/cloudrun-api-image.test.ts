@@ -90,7 +90,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   api = spawn(process.execPath, ['dist/main.js'], {
     cwd: app,
-    // Exactly the names of the env contract (cloudrun/env.ts, API_ENV), plus Cloud Run's PORT.
+    // Exactly the names of the env contract (API_ENV, src/common/env-contract.ts), plus Cloud Run's PORT.
     env: {
       PATH: process.env.PATH!,
       HOME: process.env.HOME ?? app,

@@ -30,7 +30,7 @@ beforeAll(async () => {
   // From its own folder, as `npm start` runs it: FLOWS_MODULE reads flows.json from the working directory.
   api = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
     cwd: resolve(root, 'cloudrun/api'),
-    // Exactly the names the Terraform templates set (cloudrun/env.ts, API_ENV), plus Cloud Run's PORT.
+    // Exactly the names the Terraform templates set (API_ENV, src/common/env-contract.ts), plus Cloud Run's PORT.
     env: {
       PATH: process.env.PATH,
       TEMPORAL_ADDRESS: address(),

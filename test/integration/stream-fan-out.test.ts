@@ -56,7 +56,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   api = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
     cwd: root,
-    // Exactly names of the env contract (cloudrun/env.ts, API_ENV), plus Cloud Run's PORT.
+    // Exactly names of the env contract (API_ENV, src/common/env-contract.ts), plus Cloud Run's PORT.
     env: {
       PATH: process.env.PATH,
       TEMPORAL_ADDRESS: temporal.address,

@@ -1,40 +1,10 @@
-// The API service's settings, read only through the env contract (`cloudrun/env.ts`: API_ENV plus the platform
-// variables Cloud Run sets).
+// The API service's settings, read only through the env contract (API_ENV from genkitx-temporal/http: what the
+// Terraform templates set, plus the platform variables Cloud Run sets).
 import { isAbsolute, resolve } from 'node:path';
+import { API_ENV } from 'genkitx-temporal/http';
 
-export const API_ENV_NAMES = [
-  'TEMPORAL_ADDRESS',
-  'TEMPORAL_NAMESPACE',
-  'TEMPORAL_TASK_QUEUE',
-  'TEMPORAL_API_KEY',
-  'FLOWS_MODULE',
-  'API_AUTH',
-  'FIREBASE_PROJECT_ID',
-  'API_BEARER_TOKEN',
-  // Console sign-in: session keys (a secret), Firebase's web config, IAP's audience and key set.
-  'API_SESSION_KEYS',
-  'FIREBASE_WEB_CONFIG',
-  'IAP_AUDIENCE',
-  'IAP_JWKS_URL',
-  'WEBHOOK_SECRET',
-  'CODEC_SERVER_TOKEN',
-  'CODEC_UI_ORIGIN',
-  // Open streams per caller and per instance (createFlowApi's maxStreamsPerCaller / maxStreams).
-  'API_MAX_STREAMS_PER_CALLER',
-  'API_MAX_STREAMS',
-  // Read by the library itself; the settings only check they are there when something needs them.
-  'GENKITX_ENCRYPTION_KEYS',
-  'GENKITX_CONTEXT_KEYS',
-  // Tracing (docs/observability.md); the NodeSDK reads the other OTEL_* variables itself.
-  'GENKITX_OTEL',
-  // With encrypted payloads, `true` exports prompts, outputs and error texts in spans (redacted otherwise).
-  'GENKITX_OTEL_USER_DATA',
-  'OTEL_SERVICE_NAME',
-  'OTEL_EXPORTER_OTLP_ENDPOINT',
-  // Set by Cloud Run.
-  'PORT',
-  'K_SERVICE',
-] as const;
+/** Every variable the API reads: the env contract's (the package owns the names; this folder is copied out). */
+export const API_ENV_NAMES = [...API_ENV.set, ...API_ENV.secrets, ...API_ENV.platform] as const;
 
 export type ApiEnv = { [K in (typeof API_ENV_NAMES)[number]]?: string };
 

@@ -1,28 +1,16 @@
-// The worker service's settings, read only through the env contract (`cloudrun/env.ts`: WORKER_ENV plus the
-// platform variables Cloud Run sets).
+// The worker service's settings, read only through the env contract (WORKER_ENV from genkitx-temporal: what the
+// Terraform templates set, plus the platform variables Cloud Run sets).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { WORKER_ENV } from 'genkitx-temporal';
 
-export const WORKER_ENV_NAMES = [
-  'TEMPORAL_ADDRESS',
-  'TEMPORAL_NAMESPACE',
-  'TEMPORAL_TASK_QUEUE',
-  'TEMPORAL_API_KEY',
-  'FLOWS_MODULE',
-  'WORKFLOW_BUNDLE_PATH',
-  'WORKER_MAX_CONCURRENT_ACTIVITIES',
-  // Tracing (docs/observability.md); the NodeSDK reads the other OTEL_* variables itself.
-  'GENKITX_OTEL',
-  // With encrypted payloads, `true` exports prompts, outputs and error texts in spans (redacted otherwise).
-  'GENKITX_OTEL_USER_DATA',
-  'OTEL_SERVICE_NAME',
-  'OTEL_EXPORTER_OTLP_ENDPOINT',
-  // Set by Cloud Run.
-  'PORT',
-  'K_SERVICE',
-  'K_REVISION',
-] as const;
+/**
+ * The variables the worker's settings read: the env contract's (the package owns the names; this folder is copied
+ * out). Its other secrets (GEMINI_API_KEY, GENKITX_ENCRYPTION_KEYS, GENKITX_CONTEXT_KEYS) are read by the model
+ * plugin and the library themselves.
+ */
+export const WORKER_ENV_NAMES = [...WORKER_ENV.set, 'TEMPORAL_API_KEY', ...WORKER_ENV.platform] as const;
 
 export type WorkerEnv = { [K in (typeof WORKER_ENV_NAMES)[number]]?: string };
 

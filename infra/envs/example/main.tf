@@ -1,6 +1,6 @@
 # An example environment: the whole Cloud Run side of the kit in one project. Firebase functions are deployed
 # with `firebase deploy` (docs/deploy.md), not here. The environment variables below are the contract in
-# cloudrun/env.ts, component by component; test/infra checks both directions.
+# src/common/env-contract.ts, component by component; test/infra checks both directions.
 
 locals {
   labels = merge({ app = "genkitx-temporal" }, var.labels)

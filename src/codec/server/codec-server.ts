@@ -11,6 +11,7 @@ import { AesGcmPayloadCodec } from '../aes-gcm-codec';
 import { PayloadIntegrityError, UnknownEncryptionKeyError } from '../errors';
 import { encryptionKeysFromEnv, type EncryptionKey } from '../encryption-keys';
 import { payloadsFromJson, payloadsToJson, WireFormatError } from './wire-format';
+import { DEFAULT_CODEC_BODY_LIMIT_BYTES } from '../../common/defaults';
 
 /** Decides whether a bearer token may use the codec (e.g. verify a Temporal Cloud JWT and check its email). */
 export type CodecTokenVerifier = (
@@ -56,7 +57,7 @@ export function createCodecServer(options: CodecServerOptions): Hono {
   app.use(
     '*',
     bodyLimit({
-      maxSize: options.bodyLimit ?? 8 * 1024 * 1024,
+      maxSize: options.bodyLimit ?? DEFAULT_CODEC_BODY_LIMIT_BYTES,
       onError: (c) => c.json({ error: 'request body too large' }, 413),
     }),
   );

@@ -9,10 +9,15 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { startFlowWorkflowWith, type FlowWorkflowOptions } from '../../client/start-flow';
 import { resolveTemporalConfig } from '../../client/config';
-import { getTemporalClient } from '../../client/connection';
+import { frontDoorTemporal } from '../../client/front-door';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../../client/flow-ref';
 import { toFlowRunError } from '../../client/flow-run-error';
-import { DEFAULT_WAIT_TIMEOUT_MS, STREAM_LIMIT_RETRY_AFTER_S } from '../../common/defaults';
+import {
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_SSE_HEARTBEAT_MS,
+  DEFAULT_WAIT_TIMEOUT_MS,
+  STREAM_LIMIT_RETRY_AFTER_S,
+} from '../../common/defaults';
 import { flowRunOf, provideFlowInput, type FlowRunOptions } from '../../client/flow-runs';
 import { checkAnswerTarget } from '../../client/input-gate';
 import { checkInputLimits } from '../../client/input-limits';
@@ -75,7 +80,7 @@ export interface FlowApiOptions extends FlowRunOptions, StreamLimitOptions {
   maxStreamsPerCaller?: number;
   /** Streams this API serves at once in all (readers of one run share one poller). Above it: 429. @default 500 */
   maxStreams?: number;
-  /** SSE heartbeat period of `/runs/:id/events`. @default 15000 */
+  /** SSE heartbeat period of `/runs/:id/events`. @default 15000 (`DEFAULT_SSE_HEARTBEAT_MS`) */
   heartbeatMs?: number;
   /** Log requests with Hono's logger. @default false */
   logRequests?: boolean;
@@ -144,12 +149,13 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   if (waitTimeoutMs !== undefined && !(waitTimeoutMs > 0 && waitTimeoutMs <= MAX_WAIT_TIMEOUT_MS)) {
     throw new TypeError(`createFlowApi: waitTimeoutMs must be above 0 and at most 3600000 (1 h), got ${waitTimeoutMs}`);
   }
-  const clientOf = async (): Promise<Client> => runOptions.client ?? getTemporalClient(runOptions);
-  // Resolved once per API rather than on every start (reading the environment and the profile file cost a start
-  // about as much as the rest of the route): a running front door keeps the settings it was created with.
-  const startConfig = resolveTemporalConfig({ ...runOptions, ...startOptions });
+  // Resolved once per API, here, and passed down (src/client/front-door.ts): a running front door keeps the settings
+  // it was created with. Starts resolve with the start options over the run options, as `startFlowWorkflow` does.
+  const temporal = frontDoorTemporal(runOptions);
+  const clientOf = temporal.client;
+  const startConfig = startOptions ? resolveTemporalConfig({ ...runOptions, ...startOptions }) : temporal.config;
   // One poller per run for all its readers (SSE and Genkit streams), and a cap on open streams per caller and in all.
-  const streams = new TemporalStreamManager(runOptions);
+  const streams = new TemporalStreamManager(runOptions, () => temporal);
   const streamLimits = new StreamLimits({ maxStreamsPerCaller, maxStreams });
   /** A slot for one more stream of this caller, or the 429 (with Retry-After) naming the limit it would pass. */
   const streamSlot = (c: Context<FlowApiEnv>) => {
@@ -159,7 +165,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     return c.json(toHttpError(apiError('RESOURCE_EXHAUSTED', slot.refused)).body, 429);
   };
   const limit = requestBodyLimit({
-    maxSize: options.bodyLimit ?? 1024 * 1024,
+    maxSize: options.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES,
     onError: (c) => c.json(toHttpError(apiError('INVALID_ARGUMENT', 'request body too large')).body, 413),
   });
   const cancelsOnDisconnect = (flowName: string) =>
@@ -171,7 +177,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
 
   const app = new Hono<FlowApiEnv>();
   const api = basePath ? app.basePath(basePath) : app;
-  if (resolveTemporalConfig(runOptions).telemetry) app.use(requestSpans());
+  if (temporal.config.telemetry) app.use(requestSpans());
   if (logRequests) app.use(logger());
   app.use(requestId(), secureHeaders(), noStore());
   // Before auth: a browser's cross-origin post is refused whoever it claims to be.
@@ -330,7 +336,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     if (slot instanceof Response) return slot;
     return runEventsResponse(c, run.handle.workflowId, Number(from), {
       runs: streams.runs,
-      heartbeatMs: heartbeatMs ?? 15_000,
+      heartbeatMs: heartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
       onEnd: slot.release,
     });
   });
@@ -339,7 +345,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     const { pageSize } = typeof runConsole === 'object' ? runConsole : {};
     const base = basePath ?? '';
     const consoleOptions = { ...runOptions, flows: options.flows, isAdmin, pageSize, apiBasePath: base };
-    app.route('/', mountRunConsole({ ...consoleOptions, basePath: consolePath, scoped: !!auth }));
+    app.route('/', mountRunConsole({ ...consoleOptions, basePath: consolePath, scoped: !!auth, temporal }));
   }
 
   app.notFound((c) => c.json(toHttpError(apiError('NOT_FOUND', 'no such route')).body, 404));

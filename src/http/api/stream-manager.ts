@@ -3,7 +3,7 @@
 // one run share one poller (RunStreamHub).
 import type { StreamManager } from 'genkit/beta';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { getTemporalClient } from '../../client/connection';
+import { resolvedOnFirstUse, type FrontDoorTemporal } from '../../client/front-door';
 import { streamFlowRun, type StreamFlowRunOptions } from '../../client/flow-runs';
 import { GenkitError } from '../../client/genkit-error';
 import { RunStreamHub } from './run-stream-hub';
@@ -23,9 +23,14 @@ export class TemporalStreamManager implements StreamManager {
   /** @internal The pollers this manager's subscribers share (the flow API's SSE route reads through it too). */
   readonly runs: RunStreamHub;
 
-  constructor(private readonly options: Omit<StreamFlowRunOptions, 'signal' | 'fromOffset'> = {}) {
+  /** The settings, resolved on first use (or the owner's) and kept: never once per stream. */
+  private readonly temporal: () => FrontDoorTemporal;
+
+  /** @param resolved @internal the settings of the front door that owns this manager */
+  constructor(options: Omit<StreamFlowRunOptions, 'signal' | 'fromOffset'> = {}, resolved?: () => FrontDoorTemporal) {
+    const temporal = (this.temporal = resolved ?? resolvedOnFirstUse(options));
     this.runs = new RunStreamHub(async function* (workflowId, fromOffset, signal) {
-      const client = options.client ?? (await getTemporalClient(options));
+      const client = await temporal().client();
       yield* streamFlowRun(workflowId, { ...options, client, fromOffset, signal });
     });
   }
@@ -38,7 +43,7 @@ export class TemporalStreamManager implements StreamManager {
     streamId: string,
     callbacks: { onChunk: (chunk: S) => void; onDone: (output: O) => void; onError: (error: unknown) => void },
   ): Promise<{ unsubscribe: () => void }> {
-    const client = this.options.client ?? (await getTemporalClient(this.options));
+    const client = await this.temporal().client();
     try {
       await client.workflow.getHandle(streamId).describe();
     } catch (err) {

@@ -2,6 +2,7 @@
 // time; fetched again when it is older than `maxAgeMs`, or when a token names a key it does not hold (the issuer
 // rotated), at most once per `refetchIntervalMs` so forged key IDs cannot make it fetch on every request.
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
+import { KEY_SET_FETCH_TIMEOUT_MS, KEY_SET_MAX_AGE_MS, KEY_SET_REFETCH_INTERVAL_MS } from '../../common/defaults';
 
 /** A key set could not be fetched or read: the request cannot be checked right now (503, not 401). */
 export class KeySetUnavailableError extends Error {
@@ -30,8 +31,8 @@ export class RemoteKeySet {
   /** The key named `kid`, or `undefined` when the issuer's set does not hold it. */
   async key(kid: string): Promise<HonoJsonWebKey | undefined> {
     const age = Date.now() - this.fetchedAt;
-    const stale = age > (this.options.maxAgeMs ?? 3_600_000);
-    const unknown = !this.keys.has(kid) && age > (this.options.refetchIntervalMs ?? 30_000);
+    const stale = age > (this.options.maxAgeMs ?? KEY_SET_MAX_AGE_MS);
+    const unknown = !this.keys.has(kid) && age > (this.options.refetchIntervalMs ?? KEY_SET_REFETCH_INTERVAL_MS);
     if (stale || unknown) await this.refresh(stale);
     return this.keys.get(kid);
   }
@@ -45,7 +46,9 @@ export class RemoteKeySet {
   private async fetchKeys(): Promise<void> {
     let body: unknown;
     try {
-      const res = await fetch(this.options.url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000) });
+      const res = await fetch(this.options.url, {
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? KEY_SET_FETCH_TIMEOUT_MS),
+      });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       body = await res.json();
     } catch (err) {

@@ -9,7 +9,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Child } from 'hono/jsx';
-import { getTemporalClient } from '../../client/connection';
+import { frontDoorTemporal, type FrontDoorTemporal } from '../../client/front-door';
 import { flowNameOf, type FlowRef } from '../../client/flow-ref';
 import { flowRunOf, provideFlowInput, type FlowRunOptions } from '../../client/flow-runs';
 import type { FlowApiEnv, Principal } from '../auth/principal-auth';
@@ -58,6 +58,8 @@ export interface RunConsoleOptions extends FlowRunOptions {
 export interface MountedRunConsoleOptions extends Omit<RunConsoleOptions, 'auth' | 'signIn' | 'trustedOrigins'> {
   /** Runs are scoped to their principal. */
   scoped: boolean;
+  /** The settings the front door it rides on resolved. @default resolved from the options, at mount */
+  temporal?: FrontDoorTemporal;
 }
 
 /** @internal Sign-in, checked and ready: the session signer and the Firebase settings. */
@@ -147,13 +149,14 @@ export function consolePublicRoutes(
 
 /** @internal The console's pages under `basePath`; auth and the cross-site check are the caller's. */
 export function mountRunConsole(options: MountedRunConsoleOptions) {
-  const { flows, isAdmin, basePath, apiBasePath, pageSize, scoped, ...runOptions } = options;
+  const { flows, isAdmin, basePath, apiBasePath, pageSize, scoped, temporal, ...runOptions } = options;
   const base = consoleBase(basePath);
   const apiBase = (apiBasePath ?? '').replace(/\/+$/, '');
   const flowNames = [...new Set(flows.map((f) => flowNameOf(f)))];
   const access: RunAccess = { flowNames: new Set(flowNames), scoped, isAdmin };
   const perPage = Math.min(Math.max(pageSize ?? 25, 1), 100);
-  const clientOf = async (): Promise<Client> => runOptions.client ?? getTemporalClient(runOptions);
+  // Resolved once, at mount, not on every page (src/client/front-door.ts).
+  const clientOf = (temporal ?? frontDoorTemporal(runOptions)).client;
   const errorPage = (c: Context, status: number, message: string) => renderError(c, base, status, message);
 
   const pages = new Hono<FlowApiEnv>();

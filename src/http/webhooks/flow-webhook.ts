@@ -8,8 +8,9 @@ import type { Context, Handler } from 'hono';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { startFlowWorkflowWith } from '../../client/start-flow';
 import { clientFor } from '../../client/connection';
+import { frontDoorTemporal } from '../../client/front-door';
 import { resolveTemporalConfig } from '../../client/config';
-import { DEFAULT_WEBHOOK_REPLAY_WINDOW_MS } from '../../common/defaults';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_WEBHOOK_REPLAY_WINDOW_MS } from '../../common/defaults';
 import { flowNameOf, validateFlowInput, type FlowInput, type FlowRef } from '../../client/flow-ref';
 import { callerContext } from '../../identity/caller-context';
 import { provideFlowInput, type FlowRunOptions } from '../../client/flow-runs';
@@ -109,11 +110,12 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
   const sender = verify.sender ?? 'webhook';
   const principal = givenPrincipal ?? `webhook:${sender}`;
   const runOptions: FlowRunOptions = rest;
-  // Resolved once per handler, not per delivery (as in createFlowApi): the resolution reads the environment and the
-  // profile file.
-  const startConfig = resolveTemporalConfig({ ...runOptions, ...startOptions });
+  // Resolved once per handler, here, and passed down (src/client/front-door.ts), as in createFlowApi. Starts resolve
+  // with the start options over the run options, as `startFlowWorkflow` does.
+  const temporal = frontDoorTemporal(runOptions);
+  const startConfig = startOptions ? resolveTemporalConfig({ ...runOptions, ...startOptions }) : temporal.config;
   const limit = requestBodyLimit({
-    maxSize: maxSize ?? 1024 * 1024,
+    maxSize: maxSize ?? DEFAULT_BODY_LIMIT_BYTES,
     onError: (c) => c.json(toHttpError(apiError('INVALID_ARGUMENT', 'request body too large')).body, 413),
   });
 
@@ -157,7 +159,11 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
       if (!workflowId) throw apiError('INVALID_ARGUMENT', 'webhook payload names no run to answer');
       const input = typeof answers.input === 'string' ? answers.input : answers.input(payload, c);
       const value = answers.toValue ? answers.toValue(payload, c) : payload;
-      await provideFlowInput(workflowId, input, value, { ...runOptions, idempotencyKey: `webhook:${key}` });
+      await provideFlowInput(workflowId, input, value, {
+        ...runOptions,
+        client: await temporal.client(),
+        idempotencyKey: `webhook:${key}`,
+      });
       return c.json({ workflowId, input, deliveryId: id }, 202);
     }
 

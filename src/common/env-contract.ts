@@ -1,6 +1,8 @@
-// The environment contract of the deployable kit: every variable a Cloud Run component reads, by component.
-// The Terraform templates in infra/ set exactly these names (test/infra checks both directions); `platform`
-// names are set by Cloud Run itself and never by the templates.
+// The environment contract of the deployable kit: every variable a Cloud Run component reads, by component. The one
+// list of names: the components' settings readers take theirs from here (the Cloud Run templates through the
+// package, `genkitx-temporal` for the worker, `/http` for the API, `/autoscale` for the autoscaler, since they
+// are copied into other projects), and the Terraform templates in infra/ set exactly `set` and `secrets`
+// (test/infra checks both directions); `platform` names are set by Cloud Run itself and never by the templates.
 
 /** Variables Cloud Run sets on every service, job and worker pool instance. */
 export const PLATFORM_ENV = [
@@ -29,6 +31,8 @@ export const WORKER_ENV = {
     'OTEL_EXPORTER_OTLP_ENDPOINT',
   ],
   secrets: ['TEMPORAL_API_KEY', 'GEMINI_API_KEY', 'GENKITX_ENCRYPTION_KEYS', 'GENKITX_CONTEXT_KEYS'],
+  /** Of `PLATFORM_ENV`: the health port, and the service and revision its identity and build ID come from. */
+  platform: ['PORT', 'K_SERVICE', 'K_REVISION'],
 } as const;
 
 /** The backlog autoscaler (`src/autoscale`, run as a Cloud Run job or a scheduled function). */
@@ -47,6 +51,7 @@ export const AUTOSCALER_ENV = {
     'AUTOSCALER_DRY_RUN',
   ],
   secrets: ['TEMPORAL_API_KEY'],
+  platform: [],
 } as const;
 
 /** The front-door API service (`cloudrun/api`): the Hono flow API, webhooks and the codec server (`/codec`). */
@@ -83,4 +88,6 @@ export const API_ENV = {
     'GENKITX_ENCRYPTION_KEYS',
     'GENKITX_CONTEXT_KEYS',
   ],
+  /** Of `PLATFORM_ENV`: the port it listens on, and its service name (the default tracing service name). */
+  platform: ['PORT', 'K_SERVICE'],
 } as const;

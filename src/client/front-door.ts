@@ -1,0 +1,33 @@
+// A front door's Temporal settings, resolved once and passed down. The HTTP API and the webhook handler resolve
+// when they are created, a callable on its first request (Firebase loads the module to deploy it, without the
+// secrets the settings may need); every request after that uses the same settings and the same cached client.
+// The resolution reads the environment and the envconfig profile file, so a long-running front door keeps what it
+// read: a changed variable or profile file takes effect when the process (a Cloud Run instance, a function
+// instance) starts again, as with every other setting it reads at start-up.
+import type { Client } from '@temporalio/client';
+import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
+import { clientFor } from './connection';
+
+/** Settings resolved once, and the client for them. */
+export interface FrontDoorTemporal {
+  /** The resolved settings every request of this front door uses. */
+  readonly config: ResolvedTemporalConfig;
+  /** The given client, or the shared one for `config` (the first call connects; a failed connect is tried again). */
+  client(): Promise<Client>;
+}
+
+/** @internal Resolves `options` now. */
+export function frontDoorTemporal(options: TemporalConnectionOptions & { client?: Client }): FrontDoorTemporal {
+  const config = resolveTemporalConfig(options);
+  const given = options.client;
+  return { config, client: () => (given ? Promise.resolve(given) : clientFor(config)) };
+}
+
+/**
+ * @internal Resolves `options` on the first call and answers the same settings after it. A resolution that throws
+ * (a variable that does not parse) is not kept: each call throws again, naming the variable.
+ */
+export function resolvedOnFirstUse(options: TemporalConnectionOptions & { client?: Client }): () => FrontDoorTemporal {
+  let resolved: FrontDoorTemporal | undefined;
+  return () => (resolved ??= frontDoorTemporal(options));
+}
