@@ -106,6 +106,27 @@ export default tseslint.config(
     ],
     'src/client/ is loaded by thin callers: it must not import the worker or an adapter.',
   ),
+  // Below client/: the codec, identity and telemetry building blocks that client/ and the worker both use.
+  layerRule(
+    'src/{codec,identity,telemetry}/**/*.ts',
+    [
+      '../client',
+      '../client/*',
+      '../worker',
+      '../worker/*',
+      '../http',
+      '../http/*',
+      '../firebase',
+      '../firebase/*',
+      '../autoscale',
+      '../autoscale/*',
+      '../testing',
+      '../testing/*',
+      '../workflows',
+      '../workflows/*',
+    ],
+    'src/codec, src/identity and src/telemetry sit below src/client/: they import only src/common/ and each other.',
+  ),
 );
 
 function layerRule(files, group, message, also = { paths: [], patterns: [] }) {

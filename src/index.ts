@@ -37,8 +37,8 @@ export {
 } from './identity/trust';
 export { telemetryWorkerPlugin } from './telemetry/tracing-worker-plugin';
 export { redactingSpanProcessor, redactSpan, REDACTED } from './telemetry/redaction';
-export { startTracingFromEnv, type StopTracing, type TracingFromEnvOptions } from './telemetry/tracing-from-env';
-export { tracesCarryUserData } from './telemetry/user-data';
+export { startTracingFromEnv, type StopTracing, type TracingFromEnvOptions } from './client/tracing-from-env';
+export { tracesCarryUserData } from './client/traces-carry-user-data';
 // Everything a caller needs (the light entry, genkitx-temporal/client), plus the worker side below.
 export * from './client';
 export { TemporalConnectionError } from './client/connection-error';

@@ -61,8 +61,8 @@ export { telemetryClientInterceptors } from '../telemetry/client-interceptors';
 export type { TelemetryOptions, TelemetrySetting } from '../telemetry/options';
 // For a front door's own OpenTelemetry SDK: its spans redacted like the worker's when payloads are encrypted.
 export { redactingSpanProcessor, redactSpan, REDACTED } from '../telemetry/redaction';
-export { startTracingFromEnv, type StopTracing, type TracingFromEnvOptions } from '../telemetry/tracing-from-env';
-export { tracesCarryUserData } from '../telemetry/user-data';
+export { startTracingFromEnv, type StopTracing, type TracingFromEnvOptions } from './tracing-from-env';
+export { tracesCarryUserData } from './traces-carry-user-data';
 // Not './identity' (its worker half loads genkit): the starter's half only.
 export { CREDENTIAL_CONTEXT_KEYS, withoutCredentials } from '../identity/credentials';
 export { CONTEXT_KEYS_ENV, contextKeysFromEnv, parseContextKeys, type ContextKey } from '../identity/context-keys';

@@ -1,7 +1,7 @@
 // One object that turns on payload protection everywhere it is passed: the cached client, the worker and the
 // workflow bundle (`dataConverter` in the connection options, `bundleFlowWorkflows({ dataConverter })`).
 import { ExternalStorage, StorageDriverClaim, type DataConverter, type StorageDriver } from '@temporalio/common';
-// eslint-disable-next-line no-restricted-imports -- a start-up probe: the helper that external storage itself uses is not exported from the root
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- a start-up probe: the helper that external storage itself uses is not exported from the root
 import { encodeReferencePayload } from '@temporalio/common/lib/internal-non-workflow/extstore-helpers.js';
 import { AesGcmPayloadCodec, type PayloadCompression } from './aes-gcm-codec';
 import { encryptionKeysFromEnv, ENCRYPTION_KEYS_ENV, type EncryptionKey } from './encryption-keys';

@@ -67,5 +67,12 @@ describe('eslint configuration', () => {
     // ../client/connection, ../../src/worker/registry, genkit, @genkit-ai/core (a type import: genkit is barred
     // whole) and node:crypto; the type import of our own code, ./defaults and @temporalio/common are allowed.
     expect(common).toEqual(Array(5).fill('@typescript-eslint/no-restricted-imports'));
+    const telemetry = await ruleIds(
+      join(fixtures, 'layers/telemetry-imports-client.ts'),
+      'src/telemetry/__lint_fixture__.ts',
+      false,
+    );
+    // ../client/config and ../worker/registry; the type import, ../common and ./options are allowed.
+    expect(telemetry).toEqual(Array(2).fill('@typescript-eslint/no-restricted-imports'));
   });
 });

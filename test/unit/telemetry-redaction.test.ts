@@ -6,7 +6,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createDataConverter } from '../../src/codec/data-converter';
 import { REDACTED, redactingSpanProcessor } from '../../src/telemetry/redaction';
-import { tracesCarryUserData } from '../../src/telemetry/user-data';
+import { tracesCarryUserData } from '../../src/client/traces-carry-user-data';
 
 const keys = `k1:${randomBytes(32).toString('base64')}`;
 

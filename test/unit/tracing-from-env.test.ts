@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTracingFromEnv } from '../../src/telemetry/tracing-from-env';
+import { startTracingFromEnv } from '../../src/client/tracing-from-env';
 import { startOtlpReceiver, type OtlpSpan } from '../helpers/otlp';
 
 const keys = `k1:${randomBytes(32).toString('base64')}`;

@@ -1,6 +1,6 @@
 // Whether spans may carry user data: the one rule, for the library and the Cloud Run entries alike.
-import { resolveTemporalConfig, type TemporalConnectionOptions } from '../client/config';
-import { enabledTelemetry } from './options';
+import { resolveTemporalConfig, type TemporalConnectionOptions } from './config';
+import { enabledTelemetry } from '../telemetry/options';
 
 /**
  * Whether exported spans may carry user data (Genkit's input/output attributes, error texts). Yes, unless payloads

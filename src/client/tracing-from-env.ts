@@ -2,9 +2,9 @@
 // configured by the standard OTEL_* variables, registered as the global tracer provider, with spans redacted
 // before export when payloads are encrypted. One copy for every entry: the API image installs neither genkit nor
 // the worker, so this module loads neither (it is on the light `genkitx-temporal/client` entry).
-import { loadOtelPackage } from './load';
-import { redactingSpanProcessor } from './redaction';
-import { tracesCarryUserData } from './user-data';
+import { loadOtelPackage } from '../telemetry/load';
+import { redactingSpanProcessor } from '../telemetry/redaction';
+import { tracesCarryUserData } from './traces-carry-user-data';
 
 type SdkModule = typeof import('@opentelemetry/sdk-node');
 type SpanProcessor = import('@opentelemetry/sdk-node').tracing.SpanProcessor;
