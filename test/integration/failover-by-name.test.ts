@@ -22,7 +22,7 @@ import {
 import { closeTemporalClients, getTemporalClient } from '../../src/client/connection';
 import '../fixtures/basic-flows';
 import { busyStepsFlow } from '../fixtures/failover-flows';
-import { readLedger } from '../helpers/ledger';
+import { readLedger } from '../harness/ledger';
 import { address, historyOf, namespace, startWorker, tsMs, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 
