@@ -19,7 +19,7 @@ import {
 } from '../../src/autoscale';
 import { closeTemporalClients, executeFlowWorkflow } from '../../src';
 import { greetFlow } from '../fixtures/basic-flows';
-import { startFakeCloudRunApi, type FakeCloudRunApi } from '../fakes/cloud-run-api';
+import { startFakeCloudRunApi, type FakeCloudRunApi } from '../harness/cloud-run-api';
 import { startPersistentDevServer, type DevServerProcess } from '../harness/dev-server-process';
 import { address, namespace, newClient, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 
