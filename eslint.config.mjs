@@ -127,7 +127,41 @@ export default tseslint.config(
     ],
     'src/codec, src/identity and src/telemetry sit below src/client/: they import only src/common/ and each other.',
   ),
+  // One test harness (test/harness/): tests, bench/ and the demo share it. bench/ imports nothing else of test/,
+  // tests import nothing from bench/, and the harness runs outside vitest (bench, the demo's workers).
+  importRule(
+    ['test/**/*.ts'],
+    ['**/bench', '**/bench/*'],
+    'Tests import nothing from bench/: what both need lives in test/harness/.',
+  ),
+  importRule(
+    ['bench/**/*.ts'],
+    ['../test/*', '!../test/harness'],
+    'bench/ imports only the test harness (test/harness/) from test/, never a spec, helper or fixture.',
+  ),
+  importRule(
+    ['test/harness/**/*.ts'],
+    [
+      'vitest',
+      '../helpers',
+      '../helpers/*',
+      '../fixtures',
+      '../fixtures/*',
+      '../integration/*',
+      '../unit/*',
+      '**/bench',
+      '**/bench/*',
+    ],
+    'test/harness/ runs outside vitest (bench, the demo): it imports no vitest, helper, fixture or spec.',
+  ),
 );
+
+function importRule(files, group, message) {
+  return {
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: [temporalInternals, { group, message }] }] },
+  };
+}
 
 function layerRule(files, group, message, also = { paths: [], patterns: [] }) {
   return {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { resolveTemporalCli } from '../scripts/temporal-cli.mjs';
-import { chaosTable, defaultChaosOptions, runChaos, type ChaosOptions } from './chaos';
+import { chaosTable, defaultChaosOptions, runChaos, type ChaosOptions } from '../test/harness/chaos';
 
 type Sizes = typeof defaultChaosOptions;
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

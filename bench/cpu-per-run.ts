@@ -24,11 +24,11 @@ import {
   startTemporalWorker,
 } from '../src';
 import { startDevServer } from '../src/testing';
-import { noopFlow } from './bench-flows';
+import { noopFlow } from '../test/harness/worker-flows';
 import { callHandwritten, startHandwrittenWorker, HANDWRITTEN_WORKFLOW } from './handwritten';
 import { childPids, processCpuMs } from './proc-cpu';
 import { spread } from './stats';
-import { writeWorkflowBundle } from './worker-processes';
+import { writeWorkflowBundle } from '../test/harness/worker-processes';
 import { randomUUID } from 'node:crypto';
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);

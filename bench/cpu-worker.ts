@@ -4,7 +4,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { startTemporalWorker } from '../src';
 import { startHandwrittenWorker } from './handwritten';
-import './bench-flows';
+import '../test/harness/worker-flows';
 
 const [address, bundlePath] = process.argv.slice(2);
 

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFlowWorkflow } from '../src';
-import { failoverFlow } from './bench-flows';
-import { readBenchLedger } from './ledger';
-import { spawnBenchWorker, stopBenchWorker, type BenchWorker } from './worker-processes';
+import { failoverFlow } from '../test/harness/worker-flows';
+import { readLedger } from '../test/harness/ledger';
+import { spawnWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../test/harness/worker-processes';
 
 /** failoverFlow's heartbeatTimeout. */
 export const FAILOVER_HEARTBEAT_TIMEOUT_MS = 3_000;
@@ -34,9 +34,9 @@ export async function measureFailover(opts: {
     address: opts.address,
     taskQueue: `bench-failover-${Date.now().toString(36)}`,
     bundlePath: opts.bundlePath,
-    env: { BENCH_LEDGER: ledger, BENCH_GATE: gate },
+    env: { LEDGER_FILE: ledger, GATE_FILE: gate },
   };
-  const workers: BenchWorker[] = await Promise.all([spawnBenchWorker(target), spawnBenchWorker(target)]);
+  const workers: WorkerProcess[] = await Promise.all([spawnWorkerProcess(target), spawnWorkerProcess(target)]);
   const result: FailoverResult = {
     heartbeatTimeoutMs: FAILOVER_HEARTBEAT_TIMEOUT_MS,
     sigkillMs: [],
@@ -44,7 +44,7 @@ export async function measureFailover(opts: {
     sigtermExits: [],
   };
   const holders = (run: string) =>
-    readBenchLedger(ledger).filter((l) => l.run === run && l.step === 'hold' && l.event === 'start');
+    readLedger(ledger).filter((l) => l.run === run && l.step === 'hold' && l.ev === 'start');
   const waitFor = async <T>(fn: () => T | undefined, what: string, ms = 60_000): Promise<T> => {
     const deadline = Date.now() + ms;
     for (;;) {
@@ -70,15 +70,15 @@ export async function measureFailover(opts: {
       victim.child.kill(signal);
       const again = await waitFor(() => holders(run).find((l) => l.pid !== first.pid), 'the step on the other worker');
       (signal === 'SIGKILL' ? result.sigkillMs : result.sigtermMs).push(again.at - signalledAt);
-      const code = await stopBenchWorker(victim, signal);
+      const code = await stopWorkerProcess(victim, signal);
       if (signal === 'SIGTERM') result.sigtermExits.push(code);
       writeFileSync(gate, '');
       await handle.result();
-      workers.splice(workers.indexOf(victim), 1, await spawnBenchWorker(target));
+      workers.splice(workers.indexOf(victim), 1, await spawnWorkerProcess(target));
     }
     return result;
   } finally {
-    await Promise.all(workers.map((w) => stopBenchWorker(w, 'SIGKILL')));
+    await Promise.all(workers.map((w) => stopWorkerProcess(w, 'SIGKILL')));
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import { noopFlow } from './bench-flows';
+import { noopFlow } from '../test/harness/worker-flows';
 
 export const HANDWRITTEN_WORKFLOW = 'handwrittenFlowWorkflow';
 

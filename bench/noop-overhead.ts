@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { executeFlowWorkflow, startFlowWorkflow } from '../src';
-import { noopFlow } from './bench-flows';
+import { noopFlow } from '../test/harness/worker-flows';
 import { callConnectPerCall, callHandwritten, HANDWRITTEN_WORKFLOW } from './handwritten';
 import { processCpuMs } from './proc-cpu';
 import { interleaved, spread, type Spread } from './stats';

@@ -23,7 +23,7 @@ import { childPids } from './proc-cpu';
 import { ms, printTable, x, type BenchRow } from './table';
 import { measureThroughput } from './throughput';
 import { measureUpdateRtt } from './update-rtt';
-import { writeWorkflowBundle } from './worker-processes';
+import { writeWorkflowBundle } from '../test/harness/worker-processes';
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const sizes = {

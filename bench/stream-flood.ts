@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { genkit, z } from 'genkit';
 import type { Client } from '@temporalio/client';
 import { defineTemporalFlow, executeFlowWorkflow, getFlowRun, temporal } from '../src';
-import { noopFlow } from './bench-flows';
+import { noopFlow } from '../test/harness/worker-flows';
 import { spread, type Spread } from './stats';
 
 const ai = genkit({ plugins: [temporal()] });

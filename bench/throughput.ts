@@ -2,8 +2,8 @@
 // processes on one queue. Rounds alternate 1, 2, 1, 2 … ; each round starts `runs` runs together and times them
 // to the last result. A worker process is one JavaScript thread, so this is what adding a process buys.
 import { startFlowWorkflow } from '../src';
-import { cpuFlow } from './bench-flows';
-import { spawnBenchWorker, stopBenchWorker, type BenchWorker } from './worker-processes';
+import { cpuFlow } from '../test/harness/worker-flows';
+import { spawnWorkerProcess, stopWorkerProcess, type WorkerProcess } from '../test/harness/worker-processes';
 
 export interface ThroughputResult {
   runs: number;
@@ -32,7 +32,9 @@ export async function measureThroughput(opts: {
       taskQueue: `bench-tput-${r}-${Date.now().toString(36)}`,
       bundlePath: opts.bundlePath,
     };
-    const workers: BenchWorker[] = await Promise.all(Array.from({ length: processes }, () => spawnBenchWorker(target)));
+    const workers: WorkerProcess[] = await Promise.all(
+      Array.from({ length: processes }, () => spawnWorkerProcess(target)),
+    );
     try {
       // Warm-up outside the timing: every process has run a flow once (first calls compile code, open connections).
       const warm = Array.from({ length: processes * 2 }, () =>
@@ -53,7 +55,7 @@ export async function measureThroughput(opts: {
       if (results.some((n) => n !== opts.steps)) throw new Error('throughput bench: a run returned a wrong result');
       rates[processes as 1 | 2].push((opts.runs * 1000) / (performance.now() - started));
     } finally {
-      await Promise.all(workers.map((w) => stopBenchWorker(w, 'SIGKILL')));
+      await Promise.all(workers.map((w) => stopWorkerProcess(w, 'SIGKILL')));
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -12,7 +12,7 @@ import {
   ApprovalSchema,
   ProgressSchema,
 } from './agent-schemas';
-import { note } from './ledger';
+import { note } from '../../test/harness/ledger';
 import { defineResearchModel } from './research-model';
 
 const useGemini = Boolean(process.env.GEMINI_API_KEY || process.env.GOOGLE_API_KEY);

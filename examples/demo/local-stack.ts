@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'no
 import { join, resolve } from 'node:path';
 import { resolveTemporalCli } from '../../scripts/temporal-cli.mjs';
 import { freePorts, KIT_DEV_SERVER_ARGS, waitForTemporal } from '../../src/testing/local-process-helpers';
-import { Processes, waitForOutput, type StartedProcess } from './processes';
+import { Processes, waitForOutput, type StartedProcess } from '../../test/harness/process-groups';
 import { writeSourcePathsTsconfig } from './source-paths';
 import { tracedBundlePath } from '../../cloudrun/worker/src/settings';
 
@@ -116,7 +116,7 @@ async function start(processes: Processes, { logDir, ledgerFile }: { logDir: str
         WORKFLOW_BUNDLE_PATH: bundlePath,
         K_SERVICE: 'genkit-worker',
         K_REVISION: `demo-worker-${n}`,
-        DEMO_LEDGER: ledgerFile,
+        LEDGER_FILE: ledgerFile,
       },
       root,
     ),

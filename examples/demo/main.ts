@@ -16,10 +16,10 @@ import { closeTemporalClients, getFlowRun, provideFlowInput } from '../../src/cl
 import type { AgentOutput, Progress } from './agent-schemas';
 import { ApiClient, type RunView } from './api-client';
 import { consoleRunPath, consoleSignInLink } from './console-link';
-import { readLedger, type LedgerLine } from './ledger';
+import { readLedger, type LedgerLine } from '../../test/harness/ledger';
 import { RunNarration } from './narration';
 import { startLocalStack, type LocalStack } from './local-stack';
-import { Processes } from './processes';
+import { Processes } from '../../test/harness/process-groups';
 import { reportRun, type RunReport } from './run-report';
 import { deliver, deliverForged, signDelivery } from './webhook';
 
@@ -222,9 +222,9 @@ function watchLedger(file: string, workflowId: string, stack: LocalStack, narrat
     seen = lines.length;
   }, 100);
   function onLine(line: LedgerLine) {
-    if (line.wf !== workflowId) return;
+    if (line.run !== workflowId) return;
     narration.ledger(line);
-    if (line.ev === 'start' && line.key === 'step:fact-check' && killed === undefined) {
+    if (line.ev === 'start' && line.step === 'step:fact-check' && killed === undefined) {
       const worker = stack.workers.find((w) => w.pid === line.pid);
       if (!worker) return;
       killed = worker.pid;

@@ -3,7 +3,7 @@
 // The two sources arrive independently — the ledger at once, the stream in batches — so the ledger's lines wait, in
 // their own order, until the stage they belong to has been shown, and every fault line names its stage.
 import type { Progress } from './agent-schemas';
-import type { LedgerLine } from './ledger';
+import type { LedgerLine } from '../../test/harness/ledger';
 import { stageOfModelTurn } from './run-report';
 
 const marks: Record<Progress['status'], string> = { started: '…', done: '✓', waiting: '⏸', skipped: '–' };
@@ -40,7 +40,7 @@ export class RunNarration {
       return;
     }
     if (line.ev !== 'model' || !line.fault) return;
-    const stage = stageOfModelTurn(line.key);
+    const stage = stageOfModelTurn(line.step);
     this.push(`⚠ ${stage}: ${FAULT_TEXT[line.fault] ?? `the model failed (${line.fault})`}`, stage);
   }
 

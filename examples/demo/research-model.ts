@@ -2,7 +2,7 @@
 // a bad afternoon once per demo: the first notes turn answers 429 with Retry-After, the first draft 503.
 import type { Genkit, GenerateRequest } from 'genkit';
 import { defineScriptedModel, type ScriptedTurn } from '../../src/testing';
-import { firstTime, note } from './ledger';
+import { firstTime, note } from '../../test/harness/ledger';
 
 /** The turn a request is for: each of the agent's prompts starts with its tag; `<stage>` or `<stage>:<part>`. */
 type Turn = 'plan' | 'research:search' | 'research:notes' | 'draft';

@@ -5,7 +5,7 @@
 // counts (a retry starts the next one); an *activity* is one run of the flow body on a worker (one Temporal activity,
 // `runGenkitFlowActivity`) — every flow attempt has one, and a failover (a worker lost) or the resumption after an
 // input starts another activity in the same flow attempt.
-import type { LedgerLine } from './ledger';
+import type { LedgerLine } from '../../test/harness/ledger';
 
 export interface RunReport {
   workflowId: string;
@@ -29,17 +29,17 @@ export interface RunReport {
 }
 
 export function reportRun(ledger: LedgerLine[], workflowId: string): RunReport {
-  const lines = ledger.filter((l) => l.wf === workflowId).sort((a, b) => a.t - b.t);
-  const activityStarts = lines.filter((l) => l.ev === 'activity').map((l) => l.t);
+  const lines = ledger.filter((l) => l.run === workflowId).sort((a, b) => a.at - b.at);
+  const activityStarts = lines.filter((l) => l.ev === 'activity').map((l) => l.at);
   const finished = lines
     .filter((l) => l.ev === 'done' || (l.ev === 'model' && !l.fault))
-    .map((l) => ({ key: l.ev === 'model' ? `model:${l.key}` : l.key, t: l.t, model: l.ev === 'model' }));
+    .map((l) => ({ key: l.ev === 'model' ? `model:${l.step}` : l.step, t: l.at, model: l.ev === 'model' }));
 
   const completions: Record<string, number> = {};
   for (const f of finished) completions[f.key] = (completions[f.key] ?? 0) + 1;
   const repeated = new Set(Object.keys(completions).filter((key) => completions[key] > 1));
   for (const start of lines.filter((l) => l.ev === 'start')) {
-    if (finished.some((f) => f.key === start.key && f.t < start.t)) repeated.add(start.key);
+    if (finished.some((f) => f.key === start.step && f.t < start.at)) repeated.add(start.step);
   }
 
   // Activity k replays everything that had finished before it began.
@@ -57,7 +57,7 @@ export function reportRun(ledger: LedgerLine[], workflowId: string): RunReport {
     completions,
     repeatedCompletedSteps: [...repeated],
     stepsReplayed,
-    faults: modelLines.flatMap((l) => (l.fault ? [{ fault: l.fault, stage: stageOfModelTurn(l.key) }] : [])),
+    faults: modelLines.flatMap((l) => (l.fault ? [{ fault: l.fault, stage: stageOfModelTurn(l.step) }] : [])),
     modelCalls: { paid: modelLines.length, failed, naiveRerun: modelLines.length + modelReplayed },
   };
 }

@@ -3,10 +3,7 @@
 // rewrite its state on every tick; a Cloud Run call answered CANCELLED is retried. Real dev servers (one of its own,
 // frozen with SIGSTOP; the shared one is never stopped), the real `@google-cloud/run` client and the local fake of
 // the Cloud Run Admin REST API.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -22,7 +19,8 @@ import {
 } from '../../src/autoscale';
 import { closeTemporalClients, executeFlowWorkflow } from '../../src';
 import { greetFlow } from '../fixtures/basic-flows';
-import { startFakeCloudRunApi, type FakeCloudRunApi } from '../fakes/cloud-run-api';
+import { startFakeCloudRunApi, type FakeCloudRunApi } from '../harness/cloud-run-api';
+import { startPersistentDevServer, type DevServerProcess } from '../harness/dev-server-process';
 import { address, namespace, newClient, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 
 const POOL = 'projects/p/locations/us-central1/workerPools/genkit-workers';
@@ -158,39 +156,17 @@ describe('Cloud Run faults', () => {
 
 describe('a frozen Temporal server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'autoscale-frozen-'));
-  let server: ChildProcess | undefined;
+  let server: DevServerProcess | undefined;
   let serverAddress: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    serverAddress = `127.0.0.1:${port}`;
-    server = spawn(
-      inject('temporalCliPath'),
-      ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port)].concat([
-        '--db-filename',
-        join(dir, 'temporal.db'),
-        '--log-level',
-        'error',
-      ]),
-      { stdio: 'ignore' },
-    );
-    await waitFor(
-      async () => {
-        try {
-          await (await Connection.connect({ address: serverAddress, connectTimeout: 1000 })).close();
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      60_000,
-      'the own dev server',
-    );
+    server = await startPersistentDevServer(inject('temporalCliPath'), join(dir, 'temporal.db'), { kitArgs: false });
+    serverAddress = server.address;
   }, 90_000);
 
-  afterAll(() => {
-    server?.kill('SIGCONT');
-    server?.kill('SIGKILL');
+  afterAll(async () => {
+    server?.child().kill('SIGCONT');
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -219,7 +195,7 @@ describe('a frozen Temporal server', () => {
     await waitFor(async () => (await handler()).outcome === 'scaled', 30_000, 'a first decision');
     expect(fake.count(POOL)).toBe(1);
 
-    server!.kill('SIGSTOP');
+    server!.child().kill('SIGSTOP');
     const before = patches().length;
     const started = Date.now();
     const bound = new Promise<'still hanging'>((r) => setTimeout(() => r('still hanging'), 30_000).unref());
@@ -252,11 +228,3 @@ describe('a frozen Temporal server', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 60_000);
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}

@@ -5,7 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import { runAutoscaler, readQueueLoad, type DecisionLog, type ScalingPolicy } from '../../src/autoscale';
 import { closeTemporalClients, startFlowWorkflow } from '../../src';
 import { greetFlow } from '../fixtures/basic-flows';
-import { startFakeCloudRunApi, type FakeCloudRunApi } from '../fakes/cloud-run-api';
+import { startFakeCloudRunApi, type FakeCloudRunApi } from '../harness/cloud-run-api';
 import { address, namespace, newClient, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 

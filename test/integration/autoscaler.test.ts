@@ -15,7 +15,7 @@ import {
 import { closeTemporalClients, executeFlowWorkflow, startFlowWorkflow } from '../../src';
 import { greetFlow } from '../fixtures/basic-flows';
 import { approvalFlow } from '../fixtures/hitl-flows';
-import { startFakeCloudRunApi, type FakeCloudRunApi } from '../fakes/cloud-run-api';
+import { startFakeCloudRunApi, type FakeCloudRunApi } from '../harness/cloud-run-api';
 import { address, namespace, newClient, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 
 const POOL = 'projects/p/locations/us-central1/workerPools/genkit-workers';

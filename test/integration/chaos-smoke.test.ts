@@ -1,9 +1,9 @@
-// The small version of `npm run chaos` (bench/chaos.ts): 20 runs on 2 real worker processes, one worker SIGKILLed
+// The small version of `npm run chaos` (test/harness/chaos.ts): 20 runs on 2 real worker processes, one worker SIGKILLed
 // and replaced, the dev server SIGKILLed and restarted on its SQLite file mid-run. Every run must complete with the
 // output of an uninterrupted run and no journaled step may run again (the ledger is written outside the workers).
 import { inject } from 'vitest';
 import { describe, expect, it } from 'vitest';
-import { runChaos } from '../../bench/chaos';
+import { runChaos } from '../harness/chaos';
 
 describe('chaos smoke', () => {
   it('20 runs survive a worker SIGKILL and a dev-server SIGKILL + restart, no journaled step repeated', async () => {

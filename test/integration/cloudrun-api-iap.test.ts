@@ -3,8 +3,6 @@
 // with the assertion IAP would add, and the run belongs to the person it names; the console opens with it; a
 // missing, expired, forged or other-audience assertion is a 401 and starts nothing; a post a browser sends from
 // another origin with a valid assertion (IAP's cookie goes along by itself) is a 403.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
 import { runFlow } from 'genkit/beta/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../examples/demo/flows';
@@ -12,13 +10,12 @@ import { getTemporalClient } from '../../src/client/connection';
 import { IAP_ASSERTION_HEADER } from '../../src/http';
 import { freePorts } from '../../src/testing/local-process-helpers';
 import { iapAssertion, makeIapKey, serveKeySet, type IapTestKey } from '../helpers/iap-keys';
-import { address, namespace, useWorker, waitFor } from '../helpers/temporal';
+import { serviceReady, startCloudRunService, type CloudRunInstance } from '../harness/cloud-run-service';
+import { address, namespace, useWorker } from '../helpers/temporal';
 
 const worker = useWorker('cloudrun-api-iap');
-const root = resolve(__dirname, '..', '..');
 const AUDIENCE = '/projects/123456789012/locations/us-central1/services/genkit-api';
-let api: ChildProcess;
-let output = '';
+let api: CloudRunInstance;
 let base = '';
 let key: IapTestKey;
 let forger: IapTestKey;
@@ -31,11 +28,10 @@ beforeAll(async () => {
   const [port] = await freePorts(1);
   base = `http://127.0.0.1:${port}`;
   // From its own folder, as `npm start` runs it: FLOWS_MODULE reads flows.json from the working directory.
-  api = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
-    cwd: resolve(root, 'cloudrun/api'),
+  api = startCloudRunService(
+    'api',
     // Exactly names of the env contract (API_ENV, src/common/env-contract.ts), plus Cloud Run's PORT.
-    env: {
-      PATH: process.env.PATH,
+    {
       TEMPORAL_ADDRESS: address(),
       TEMPORAL_NAMESPACE: namespace(),
       TEMPORAL_TASK_QUEUE: worker.taskQueue,
@@ -45,15 +41,13 @@ beforeAll(async () => {
       IAP_JWKS_URL: keySet.url,
       PORT: String(port),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  api.stdout!.on('data', (d) => (output += d));
-  api.stderr!.on('data', (d) => (output += d));
-  await waitFor(() => output.includes('api listening'), 60_000, 'the API to listen');
+    { ownFolder: true },
+  );
+  await serviceReady(api, 'api listening');
 });
 
 afterAll(async () => {
-  api?.kill('SIGKILL');
+  api?.child.kill('SIGKILL');
   await keySet?.close();
 });
 

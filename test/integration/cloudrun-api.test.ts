@@ -1,38 +1,25 @@
 // The front-door API service (cloudrun/api) as its own process, configured only through the env contract, in
 // front of a worker hosting the flows: Genkit's own client runs a flow through it, a caller without the token
 // gets 401 and nothing starts, and SIGTERM ends it with exit 0.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import { runFlow } from 'genkit/beta/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../examples/demo/flows';
-import { address, namespace, useWorker, waitFor } from '../helpers/temporal';
+import { freePorts } from '../../src/testing/local-process-helpers';
+import { serviceReady, startCloudRunService, type CloudRunInstance } from '../harness/cloud-run-service';
+import { address, namespace, useWorker } from '../helpers/temporal';
 
 const { taskQueue } = useWorker('cloudrun-api');
-const root = resolve(__dirname, '..', '..');
-let api: ChildProcess;
-let output = '';
+let api: CloudRunInstance;
 let base = '';
 
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
+  const [port] = await freePorts(1);
   base = `http://127.0.0.1:${port}`;
   // From its own folder, as `npm start` runs it: FLOWS_MODULE reads flows.json from the working directory.
-  api = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
-    cwd: resolve(root, 'cloudrun/api'),
+  api = startCloudRunService(
+    'api',
     // Exactly the names the Terraform templates set (API_ENV, src/common/env-contract.ts), plus Cloud Run's PORT.
-    env: {
-      PATH: process.env.PATH,
+    {
       TEMPORAL_ADDRESS: address(),
       TEMPORAL_NAMESPACE: namespace(),
       TEMPORAL_TASK_QUEUE: taskQueue,
@@ -41,14 +28,12 @@ beforeAll(async () => {
       API_BEARER_TOKEN: 'front-door-token',
       PORT: String(port),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  api.stdout!.on('data', (d) => (output += d));
-  api.stderr!.on('data', (d) => (output += d));
-  await waitFor(() => output.includes('api listening'), 60_000, 'the API to listen');
+    { ownFolder: true },
+  );
+  await serviceReady(api, 'api listening');
 });
 afterAll(() => {
-  api?.kill('SIGKILL');
+  api?.child.kill('SIGKILL');
 });
 
 describe('cloudrun/api', () => {
@@ -68,8 +53,7 @@ describe('cloudrun/api', () => {
     expect(denied.status).toBe(401);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
-    const exited = new Promise<number | null>((done) => api.on('exit', (code) => done(code)));
-    api.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    api.child.kill('SIGTERM');
+    expect(await api.exited).toBe(0);
   });
 });

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTemporalClients, startFlowWorkflow } from '../../src';
 import { activityStarts, address, namespace, uniqueTaskQueue, waitFor } from '../helpers/temporal';
-import { readLedger } from '../helpers/ledger';
+import { readLedger } from '../harness/ledger';
 
 const root = resolve(__dirname, '../..');
 const recipe = join(root, 'cloudrun/worker');

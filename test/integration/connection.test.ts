@@ -1,7 +1,5 @@
 // The client keeps one connection per settings, and survives a dev server restart.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -9,6 +7,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { closeTemporalClients, executeFlowWorkflow, getTemporalClient } from '../../src';
 import { connectionCount } from '../../src/client/connection';
 import { greetFlow } from '../fixtures/basic-flows';
+import { startPersistentDevServer, type DevServerProcess } from '../harness/dev-server-process';
 import { address, namespace, startWorker, uniqueTaskQueue } from '../helpers/temporal';
 
 afterAll(() => closeTemporalClients());
@@ -36,36 +35,17 @@ describe('connection reuse', () => {
 
 describe('server restart', () => {
   const dir = mkdtempSync(join(tmpdir(), 'restart-'));
-  let server: ChildProcess | undefined;
-  afterAll(() => {
-    server?.kill('SIGKILL');
+  let server: DevServerProcess | undefined;
+  afterAll(async () => {
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('keeps working across a dev server restart', async () => {
-    const port = await freePort();
-    const serverAddress = `127.0.0.1:${port}`;
-    const start = () =>
-      spawn(
-        inject('temporalCliPath'),
-        [
-          'server',
-          'start-dev',
-          '--headless',
-          '--ip',
-          '127.0.0.1',
-          '--port',
-          String(port),
-          '--db-filename',
-          join(dir, 'temporal.db'),
-          '--log-level',
-          'error',
-        ],
-        { stdio: 'ignore' },
-      );
-    server = start();
+    // This server has no GenkitFlow search attribute (no kit args): starts fall back to running without it.
+    server = await startPersistentDevServer(inject('temporalCliPath'), join(dir, 'temporal.db'), { kitArgs: false });
+    const serverAddress = server.address;
     const taskQueue = uniqueTaskQueue('restart');
-    // This server has no GenkitFlow search attribute: starts fall back to running without it.
     const opts = { address: serverAddress, namespace: 'default', taskQueue };
     const worker = await retryUntil(() => startWorker(taskQueue, { address: serverAddress, namespace: 'default' }));
     expect(await retryUntil(() => executeFlowWorkflow(greetFlow, { name: 'before', times: 1 }, opts))).toMatchObject({
@@ -74,9 +54,8 @@ describe('server restart', () => {
     const connectionsBefore = connectionCount();
     const client = await getTemporalClient(opts);
 
-    server.kill('SIGTERM');
-    await new Promise((r) => server!.once('exit', r));
-    server = start();
+    await server.kill('SIGTERM');
+    await server.start();
 
     // Wait for the new server with a separate probe, then make one call on the cached client: no retry here.
     await retryUntil(
@@ -90,15 +69,6 @@ describe('server restart', () => {
     await worker.shutdown();
   }, 120_000);
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Retries while the server is (re)starting; the call itself must eventually succeed unchanged. */
 async function retryUntil<T>(fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {

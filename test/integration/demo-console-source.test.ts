@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Processes, waitForOutput } from '../../examples/demo/processes';
+import { Processes, waitForOutput } from '../harness/process-groups';
 import { writeSourcePathsTsconfig } from '../../examples/demo/source-paths';
 import { freePorts } from '../../src/testing/local-process-helpers';
 

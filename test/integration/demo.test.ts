@@ -10,8 +10,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLedger } from '../../examples/demo/ledger';
-import { groupAlive } from '../../examples/demo/processes';
+import { readLedger } from '../harness/ledger';
+import { groupAlive } from '../harness/process-groups';
 import { freePorts } from '../../src/testing/local-process-helpers';
 import { freshCopy, type FreshCopy } from '../helpers/fresh-copy';
 
@@ -160,18 +160,18 @@ describe('npm run demo', () => {
 
     // The ledger, read here (not the demo's own counts): every call or step that finished, finished once, and no
     // finished step started again. Each tool call and step is in it, and some ran on the killed worker.
-    const ledger = readLedger(join(summary.logDir, 'ledger.jsonl')).filter((l) => l.wf === summary.workflowId);
+    const ledger = readLedger(join(summary.logDir, 'ledger.jsonl')).filter((l) => l.run === summary.workflowId);
     const finished = ledger.filter((l) => l.ev === 'done' || (l.ev === 'model' && !l.fault));
-    const keys = finished.map((l) => `${l.ev}:${l.key}`);
+    const keys = finished.map((l) => `${l.ev}:${l.step}`);
     expect(keys.length).toBeGreaterThanOrEqual(8);
     expect(new Set(keys).size, `finished twice: ${keys.join(', ')}`).toBe(keys.length);
     for (const start of ledger.filter((l) => l.ev === 'start')) {
-      const doneBefore = ledger.some((l) => l.ev === 'done' && l.key === start.key && l.t < start.t);
-      expect(doneBefore, `${start.key} started again after it finished`).toBe(false);
+      const doneBefore = ledger.some((l) => l.ev === 'done' && l.step === start.step && l.at < start.at);
+      expect(doneBefore, `${start.step} started again after it finished`).toBe(false);
     }
     expect(ledger.some((l) => l.pid === summary.killedWorkerPid)).toBe(true);
     // In flight when its worker was killed, so it ran again (more than twice if a starved worker was presumed dead).
-    expect(ledger.filter((l) => l.key === 'step:fact-check' && l.ev === 'start').length).toBeGreaterThanOrEqual(2);
+    expect(ledger.filter((l) => l.step === 'step:fact-check' && l.ev === 'start').length).toBeGreaterThanOrEqual(2);
     expect(summary.report.repeatedCompletedSteps).toEqual([]);
     expect(summary.report.stepsReplayed).toBeGreaterThan(0);
     expect(summary.report.modelCalls.naiveRerun).toBeGreaterThan(summary.report.modelCalls.paid);

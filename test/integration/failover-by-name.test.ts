@@ -3,9 +3,8 @@
 // timeout + 2 s. The worker is killed while it holds a workflow task (a test interceptor makes it hold one), the case
 // where the run waits for the workflow-task timeout: 10 s before, for every run started by name. A bare name gets
 // there by adopting the flow's timeout (one continue-as-new), a flowRef from the workers' flowManifest at start.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { temporal as proto } from '@temporalio/proto';
@@ -20,9 +19,11 @@ import {
   WORKFLOW_TYPE,
 } from '../../src';
 import { closeTemporalClients, getTemporalClient } from '../../src/client/connection';
+import { freePorts } from '../../src/testing/local-process-helpers';
 import '../fixtures/basic-flows';
 import { busyStepsFlow } from '../fixtures/failover-flows';
-import { readLedger } from '../helpers/ledger';
+import { serviceReady, startCloudRunService } from '../harness/cloud-run-service';
+import { readLedger } from '../harness/ledger';
 import { address, historyOf, namespace, startWorker, tsMs, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 
@@ -30,7 +31,6 @@ const HEARTBEAT_TIMEOUT_MS = 3_000; // busyStepsFlow's heartbeatTimeout
 // The promise is heartbeat + 2 s; 2.5 s more for a loaded 2-core machine, as in failover-timing.test.ts. The old
 // 10 s workflow-task timeout took 10.2 s and more.
 const BOUND_MS = HEARTBEAT_TIMEOUT_MS + 2_000 + 2_500;
-const root = resolve(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'failover-by-name-'));
 const ledgerFile = join(dir, 'ledger.txt');
 const manifestFile = join(dir, 'flows.json');
@@ -57,41 +57,23 @@ afterAll(async () => {
 const startWorkerProcess = () => spawnWorker(taskQueue, { LEDGER_FILE: ledgerFile }, { bundlePath });
 const stepsOf = (topic: string) => readLedger(ledgerFile).filter((e) => e.step.startsWith(`busy:${topic}:`));
 
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
 /** The kit's API service as its own process, configured like Cloud Run would, exposing busyStepsFlow by name. */
 async function startApi(
   flowManifestFile?: string,
   bearerToken?: string,
 ): Promise<{ url: string; process: ChildProcess }> {
-  const port = await freePort();
-  const api = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      TEMPORAL_ADDRESS: address(),
-      TEMPORAL_NAMESPACE: namespace(),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      FLOWS_MODULE: 'test/fixtures/cloudrun-worker/by-name-api-flows.ts',
-      ...(bearerToken ? { API_AUTH: 'bearer', API_BEARER_TOKEN: bearerToken } : { API_AUTH: 'none' }),
-      PORT: String(port),
-      ...(flowManifestFile ? { FLOW_MANIFEST: flowManifestFile } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const [port] = await freePorts(1);
+  const api = startCloudRunService('api', {
+    TEMPORAL_ADDRESS: address(),
+    TEMPORAL_NAMESPACE: namespace(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    FLOWS_MODULE: 'test/fixtures/cloudrun-worker/by-name-api-flows.ts',
+    ...(bearerToken ? { API_AUTH: 'bearer', API_BEARER_TOKEN: bearerToken } : { API_AUTH: 'none' }),
+    PORT: String(port),
+    ...(flowManifestFile ? { FLOW_MANIFEST: flowManifestFile } : {}),
   });
-  let output = '';
-  api.stdout!.on('data', (d) => (output += d));
-  api.stderr!.on('data', (d) => (output += d));
-  await waitFor(() => output.includes('api listening') || api.exitCode !== null, 60_000, 'the API to listen');
-  if (api.exitCode !== null) throw new Error(`the API exited:\n${output}`);
-  return { url: `http://127.0.0.1:${port}`, process: api };
+  await serviceReady(api, 'api listening');
+  return { url: `http://127.0.0.1:${port}`, process: api.child };
 }
 
 /**

@@ -11,7 +11,7 @@ import { closeTemporalClients, startFlowWorkflow } from '../../src';
 import { busyStepsFlow } from '../fixtures/failover-flows';
 import type { WorkflowHandle } from '@temporalio/client';
 import { address, historyOf, namespace, tsMs, uniqueTaskQueue, waitFor } from '../helpers/temporal';
-import { readLedger } from '../helpers/ledger';
+import { readLedger } from '../harness/ledger';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 
 const HEARTBEAT_TIMEOUT_MS = 3_000; // busyStepsFlow's heartbeatTimeout

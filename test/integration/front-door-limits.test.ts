@@ -2,11 +2,8 @@
 // encryption keys, context keys), attacked with what the trust review found: input nested thousands deep, a
 // Temporal server that goes down under a connected API, a repeated Idempotency-Key, an oversized body on a kept-alive
 // connection, caches holding run data, and step and input names readable in an encrypted run's history.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../../examples/demo/flows';
@@ -15,10 +12,11 @@ import { createDataConverter, type EncryptionKey } from '../../src/codec';
 import { getTemporalClient } from '../../src/client/connection';
 import type { ContextKey } from '../../src/identity';
 import { startDevServer } from '../../src/testing/dev-server';
+import { freePorts } from '../../src/testing/local-process-helpers';
+import { serviceReady, startCloudRunService, type CloudRunInstance } from '../harness/cloud-run-service';
 import { address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 import type { TemporalWorkerHandle } from '../../src/worker/start-worker';
 
-const root = resolve(__dirname, '..', '..');
 const encryptionKeys: EncryptionKey[] = [{ id: 'enc-1', key: randomBytes(32) }];
 const contextKeys: ContextKey[] = [{ id: 'ctx-1', key: randomBytes(32) }];
 const TOKEN = `api-token-${randomBytes(12).toString('hex')}`;
@@ -27,41 +25,23 @@ const taskQueue = uniqueTaskQueue('front-door-limits');
 const dataConverter = createDataConverter({ encryption: { keys: encryptionKeys }, encryptFailures: false });
 const temporal = () => getTemporalClient({ address: address(), namespace: namespace(), dataConverter });
 
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
-const children: ChildProcess[] = [];
+const children: CloudRunInstance[] = [];
 /** cloudrun/api/src/main.ts with the production settings, as Cloud Run starts it; resolves once it listens. */
 async function startApi(temporalAddress: string): Promise<string> {
-  const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_NAMESPACE: namespace(),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      FLOWS_MODULE: 'test/fixtures/cloudrun-worker/front-door-flows.ts',
-      API_AUTH: 'bearer',
-      API_BEARER_TOKEN: TOKEN,
-      GENKITX_ENCRYPTION_KEYS: encryptionKeys.map((k) => `${k.id}:${Buffer.from(k.key).toString('base64')}`).join(','),
-      GENKITX_CONTEXT_KEYS: contextKeys.map((k) => `${k.id}:${Buffer.from(k.key).toString('base64')}`).join(','),
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const [port] = await freePorts(1);
+  const api = startCloudRunService('api', {
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: namespace(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    FLOWS_MODULE: 'test/fixtures/cloudrun-worker/front-door-flows.ts',
+    API_AUTH: 'bearer',
+    API_BEARER_TOKEN: TOKEN,
+    GENKITX_ENCRYPTION_KEYS: encryptionKeys.map((k) => `${k.id}:${Buffer.from(k.key).toString('base64')}`).join(','),
+    GENKITX_CONTEXT_KEYS: contextKeys.map((k) => `${k.id}:${Buffer.from(k.key).toString('base64')}`).join(','),
+    PORT: String(port),
   });
-  children.push(child);
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  await waitFor(() => output.includes('api listening') || output.includes('api failed'), 60_000, 'the API');
-  expect(output).toContain('api listening');
+  children.push(api);
+  await serviceReady(api, 'api listening');
   return `http://127.0.0.1:${port}`;
 }
 
@@ -72,7 +52,7 @@ beforeAll(async () => {
   base = await startApi(address());
 }, 90_000);
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  for (const api of children) api.child.kill('SIGKILL');
   await worker?.shutdown();
 });
 

@@ -2,19 +2,17 @@
 // deployment makes: no encryption keys while the workers encrypt, no context key while the workers require signed
 // contexts, a Temporal address nobody answers at, and credentials a forgotten or mistyped variable gives. Each is
 // refused at start-up naming the variable, or answered with a status and a message naming what to set.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../../examples/demo/flows';
 import { createDataConverter, type EncryptionKey } from '../../src/codec';
 import { getTemporalClient } from '../../src/client/connection';
 import type { ContextKey } from '../../src/identity';
+import { freePorts } from '../../src/testing/local-process-helpers';
+import { startCloudRunService } from '../harness/cloud-run-service';
 import { address, namespace, useWorker, waitFor } from '../helpers/temporal';
 
-const root = resolve(__dirname, '..', '..');
 const encryptionKeys: EncryptionKey[] = [{ id: 'k1', key: randomBytes(32) }];
 const contextKeys: ContextKey[] = [{ id: 'c1', key: randomBytes(32) }];
 // Workers configured as production ones are: one encrypts every payload, one accepts signed contexts only.
@@ -27,20 +25,13 @@ const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const bearer = { Authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 const input = JSON.stringify({ data: { city: 'Lisbon', days: 2 } });
 
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
+const freePort = async () => (await freePorts(1))[0]!;
 
 interface ApiProcess {
   base: string;
   output: () => string;
-  /** Resolves with the exit code. */
-  exited: Promise<number | null>;
+  /** Resolves with the exit code (or signal name). */
+  exited: Promise<number | string>;
   kill(): void;
 }
 const running: ApiProcess[] = [];
@@ -49,17 +40,14 @@ afterAll(() => running.forEach((api) => api.kill()));
 /** cloudrun/api/src/main.ts with exactly `env` (plus PATH and PORT), as Cloud Run would start it. */
 async function startApi(env: Record<string, string>): Promise<ApiProcess> {
   const port = await freePort();
-  let output = '';
   // From its own folder, as `npm start` runs it: FLOWS_MODULE reads flows.json from the working directory.
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
-    cwd: resolve(root, 'cloudrun/api'),
-    env: { PATH: process.env.PATH, FLOWS_MODULE: 'src/flows.ts', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  const api = { base: `http://127.0.0.1:${port}`, output: () => output, exited, kill: () => child.kill('SIGKILL') };
+  const service = startCloudRunService(
+    'api',
+    { FLOWS_MODULE: 'src/flows.ts', PORT: String(port), ...env },
+    { ownFolder: true },
+  );
+  const { output, exited } = service;
+  const api = { base: `http://127.0.0.1:${port}`, output, exited, kill: () => service.child.kill('SIGKILL') };
   running.push(api);
   return api;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { closeTemporalClients, getFlowRun, startFlowWorkflow } from '../../src';
 import { sixStepFlow } from '../fixtures/durable-flows';
-import { readLedger } from '../helpers/ledger';
+import { readLedger } from '../harness/ledger';
 import { activityStarts, address, namespace, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 

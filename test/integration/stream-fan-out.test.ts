@@ -4,9 +4,7 @@
 // waiting run's polling backs off (also with no worker at all), each caller and the whole process are held to
 // their limits with a 429 naming the limit, late readers get their backlog from Last-Event-ID byte for byte, and
 // Genkit's own streamFlow client still reads a whole stream.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { streamFlow } from 'genkit/beta/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../fixtures/stream-flows';
@@ -16,11 +14,11 @@ import { getTemporalClient } from '../../src/client/connection';
 import type { ContextKey } from '../../src/identity';
 import { IAP_ASSERTION_HEADER } from '../../src/http';
 import { freePorts } from '../../src/testing/local-process-helpers';
+import { serviceReady, startCloudRunService, type CloudRunInstance } from '../harness/cloud-run-service';
 import { grpcCallCounter, type GrpcCallCounter } from '../helpers/grpc-call-counter';
 import { iapAssertion, makeIapKey, serveKeySet, type IapTestKey } from '../helpers/iap-keys';
 import { address, namespace, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 
-const root = resolve(__dirname, '..', '..');
 const AUDIENCE = '/projects/123456789012/locations/us-central1/services/genkit-api';
 const PER_CALLER = 50;
 const PER_PROCESS = 70;
@@ -30,8 +28,7 @@ const dataConverter = createDataConverter({ encryption: { keys: [encryptionKey] 
 const taskQueue = uniqueTaskQueue('stream-fan-out');
 
 let worker: Awaited<ReturnType<typeof startWorker>>;
-let api: ChildProcess;
-let output = '';
+let api: CloudRunInstance;
 let base = '';
 let key: IapTestKey;
 let keySet: Awaited<ReturnType<typeof serveKeySet>>;
@@ -54,34 +51,26 @@ beforeAll(async () => {
   temporal = await grpcCallCounter(address());
   const [port] = await freePorts(1);
   base = `http://127.0.0.1:${port}`;
-  api = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'cloudrun/api/src/main.ts')], {
-    cwd: root,
-    // Exactly names of the env contract (API_ENV, src/common/env-contract.ts), plus Cloud Run's PORT.
-    env: {
-      PATH: process.env.PATH,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_NAMESPACE: namespace(),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      FLOWS_MODULE: 'test/fixtures/cloudrun-worker/stream-api-flows.ts',
-      API_AUTH: 'iap',
-      IAP_AUDIENCE: AUDIENCE,
-      IAP_JWKS_URL: keySet.url,
-      GENKITX_ENCRYPTION_KEYS: `${encryptionKey.id}:${Buffer.from(encryptionKey.key).toString('base64')}`,
-      GENKITX_CONTEXT_KEYS: `${contextKey.id}:${Buffer.from(contextKey.key).toString('base64')}`,
-      API_MAX_STREAMS_PER_CALLER: String(PER_CALLER),
-      API_MAX_STREAMS: String(PER_PROCESS),
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // Exactly names of the env contract (API_ENV, src/common/env-contract.ts), plus Cloud Run's PORT.
+  api = startCloudRunService('api', {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: namespace(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    FLOWS_MODULE: 'test/fixtures/cloudrun-worker/stream-api-flows.ts',
+    API_AUTH: 'iap',
+    IAP_AUDIENCE: AUDIENCE,
+    IAP_JWKS_URL: keySet.url,
+    GENKITX_ENCRYPTION_KEYS: `${encryptionKey.id}:${Buffer.from(encryptionKey.key).toString('base64')}`,
+    GENKITX_CONTEXT_KEYS: `${contextKey.id}:${Buffer.from(contextKey.key).toString('base64')}`,
+    API_MAX_STREAMS_PER_CALLER: String(PER_CALLER),
+    API_MAX_STREAMS: String(PER_PROCESS),
+    PORT: String(port),
   });
-  api.stdout!.on('data', (d) => (output += d));
-  api.stderr!.on('data', (d) => (output += d));
-  await waitFor(() => output.includes('api listening') || api.exitCode !== null, 60_000, 'the API to listen');
-  if (api.exitCode !== null) throw new Error(`the API exited:\n${output}`);
+  await serviceReady(api, 'api listening');
 }, 180_000);
 
 afterAll(async () => {
-  api?.kill('SIGKILL');
+  api?.child.kill('SIGKILL');
   await worker?.shutdown();
   await keySet?.close();
   await temporal?.close();

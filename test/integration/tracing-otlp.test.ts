@@ -15,7 +15,8 @@ import { executeFlowWorkflow } from '../../src/client/start-flow';
 import { closeTemporalClients } from '../../src/client/connection';
 import { flowRef } from '../../src/client/flow-ref';
 import { bundleFlowWorkflows } from '../../src/worker/start-worker';
-import { startCloudRunService, startOtlpReceiver, type CloudRunInstance, type OtlpSpan } from '../helpers/otlp';
+import { serviceReady, startCloudRunService, type CloudRunInstance } from '../harness/cloud-run-service';
+import { otlpEnv, startOtlpReceiver, type OtlpSpan } from '../harness/otlp';
 import { address, namespace, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 
 const received: OtlpSpan[] = [];
@@ -37,29 +38,20 @@ beforeAll(async () => {
     join(bundleDir, 'workflow-bundle.traced.js'),
     (await bundleFlowWorkflows({ telemetry: true, logger: quiet })).code,
   );
-  worker = startCloudRunService('worker', {
-    TEMPORAL_ADDRESS: address(),
-    TEMPORAL_NAMESPACE: namespace(),
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    FLOWS_MODULE: join(root, 'test/fixtures/traced-flows.ts'),
-    WORKFLOW_BUNDLE_PATH: join(bundleDir, 'workflow-bundle.js'),
-    K_SERVICE: 'otlp-test-worker', // the service name when OTEL_SERVICE_NAME is unset, as on Cloud Run
-    GENKITX_OTEL: 'true',
-    OTEL_TRACES_EXPORTER: 'otlp',
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-    OTEL_BSP_SCHEDULE_DELAY: '100',
-    OTEL_METRICS_EXPORTER: 'none',
-    OTEL_LOGS_EXPORTER: 'none',
-  });
-  await waitFor(
-    () => {
-      if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.output()}`);
-      return worker.output().includes('"message":"worker polling"');
+  worker = startCloudRunService(
+    'worker',
+    {
+      TEMPORAL_ADDRESS: address(),
+      TEMPORAL_NAMESPACE: namespace(),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      FLOWS_MODULE: join(root, 'test/fixtures/traced-flows.ts'),
+      WORKFLOW_BUNDLE_PATH: join(bundleDir, 'workflow-bundle.js'),
+      K_SERVICE: 'otlp-test-worker', // the service name when OTEL_SERVICE_NAME is unset, as on Cloud Run
+      ...otlpEnv(port),
     },
-    90_000,
-    'the cloudrun worker to poll',
+    { librarySource: true },
   );
+  await serviceReady(worker, '"message":"worker polling"', 90_000);
 }, 180_000);
 
 afterAll(async () => {
@@ -128,31 +120,22 @@ it("continues the caller's trace through the traced front door (cloudrun/api) in
       probe.close(() => done(free));
     });
   });
-  const api = startCloudRunService('api', {
-    TEMPORAL_ADDRESS: address(),
-    TEMPORAL_NAMESPACE: namespace(),
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    FLOWS_MODULE: join(root, 'test/fixtures/cloudrun-worker/api-flows.ts'),
-    API_AUTH: 'none',
-    PORT: String(apiPort),
-    K_SERVICE: 'otlp-test-api',
-    GENKITX_OTEL: 'true',
-    OTEL_TRACES_EXPORTER: 'otlp',
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-    OTEL_BSP_SCHEDULE_DELAY: '100',
-    OTEL_METRICS_EXPORTER: 'none',
-    OTEL_LOGS_EXPORTER: 'none',
-  });
+  const api = startCloudRunService(
+    'api',
+    {
+      TEMPORAL_ADDRESS: address(),
+      TEMPORAL_NAMESPACE: namespace(),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      FLOWS_MODULE: join(root, 'test/fixtures/cloudrun-worker/api-flows.ts'),
+      API_AUTH: 'none',
+      PORT: String(apiPort),
+      K_SERVICE: 'otlp-test-api',
+      ...otlpEnv(port),
+    },
+    { librarySource: true },
+  );
   try {
-    await waitFor(
-      () => {
-        if (api.child.exitCode !== null) throw new Error(`api exited early:\n${api.output()}`);
-        return api.output().includes('api listening');
-      },
-      60_000,
-      'the cloudrun api to listen',
-    );
+    await serviceReady(api, 'api listening', 60_000);
     const callerTrace = randomBytes(16).toString('hex');
     const callerSpan = randomBytes(8).toString('hex');
     const res = await fetch(`http://127.0.0.1:${apiPort}/flows/tracingGreetFlow?wait=true`, {
@@ -194,11 +177,15 @@ it('flushes and exits 0 on SIGTERM', async () => {
 it('refuses to start with tracing on and no traced bundle, naming the file', async () => {
   const plainOnly = await mkdtemp(join(tmpdir(), 'genkitx-otlp-plain-'));
   await writeFile(join(plainOnly, 'workflow-bundle.js'), '// a plain bundle');
-  const refused = startCloudRunService('worker', {
-    FLOWS_MODULE: join(root, 'test/fixtures/traced-flows.ts'),
-    WORKFLOW_BUNDLE_PATH: join(plainOnly, 'workflow-bundle.js'),
-    GENKITX_OTEL: 'true',
-  });
+  const refused = startCloudRunService(
+    'worker',
+    {
+      FLOWS_MODULE: join(root, 'test/fixtures/traced-flows.ts'),
+      WORKFLOW_BUNDLE_PATH: join(plainOnly, 'workflow-bundle.js'),
+      GENKITX_OTEL: 'true',
+    },
+    { librarySource: true },
+  );
   expect(await refused.exited).toBe(1);
   expect(refused.output()).toContain(`no workflow bundle at ${join(plainOnly, 'workflow-bundle.traced.js')}`);
   expect(refused.output()).not.toContain('worker polling');

@@ -15,7 +15,8 @@ import { createDataConverter, dataConverterFromEnv } from '../../src/codec/data-
 import { closeTemporalClients } from '../../src/client/connection';
 import { flowRef } from '../../src/client/flow-ref';
 import { bundleFlowWorkflows } from '../../src/worker/start-worker';
-import { startCloudRunService, startOtlpReceiver, type OtlpSpan } from '../helpers/otlp';
+import { serviceReady, startCloudRunService } from '../harness/cloud-run-service';
+import { otlpEnv, startOtlpReceiver, type OtlpSpan } from '../harness/otlp';
 import { address, namespace, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 
 const root = resolve(__dirname, '../..');
@@ -46,31 +47,22 @@ afterAll(async () => {
  */
 async function tracedRun(env: Record<string, string>, encrypted: boolean) {
   const taskQueue = uniqueTaskQueue('otlp-redact');
-  const worker = startCloudRunService('worker', {
-    TEMPORAL_ADDRESS: address(),
-    TEMPORAL_NAMESPACE: namespace(),
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    FLOWS_MODULE: join(root, 'test/fixtures/traced-flows.ts'),
-    WORKFLOW_BUNDLE_PATH: join(bundleDirs[encrypted ? 'encrypted' : 'plain'], 'workflow-bundle.js'),
-    K_SERVICE: 'otlp-redact-worker',
-    GENKITX_OTEL: 'true',
-    OTEL_TRACES_EXPORTER: 'otlp',
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}`,
-    OTEL_BSP_SCHEDULE_DELAY: '100',
-    OTEL_METRICS_EXPORTER: 'none',
-    OTEL_LOGS_EXPORTER: 'none',
-    ...env,
-  });
+  const worker = startCloudRunService(
+    'worker',
+    {
+      TEMPORAL_ADDRESS: address(),
+      TEMPORAL_NAMESPACE: namespace(),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      FLOWS_MODULE: join(root, 'test/fixtures/traced-flows.ts'),
+      WORKFLOW_BUNDLE_PATH: join(bundleDirs[encrypted ? 'encrypted' : 'plain'], 'workflow-bundle.js'),
+      K_SERVICE: 'otlp-redact-worker',
+      ...otlpEnv(receiver.port),
+      ...env,
+    },
+    { librarySource: true },
+  );
   try {
-    await waitFor(
-      () => {
-        if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.output()}`);
-        return worker.output().includes('"message":"worker polling"');
-      },
-      90_000,
-      'the cloudrun worker to poll',
-    );
+    await serviceReady(worker, '"message":"worker polling"', 90_000);
     const prompt = `weather in Paris? ${randomBytes(6).toString('hex')}`;
     const result = await executeFlowWorkflow(flowRef('tracedAgentFlow'), prompt, {
       address: address(),
@@ -213,32 +205,23 @@ describe('the Cloud Run API with encrypted payloads', () => {
         probe.close(() => done(port));
       });
     });
-    const api = startCloudRunService('api', {
-      TEMPORAL_ADDRESS: address(),
-      TEMPORAL_NAMESPACE: namespace(),
-      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('otlp-redact-api'),
-      FLOWS_MODULE: join(root, 'test/fixtures/cloudrun-worker/api-flows.ts'),
-      API_AUTH: 'none',
-      PORT: String(apiPort),
-      K_SERVICE: 'otlp-redact-api',
-      GENKITX_ENCRYPTION_KEYS: encryptionKeys,
-      GENKITX_OTEL: 'true',
-      OTEL_TRACES_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}`,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      OTEL_METRICS_EXPORTER: 'none',
-      OTEL_LOGS_EXPORTER: 'none',
-    });
+    const api = startCloudRunService(
+      'api',
+      {
+        TEMPORAL_ADDRESS: address(),
+        TEMPORAL_NAMESPACE: namespace(),
+        TEMPORAL_TASK_QUEUE: uniqueTaskQueue('otlp-redact-api'),
+        FLOWS_MODULE: join(root, 'test/fixtures/cloudrun-worker/api-flows.ts'),
+        API_AUTH: 'none',
+        PORT: String(apiPort),
+        K_SERVICE: 'otlp-redact-api',
+        GENKITX_ENCRYPTION_KEYS: encryptionKeys,
+        ...otlpEnv(receiver.port),
+      },
+      { librarySource: true },
+    );
     try {
-      await waitFor(
-        () => {
-          if (api.child.exitCode !== null) throw new Error(`api exited early:\n${api.output()}`);
-          return api.output().includes('api listening');
-        },
-        60_000,
-        'the cloudrun api to listen',
-      );
+      await serviceReady(api, 'api listening', 60_000);
       const secret = `Ada ${randomBytes(6).toString('hex')}`;
       const traceId = randomBytes(16).toString('hex');
       const res = await fetch(`http://127.0.0.1:${apiPort}/flows/tracingGreetFlow`, {

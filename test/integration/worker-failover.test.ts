@@ -8,7 +8,7 @@ import { closeTemporalClients, startFlowWorkflow } from '../../src';
 import { journalQuery, progressQuery } from '../../src/workflows/messages';
 import { sixStepFlow } from '../fixtures/durable-flows';
 import { activityStarts, address, namespace, tsMs, uniqueTaskQueue, waitFor } from '../helpers/temporal';
-import { readLedger } from '../helpers/ledger';
+import { readLedger } from '../harness/ledger';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 
 const dir = mkdtempSync(join(tmpdir(), 'failover-'));

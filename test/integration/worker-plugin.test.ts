@@ -1,7 +1,7 @@
 // A user's own Worker.create with genkitWorkerPlugin(): their workflow code (re-exporting runGenkitFlow) runs
 // Genkit flows as child workflows, the traps fail at once with a clear error, and SIGTERM fails over as fast as
 // with startTemporalWorker (real worker processes).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
@@ -19,6 +19,7 @@ import { sealedWorkflowNames } from '../../src/worker/workflow-bundle-seal';
 import { journalQuery, progressQuery } from '../../src/workflows/messages';
 import '../fixtures/basic-flows';
 import { sixStepFlow } from '../fixtures/durable-flows';
+import { readLedger } from '../harness/ledger';
 import { activityStarts, address, namespace, newClient, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 
@@ -143,14 +144,7 @@ describe('SIGTERM failover with the plugin on a user-built worker (real processe
   const workers: WorkerProcess[] = [];
   let taskQueue: string;
 
-  const ledger = () =>
-    existsSync(ledgerFile)
-      ? readFileSync(ledgerFile, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => ({ step: line.split(' ')[0], pid: Number(line.split(' ')[1]) }))
-      : [];
+  const ledger = () => readLedger(ledgerFile);
   const count = (step: string) => ledger().filter((e) => e.step === step).length;
 
   beforeAll(async () => {

@@ -9,7 +9,7 @@ import { closeTemporalClients, executeFlowWorkflow, FlowRunError, startFlowWorkf
 import { progressQuery } from '../../src/workflows/messages';
 import { alwaysUnavailableFlow, middlewareRetryFlow, retryLoopFlow, tenStepFlow } from '../fixtures/durability-flows';
 import { address, namespace, uniqueTaskQueue, waitFor } from '../helpers/temporal';
-import { readLedger } from '../helpers/ledger';
+import { readLedger } from '../harness/ledger';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 
 const dir = mkdtempSync(join(tmpdir(), 'restarts-'));

@@ -1,32 +1,40 @@
-// The chaos run's judge (bench/ledger.ts): a journaled step that starts again must be caught; a step re-run
+// The chaos run's judge (test/harness/ledger.ts): a journaled step that starts again must be caught; a step re-run
 // because a fault hit it before its acknowledgement must not be.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { summarise } from '../../bench/chaos';
-import { checkNoRepeats, readBenchLedger } from '../../bench/ledger';
+import { summarise } from '../harness/chaos';
+import { checkNoRepeats, readLedger } from '../harness/ledger';
 
-const ledgerOf = (text: string) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger.txt');
-  writeFileSync(file, text);
-  return readBenchLedger(file);
+/** Writes `<at> <pid> <ev> <run> <step>` rows as ledger lines and reads them back. */
+const ledgerOf = (rows: string) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger.jsonl');
+  const lines = rows
+    .split('\n')
+    .filter(Boolean)
+    .map((row) => {
+      const [at, pid, ev, run, step] = row.split(' ');
+      return JSON.stringify({ ev, step, run, pid: Number(pid), at: Number(at) }) + '\n';
+    });
+  writeFileSync(file, lines.join(''));
+  return readLedger(file);
 };
 
 describe('chaos ledger check', () => {
   it('catches a step that starts again after its journal write was acknowledged', () => {
-    const lines = ledgerOf('100 1 start r1 s0\n150 1 acked r1 s0\n160 1 start r1 s1\n400 2 start r1 s0\n');
+    const lines = ledgerOf('100 1 start r1 s0\n150 1 done r1 s0\n160 1 start r1 s1\n400 2 start r1 s0\n');
     const { repeated } = checkNoRepeats(lines);
-    expect(repeated).toEqual([{ run: 'r1', step: 's0', ackedAt: 150, startedAgainAt: 400 }]);
+    expect(repeated).toEqual([{ run: 'r1', step: 's0', doneAt: 150, startedAgainAt: 400 }]);
   });
 
   it('allows a step re-run that was never acknowledged (in flight at a SIGKILL), and counts it', () => {
-    const lines = ledgerOf('100 1 start r1 s0\n300 2 start r1 s0\n350 2 acked r1 s0\n360 2 start r2 s0\n');
+    const lines = ledgerOf('100 1 start r1 s0\n300 2 start r1 s0\n350 2 done r1 s0\n360 2 start r2 s0\n');
     expect(checkNoRepeats(lines)).toEqual({ repeated: [], reExecuted: 1 });
   });
 
   it('keeps runs apart and reads lines in time order whatever the file order', () => {
-    const lines = ledgerOf('500 2 start r1 s0\n100 1 start r1 s0\n200 1 acked r1 s0\n100 1 start r2 s0\n');
+    const lines = ledgerOf('500 2 start r1 s0\n100 1 start r1 s0\n200 1 done r1 s0\n100 1 start r2 s0\n');
     expect(checkNoRepeats(lines).repeated).toHaveLength(1);
     expect(checkNoRepeats(lines.filter((l) => l.run === 'r2')).repeated).toHaveLength(0);
   });

@@ -2,15 +2,15 @@
 // it belongs to, so a fault line must wait for its stage and name it; an activity that a fault started comes
 // after that fault. The order below is the one a real `npm run demo` produced (the 429 was read before "plan").
 import { describe, expect, it } from 'vitest';
-import type { LedgerLine } from '../../examples/demo/ledger';
+import type { LedgerLine } from '../harness/ledger';
 import { RunNarration } from '../../examples/demo/narration';
 
-const ledger = (ev: LedgerLine['ev'], key: string, extra: Partial<LedgerLine> = {}): LedgerLine => ({
+const ledger = (ev: LedgerLine['ev'], step: string, extra: Partial<LedgerLine> = {}): LedgerLine => ({
   ev,
-  key,
-  wf: 'run-1',
+  step,
+  run: 'run-1',
   pid: 7,
-  t: 0,
+  at: 0,
   ...extra,
 });
 

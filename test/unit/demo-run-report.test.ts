@@ -1,15 +1,15 @@
 // The demo's ledger report must catch what it claims to rule out: a finished step that ran again.
 import { describe, expect, it } from 'vitest';
-import type { LedgerLine } from '../../examples/demo/ledger';
+import type { LedgerLine } from '../harness/ledger';
 import { reportRun } from '../../examples/demo/run-report';
 
 const wf = 'run-1';
-const line = (t: number, ev: LedgerLine['ev'], key: string, extra: Partial<LedgerLine> = {}): LedgerLine => ({
+const line = (at: number, ev: LedgerLine['ev'], step: string, extra: Partial<LedgerLine> = {}): LedgerLine => ({
   ev,
-  key,
-  wf,
+  step,
+  run: wf,
   pid: 1,
-  t,
+  at,
   ...extra,
 });
 
@@ -25,7 +25,7 @@ describe('demo run report', () => {
   ];
 
   it('counts replays and the naive re-run cost from activity starts', () => {
-    const report = reportRun([...healthy, line(8, 'activity', 'flow', { wf: 'other-run' })], wf);
+    const report = reportRun([...healthy, line(8, 'activity', 'flow', { run: 'other-run' })], wf);
     expect(report.activities).toBe(2);
     expect(report.repeatedCompletedSteps).toEqual([]);
     expect(report.stepsReplayed).toBe(2); // plan and step:a, before activity 2

@@ -75,4 +75,20 @@ describe('eslint configuration', () => {
     // ../client/config and ../worker/registry; the type import, ../common and ./options are allowed.
     expect(telemetry).toEqual(Array(2).fill('@typescript-eslint/no-restricted-imports'));
   });
+
+  it('keeps one test harness: bench/ imports only test/harness/, tests nothing of bench/, the harness no vitest', async () => {
+    const lint = (fixture: string, asPath: string) => ruleIds(join(fixtures, 'harness', fixture), asPath, false);
+    // The helper and the fixture; ../test/harness/ledger is allowed.
+    expect(await lint('bench-imports-test.ts', 'bench/__lint_fixture__.ts')).toEqual(
+      Array(2).fill('no-restricted-imports'),
+    );
+    // ../../bench/failover; ../harness/chaos is allowed.
+    expect(await lint('test-imports-bench.ts', 'test/integration/__lint_fixture__.ts')).toEqual([
+      'no-restricted-imports',
+    ]);
+    // vitest, ../helpers/temporal and ../../bench/failover; ./ledger and ../../src are allowed.
+    expect(await lint('harness-imports-vitest.ts', 'test/harness/__lint_fixture__.ts')).toEqual(
+      Array(3).fill('no-restricted-imports'),
+    );
+  });
 });

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTracingFromEnv } from '../../src/client/tracing-from-env';
-import { startOtlpReceiver, type OtlpSpan } from '../helpers/otlp';
+import { startOtlpReceiver, type OtlpSpan } from '../harness/otlp';
 
 const keys = `k1:${randomBytes(32).toString('base64')}`;
 const saved = { ...process.env };

@@ -1,12 +1,8 @@
-// For the tracing tests: a Cloud Run service's entry point run as its own process, and a local OTLP/HTTP receiver
-// that collects what the exporters send (OTLP/JSON, the protocol the tests configure).
-import { spawn, type ChildProcess } from 'node:child_process';
+// For the tracing tests: a local OTLP/HTTP receiver that collects what the exporters send (OTLP/JSON, the protocol
+// the tests configure).
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-
-const root = resolve(__dirname, '../..');
 
 /** A span as OTLP/JSON carries it, with its resource's service name. */
 export interface OtlpSpan {
@@ -20,28 +16,20 @@ export interface OtlpSpan {
   service: unknown;
 }
 
-export interface CloudRunInstance {
-  child: ChildProcess;
-  exited: Promise<number | string>;
-  output: () => string;
-}
-
-/** A Cloud Run service's main.ts under tsx, with the given environment only (plus PATH and tsx's tsconfig). */
-export function startCloudRunService(service: 'worker' | 'api', env: Record<string, string>): CloudRunInstance {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, `cloudrun/${service}/src/main.ts`)], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH!,
-      TSX_TSCONFIG_PATH: join(root, 'test/fixtures/cloudrun-worker/tsconfig.source.json'),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | string>((done) => child.on('exit', (code, signal) => done(code ?? signal ?? -1)));
-  return { child, exited, output: () => output };
+/**
+ * The environment that points a service's exporter at a receiver on `port`: traces only, over OTLP/JSON, exported
+ * 100 ms after they end (GENKITX_OTEL turns the kit's OpenTelemetry set-up on).
+ */
+export function otlpEnv(port: number): Record<string, string> {
+  return {
+    GENKITX_OTEL: 'true',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+  };
 }
 
 /** OTLP/JSON attribute lists ([{ key, value: { stringValue | intValue | … } }]) as a plain record. */

@@ -1,23 +1,29 @@
-// Worker processes (bench/bench-worker.ts) for the benchmarks and the chaos run: spawn, wait until polling, kill.
+// Worker processes for tests, the benchmarks and the chaos run: spawn (worker-program.ts with the flow modules it
+// should host, or a program of the caller's own taking the same four arguments), wait until polling, stop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleFlowWorkflows } from '../src/worker/start-worker';
+import { bundleFlowWorkflows } from '../../src/worker/start-worker';
 
-export interface BenchWorker {
+export interface WorkerProcess {
   child: ChildProcess;
   pid: number;
   /** Resolves with the exit code, or the signal's name, when the process ends. */
   exited: Promise<number | string>;
+  /** Its stdout and stderr so far (the last 20 kB). */
   output: () => string;
 }
 
-export interface BenchWorkerTarget {
+export interface WorkerTarget {
   address: string;
   namespace?: string;
   taskQueue: string;
   /** The prebuilt workflow bundle (see `writeWorkflowBundle`): processes start in about a second. */
   bundlePath: string;
+  /** The flow modules worker-program.ts loads (absolute paths); the benchmark flows when absent. */
+  flows?: readonly string[];
+  /** A worker program of the caller's own instead (args: address namespace taskQueue bundlePath). */
+  script?: string;
   env?: Record<string, string>;
 }
 
@@ -32,9 +38,11 @@ export async function writeWorkflowBundle(dir: string): Promise<string> {
 }
 
 /** Spawns a worker process and resolves once it is polling (rejects if it exits first or takes over 60 s). */
-export async function spawnBenchWorker(target: BenchWorkerTarget): Promise<BenchWorker> {
+export async function spawnWorkerProcess(target: WorkerTarget): Promise<WorkerProcess> {
   const args = [target.address, target.namespace ?? 'default', target.taskQueue, target.bundlePath];
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'bench-worker.ts'), ...args], {
+  const program = target.script ?? join(__dirname, 'worker-program.ts');
+  const flows = target.script ? [] : (target.flows ?? [join(__dirname, 'worker-flows.ts')]);
+  const child = spawn(process.execPath, ['--import', 'tsx', program, ...args, ...flows], {
     env: { ...process.env, ...target.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -53,7 +61,7 @@ export async function spawnBenchWorker(target: BenchWorkerTarget): Promise<Bench
 }
 
 /** Sends `signal` and waits for the process to end. */
-export async function stopBenchWorker(worker: BenchWorker, signal: NodeJS.Signals): Promise<number | string> {
+export async function stopWorkerProcess(worker: WorkerProcess, signal: NodeJS.Signals): Promise<number | string> {
   if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill(signal);
   return worker.exited;
 }

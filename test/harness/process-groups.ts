@@ -1,5 +1,6 @@
-// Every process the demo starts, each in its own process group, with its output in a log file. `stopAll` ends
-// them all (SIGTERM to the group, SIGKILL after a grace period), so Ctrl-C or the end of the demo leaves no orphans.
+// Processes of a local stack (the demo's, the console source test's), each in its own process group, with its
+// output in a log file. `stopAll` ends them all (SIGTERM to the group, SIGKILL after a grace period), so Ctrl-C or
+// the end of the demo leaves no orphans.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

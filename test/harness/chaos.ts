@@ -11,16 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { stepValue } from './bench-flows';
+import { stepValue } from './worker-flows';
 import { awaitChaosRun, startChaosRun, type ChaosRunSpec, type RunOutcome } from './chaos-runs';
 import { startPersistentDevServer, type DevServerProcess } from './dev-server-process';
-import { checkNoRepeats, readBenchLedger } from './ledger';
+import { checkNoRepeats, readLedger } from './ledger';
 import {
-  spawnBenchWorker,
-  stopBenchWorker,
+  spawnWorkerProcess,
+  stopWorkerProcess,
   writeWorkflowBundle,
-  type BenchWorker,
-  type BenchWorkerTarget,
+  type WorkerProcess,
+  type WorkerTarget,
 } from './worker-processes';
 
 export interface ChaosOptions {
@@ -125,27 +125,27 @@ interface Env {
 }
 
 /** A pool of worker processes on one queue; `replace` swaps one for a fresh process. */
-function workerPool(target: BenchWorkerTarget) {
-  const workers: BenchWorker[] = [];
+function workerPool(target: WorkerTarget) {
+  const workers: WorkerProcess[] = [];
   const exits: Array<number | string> = [];
   const pending = new Set<Promise<unknown>>();
-  const stopped = new WeakSet<BenchWorker>();
+  const stopped = new WeakSet<WorkerProcess>();
   /** Workers that exited without being told to (e.g. while the dev server was down). */
   const crashes: Array<number | string> = [];
-  const watch = (w: BenchWorker) => (void w.exited.then((code) => stopped.has(w) || crashes.push(code)), w);
+  const watch = (w: WorkerProcess) => (void w.exited.then((code) => stopped.has(w) || crashes.push(code)), w);
   const track = <T>(p: Promise<T>) => (pending.add(p), p.finally(() => pending.delete(p)));
   // A replacement may start while the dev server is down: it then fails to connect and is started again.
   const spawnPatiently = async () => {
     for (let tries = 1; ; tries++) {
       try {
-        return watch(await spawnBenchWorker(target));
+        return watch(await spawnWorkerProcess(target));
       } catch (err) {
         if (tries >= 10) throw err;
         await sleep(1_000);
       }
     }
   };
-  const stop = (w: BenchWorker, signal: NodeJS.Signals) => (stopped.add(w), stopBenchWorker(w, signal));
+  const stop = (w: WorkerProcess, signal: NodeJS.Signals) => (stopped.add(w), stopWorkerProcess(w, signal));
   return {
     workers,
     exits,
@@ -154,7 +154,7 @@ function workerPool(target: BenchWorkerTarget) {
       workers.push(...(await Promise.all(Array.from({ length: n }, () => track(spawnPatiently())))));
     },
     /** Stops `victim` with `signal` and starts its replacement at the same time (as a platform would). */
-    replace(victim: BenchWorker, signal: NodeJS.Signals): Promise<void> {
+    replace(victim: WorkerProcess, signal: NodeJS.Signals): Promise<void> {
       workers.splice(workers.indexOf(victim), 1);
       return track(
         Promise.all([stop(victim, signal), spawnPatiently()]).then(([code, fresh]) => {
@@ -178,7 +178,7 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
     address: server.address,
     taskQueue,
     bundlePath: env.bundlePath,
-    env: { BENCH_LEDGER: ledger },
+    env: { LEDGER_FILE: ledger },
   });
   await pool.add(2);
   const started = Date.now();
@@ -233,7 +233,7 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
     done = true;
     await Promise.all([killLoop, serverLoop, ...replacing]);
     const expected = specs.map((s) => Array.from({ length: s.steps }, (_, i) => stepValue(s.topic, i)));
-    const report = summarise('worker SIGKILLs + dev server restart', faults, outcomes, readBenchLedger(ledger), {
+    const report = summarise('worker SIGKILLs + dev server restart', faults, outcomes, readLedger(ledger), {
       expected,
       reference,
       started: phaseStart,
@@ -253,14 +253,14 @@ async function rollingScenario(o: ChaosOptions, server: DevServerProcess, client
     address: server.address,
     taskQueue,
     bundlePath: env.bundlePath,
-    env: { BENCH_LEDGER: ledger },
+    env: { LEDGER_FILE: ledger },
   });
   await pool.add(3); // one can stop every 2 s while the others take over
   const started = Date.now();
   const deadline = started + o.timeoutMs;
   const faults = { 'rolling SIGTERM + restart': 0 };
   let done = false;
-  const stopping = new Set<BenchWorker>();
+  const stopping = new Set<WorkerProcess>();
   const replacements: Promise<void>[] = [];
   const timer = setInterval(() => {
     const up = pool.workers.filter((w) => !stopping.has(w));
@@ -283,7 +283,7 @@ async function rollingScenario(o: ChaosOptions, server: DevServerProcess, client
     clearInterval(timer);
     await Promise.all(replacements);
     const expected = specs.map((s) => Array.from({ length: s.steps }, (_, i) => stepValue(s.topic, i)));
-    return summarise('rolling SIGTERM every 2 s', faults, outcomes, readBenchLedger(ledger), {
+    return summarise('rolling SIGTERM every 2 s', faults, outcomes, readLedger(ledger), {
       expected,
       started,
       exits: pool.exits,
@@ -308,7 +308,7 @@ export function summarise(
   scenario: string,
   faults: Record<string, number>,
   outcomes: RunOutcome[],
-  ledger: ReturnType<typeof readBenchLedger>,
+  ledger: ReturnType<typeof readLedger>,
   ctx: {
     expected: string[][];
     reference?: RunOutcome[];
@@ -338,7 +338,7 @@ export function summarise(
   for (const x of outcomes) if (!x.ok) violations.push(`run ${x.reason}: ${x.detail.slice(0, 200)}`);
   if (wrongOutput) violations.push(`${wrongOutput} runs returned another output than an uninterrupted run`);
   for (const r of repeated.slice(0, 5))
-    violations.push(`journaled step ran again: ${r.run} ${r.step} (${r.startedAgainAt - r.ackedAt} ms after its ack)`);
+    violations.push(`journaled step ran again: ${r.run} ${r.step} (${r.startedAgainAt - r.doneAt} ms after its ack)`);
   if (ctx.attemptsMustBeOne && runsRetried) violations.push(`${runsRetried} runs spent an attempt on a shutdown`);
   if (badExits) violations.push(`SIGTERMed workers exited with ${ctx.exits.filter((c) => c !== 0).join(', ')}`);
   return {

@@ -1,15 +1,15 @@
 // A Temporal dev server as a child process on a fixed port and a persistent SQLite file, so a chaos run can
 // SIGKILL it and start it again on the same state (the SDK's TestWorkflowEnvironment cannot be restarted).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePorts, KIT_DEV_SERVER_ARGS, waitForTemporal } from '../src/testing/local-process-helpers';
+import { freePorts, KIT_DEV_SERVER_ARGS, waitForTemporal } from '../../src/testing/local-process-helpers';
 
 export interface DevServerProcess {
   address: string;
   dbFile: string;
   /** The running server process (replaced by `restart`). */
   child(): ChildProcess;
-  /** SIGKILLs the server and waits until it is gone. */
-  kill(): Promise<void>;
+  /** Signals the server (SIGKILL unless told) and waits until it is gone. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port and database; resolves once it answers. */
   start(): Promise<void>;
   /** Kills it for good. */
@@ -20,8 +20,17 @@ export async function freePort(): Promise<number> {
   return (await freePorts(1))[0]!;
 }
 
+export interface DevServerOptions {
+  /** Registers the kit's search attributes and dynamic config (KIT_DEV_SERVER_ARGS); default true. */
+  kitArgs?: boolean;
+}
+
 /** Starts `temporal server start-dev --db-filename <dbFile>` and waits until its frontend answers. */
-export async function startPersistentDevServer(cliPath: string, dbFile: string): Promise<DevServerProcess> {
+export async function startPersistentDevServer(
+  cliPath: string,
+  dbFile: string,
+  { kitArgs = true }: DevServerOptions = {},
+): Promise<DevServerProcess> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
@@ -42,7 +51,7 @@ export async function startPersistentDevServer(cliPath: string, dbFile: string):
         dbFile,
         '--log-level',
         'error',
-        ...KIT_DEV_SERVER_ARGS,
+        ...(kitArgs ? KIT_DEV_SERVER_ARGS : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -54,13 +63,13 @@ export async function startPersistentDevServer(cliPath: string, dbFile: string):
       exited: () => (c.exitCode !== null ? new Error(`dev server exited (${c.exitCode}):\n${output}`) : undefined),
     });
   };
-  const kill = async () => {
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
     const c = child;
     if (!c || c.exitCode !== null || c.signalCode !== null) return;
     const gone = new Promise((r) => c.once('exit', r));
-    c.kill('SIGKILL');
+    c.kill(signal);
     await gone;
   };
   await start();
-  return { address, dbFile, child: () => child!, kill, start, stop: kill };
+  return { address, dbFile, child: () => child!, kill, start, stop: () => kill() };
 }

@@ -1,18 +1,13 @@
-// Flows run by the benchmark and chaos worker processes (bench/bench-worker.ts). Every real execution of a step,
-// and every acknowledged one, is appended to a ledger file outside the workers (BENCH_LEDGER), so a driver can
-// prove that no journaled step ran twice and time failovers from the outside.
-import { appendFileSync, existsSync } from 'node:fs';
+// Flows run by the benchmark and chaos worker processes (worker-program.ts). Every real execution of a step, and
+// every acknowledged one, is noted in the ledger outside the workers (LEDGER_FILE), so a driver can prove that no
+// journaled step ran twice and time failovers from the outside.
+import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { genkit, z } from 'genkit';
-import { defineTemporalFlow, step, temporal } from '../src';
+import { defineTemporalFlow, step, temporal } from '../../src';
+import { note } from './ledger';
 
 export const ai = genkit({ plugins: [temporal()] });
-
-/** Appends `<ms> <pid> <event> <run> <step>` to the ledger (one short line: an atomic O_APPEND write). */
-export function note(event: 'start' | 'acked', run: string, stepName: string): void {
-  const file = process.env.BENCH_LEDGER;
-  if (file) appendFileSync(file, `${Date.now()} ${process.pid} ${event} ${run} ${stepName}\n`);
-}
 
 /** The value step `i` of `topic` returns: a pure function, so an uninterrupted run's output is known. */
 export function stepValue(topic: string, i: number): string {
@@ -51,19 +46,19 @@ export const chaosFlow = defineTemporalFlow(
     for (let i = 0; i < steps; i++) {
       values.push(
         await step(`s${i}`, async (signal) => {
-          note('start', run, `s${i}`);
+          note('start', `s${i}`, { run });
           await sleep(stepMs, signal);
           return stepValue(topic, i);
         }),
       );
       // step() resolves only once the journal has acknowledged the write: from here on, s<i> must never run again.
-      note('acked', run, `s${i}`);
+      note('done', `s${i}`, { run });
     }
     return values;
   },
 );
 
-/** Step `hold` waits for BENCH_GATE to exist: a failover benchmark kills the worker holding it. */
+/** Step `hold` waits for GATE_FILE to exist: a failover benchmark kills the worker holding it. */
 export const failoverFlow = defineTemporalFlow(
   ai,
   {
@@ -72,10 +67,10 @@ export const failoverFlow = defineTemporalFlow(
     temporal: { heartbeatTimeout: '3s', retry: { maximumAttempts: 3, initialInterval: '200ms' } },
   },
   async ({ run }) => {
-    await step('first', () => note('start', run, 'first'));
+    await step('first', () => note('start', 'first', { run }));
     await step('hold', async (signal) => {
-      note('start', run, 'hold');
-      while (!existsSync(process.env.BENCH_GATE ?? '')) await sleep(20, signal);
+      note('start', 'hold', { run });
+      while (!existsSync(process.env.GATE_FILE ?? '')) await sleep(20, signal);
     });
     return run;
   },

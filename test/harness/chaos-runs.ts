@@ -7,9 +7,9 @@ import {
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
-import { startFlowWorkflow } from '../src';
-import { progressQuery } from '../src/workflows/messages';
-import { chaosFlow } from './bench-flows';
+import { startFlowWorkflow } from '../../src';
+import { progressQuery } from '../../src/workflows/messages';
+import { chaosFlow } from './worker-flows';
 
 export interface ChaosRunSpec {
   workflowId: string;
