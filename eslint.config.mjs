@@ -13,7 +13,7 @@ export default tseslint.config(
   {
     ignores: ['dist/**', '**/node_modules/**', 'functions/**', 'cloudrun/**', 'infra/**', 'coverage/**'],
   },
-  // Deliberate violations, linted by test/unit/lint.test.ts to prove the rules fire.
+  // Deliberate violations, linted by test/package/lint.test.ts to prove the rules fire.
   { ignores: ['test/fixtures/lint/**'] },
   {
     files: ['src/**/*.ts', 'src/**/*.tsx', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
