@@ -25,6 +25,9 @@ export default defineConfig({
     outputFile: { json: 'test-results.json' },
     // Only the unit project runs in threads.
     poolOptions: { threads: { isolate: false } },
+    // More test files at once than cores: integration and package files mostly wait (on the dev server, child
+    // processes, npm), and vitest's default (cores - 1) ran them one after another on a 2-core machine.
+    maxWorkers: 4,
     projects: [
       // Threads that keep their modules between files (poolOptions.threads above): unit files import the same
       // src/ modules, and re-importing them per file took most of the project's time.
