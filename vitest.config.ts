@@ -23,8 +23,9 @@ export default defineConfig({
   test: {
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results.json' },
-    // Only the unit project runs in threads.
-    poolOptions: { threads: { isolate: false } },
+    // Only the unit project runs in threads: one thread (with more, vitest's recycling of non-isolated threads
+    // terminated one mid-run: "Terminating worker thread").
+    poolOptions: { threads: { isolate: false, maxThreads: 1, minThreads: 1 } },
     // More test files at once than cores: integration and package files mostly wait (on the dev server, child
     // processes, npm), and vitest's default (cores - 1) ran them one after another on a 2-core machine.
     maxWorkers: 4,
