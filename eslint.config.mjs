@@ -24,7 +24,7 @@ export default tseslint.config(
   {
     ignores: ['dist/**', 'cloudrun/*/dist/**', '**/node_modules/**', 'infra/**', 'coverage/**'],
   },
-  // Deliberate violations, linted by test/unit/lint.test.ts to prove the rules fire.
+  // Deliberate violations, linted by test/package/lint.test.ts to prove the rules fire.
   { ignores: ['test/fixtures/lint/**'] },
   {
     files: [

@@ -1,5 +1,8 @@
 // Starts one real Temporal dev server for the whole test run, bundles the workflow code once, and shares both
 // with the test files (each file uses its own task queues). The server is always stopped at the end.
+// Vitest runs a project's global setup per project (integration and package both list this file): the first one
+// starts the server and the bundle, the others share them, and the last teardown stops the server. The state lives
+// on globalThis because vitest loads this module once per project.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -19,7 +22,31 @@ declare module 'vitest' {
   }
 }
 
+interface Started {
+  temporalAddress: string;
+  temporalNamespace: string;
+  temporalCliPath: string;
+  workflowBundlePath: string;
+  stop(): Promise<void>;
+}
+
+const key = Symbol.for('genkitx-temporal.test-dev-server');
+type Holder = { [key]?: { users: number; started: Promise<Started> } };
+
 export default async function setup(project: TestProject) {
+  const holder = globalThis as Holder;
+  const shared = (holder[key] ??= { users: 0, started: start() });
+  shared.users++;
+  const { stop, ...provided } = await shared.started;
+  for (const [name, value] of Object.entries(provided)) project.provide(name as keyof typeof provided, value);
+  return async () => {
+    if (--shared.users > 0) return;
+    delete holder[key];
+    await stop();
+  };
+}
+
+async function start(): Promise<Started> {
   // Last resort, on machines with internet access: the SDK downloads the dev server itself.
   const found = resolveTemporalCli();
   if (!found) console.warn('[tests] no Temporal CLI found; letting the Temporal SDK download the dev server');
@@ -31,12 +58,12 @@ export default async function setup(project: TestProject) {
   const dir = await mkdtemp(join(tmpdir(), 'genkitx-temporal-'));
   const workflowBundlePath = join(dir, 'workflow-bundle.js');
   await writeFile(workflowBundlePath, bundle.code);
-  project.provide('temporalAddress', env.address);
-  project.provide('temporalNamespace', env.namespace ?? 'default');
-  project.provide('temporalCliPath', cliPath);
-  project.provide('workflowBundlePath', workflowBundlePath);
-  return async () => {
-    await env.teardown();
+  return {
+    temporalAddress: env.address,
+    temporalNamespace: env.namespace ?? 'default',
+    temporalCliPath: cliPath,
+    workflowBundlePath,
+    stop: () => env.teardown(),
   };
 }
 

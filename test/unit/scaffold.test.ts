@@ -4,7 +4,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initProject, ScaffoldConflictError, ScaffoldUsageError } from '../../src/scaffold/init';
 import { listTemplateFiles, TEMPLATE_DIRS, TEMPLATE_GITIGNORES } from '../../src/scaffold/template-files';
@@ -136,41 +135,5 @@ describe('genkitx-temporal init: what it refuses', () => {
     expect(() => initProject({ dir, flows: '../flows.ts' })).toThrow(ScaffoldUsageError);
     expect(() => initProject({ dir, flows: 'src/flows.py' })).toThrow(/--flows src\/flows\.py/);
     expect(existsSync(join(dir, 'functions'))).toBe(false);
-  });
-});
-
-describe('the genkitx-temporal command', () => {
-  // From the repository (where tsx resolves), the project given as the command's [dir].
-  const cli = (args: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/scaffold/cli.ts'), ...args], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME! },
-    });
-    return { code: r.status, out: `${r.stdout}${r.stderr}` };
-  };
-
-  it('init: exit 0 with the next steps; 1 naming the files in the way; 2 for bad usage', () => {
-    const dir = project();
-    const done = cli(['init', dir, '--flows', 'app/flows.ts']);
-    expect(done.code, done.out).toBe(0);
-    expect(done.out).toContain('app/flows.ts (an example flow: replace it with yours)');
-    expect(done.out).toContain('npm run manifest');
-    writeFileSync(join(dir, 'cloudrun/api/Dockerfile'), 'FROM scratch\n');
-    const refused = cli(['init', dir, '--flows', 'app/flows.ts']);
-    expect(refused.code).toBe(1);
-    expect(refused.out).toContain('cloudrun/api/Dockerfile');
-    expect(refused.out).toContain('--force');
-    for (const args of [
-      ['init', dir, '--flow', 'x.ts'],
-      ['deploy'],
-      ['init', dir, 'b'],
-      ['init', dir, '--flows', '/etc/x.ts'],
-    ]) {
-      const bad = cli(args);
-      expect(bad.code, args.join(' ')).toBe(2);
-      expect(bad.out, args.join(' ')).toContain('Usage: genkitx-temporal init');
-    }
-    expect(readFileSync(join(dir, 'cloudrun/api/Dockerfile'), 'utf8')).toBe('FROM scratch\n');
   });
 });

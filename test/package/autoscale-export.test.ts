@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 
-const root = resolve(__dirname, '../../..');
+const root = resolve(__dirname, '../..');
 const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim();
 const CHECK =
   '[typeof m.runAutoscaler, typeof m.decide, typeof m.createAutoscaleHandler, typeof m.CloudRunTarget].join()';
