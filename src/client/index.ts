@@ -1,6 +1,6 @@
 // Entry point of `genkitx-temporal/client`: everything a caller needs to start, read, answer, stream and cancel
 // flow runs, and nothing a worker needs — no `@temporalio/worker`, no workflow code, no `genkit` root, no model
-// plugins (test/unit/light-entry.test.ts checks which modules load). Refer to flows with `flowRef`.
+// plugins (test/package/light-entry.test.ts checks which modules load). Refer to flows with `flowRef`.
 import { requirePeers } from '../peer-dependencies';
 
 // Before anything else loads: a missing peer is named, with the command that installs it.

@@ -1,6 +1,6 @@
 // The caller's view of the runGenkitFlow workflow's messages: the same names and types as
 // `workflows/messages.ts`, built without `@temporalio/workflow`, so callers never load workflow code.
-// test/unit/light-entry.test.ts checks that both sides agree.
+// test/package/light-entry.test.ts checks that both sides agree.
 import { createHash } from 'node:crypto';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import type { FlowProgress, JournalPage } from '../common/types';

@@ -1,6 +1,6 @@
 // Entry point of `genkitx-temporal/firebase`: Firebase callable functions (v2) that start durable flow runs and
 // let their callers read, stream, answer and cancel their own runs. Client-side only, like
-// `genkitx-temporal/client`: it never loads `@temporalio/worker` (test/unit/firebase-entry.test.ts checks).
+// `genkitx-temporal/client`: it never loads `@temporalio/worker` (test/package/firebase-entry.test.ts checks).
 import { requirePeers } from '../peer-dependencies';
 
 // Before anything else loads: a missing peer is named, with the command that installs it.

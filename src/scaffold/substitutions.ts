@@ -1,5 +1,5 @@
 // The scaffolder's substitutions: the only ways a file it writes differs from this package's template of it
-// (test/unit/scaffold.test.ts proves the rest is byte for byte the repository's own file).
+// (test/unit/scaffold/init.test.ts proves the rest is byte for byte the repository's own file).
 //   1. Each template's `genkitx-temporal` dependency becomes `^<this package's version>`, from the npm registry.
 //   2. The worker's package.json "config.flows" points at the user's flows module (relative to cloudrun/worker).
 //   3. The worker's example flows module (cloudrun/worker/src/flows.ts) is not copied into the worker unless the

@@ -9,7 +9,7 @@ export const TEMPLATE_DIRS = ['functions', 'cloudrun/worker', 'cloudrun/api', 'i
 
 /**
  * The templates' `.gitignore` files, which npm never packs (so the package cannot ship them): the scaffolder writes
- * these, and test/unit/scaffold.test.ts holds the repository's own files to exactly this content.
+ * these, and test/unit/scaffold/init.test.ts holds the repository's own files to exactly this content.
  */
 export const TEMPLATE_GITIGNORES: Readonly<Record<string, string>> = {
   'functions/.gitignore':

@@ -125,7 +125,7 @@ console.log(JSON.stringify({
 });
 
 // What a light entry must not load: the worker, workflow code, genkit's root or model plugins, or any module of
-// genkit's CommonJS build (test/unit/light-entry.test.ts, firebase-entry.test.ts check the CommonJS builds).
+// genkit's CommonJS build (test/package/light-entry.test.ts, firebase-entry.test.ts check the CommonJS builds).
 const FORBIDDEN = [
   /node_modules[\\/]@temporalio[\\/](worker|workflow)[\\/]/,
   /node_modules[\\/]genkit[\\/]lib[\\/]index\.m?js$/,

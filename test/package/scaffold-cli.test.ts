@@ -1,5 +1,5 @@
 // The `genkitx-temporal` command (the package's bin, src/scaffold/cli.ts) as a process: its exit codes and what
-// it prints. What `init` writes is tested in-process by test/unit/scaffold.test.ts.
+// it prints. What `init` writes is tested in-process by test/unit/scaffold/init.test.ts.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
