@@ -92,39 +92,13 @@ export default tseslint.config(
   ),
   layerRule(
     'src/client/**/*.ts',
-    [
-      '../worker',
-      '../worker/*',
-      '../http',
-      '../http/*',
-      '../firebase',
-      '../firebase/*',
-      '../autoscale',
-      '../autoscale/*',
-      '../testing',
-      '../testing/*',
-    ],
+    siblingFolders('worker', 'http', 'firebase', 'autoscale', 'testing'),
     'src/client/ is loaded by thin callers: it must not import the worker or an adapter.',
   ),
   // Below client/: the codec, identity and telemetry building blocks that client/ and the worker both use.
   layerRule(
     'src/{codec,identity,telemetry}/**/*.ts',
-    [
-      '../client',
-      '../client/*',
-      '../worker',
-      '../worker/*',
-      '../http',
-      '../http/*',
-      '../firebase',
-      '../firebase/*',
-      '../autoscale',
-      '../autoscale/*',
-      '../testing',
-      '../testing/*',
-      '../workflows',
-      '../workflows/*',
-    ],
+    siblingFolders('client', 'worker', 'http', 'firebase', 'autoscale', 'testing', 'workflows'),
     'src/codec, src/identity and src/telemetry sit below src/client/: they import only src/common/ and each other.',
   ),
   // One test harness (test/harness/): tests, bench/ and the demo share it. bench/ imports nothing else of test/,
@@ -177,4 +151,9 @@ function layerRule(files, group, message, also = { paths: [], patterns: [] }) {
       ],
     },
   };
+}
+
+/** Import patterns for the sibling folders of src/ named (the folder's index and anything in it). */
+function siblingFolders(...names) {
+  return names.flatMap((name) => [`../${name}`, `../${name}/*`]);
 }

@@ -1,6 +1,7 @@
 // The workflow's real journal state behind a journal transport, in-process: each call runs the Update's validator
 // and handler the way the workflow does, so attempts can be driven against it without a server or a worker.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { JournalTransport } from '../../src/worker/journal/journal-writer';
 import type { JournalWrite } from '../../src/common/types';
 import type { FlowJournalState } from '../../src/workflows/journal-state';
@@ -28,4 +29,14 @@ export function inProcessTransport(state: FlowJournalState, sent: JournalWrite[]
       return state.write(w, 0, lease);
     },
   };
+}
+
+/** The failure type a validator threw (decisions are made on it, never on the message). */
+export function rejectionType(fn: () => void): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof ApplicationFailure ? (err.type ?? undefined) : 'not an ApplicationFailure';
+  }
+  return undefined;
 }

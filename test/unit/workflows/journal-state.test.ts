@@ -1,9 +1,9 @@
 // The workflow-side rules of the journal, as pure logic: lease fencing, chunk offsets, inputs, limits.
-import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { MAX_EARLY_INPUTS, MAX_JOURNAL_BYTES } from '../../../src/common/defaults';
 import { FailureTypes, type JournalEntry } from '../../../src/common/types';
 import { FlowJournalState } from '../../../src/workflows/journal-state';
+import { rejectionType } from '../../helpers/in-process-journal';
 import { validateJsonSchema } from '../../../src/workflows/json-schema';
 
 const entry = (key: string, extra: Partial<JournalEntry> = {}): JournalEntry => ({
@@ -21,16 +21,6 @@ const write = (
   chunks: more.chunks ?? null,
   retract: more.retract,
 });
-
-/** The failure type a validator threw (decisions are made on it, never on the message). */
-function rejectionType(fn: () => void): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof ApplicationFailure ? (err.type ?? undefined) : 'not an ApplicationFailure';
-  }
-  return undefined;
-}
 
 describe('attempt lease', () => {
   it('fences out a zombie attempt once a newer attempt has claimed the run', () => {

@@ -1,23 +1,13 @@
 // The first attempt of a run skips the claim round trip: its first journal write claims the run. Fencing must
 // hold exactly as with a claim: a zombie (older) attempt can never write, and nobody writes without a lease.
-import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { JournalWriter } from '../../../../src/worker/journal/journal-writer';
 import { FailureTypes, type AttemptLease, type JournalEntry, type JournalWrite } from '../../../../src/common/types';
 import { FlowJournalState } from '../../../../src/workflows/journal-state';
-import { inProcessTransport } from '../../../helpers/in-process-journal';
+import { inProcessTransport, rejectionType } from '../../../helpers/in-process-journal';
 
 const entry = (key: string): JournalEntry => ({ key, kind: 'step', name: `s${key}`, output: key });
 const write = (entries: JournalEntry[], claim?: boolean): JournalWrite => ({ entries, chunks: null, claim });
-
-function rejectionType(fn: () => void): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof ApplicationFailure ? (err.type ?? undefined) : 'not an ApplicationFailure';
-  }
-  return undefined;
-}
 
 describe('claim with the first write', () => {
   const first: AttemptLease = { execution: 1, attempt: 1 };
