@@ -21,6 +21,15 @@ export {
 export { FlowNotJournaledError, registerTemporalFlow, listFlowNames, type AnyFlow } from './worker/registry';
 export { flowManifest } from './worker/flow-manifest';
 export {
+  checkUpgrade,
+  UpgradeCheckConfigError,
+  type CheckUpgradeOptions,
+  type FlowCheck,
+  type RunCheck,
+  type UpgradeCheckReport,
+} from './worker/upgrade-check/check-upgrade';
+export type { ReplayEnd, StepRequestSummary } from './worker/upgrade-check/replay-check';
+export {
   bundleFlowWorkflows,
   startTemporalWorker,
   type TemporalWorkerHandle,
