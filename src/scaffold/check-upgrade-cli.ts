@@ -28,8 +28,15 @@ not run: usage or configuration error (no --flows, a module that does not load o
 unreachable server) or a failure while listing runs.
 `;
 
-/** A problem the user fixes before the check can run (exit code 2). */
-class UsageError extends Error {}
+/** A problem the user fixes before the check can run (exit code 2); `showUsage` for a wrong command line. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly showUsage = true,
+  ) {
+    super(message);
+  }
+}
 
 export async function checkUpgradeCli(argv: string[]): Promise<number> {
   try {
@@ -37,7 +44,7 @@ export async function checkUpgradeCli(argv: string[]): Promise<number> {
     if (!report) return 0;
     return report.ok ? 0 : 1;
   } catch (err) {
-    const { TemporalConnectionError, UpgradeCheckConfigError, FlowNotJournaledError } = await import('../index');
+    const { TemporalConnectionError, UpgradeCheckConfigError, FlowNotJournaledError } = await import('../index.js');
     if (
       err instanceof UsageError ||
       err instanceof UpgradeCheckConfigError ||
@@ -45,11 +52,11 @@ export async function checkUpgradeCli(argv: string[]): Promise<number> {
       err instanceof FlowNotJournaledError
     ) {
       process.stderr.write(`check-upgrade: ${err.message}\n`);
-      if (err instanceof UsageError) process.stderr.write(`\n${CHECK_UPGRADE_USAGE}`);
+      if (err instanceof UsageError && err.showUsage) process.stderr.write(`\n${CHECK_UPGRADE_USAGE}`);
       return 2;
     }
     // Anything else (a server error while listing, a bug): the check did not run, which is not "incompatible".
-    process.stderr.write(`check-upgrade: the check could not run: ${(err as Error).stack ?? String(err)}\n`);
+    process.stderr.write(`check-upgrade: the check could not run: ${err instanceof Error ? err.stack : String(err)}\n`);
     return 2;
   }
 }
@@ -85,9 +92,9 @@ async function run(argv: string[]): Promise<UpgradeCheckReport | undefined> {
   try {
     await import(pathToFileURL(modulePath).href);
   } catch (err) {
-    throw new UsageError(`the flows module ${modulePath} did not load: ${(err as Error).message}`);
+    throw new UsageError(`the flows module ${modulePath} did not load: ${(err as Error).message}`, false);
   }
-  const { checkUpgrade } = await import('../index');
+  const { checkUpgrade } = await import('../index.js');
   const report = await checkUpgrade({
     address: values.address,
     namespace: values.namespace,

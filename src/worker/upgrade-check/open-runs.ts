@@ -2,6 +2,7 @@
 // event, and its queries. Nothing here starts, signals, updates or changes a run.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
+// eslint-disable-next-line no-restricted-imports -- the client's own decode (codecs, then converter) is not exported from the root
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
 import { FLOW_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from '../../common/defaults';
 import type { FlowRunRequest, JournalEntry } from '../../common/types';
