@@ -86,7 +86,11 @@ export async function checkUpgrade(options: CheckUpgradeOptions = {}): Promise<U
   const client = options.client ?? (await getTemporalClient(options));
   const durable = flows.filter((f) => !f.notDurable);
   const { runs, listedBy } = durable.length
-    ? await listOpenRuns(client, durable.map((f) => f.name), options.maxRuns ?? 1000)
+    ? await listOpenRuns(
+        client,
+        durable.map((f) => f.name),
+        options.maxRuns ?? 1000,
+      )
     : { runs: [], listedBy: 'search-attribute' as const };
   const byFlow = new Map(flows.map((f) => [f.name, f]));
   const results = await mapLimited(runs, options.concurrency ?? 16, (run) =>

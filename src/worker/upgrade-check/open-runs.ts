@@ -33,7 +33,10 @@ export async function listOpenRuns(
   const open = [`WorkflowType = ${quoted(WORKFLOW_TYPE)}`, 'ExecutionStatus = "Running"'];
   const byAttribute = [...open, `${FLOW_SEARCH_ATTRIBUTE} IN (${flowNames.map(quoted).join(', ')})`].join(' AND ');
   try {
-    return { runs: await list(client, byAttribute, flowNames, maxRuns, 'search-attribute'), listedBy: 'search-attribute' };
+    return {
+      runs: await list(client, byAttribute, flowNames, maxRuns, 'search-attribute'),
+      listedBy: 'search-attribute',
+    };
   } catch (err) {
     if (grpcCodeOf(err) !== GrpcStatus.INVALID_ARGUMENT || (await hasFlowAttribute(client)) !== false) throw err;
     return { runs: await list(client, open.join(' AND '), flowNames, maxRuns, 'memo'), listedBy: 'memo' };

@@ -24,13 +24,7 @@ export interface StepRequestSummary {
  * journal could not be read: no worker of its task queue answered).
  */
 export type ReplayEnd =
-  | 'journal-end'
-  | 'completed'
-  | 'changed-step'
-  | 'changed-input'
-  | 'failed'
-  | 'timed-out'
-  | 'unreadable';
+  'journal-end' | 'completed' | 'changed-step' | 'changed-input' | 'failed' | 'timed-out' | 'unreadable';
 
 export interface ReplayVerdict {
   status: 'compatible' | 'incompatible' | 'unchecked';
