@@ -28,7 +28,8 @@ export {
   type RunCheck,
   type UpgradeCheckReport,
 } from './worker/upgrade-check/check-upgrade';
-export type { ReplayEnd, StepRequestSummary } from './worker/upgrade-check/replay-check';
+export type { ReplayEnd, ReplayVerdict, StepRequestSummary } from './worker/upgrade-check/replay-check';
+export type { ListedBy } from './worker/upgrade-check/open-runs';
 export {
   bundleFlowWorkflows,
   startTemporalWorker,

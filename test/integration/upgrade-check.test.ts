@@ -16,7 +16,7 @@ import { address, namespace, startWorker, uniqueTaskQueue, useWorker, waitFor } 
 // 30 by default; set UPGRADE_CHECK_RUNS (e.g. 300) to measure the check on more runs.
 const RUNS = Number(process.env.UPGRADE_CHECK_RUNS ?? 30);
 const current = quoteRevision(promptV1, { register: true }); // what the workers run
-const { opts } = useWorker('upgrade');
+const { opts, stop, restart } = useWorker('upgrade');
 const handles: Array<{ workflowId: string }> = [];
 
 /**
@@ -194,4 +194,25 @@ describe('a namespace without the GenkitFlow search attribute', () => {
       await connection.close();
     }
   }, 90_000);
+});
+
+describe('with no worker to answer the journal query', () => {
+  it('the runs are reported not checked, and the check is not ok', async () => {
+    await stop();
+    try {
+      const report = await checkUpgrade({
+        ...opts(),
+        flows: [quoteRevision(promptV1).flow],
+        maxRuns: 3,
+        queryTimeoutMs: 500,
+      });
+      expect(report).toMatchObject({
+        ok: false,
+        flows: [{ checked: 3, compatible: 0, incompatible: 0, unchecked: 3 }],
+      });
+      expect(report.flows[0].problems[0]).toMatchObject({ status: 'unchecked', end: 'unreadable' });
+    } finally {
+      await restart();
+    }
+  }, 30_000);
 });
