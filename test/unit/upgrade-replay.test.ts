@@ -137,4 +137,43 @@ describe('replayAgainst (the upgrade check, one run)', () => {
       end: 'timed-out',
     });
   });
+
+  it('a tool call and an ai.run past the journal never run', async () => {
+    const ai = genkit({ plugins: [temporal()] });
+    const live: string[] = [];
+    defineScriptedModel(ai, { name: 'upgrade/model', script: [{ text: 'never called' }] });
+    const lookup = ai.defineTool(
+      { name: 'lookup', description: 'looks a price up', inputSchema: z.object({ item: z.string() }) },
+      async () => live.push('tool:lookup'),
+    );
+    const toolFlow = ai.defineFlow('quoteFlow', async () => {
+      await ai.generate({ model: 'upgrade/model', prompt: 'price?', tools: [lookup] });
+      return 'done';
+    });
+    const runFlow = ai.defineFlow('quoteFlow2', async () => ai.run('fetch-rates', async () => live.push('run')));
+    // The journal holds the model's answer asking for the tool (recorded without a fingerprint: not compared).
+    const asksForTool: JournalEntry = {
+      key: '0',
+      kind: 'model',
+      name: 'upgrade/model',
+      output: {
+        response: {
+          message: { role: 'model', content: [{ toolRequest: { name: 'lookup', input: { item: 'x' }, ref: 'r1' } }] },
+          finishReason: 'stop',
+        },
+      },
+    };
+    expect(await replayAgainst(toolFlow, { input: undefined, entries: [asksForTool] })).toMatchObject({
+      status: 'compatible',
+      end: 'journal-end',
+      step: '1',
+      asked: { kind: 'tool', name: 'lookup' },
+    });
+    expect(await replayAgainst(runFlow, { input: undefined, entries: [] })).toMatchObject({
+      end: 'journal-end',
+      step: '0',
+      asked: { kind: 'run', name: 'fetch-rates' },
+    });
+    expect(live).toEqual([]);
+  });
 });
