@@ -21,6 +21,16 @@ export {
 export { FlowNotJournaledError, registerTemporalFlow, listFlowNames, type AnyFlow } from './worker/registry';
 export { flowManifest } from './worker/flow-manifest';
 export {
+  checkUpgrade,
+  UpgradeCheckConfigError,
+  type CheckUpgradeOptions,
+  type FlowCheck,
+  type RunCheck,
+  type UpgradeCheckReport,
+} from './worker/upgrade-check/check-upgrade';
+export type { ReplayEnd, ReplayVerdict, StepRequestSummary } from './worker/upgrade-check/replay-check';
+export type { ListedBy } from './worker/upgrade-check/open-runs';
+export {
   bundleFlowWorkflows,
   startTemporalWorker,
   type TemporalWorkerHandle,

@@ -71,8 +71,8 @@ export function registerTemporalFlow(name: string, flow: AnyFlow, options: Tempo
   rememberFlowOptions(name, options);
 }
 
-/** Whether the flow belongs to a Genkit instance whose calls are journaled (one known to this package). */
-function isJournaled(flow: AnyFlow): boolean {
+/** @internal Whether the flow belongs to a Genkit instance whose calls are journaled (one known to this package). */
+export function isJournaled(flow: AnyFlow): boolean {
   // Genkit keeps the defining instance's registry on the action (`__registry`); it has no link back to the instance.
   const registry = (flow as { __registry?: unknown }).__registry;
   for (const ai of instances) if (ai.registry === registry) return true;

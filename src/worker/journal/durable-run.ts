@@ -73,6 +73,15 @@ export interface StepRequest {
   value: unknown;
 }
 
+/** The first step a replay-only run asked for beyond its journal. */
+export interface StepPastJournal {
+  key: string;
+  kind: StepKind;
+  name: string;
+  /** What it asks for (model and tool requests, `ai.run` inputs). */
+  about?: string;
+}
+
 type Suspension = Exclude<FlowAttemptOutcome, { kind: 'completed' }>;
 
 /**
@@ -95,6 +104,11 @@ export class DurableRun {
   readonly stepsInFlight = new StepsInFlight();
   /** A step result above this many bytes (as JSON) fails the step with `StepResultTooLarge`. */
   maxStepBytes = MAX_STEP_RESULT_BYTES;
+  /**
+   * Replay only (the upgrade check): a step or input past the journal never runs or suspends anything; it is
+   * handed to this callback (the first one only) and never settles. Nothing live can happen in this mode.
+   */
+  replayOnly?: (next: StepPastJournal) => void;
   /** Set when replay diverged; the attempt fails with it even if the flow caught it. */
   divergence?: NonDeterministicFlowError;
   /** Resolves when the attempt must stop early: the flow waits for input, or the run continues as new. */
@@ -137,6 +151,7 @@ export class DurableRun {
     const print = request && { fp: fingerprint(request.value), about: describeRequest(kind, request.value) };
     const recorded = this.recorded.get(key);
     if (recorded) return this.replay(key, recorded, kind, name, print) as T;
+    if (this.replayOnly) return this.pastJournal({ key, kind, name, about: print?.about });
     // Checked and counted in the same tick: a suspension decided meanwhile must see this step as in flight.
     const blocked = this.gate(scope);
     if (blocked) return blocked;
@@ -194,6 +209,7 @@ export class DurableRun {
     const key = `${scope.prefix}${scope.next++}`;
     const recorded = this.recorded.get(key);
     if (recorded) return this.replay(key, recorded, 'input', request.name) as T;
+    if (this.replayOnly) return this.pastJournal({ key, kind: 'input', name: request.name });
     return this.gate(scope) ?? this.suspendWhenQuiet(scope, { kind: 'suspended', input: { ...request, key } });
   }
 
@@ -234,6 +250,13 @@ export class DurableRun {
       if (key !== undefined) return key;
     }
     return undefined;
+  }
+
+  private pastJournal<T>(next: StepPastJournal): Promise<T> {
+    const report = this.replayOnly;
+    this.replayOnly = () => undefined; // the first one counts: later ones (parallel branches) are ignored
+    report?.(next);
+    return never();
   }
 
   private scope(): Scope {
