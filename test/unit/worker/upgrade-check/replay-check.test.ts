@@ -3,14 +3,14 @@
 // under test besides the verdicts: nothing live runs during a check (no model call, no tool, no step function).
 import { genkit, z, type Genkit } from 'genkit';
 import { describe, expect, it } from 'vitest';
-import { temporal, waitForInput, step } from '../../src';
-import { defineScriptedModel } from '../../src/testing/scripted-model';
-import { DurableRun } from '../../src/worker/journal/durable-run';
-import { JournalWriter } from '../../src/worker/journal/journal-writer';
-import { replayAgainst } from '../../src/worker/upgrade-check/replay-check';
-import type { JournalEntry } from '../../src/common/types';
-import { FlowJournalState } from '../../src/workflows/journal-state';
-import { inProcessTransport } from '../helpers/in-process-journal';
+import { temporal, waitForInput, step } from '../../../../src';
+import { defineScriptedModel } from '../../../../src/testing/scripted-model';
+import { DurableRun } from '../../../../src/worker/journal/durable-run';
+import { JournalWriter } from '../../../../src/worker/journal/journal-writer';
+import { replayAgainst } from '../../../../src/worker/upgrade-check/replay-check';
+import type { JournalEntry } from '../../../../src/common/types';
+import { FlowJournalState } from '../../../../src/workflows/journal-state';
+import { inProcessTransport } from '../../../helpers/in-process-journal';
 
 /** A revision of the flow: its own Genkit instance, model and ledger of what ran live. */
 function revision(prompt: (item: string) => string, extra?: 'step-before-wait' | 'second-model-call') {
