@@ -8,7 +8,7 @@ import { resolveTemporalCli } from '../../scripts/temporal-cli.mjs';
 import { freePorts, KIT_DEV_SERVER_ARGS, waitForTemporal } from '../../src/testing/local-process-helpers';
 import { Processes, waitForOutput, type StartedProcess } from '../../test/harness/process-groups';
 import { writeSourcePathsTsconfig } from './source-paths';
-import { tracedBundlePath } from '../../cloudrun/worker/src/settings';
+import { tracedBundlePath } from '../../cloudrun/worker/src/traced-bundle-path';
 
 export const root = resolve(__dirname, '../..');
 const STARTUP_TIMEOUT_MS = 120_000;

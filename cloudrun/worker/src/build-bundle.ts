@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { bundleFlowWorkflows } from 'genkitx-temporal';
 import { createDataConverter } from 'genkitx-temporal/codec';
-import { tracedBundlePath } from './settings.js';
+import { tracedBundlePath } from './traced-bundle-path.js';
 
 async function main() {
   const out = process.argv[2];

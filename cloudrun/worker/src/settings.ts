@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { WORKER_ENV } from 'genkitx-temporal';
+import { tracedBundlePath } from './traced-bundle-path.js';
 
 /**
  * The variables the worker's settings read: the env contract's (the package owns the names; this folder is copied
@@ -72,16 +73,6 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd 
     deploymentName: e.K_SERVICE || 'genkit-worker',
     buildId: revision,
   };
-}
-
-/**
- * The traced twin of a workflow bundle (`workflow-bundle.js` → `workflow-bundle.traced.js`), which build-bundle
- * writes beside it. A bundle must match the worker: Temporal's OpenTelemetry workflow interceptors in it when
- * tracing is on (else traces skip the workflow), none when off (else its spans go to an unregistered sink). Both
- * in the image let GENKITX_OTEL alone switch tracing, without a rebuild.
- */
-export function tracedBundlePath(bundlePath: string): string {
-  return bundlePath.replace(/(\.[cm]?js)?$/, (ext) => `.traced${ext || '.js'}`);
 }
 
 /** GENKITX_OTEL, by the library's rule: `true`/`1` on, `false`/`0`/unset off, anything else an error. */

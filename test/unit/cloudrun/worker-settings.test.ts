@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { heapMiB, memoryLimitBytes } from '../../../cloudrun/worker/src/heap-limit';
-import { tracedBundlePath, WORKER_ENV_NAMES, workerSettingsFromEnv } from '../../../cloudrun/worker/src/settings';
+import { WORKER_ENV_NAMES, workerSettingsFromEnv } from '../../../cloudrun/worker/src/settings';
+import { tracedBundlePath } from '../../../cloudrun/worker/src/traced-bundle-path';
 
 describe('worker settings', () => {
   it('reads the env contract names (worker variables, its Temporal secret, platform variables) and no other', () => {
