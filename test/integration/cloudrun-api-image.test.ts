@@ -76,7 +76,7 @@ beforeAll(async () => {
   ]) {
     expect(existsSync(join(app, 'node_modules', absent)), absent).toBe(false);
   }
-  expect(existsSync(join(app, 'node_modules/genkitx-temporal/dist/caller.js'))).toBe(true);
+  expect(existsSync(join(app, 'node_modules/genkitx-temporal/dist/client/index.js'))).toBe(true);
 
   // The worker side, as the Terraform templates configure it: the same context and encryption keys.
   // Bundled at start with that converter: the shared test bundle has no encrypting failure converter.
