@@ -458,12 +458,7 @@ describe('changed(): versioned flow code', () => {
     const body = async (a: Attempt) => [await a.model('before'), ...(await v2(a))];
     const second = await Attempt.run(state, 2, body);
     expect(second.value).toEqual([{ text: 'before@1' }, { text: 'new prompt@2' }, { text: 'after@2' }]);
-    expect(kinds(state)).toEqual([
-      `0:model:${MODEL}`,
-      '1:change:new-prompt',
-      `2:model:${MODEL}`,
-      `3:model:${MODEL}`,
-    ]);
+    expect(kinds(state)).toEqual([`0:model:${MODEL}`, '1:change:new-prompt', `2:model:${MODEL}`, `3:model:${MODEL}`]);
   });
 
   it('sequential changes: each run keeps the branches it started with, whichever revision recorded it', async () => {
