@@ -23,6 +23,7 @@ export { flowManifest } from './worker/flow-manifest';
 export {
   checkUpgrade,
   UpgradeCheckConfigError,
+  type ChangeBranches,
   type CheckUpgradeOptions,
   type FlowCheck,
   type RunCheck,
@@ -54,6 +55,7 @@ export * from './client';
 export { TemporalConnectionError } from './client/connection-error';
 export { isGenkitError, isRetryable, type GenkitErrorLike } from './common/errors';
 export { step } from './worker/journal/step';
+export { changed } from './worker/journal/changed';
 export { waitForInput, type WaitForInputOptions } from './worker/journal/wait-for-input';
 export {
   InterruptAnswerSchema,

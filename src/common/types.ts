@@ -150,8 +150,8 @@ export interface ContinuedRun {
   deadlineMs?: number;
 }
 
-/** Which kind of durable step a journal entry records. */
-export type StepKind = 'model' | 'tool' | 'run' | 'step' | 'input';
+/** Which kind of durable step a journal entry records (`change`: a `changed()` marker, the new branch taken). */
+export type StepKind = 'model' | 'tool' | 'run' | 'step' | 'input' | 'change';
 
 /** An error as the journal and failures carry it: enough to rebuild a GenkitError. */
 export interface SerializedFlowError {

@@ -120,6 +120,9 @@ export function describeReport(report: UpgradeCheckReport): string {
     for (const p of flow.problems) {
       lines.push(`    ${p.workflowId} (${p.status}): ${p.message}`);
     }
+    for (const c of flow.changes) {
+      lines.push(`    changed("${c.id}"): ${c.oldBranch} run(s) on the old branch, ${c.newBranch} on the new one`);
+    }
   }
   lines.push(report.ok ? 'every open run can resume on the new code' : 'NOT SAFE TO DEPLOY as is: see above');
   return `${lines.join('\n')}\n`;

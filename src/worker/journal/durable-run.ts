@@ -109,6 +109,15 @@ export class DurableRun {
    * handed to this callback (the first one only) and never settles. Nothing live can happen in this mode.
    */
   replayOnly?: (next: StepPastJournal) => void;
+  /**
+   * Replay only, for a run that waits for an input: the first position past the journal is where its answer will
+   * be recorded, so a `changed()` there sees it (the old branch) as the real resumed attempt will.
+   */
+  awaitsInput = false;
+  /** Which branch each `changed()` ID took in this attempt (the upgrade check counts the old ones). */
+  readonly changes = new Map<string, 'old' | 'new'>();
+  /** The highest position recorded in each scope (by key prefix): a position below it was passed by the run. */
+  private readonly lastRecorded = new Map<string, number>();
   /** Set when replay diverged; the attempt fails with it even if the flow caught it. */
   divergence?: NonDeterministicFlowError;
   /** Resolves when the attempt must stop early: the flow waits for input, or the run continues as new. */
@@ -124,7 +133,13 @@ export class DurableRun {
     /** Streams a chunk at its run-wide offset. */
     private readonly streamChunk: (index: number, chunk: unknown) => void = (i, c) => writer.chunk(i, c),
   ) {
-    for (const entry of entries) this.recorded.set(entry.key, entry);
+    for (const entry of entries) {
+      this.recorded.set(entry.key, entry);
+      const dot = entry.key.lastIndexOf('.');
+      const prefix = entry.key.slice(0, dot + 1);
+      const index = Number(entry.key.slice(dot + 1));
+      if (index > (this.lastRecorded.get(prefix) ?? -1)) this.lastRecorded.set(prefix, index);
+    }
     this.stepsCompleted = entries.length;
     this.suspended = new Promise((resolve) => (this.suspend = resolve));
   }
@@ -211,6 +226,38 @@ export class DurableRun {
     if (recorded) return this.replay(key, recorded, 'input', request.name) as T;
     if (this.replayOnly) return this.pastJournal({ key, kind: 'input', name: request.name });
     return this.gate(scope) ?? this.suspendWhenQuiet(scope, { kind: 'suspended', input: { ...request, key } });
+  }
+
+  /**
+   * Which branch of the change `id` this run takes, decided at the next position: its marker recorded there → the
+   * new branch (position consumed); another entry there or past it (the run got past this point on the old code)
+   * → the old branch (position left to the old branch's own step); nothing there or after it (a new run, or one
+   * that had not come this far) → the marker is recorded, like a step, and the new branch is taken.
+   */
+  async changed(id: string): Promise<boolean> {
+    const scope = this.scope();
+    const key = `${scope.prefix}${scope.next}`;
+    const recorded = this.recorded.get(key);
+    const passed = recorded !== undefined || (this.lastRecorded.get(scope.prefix) ?? -1) > scope.next;
+    if (recorded?.kind === 'change' && recorded.name === id) {
+      scope.next++;
+      return this.took(id, true);
+    }
+    if (passed || (this.replayOnly && this.awaitsInput)) return this.took(id, false);
+    scope.next++;
+    // Replay only: nothing is written; the run will record the marker here and take the new branch.
+    if (this.replayOnly) return this.took(id, true);
+    // Queued in the same tick the position is taken, so every later step's write carries it too (or comes after).
+    const blocked = this.gate(scope);
+    if (blocked) return blocked;
+    await this.write({ key, kind: 'change', name: id });
+    return this.took(id, true);
+  }
+
+  private took(id: string, isNew: boolean): boolean {
+    // Old wins: one run taking the old branch of `id` anywhere keeps that branch needed.
+    if (this.changes.get(id) !== 'old') this.changes.set(id, isNew ? 'new' : 'old');
+    return isNew;
   }
 
   /** Streams one of the flow's chunks, numbered over the whole run and counted to the steps it ran in. */

@@ -44,8 +44,21 @@ export interface FlowCheck {
   unchecked: number;
   /** The incompatible and unchecked runs, with the step and both requests. */
   problems: RunCheck[];
+  /**
+   * Per `changed()` ID the replays met: runs that take its old branch and runs that take (or will take) its new one.
+   * An old branch can be retired (`changed.deprecated`) once its `oldBranch` is 0 in a report that is `ok`; an ID
+   * no run reached is not listed (no open run has a journal past it, so none takes its old branch).
+   */
+  changes: ChangeBranches[];
   /** The flow is not durable (`durable: false`): its runs have no journal to check. */
   skipped?: 'not-durable';
+}
+
+/** How many open runs take each branch of one `changed()` ID. */
+export interface ChangeBranches {
+  id: string;
+  oldBranch: number;
+  newBranch: number;
 }
 
 export interface UpgradeCheckReport {
@@ -106,6 +119,7 @@ export async function checkUpgrade(options: CheckUpgradeOptions = {}): Promise<U
       incompatible: count('incompatible'),
       unchecked: count('unchecked'),
       problems: mine.filter((r) => r.status !== 'compatible').map(({ flowName: _, ...r }) => r),
+      changes: countBranches(mine),
       ...(notDurable ? { skipped: 'not-durable' as const } : {}),
     };
   });
@@ -143,6 +157,18 @@ async function checkRun(
     { timeoutMs: options.replayTimeoutMs },
   );
   return { ...ids, ...verdict };
+}
+
+function countBranches(runs: ReplayVerdict[]): ChangeBranches[] {
+  const byId = new Map<string, ChangeBranches>();
+  for (const { changes = {} } of runs) {
+    for (const [id, branch] of Object.entries(changes)) {
+      const counts = byId.get(id) ?? { id, oldBranch: 0, newBranch: 0 };
+      counts[branch === 'old' ? 'oldBranch' : 'newBranch']++;
+      byId.set(id, counts);
+    }
+  }
+  return [...byId.values()];
 }
 
 interface FlowToCheck {

@@ -37,6 +37,8 @@ export interface ReplayVerdict {
   asked?: StepRequestSummary;
   /** One line for people. */
   message: string;
+  /** The branch each `changed()` ID the replay met takes in this run (`old`: its journal passed that point). */
+  changes?: Record<string, 'old' | 'new'>;
 }
 
 /** What of a run the replay needs. */
@@ -67,7 +69,18 @@ const NO_WRITES: JournalTransport = {
 export async function replayAgainst(
   flow: AnyFlow,
   run: RunToReplay,
-  { timeoutMs = 10_000 }: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number } = {},
+): Promise<ReplayVerdict> {
+  const changes: Record<string, 'old' | 'new'> = {};
+  const verdict = await replayOnce(flow, run, options, changes);
+  return Object.keys(changes).length ? { ...verdict, changes } : verdict;
+}
+
+async function replayOnce(
+  flow: AnyFlow,
+  run: RunToReplay,
+  { timeoutMs = 10_000 }: { timeoutMs?: number },
+  changes: Record<string, 'old' | 'new'>,
 ): Promise<ReplayVerdict> {
   const abort = new AbortController();
   const writer = new JournalWriter(NO_WRITES, { execution: 0, attempt: 0 }, abort.signal);
@@ -75,6 +88,7 @@ export async function replayAgainst(
   let reachedEnd!: (next: StepPastJournal) => void;
   const pastJournal = new Promise<StepPastJournal>((resolve) => (reachedEnd = resolve));
   durable.replayOnly = reachedEnd;
+  durable.awaitsInput = Boolean(run.waitingFor?.length);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timed-out'>((resolve) => (timer = setTimeout(() => resolve('timed-out'), timeoutMs)));
   try {
@@ -111,6 +125,7 @@ export async function replayAgainst(
     }
     return atJournalEnd(outcome, run.waitingFor);
   } finally {
+    for (const [id, branch] of durable.changes) changes[id] = branch;
     clearTimeout(timer);
     durable.close();
     abort.abort();

@@ -405,3 +405,159 @@ describe('zombie attempts', () => {
     expect(ended.sent).toEqual([]);
   });
 });
+
+describe('changed(): versioned flow code', () => {
+  /** Revision 2 of a flow: the prompt of its first model call changed behind `changed('new-prompt')`. */
+  const v2 = async (a: Attempt, fail?: GenkitError) => {
+    const prompt = (await a.run.changed('new-prompt')) ? 'new prompt' : 'old prompt';
+    return [await a.model(prompt), await a.model('after', fail)];
+  };
+  const kinds = (state: FlowJournalState) => state.entries().map((e) => `${e.key}:${e.kind}:${e.name}`);
+
+  it('a new run records the change and takes the new branch, on this attempt and on every replay', async () => {
+    const state = new FlowJournalState('f');
+    const first = await Attempt.run(state, 1, (a) => v2(a, unavailable()));
+    expect(first.error).toMatchObject({ status: 'UNAVAILABLE' });
+    expect(first.attempt.live).toEqual(['new prompt', 'after']);
+    expect(kinds(state)).toEqual(['0:change:new-prompt', `1:model:${MODEL}`]);
+    expect(first.attempt.run.changes.get('new-prompt')).toBe('new');
+
+    const second = await Attempt.run(state, 2, (a) => v2(a));
+    expect(second.value).toEqual([{ text: 'new prompt@1' }, { text: 'after@2' }]);
+    expect(second.attempt.live).toEqual(['after']);
+    expect(kinds(state)).toEqual(['0:change:new-prompt', `1:model:${MODEL}`, `2:model:${MODEL}`]);
+  });
+
+  it('a run recorded by the old code takes the old branch and replays to completion without paying twice', async () => {
+    const state = new FlowJournalState('f');
+    // Revision 1 paid for its prompt, then the attempt failed: the journal holds the old step at position 0.
+    await Attempt.run(state, 1, async (a) => {
+      await a.model('old prompt');
+      return a.model('after', unavailable());
+    });
+    expect(keys(state)).toEqual(['0']);
+
+    const second = await Attempt.run(state, 2, (a) => v2(a));
+    expect(second.error).toBeUndefined();
+    expect(second.value).toEqual([{ text: 'old prompt@1' }, { text: 'after@2' }]);
+    expect(second.attempt.live).toEqual(['after']);
+    expect(second.attempt.run.changes.get('new-prompt')).toBe('old');
+    expect(kinds(state)).toEqual([`0:model:${MODEL}`, `1:model:${MODEL}`]); // no marker for an old run
+    // And again: the decision is the same on every later attempt.
+    const third = await Attempt.run(state, 3, (a) => v2(a));
+    expect(third.value).toEqual(second.value);
+    expect(third.attempt.live).toEqual([]);
+  });
+
+  it('a run that had not come this far on the old code takes the new branch when it gets there', async () => {
+    const state = new FlowJournalState('f');
+    await Attempt.run(state, 1, async (a) => {
+      await a.model('before');
+      return a.model('old prompt', unavailable());
+    });
+    const body = async (a: Attempt) => [await a.model('before'), ...(await v2(a))];
+    const second = await Attempt.run(state, 2, body);
+    expect(second.value).toEqual([{ text: 'before@1' }, { text: 'new prompt@2' }, { text: 'after@2' }]);
+    expect(kinds(state)).toEqual([`0:model:${MODEL}`, '1:change:new-prompt', `2:model:${MODEL}`, `3:model:${MODEL}`]);
+  });
+
+  it('sequential changes: each run keeps the branches it started with, whichever revision recorded it', async () => {
+    // Revision 3 branches on two changes made in two releases.
+    const v3 = async (a: Attempt) => {
+      const x = (await a.run.changed('change-a')) ? await a.model('new a') : await a.model('old a');
+      const y = (await a.run.changed('change-b')) ? await a.model('new b') : await a.model('old b');
+      return [x.text, y.text, (await a.model('c')).text];
+    };
+    const recordedBy = async (rev: (a: Attempt) => Promise<unknown>) => {
+      const state = new FlowJournalState('f');
+      await Attempt.run(state, 1, async (a) => {
+        await rev(a);
+        return a.model('c', unavailable());
+      });
+      return state;
+    };
+    const rev1 = async (a: Attempt) => [await a.model('old a'), await a.model('old b')];
+    const rev2 = async (a: Attempt) => [
+      (await a.run.changed('change-a')) ? await a.model('new a') : await a.model('old a'),
+      await a.model('old b'),
+    ];
+    const fromRev1 = await Attempt.run(await recordedBy(rev1), 2, v3);
+    expect(fromRev1.value).toEqual(['old a@1', 'old b@1', 'c@2']);
+    expect(fromRev1.attempt.live).toEqual(['c']);
+    const fromRev2 = await Attempt.run(await recordedBy(rev2), 2, v3);
+    expect(fromRev2.value).toEqual(['new a@1', 'old b@1', 'c@2']);
+    expect(fromRev2.attempt.live).toEqual(['c']);
+    expect(Object.fromEntries(fromRev2.attempt.run.changes)).toEqual({ 'change-a': 'new', 'change-b': 'old' });
+    const fresh = new FlowJournalState('f');
+    const fromRev3 = await Attempt.run(fresh, 1, v3);
+    expect(fromRev3.value).toEqual(['new a@1', 'new b@1', 'c@1']);
+    expect(kinds(fresh).filter((k) => k.includes(':change:'))).toEqual(['0:change:change-a', '2:change:change-b']);
+  });
+
+  it('inside a nested step: the change is keyed in the step’s scope, and an old child there keeps the old branch', async () => {
+    const outer = (a: Attempt, rev: 1 | 2) =>
+      a.run.step('step', 'outer', async () => {
+        const isNew = rev === 2 && (await a.run.changed('inner-prompt'));
+        const inner = await a.model(isNew ? 'new inner' : 'old inner');
+        if (a.number === 1) throw unavailable(); // the outer step fails after its child was recorded
+        return inner.text;
+      });
+    const old = new FlowJournalState('f');
+    await Attempt.run(old, 1, (a) => outer(a, 1));
+    expect(keys(old)).toEqual(['0.0']);
+    const resumed = await Attempt.run(old, 2, (a) => outer(a, 2));
+    expect(resumed.value).toBe('old inner@1');
+    expect(resumed.attempt.live).toEqual([]);
+
+    const fresh = new FlowJournalState('f');
+    await Attempt.run(fresh, 1, (a) => outer(a, 2));
+    expect(kinds(fresh)).toEqual(['0.0:change:inner-prompt', `0.1:model:${MODEL}`]);
+    const replayed = await Attempt.run(fresh, 2, (a) => outer(a, 2));
+    expect(replayed.value).toBe('new inner@1');
+    expect(replayed.attempt.live).toEqual([]);
+  });
+
+  it('a position the old code passed (a later entry of the scope is recorded) keeps the old branch', async () => {
+    const state = new FlowJournalState('f');
+    // Revision 1 ran two calls in parallel; the fast one was recorded, the slow one lost with the attempt.
+    await Attempt.run(state, 1, (a) =>
+      Promise.all([a.step('model', MODEL, 'slow', unavailable(), undefined, 20), a.model('fast')]),
+    );
+    expect(keys(state)).toEqual(['1']);
+    const second = await Attempt.run(state, 2, async (a) => {
+      const isNew = await a.run.changed('slow-prompt');
+      return Promise.all([isNew ? a.model('new slow') : a.step('model', MODEL, 'slow'), a.model('fast')]);
+    });
+    expect(second.error).toBeUndefined();
+    expect(second.value).toEqual([{ text: 'slow@2' }, { text: 'fast@1' }]);
+  });
+
+  it('deprecated: new runs still record the marker, runs that took the new branch replay, old ones fail loudly', async () => {
+    const v3 = async (a: Attempt) => {
+      await a.run.changed('new-prompt'); // what changed.deprecated() does in a durable run
+      return [await a.model('new prompt'), await a.model('after')];
+    };
+    const onNew = new FlowJournalState('f');
+    await Attempt.run(onNew, 1, (a) => v2(a, unavailable()));
+    const replayed = await Attempt.run(onNew, 2, v3);
+    expect(replayed.value).toEqual([{ text: 'new prompt@1' }, { text: 'after@2' }]);
+    const fresh = new FlowJournalState('f');
+    await Attempt.run(fresh, 1, v3);
+    expect(kinds(fresh)[0]).toBe('0:change:new-prompt');
+
+    const onOld = new FlowJournalState('f');
+    await Attempt.run(onOld, 1, (a) => a.model('old prompt').then(() => a.model('after', unavailable())));
+    const broken = await Attempt.run(onOld, 2, v3);
+    expect(broken.error).toBeInstanceOf(NonDeterministicFlowError);
+    expect(broken.attempt.live).toEqual([]);
+  });
+
+  it('the marker is written before the new branch goes on, fenced like every write', async () => {
+    const state = new FlowJournalState('f');
+    const zombie = await Attempt.start(state, 1);
+    await Attempt.run(state, 2, async (a) => a.model('newer attempt'));
+    const decided = zombie.enter((a) => a.run.changed('new-prompt'));
+    await expect(decided).rejects.toBeInstanceOf(AttemptSupersededError);
+    expect(kinds(state)).toEqual([`0:model:${MODEL}`]);
+  });
+});

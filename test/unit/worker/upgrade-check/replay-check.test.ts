@@ -3,7 +3,7 @@
 // under test besides the verdicts: nothing live runs during a check (no model call, no tool, no step function).
 import { genkit, z, type Genkit } from 'genkit';
 import { describe, expect, it } from 'vitest';
-import { temporal, waitForInput, step } from '../../../../src';
+import { changed, temporal, waitForInput, step } from '../../../../src';
 import { defineScriptedModel } from '../../../../src/testing/scripted-model';
 import { DurableRun } from '../../../../src/worker/journal/durable-run';
 import { JournalWriter } from '../../../../src/worker/journal/journal-writer';
@@ -175,5 +175,57 @@ describe('replayAgainst (the upgrade check, one run)', () => {
       asked: { kind: 'run', name: 'fetch-rates' },
     });
     expect(live).toEqual([]);
+  });
+});
+
+describe('replayAgainst with changed(): the branch each run takes', () => {
+  /** The prompt change behind changed('eur-prompt'), before the wait; or a new step after the wait's position. */
+  function versioned(where: 'before-model' | 'before-wait') {
+    const ai: Genkit = genkit({ plugins: [temporal()] });
+    const live: string[] = [];
+    const model = defineScriptedModel(ai, { name: 'upgrade/model', script: [{ text: 'quote: 42 EUR' }] });
+    const flow = ai.defineFlow({ name: 'quoteFlow', inputSchema: z.string() }, async (item) => {
+      const eur = where === 'before-model' && (await changed('eur-prompt'));
+      const quote = await ai.generate({
+        model: 'upgrade/model',
+        prompt: eur ? `price ${item} in EUR` : `quote ${item}`,
+      });
+      if (where === 'before-wait' && (await changed('reserve-first')))
+        await step('reserve', () => live.push('reserve'));
+      const decision = await waitForInput('approval', { schema: z.object({ approved: z.boolean() }) });
+      return { quote: quote.text, ...decision };
+    });
+    return { flow, model, live };
+  }
+
+  it('a run parked by the old code: compatible on the old branch, and counted as such; nothing live', async () => {
+    const entries = await parked();
+    const v2 = versioned('before-model');
+    const verdict = await replayAgainst(v2.flow, { input: 'laptop', entries, waitingFor: ['approval'] });
+    expect(verdict).toMatchObject({ status: 'compatible', end: 'journal-end', changes: { 'eur-prompt': 'old' } });
+    expect(v2.model.calls).toBe(0);
+  });
+
+  it('a run parked by the new code: compatible on the new branch', async () => {
+    const entries = await recordUntilParked(versioned('before-model').flow, 'laptop');
+    expect(entries.map((e) => e.kind)).toEqual(['change', 'model']);
+    const verdict = await replayAgainst(versioned('before-model').flow, {
+      input: 'laptop',
+      entries,
+      waitingFor: ['approval'],
+    });
+    expect(verdict).toMatchObject({ status: 'compatible', step: '2', changes: { 'eur-prompt': 'new' } });
+  });
+
+  it('a change at the position of the input the run waits for takes the old branch (the answer lands there)', async () => {
+    const entries = await parked();
+    const v2 = versioned('before-wait');
+    const verdict = await replayAgainst(v2.flow, { input: 'laptop', entries, waitingFor: ['approval'] });
+    expect(verdict).toMatchObject({ status: 'compatible', step: '1', changes: { 'reserve-first': 'old' } });
+    expect(v2.live).toEqual([]);
+    // A run that is not waiting (its attempt is running) takes the new branch there: nothing is recorded yet.
+    const running = await replayAgainst(v2.flow, { input: 'laptop', entries });
+    expect(running).toMatchObject({ status: 'compatible', changes: { 'reserve-first': 'new' } });
+    expect(v2.live).toEqual([]);
   });
 });
