@@ -30,6 +30,7 @@ unreachable server) or a failure while listing runs.
 
 /** A problem the user fixes before the check can run (exit code 2); `showUsage` for a wrong command line. */
 class UsageError extends Error {
+  override readonly name = 'UsageError';
   constructor(
     message: string,
     readonly showUsage = true,
