@@ -133,7 +133,8 @@ describe('settings resolved once per front door', () => {
         body,
       });
     };
-    const { workflowId } = await startFlowWorkflow(httpApprovalFlow, 'invoice', worker.opts());
+    const approval = await startFlowWorkflow(httpApprovalFlow, 'invoice', worker.opts());
+    const { workflowId } = approval;
     const perDelivery = [
       await readsDuring(async () => expect((await deliver('/greet', { name: 'ed' })).status).toBe(202)),
       await readsDuring(async () => expect((await deliver('/greet', { name: 'fay' })).status).toBe(202)),
@@ -142,5 +143,8 @@ describe('settings resolved once per front door', () => {
       ),
     ];
     expect({ atCreation, perDelivery }).toEqual({ atCreation: 2, perDelivery: [0, 0, 0] });
+    // The answered run finishes here, not during the worker's shutdown: an attempt still writing its journal then
+    // held the shutdown past the hook's 120 s once (its journal Update waited on a worker that no longer polled).
+    await approval.result();
   });
 });
