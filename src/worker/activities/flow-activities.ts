@@ -19,6 +19,7 @@ import {
 } from '../../common/types';
 import { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
 import { startHeartbeats } from './heartbeat';
+import { untilAborted } from '../until-aborted';
 import { assertScheduledByRunGenkitFlow } from './workflow-guard';
 import { assertTrustedContext, resolveContextTrust, type ContextTrustOptions } from '../../identity/trust';
 import { checkContinuation, sealOwnContinuation } from '../../identity/continuation-trust';
@@ -183,16 +184,6 @@ class FlowResultTooLargeError extends Error {
         'Return a smaller output (store large data elsewhere and return a reference), or turn on payload offload.',
     );
   }
-}
-
-/** Settles like `promise`, or rejects with the signal's reason as soon as it fires. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 function toFailure(err: unknown, signal: AbortSignal, request: FlowActivityRequest, attempt: number): unknown {

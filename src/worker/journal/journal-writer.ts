@@ -7,6 +7,7 @@ import { grpcCodeOf, GrpcStatus } from '../../client/grpc-errors';
 import { FailureTypes, type FailureType } from '../../common/failures';
 import type { AttemptLease, ChunkBatch, ClaimedRun, JournalEntry, JournalWrite } from '../../common/types';
 import { claimAttemptUpdate, journalPageQuery, recordStepsUpdate } from '../../workflows/messages';
+import { untilAborted } from '../until-aborted';
 
 /** Queued chunks are sent at most this often at first; the interval grows with the run's Update count. */
 export const CHUNK_FLUSH_INTERVAL_MS = 100;
@@ -316,12 +317,17 @@ export class JournalWriter {
     return `${what} (attempt ${this.attemptLabel} write ${seq})`;
   }
 
-  /** Sends one call, again on transient failures; maps final failures to what the attempt should do. */
+  /**
+   * Sends one call, again on transient failures; maps final failures to what the attempt should do. An abort ends
+   * the wait at once: a call waits for a workflow task, and a stopping worker polls none, so without this its
+   * attempt (and its shutdown) could wait forever on a claim or write no worker will answer.
+   */
   private async send<T>(call: () => Promise<T>): Promise<T> {
     const started = Date.now();
     for (let tries = 1; ; tries++) {
       try {
-        return await call();
+        if (this.signal?.aborted) throw this.signal.reason;
+        return await untilAborted(call(), this.signal);
       } catch (err) {
         const mapped = classifyWriteError(err);
         const code = grpcCodeOf(err);
