@@ -88,7 +88,21 @@ async function main() {
     ...(settings.signIn.firebase ? { firebase: { config: settings.signIn.firebase } } : {}),
   };
   const auth = await authFor(settings);
-  app.route('/', createFlowApi({ flows, auth, console: true, signIn, telemetry, ...settings.streams, ...temporal }));
+  // Aborted on SIGTERM: open streams and waits end at once, each in a way its client recovers from (see below).
+  const stopping = new AbortController();
+  app.route(
+    '/',
+    createFlowApi({
+      flows,
+      auth,
+      console: true,
+      signIn,
+      telemetry,
+      shutdownSignal: stopping.signal,
+      ...settings.streams,
+      ...temporal,
+    }),
+  );
   const server = serve({ fetch: app.fetch, port: settings.port }, (info) =>
     log('INFO', 'api listening', {
       port: info.port,
@@ -104,9 +118,12 @@ async function main() {
       tracing: settings.tracing ?? null,
     }),
   );
-  // Cloud Run sends SIGTERM before stopping an instance: finish the requests in flight, then exit.
+  // Cloud Run sends SIGTERM before stopping an instance: finish the requests in flight, then exit. Streams and
+  // waits could outlast the 10 s Cloud Run gives; they end now (Genkit streams with a frame that says to re-attach,
+  // SSE by closing so EventSource reconnects elsewhere), so no client is left on a connection cut without one.
   process.once('SIGTERM', () => {
     log('INFO', 'SIGTERM: closing');
+    stopping.abort();
     server.close(() => void stopTracing().then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 8_000).unref();
   });

@@ -82,6 +82,15 @@ export interface FlowApiOptions extends FlowRunOptions, StreamLimitOptions {
   maxStreams?: number;
   /** SSE heartbeat period of `/runs/:id/events`. @default 15000 (`DEFAULT_SSE_HEARTBEAT_MS`) */
   heartbeatMs?: number;
+  /**
+   * Aborted when this process is about to stop (Cloud Run sends SIGTERM, then kills it 10 s later). Open streams
+   * and waiting requests then end at once, each the way its client recovers, and the runs go on (this is not a
+   * disconnect: `cancelOnDisconnect` does not apply): a Genkit stream ends with an `UNAVAILABLE` error frame that
+   * names the stream ID to re-attach with (without a last frame Genkit's `streamFlow` would wait forever); a
+   * `/runs/:id/events` stream closes, and the browser's EventSource reconnects from its Last-Event-ID; a
+   * `?wait=true` request gets the 202 with the run's links it gets at its timeout.
+   */
+  shutdownSignal?: AbortSignal;
   /** Log requests with Hono's logger. @default false */
   logRequests?: boolean;
   /** Serve the run console at `${basePath}/console`, behind the same auth (see `createRunConsole`). @default false */
@@ -135,6 +144,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     startOptions,
     waitTimeoutMs,
     heartbeatMs,
+    shutdownSignal,
     logRequests,
     console: runConsole,
     signIn,
@@ -210,7 +220,11 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
       if (!run || run.flowName !== flowName) return c.body(null, 204); // Genkit's client: "Stream not found."
       const slot = streamSlot(c);
       if (slot instanceof Response) return slot;
-      return genkitStreamResponse(c, resumeId, streams, () => onDisconnect(run.handle, flowName), slot.release);
+      return genkitStreamResponse(c, resumeId, streams, {
+        onDisconnect: () => onDisconnect(run.handle, flowName),
+        onEnd: slot.release,
+        shutdownSignal,
+      });
     }
 
     const wait = c.req.query('wait') === 'true';
@@ -241,13 +255,19 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
       throw err;
     }
     if (slot) {
-      return genkitStreamResponse(c, handle.workflowId, streams, () => onDisconnect(handle, flowName), slot.release);
+      return genkitStreamResponse(c, handle.workflowId, streams, {
+        onDisconnect: () => onDisconnect(handle, flowName),
+        onEnd: slot.release,
+        shutdownSignal,
+      });
     }
 
     if (wait) {
-      // Waits for the result until the caller goes away or `timeout` passes; then the run goes on and a caller
-      // that is still there gets the same 202 as without `wait`.
-      const timedOut = AbortSignal.timeout(waitMs);
+      // Waits for the result until the caller goes away, `timeout` passes or this process stops; then the run goes
+      // on and a caller that is still there gets the same 202 as without `wait`.
+      const timedOut = shutdownSignal
+        ? AbortSignal.any([AbortSignal.timeout(waitMs), shutdownSignal])
+        : AbortSignal.timeout(waitMs);
       try {
         const result = await (
           await clientOf()
@@ -338,6 +358,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
       runs: streams.runs,
       heartbeatMs: heartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
       onEnd: slot.release,
+      shutdownSignal,
     });
   });
 

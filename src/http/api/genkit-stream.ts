@@ -4,24 +4,31 @@
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import type { StreamingApi } from 'hono/utils/stream';
-import { toHttpError } from '../errors';
+import { apiError, toHttpError } from '../errors';
 import type { TemporalStreamManager } from './stream-manager';
 
 const dataFrame = (value: { message: unknown } | { result: unknown }) => `data: ${JSON.stringify(value)}\n\n`;
 // Genkit's express server sends errors as `error: {...}`; the client drops the first 6 characters either way.
 const errorFrame = (err: unknown) => `error: ${JSON.stringify({ error: toHttpError(err).body })}\n\n`;
 
+export interface GenkitStreamOptions {
+  /** Runs if the client goes away first. */
+  onDisconnect(): void;
+  /** Runs once when the stream is over, however it ends. */
+  onEnd?(): void;
+  /** This process is stopping: end with an UNAVAILABLE frame that says how to re-attach (not a disconnect). */
+  shutdownSignal?: AbortSignal;
+}
+
 /**
  * Streams the run `workflowId` from its first chunk in Genkit's format, with `x-genkit-stream-id` set to the
- * workflow ID so `streamFlow({ streamId })` can re-attach. `onDisconnect` runs if the client goes away first;
- * `onEnd` once when the stream is over, however it ends.
+ * workflow ID so `streamFlow({ streamId })` can re-attach.
  */
 export function genkitStreamResponse(
   c: Context,
   workflowId: string,
   streams: TemporalStreamManager,
-  onDisconnect: () => void,
-  onEnd: () => void = () => {},
+  { onDisconnect, onEnd = () => {}, shutdownSignal }: GenkitStreamOptions,
 ): Response {
   c.header('Content-Type', 'text/plain; charset=utf-8');
   c.header('Cache-Control', 'no-cache');
@@ -37,6 +44,7 @@ export function genkitStreamResponse(
   async function streamRun(out: StreamingApi) {
     let writes = Promise.resolve();
     const write = (text: string) => (writes = writes.then(() => out.write(text).then(() => undefined)));
+    let stopListening = () => {};
     await new Promise<void>((resolve) => {
       let unsubscribe = () => {};
       let ended = false;
@@ -52,6 +60,15 @@ export function genkitStreamResponse(
         onDisconnect();
         resolve();
       });
+      const onStopping = () => {
+        unsubscribe();
+        end(errorFrame(apiError('UNAVAILABLE', `this server is stopping: re-attach with stream ID ${workflowId}`)));
+      };
+      if (shutdownSignal?.aborted) onStopping();
+      else if (shutdownSignal) {
+        shutdownSignal.addEventListener('abort', onStopping, { once: true });
+        stopListening = () => shutdownSignal.removeEventListener('abort', onStopping);
+      }
       streams
         .subscribe(workflowId, {
           onChunk: (message) => void write(dataFrame({ message })),
@@ -66,6 +83,7 @@ export function genkitStreamResponse(
           (err) => end(errorFrame(err)),
         );
     });
+    stopListening();
     await writes.catch(() => undefined);
   }
 }

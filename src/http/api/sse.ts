@@ -12,13 +12,14 @@ export function runEventsResponse(
   c: Context,
   workflowId: string,
   fromOffset: number,
-  options: { runs: RunStreamHub; heartbeatMs: number; onEnd?: () => void },
+  options: { runs: RunStreamHub; heartbeatMs: number; onEnd?: () => void; shutdownSignal?: AbortSignal },
 ): Response {
   c.header('Cache-Control', 'no-cache');
   c.header('X-Accel-Buffering', 'no');
   return streamSSE(c, async (sse) => {
     let heartbeat: NodeJS.Timeout | undefined;
     let writes = Promise.resolve();
+    let stopListening = () => {};
     try {
       await new Promise<void>((resolve) => {
         let ended = false;
@@ -46,6 +47,18 @@ export function runEventsResponse(
           void writes.finally(resolve);
         };
         sse.onAbort(stop);
+        // This process is stopping: close without a last frame, and EventSource reconnects (to another instance)
+        // from its Last-Event-ID, a second from now. A last frame would tell it the run had ended.
+        const { shutdownSignal } = options;
+        const onStopping = () => {
+          write('retry: 1000\n\n');
+          void writes.finally(stop);
+        };
+        if (shutdownSignal?.aborted) onStopping();
+        else if (shutdownSignal) {
+          shutdownSignal.addEventListener('abort', onStopping, { once: true });
+          stopListening = () => shutdownSignal.removeEventListener('abort', onStopping);
+        }
         heartbeat = setInterval(() => ended || write(': ping\n\n'), options.heartbeatMs);
         leave = options.runs.subscribe(workflowId, fromOffset, {
           onChunk: (offset, chunk) => write({ event: 'chunk', id: String(offset + 1), data: JSON.stringify(chunk) }),
@@ -55,6 +68,7 @@ export function runEventsResponse(
       });
       await writes;
     } finally {
+      stopListening();
       clearInterval(heartbeat);
       options.onEnd?.();
     }
