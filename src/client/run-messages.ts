@@ -11,9 +11,10 @@ export type { ChunkRead };
 const query = <R, A extends any[]>(name: string) => ({ type: 'query', name }) as unknown as QueryDefinition<R, A>;
 const update = <R, A extends any[]>(name: string) => ({ type: 'update', name }) as unknown as UpdateDefinition<R, A>;
 
-export const provideInputUpdate = update<void, [name: string, value: unknown, answerKey?: string, answeredBy?: AnswerProvenance]>(
-  'genkit.provideInput',
-);
+export const provideInputUpdate = update<
+  void,
+  [name: string, value: unknown, answerKey?: string, answeredBy?: AnswerProvenance]
+>('genkit.provideInput');
 export const progressQuery = query<FlowProgress, []>('progress');
 
 /**

@@ -5,7 +5,6 @@
 // key is the link's ID), checked by the API route that applies it (src/http/api/approval-links.ts).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { buildKeyRing, parseKeyList, type KeyRing, type NamedKey } from '../common/key-ring';
-import type { SignatureProblem } from './signature';
 
 /** Environment variable read when no keys are passed: `id1:base64key,id2:base64key`, the first one signs. */
 export const APPROVAL_KEYS_ENV = 'GENKITX_APPROVAL_KEYS';
@@ -45,8 +44,11 @@ export interface ApprovalLink {
   requestedAt?: string;
 }
 
-/** Why a link is refused before the run is looked at (`SignatureProblem` for the token itself). */
-export type ApprovalLinkProblem = SignatureProblem | 'expired' | 'moved';
+/**
+ * Why a link is refused before the run is looked at: the token itself (`malformed`, `unknown-key`, `mismatch`: the
+ * words of the context signature's problems), or where and when it is used (`moved`, `expired`).
+ */
+export type ApprovalLinkProblem = 'malformed' | 'unknown-key' | 'mismatch' | 'expired' | 'moved';
 
 /** Options of `mintApprovalLink`. */
 export interface MintApprovalLinkOptions {

@@ -47,9 +47,10 @@ export const attemptFailedSignal = defineSignal<[AttemptLease, SerializedFlowErr
  * reached yet is kept and delivered when it does. The same `answerKey` twice is applied once. `answeredBy` is
  * recorded with the answer in the journal (who answered).
  */
-export const provideInputUpdate = defineUpdate<void, [name: string, value: unknown, answerKey?: string, answeredBy?: AnswerProvenance]>(
-  'genkit.provideInput',
-);
+export const provideInputUpdate = defineUpdate<
+  void,
+  [name: string, value: unknown, answerKey?: string, answeredBy?: AnswerProvenance]
+>('genkit.provideInput');
 
 /** Steps completed, the step in flight, the attempt, the last error and the inputs the run waits for. */
 export const progressQuery = defineQuery<FlowProgress>('progress');

@@ -21,6 +21,7 @@ const apiOptions = () => ({
   flows: [linkApprovalFlow],
   auth: bearerTokenAuth({ tokens: { [token]: 'alice' } }),
   approvalLinks: { keys: [k1] },
+  console: true,
 });
 let url: (path: string) => string;
 
@@ -152,6 +153,14 @@ describe('approval links', () => {
       [{ approved: true }, 'ana@example.com', link.id],
       [{ approved: false }, 'bob@example.com', bound.id],
     ]);
+
+    // The run console says who answered each input.
+    const consolePage = await fetch(url(`/console/runs/${encodeURIComponent(workflowId)}`), {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const consoleText = await consolePage.text();
+    expect(consoleText).toContain('by ana@example.com (approval link)');
+    expect(consoleText).toContain('by bob@example.com (approval link)');
 
     // After the run: refused as ended.
     const late = await confirm(link.url, asJson);

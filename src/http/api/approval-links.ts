@@ -22,7 +22,6 @@ export type ApprovalLinkRefusal = ApprovalLinkProblem | 'used' | 'not-pending' |
 /** Each refusal's Genkit status (the JSON body's `status`) and HTTP code. */
 const REFUSALS: Record<ApprovalLinkRefusal, { status: GenkitStatus; http: number; message: string }> = {
   malformed: { status: 'INVALID_ARGUMENT', http: 400, message: 'This is not a valid approval link.' },
-  unsigned: { status: 'INVALID_ARGUMENT', http: 400, message: 'This is not a valid approval link.' },
   'unknown-key': {
     status: 'PERMISSION_DENIED',
     http: 403,
