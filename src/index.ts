@@ -69,6 +69,7 @@ export * from './common/defaults';
 export { PLATFORM_ENV, WORKER_ENV } from './common/env-contract';
 export {
   FailureTypes,
+  type AnswerProvenance,
   type FlowRetryPolicy,
   type JournalEntry,
   type SerializedFlowError,

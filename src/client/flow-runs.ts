@@ -17,7 +17,7 @@ import { FlowRunError, toFlowRunError } from './flow-run-error';
 import { checkInputLimits } from './input-limits';
 import { encodesPayloads } from '../codec/encrypted-payload-guard';
 import { provideInputError } from './provide-input-error';
-import type { FlowProgress, PendingInput } from '../common/types';
+import type { AnswerProvenance, FlowProgress, PendingInput } from '../common/types';
 import { chunksQuery, inputUpdateId, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
 import { stepInFlightOf } from './running-step';
 
@@ -187,6 +187,8 @@ export interface ProvideFlowInputOptions extends FlowRunOptions {
   idempotencyKey?: string;
   /** How long to wait for a worker to accept the answer. @default 30 s */
   timeoutMs?: number;
+  /** Who answered: recorded with the answer in the run's journal (`answeredBy` of the input's entry). */
+  answeredBy?: AnswerProvenance;
 }
 
 /**
@@ -212,7 +214,8 @@ export async function provideFlowInput(
   try {
     await client.connection.withDeadline(Date.now() + timeoutMs, () =>
       handle.executeUpdate(provideInputUpdate, {
-        args: [name, value, key],
+        // Without provenance the Update carries the three arguments workers of every version take.
+        args: options.answeredBy ? [name, value, key, options.answeredBy] : [name, value, key],
         updateId: inputUpdateId(name, key, encodesPayloads(client.options.loadedDataConverter)),
       }),
     );

@@ -51,6 +51,7 @@ export { stepInFlightOf } from './running-step';
 export { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 export { FlowRunError } from './flow-run-error';
 export type {
+  AnswerProvenance,
   FlowAttemptHeartbeat,
   FlowProgress,
   FlowRunRequest,
@@ -67,4 +68,12 @@ export { tracesCarryUserData } from './traces-carry-user-data';
 export { CREDENTIAL_CONTEXT_KEYS, withoutCredentials } from '../identity/credentials';
 export { CONTEXT_KEYS_ENV, contextKeysFromEnv, parseContextKeys, type ContextKey } from '../identity/context-keys';
 export { callerContext, type CallerAuth } from '../identity/caller-context';
+export {
+  APPROVAL_KEYS_ENV,
+  mintApprovalLink,
+  type ApprovalKeys,
+  type ApprovalLink,
+  type MintApprovalLinkOptions,
+  type MintedApprovalLink,
+} from '../identity/approval-link';
 export type { ContextSignature } from '../common/types';

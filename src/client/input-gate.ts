@@ -7,6 +7,7 @@ import { GenkitError } from './genkit-error';
 import { grpcCodeOf, GrpcStatus, isDeadlineExceeded } from './grpc-errors';
 import { inputUpdateId, progressQuery } from './run-messages';
 import { DEFAULT_ANSWER_TIMEOUT_MS } from '../common/defaults';
+import type { PendingInput } from '../common/types';
 
 /** Options of `checkAnswerTarget`. */
 export interface AnswerTargetOptions {
@@ -27,12 +28,35 @@ export interface AnswerTargetOptions {
  */
 export async function checkAnswerTarget(handle: WorkflowHandle, options: AnswerTargetOptions): Promise<boolean> {
   const { name, early, idempotencyKey } = options;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
-  let waitsFor: string[];
+  const waitsFor = (await pendingInputsOf(handle, name, options.timeoutMs)).map((input) => input.name);
+  if (waitsFor.includes(name)) return true;
+  if (early) return false;
+  if (idempotencyKey && (await answeredBefore(handle, name, idempotencyKey))) return true;
+  const waiting = waitsFor.length
+    ? `it waits for ${waitsFor.map((n) => `"${n}"`).join(', ')}`
+    : 'it waits for no input now';
+  throw new GenkitError({
+    status: 'FAILED_PRECONDITION',
+    message:
+      `the run is not waiting for input "${name}" (${waiting}); ` +
+      'to send an answer the run will ask for later, ask for an early answer (HTTP: ?early=true)',
+    detail: { workflowId: handle.workflowId, input: name, pendingInputs: waitsFor },
+  });
+}
+
+/**
+ * The inputs the run waits for now (its `progress` query). No worker within `timeoutMs` is DEADLINE_EXCEEDED, none
+ * polling the task queue UNAVAILABLE, both saying that nothing was sent (`name`: the input about to be answered).
+ */
+export async function pendingInputsOf(
+  handle: WorkflowHandle,
+  name: string,
+  timeoutMs = DEFAULT_ANSWER_TIMEOUT_MS,
+): Promise<PendingInput[]> {
   const deadline = Date.now() + timeoutMs;
   try {
     const progress = await handle.client.connection.withDeadline(deadline, () => handle.query(progressQuery));
-    waitsFor = progress.pendingInputs.map((input) => input.name);
+    return progress.pendingInputs;
   } catch (err) {
     const detail = { workflowId: handle.workflowId, input: name };
     if (isDeadlineExceeded(err, deadline)) {
@@ -53,26 +77,14 @@ export async function checkAnswerTarget(handle: WorkflowHandle, options: AnswerT
     }
     throw err;
   }
-  if (waitsFor.includes(name)) return true;
-  if (early) return false;
-  if (idempotencyKey && (await answeredBefore(handle, name, idempotencyKey))) return true;
-  const waiting = waitsFor.length
-    ? `it waits for ${waitsFor.map((n) => `"${n}"`).join(', ')}`
-    : 'it waits for no input now';
-  throw new GenkitError({
-    status: 'FAILED_PRECONDITION',
-    message:
-      `the run is not waiting for input "${name}" (${waiting}); ` +
-      'to send an answer the run will ask for later, ask for an early answer (HTTP: ?early=true)',
-    detail: { workflowId: handle.workflowId, input: name, pendingInputs: waitsFor },
-  });
 }
 
 /**
  * Whether this answer was applied before: under its Update ID, and with payloads encrypted also under the ID with
- * names that a front door of an earlier version gave it (a retry across an upgrade).
+ * names that a front door of an earlier version gave it (a retry across an upgrade). Temporal keeps Update IDs per
+ * execution: an answer applied before a continue-as-new is not found here (the run itself ignores its key).
  */
-async function answeredBefore(handle: WorkflowHandle, name: string, key: string): Promise<boolean> {
+export async function answeredBefore(handle: WorkflowHandle, name: string, key: string): Promise<boolean> {
   const nameless = encodesPayloads(handle.client.options.loadedDataConverter);
   if (await appliedBefore(handle, inputUpdateId(name, key, nameless))) return true;
   return nameless && appliedBefore(handle, inputUpdateId(name, key));

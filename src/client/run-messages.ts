@@ -3,7 +3,7 @@
 // test/package/light-entry.test.ts checks that both sides agree.
 import { createHash } from 'node:crypto';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
-import type { FlowProgress, JournalPage } from '../common/types';
+import type { AnswerProvenance, FlowProgress, JournalPage } from '../common/types';
 import type { ChunkRead } from '../workflows/journal-state';
 
 export type { ChunkRead };
@@ -11,9 +11,10 @@ export type { ChunkRead };
 const query = <R, A extends any[]>(name: string) => ({ type: 'query', name }) as unknown as QueryDefinition<R, A>;
 const update = <R, A extends any[]>(name: string) => ({ type: 'update', name }) as unknown as UpdateDefinition<R, A>;
 
-export const provideInputUpdate = update<void, [name: string, value: unknown, answerKey?: string]>(
-  'genkit.provideInput',
-);
+export const provideInputUpdate = update<
+  void,
+  [name: string, value: unknown, answerKey?: string, answeredBy?: AnswerProvenance]
+>('genkit.provideInput');
 export const progressQuery = query<FlowProgress, []>('progress');
 
 /**

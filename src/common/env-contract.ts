@@ -87,6 +87,8 @@ export const API_ENV = {
     'CODEC_SERVER_TOKEN',
     'GENKITX_ENCRYPTION_KEYS',
     'GENKITX_CONTEXT_KEYS',
+    // Verifies approval links (docs/human-in-the-loop.md); with it the API serves /runs/:id/inputs/:name/links/:token.
+    'GENKITX_APPROVAL_KEYS',
   ],
   /** Of `PLATFORM_ENV`: the port it listens on, and its service name (the default tracing service name). */
   platform: ['PORT', 'K_SERVICE'],

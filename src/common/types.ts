@@ -183,6 +183,22 @@ export interface JournalEntry {
    * console shows their duration from it. Replay ignores it.
    */
   startedAt?: string;
+  /** An input's answer: who gave it, as the front door that sent it knew them (absent when nobody said). */
+  answeredBy?: AnswerProvenance;
+}
+
+/**
+ * Who answered an input, recorded with the answer in the journal. It says what the sender of the answer (a front
+ * door of this library, or your code through `provideFlowInput`) vouched for; it is as trustworthy as whoever may
+ * send Updates to the run.
+ */
+export interface AnswerProvenance {
+  /** The principal that answered (`auth.uid`), or for an approval link the addressee it was minted for. */
+  by: string;
+  /** How the answer came: `'api'` (`POST /runs/:id/inputs/:name`), `'approval-link'`, or a name of your own. */
+  via: string;
+  /** The approval link's ID (the answer's idempotency key) when the answer came through one. */
+  linkId?: string;
 }
 
 /** What a new attempt receives when it claims the run; the entries follow in pages (`journalPageQuery`). */
@@ -223,6 +239,7 @@ export interface EarlyInput {
   name: string;
   value: unknown;
   receivedAt: string;
+  answeredBy?: AnswerProvenance;
 }
 
 /** Chunks a flow streamed, addressed by the offset of the first one in the run's whole chunk sequence. */

@@ -6,6 +6,16 @@ import { requirePeers } from '../peer-dependencies';
 requirePeers('genkitx-temporal/http', ['@temporalio/client']);
 
 export { createFlowApi, type FlowApiOptions, type FlowApiStartOptions } from './api/flow-api';
+export type { ApprovalLinkRefusal } from './api/approval-links';
+export {
+  APPROVAL_KEYS_ENV,
+  mintApprovalLink,
+  type ApprovalKeys,
+  type ApprovalLink,
+  type ApprovalLinkProblem,
+  type MintApprovalLinkOptions,
+  type MintedApprovalLink,
+} from '../identity/approval-link';
 export {
   bearerTokenAuth,
   firebaseAuth,

@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { MAX_EARLY_INPUTS, MAX_JOURNAL_BYTES, PAGE_BYTES, DEFAULT_CONTINUE_AS_NEW_AFTER } from '../common/defaults';
 import {
   FailureTypes,
+  type AnswerProvenance,
   type AttemptLease,
   type ChunkBatch,
   type ClaimedRun,
@@ -279,7 +280,7 @@ export class FlowJournalState {
       if (early.name !== request.name) continue;
       this.early.splice(i--, 1);
       const problems = validateJsonSchema(early.value, request.schema as Record<string, unknown> | undefined);
-      if (!problems.length) return this.provide(early.value);
+      if (!problems.length) return this.provide(early.value, early.answeredBy);
       this.waiting.pending.rejected = `a value sent at ${early.receivedAt} did not match: ${problems.join('; ')}`;
     }
   }
@@ -297,10 +298,12 @@ export class FlowJournalState {
    * Rejects a value that does not match the schema of the input the run waits for. A value for an input the run
    * has not asked for yet is accepted and kept until it does; `answerKey` makes a retried answer a no-op.
    */
-  assertCanProvide(name: string, value: unknown, answerKey?: string): void {
+  assertCanProvide(name: string, value: unknown, answerKey?: string, answeredBy?: AnswerProvenance): void {
     if (typeof name !== 'string' || !name)
       throw reject(FailureTypes.invalidInput, 'the input name must be a non-empty string');
     if (answerKey !== undefined && this.answeredKeys.has(answerKey)) return;
+    const provenance = provenanceProblem(answeredBy);
+    if (provenance) throw reject(FailureTypes.invalidInput, provenance);
     if (this.status === 'completed' || this.status === 'failed') {
       throw reject(FailureTypes.notAccepted, `the run has ${this.status}; it takes no more input`);
     }
@@ -316,20 +319,26 @@ export class FlowJournalState {
   }
 
   /** Delivers the value to the waiting flow, or keeps it until the run waits for `name`. */
-  receive(name: string, value: unknown, now: Date, answerKey?: string): void {
+  receive(name: string, value: unknown, now: Date, answerKey?: string, answeredBy?: AnswerProvenance): void {
     if (answerKey !== undefined) {
       if (this.answeredKeys.has(answerKey)) return;
       this.answeredKeys.add(answerKey);
     }
     this.updates++;
-    if (this.waiting?.request.name === name) this.provide(value);
-    else this.early.push({ name, value, receivedAt: now.toISOString() });
+    if (this.waiting?.request.name === name) this.provide(value, answeredBy);
+    else this.early.push({ name, value, receivedAt: now.toISOString(), ...(answeredBy ? { answeredBy } : {}) });
   }
 
-  /** Records the answer as the journal entry the waiting flow will replay. */
-  private provide(value: unknown): void {
+  /** Records the answer (and who gave it, when the sender said) as the journal entry the waiting flow will replay. */
+  private provide(value: unknown, answeredBy?: AnswerProvenance): void {
     const { request } = this.waiting!;
-    this.put({ key: request.key, kind: 'input', name: request.name, output: value });
+    this.put({
+      key: request.key,
+      kind: 'input',
+      name: request.name,
+      output: value,
+      ...(answeredBy ? { answeredBy } : {}),
+    });
     this.waiting = undefined;
   }
 
@@ -390,6 +399,18 @@ export class FlowJournalState {
     };
   }
 }
+
+/** Why `answeredBy` is not a provenance the journal can keep (strings `by` and `via`, short), or `undefined`. */
+function provenanceProblem(answeredBy: AnswerProvenance | undefined): string | undefined {
+  if (answeredBy === undefined || answeredBy === null) return undefined;
+  const { by, via, linkId } = answeredBy as Partial<AnswerProvenance>;
+  const short = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= MAX_PROVENANCE_LENGTH;
+  if (short(by) && short(via) && (linkId === undefined || short(linkId))) return undefined;
+  return `answeredBy must be { by, via, linkId? } with strings of 1 to ${MAX_PROVENANCE_LENGTH} characters`;
+}
+
+/** Longest `by`, `via` or `linkId` of an answer's provenance. */
+const MAX_PROVENANCE_LENGTH = 256;
 
 function describe(lease: AttemptLease): string {
   return `${lease.execution}.${lease.attempt}`;

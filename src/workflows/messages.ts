@@ -2,6 +2,7 @@
 // Node code (activity, client), so it may import only @temporalio/workflow and ../types.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  AnswerProvenance,
   AttemptLease,
   ClaimedRun,
   FlowProgress,
@@ -43,11 +44,13 @@ export const attemptFailedSignal = defineSignal<[AttemptLease, SerializedFlowErr
 /**
  * Answers an input of the run (`waitForInput`, or a tool interrupt). A value for the input the run waits for
  * must match its schema (else rejected, and the run keeps waiting); a value for an input the run has not
- * reached yet is kept and delivered when it does. The same `answerKey` twice is applied once.
+ * reached yet is kept and delivered when it does. The same `answerKey` twice is applied once. `answeredBy` is
+ * recorded with the answer in the journal (who answered).
  */
-export const provideInputUpdate = defineUpdate<void, [name: string, value: unknown, answerKey?: string]>(
-  'genkit.provideInput',
-);
+export const provideInputUpdate = defineUpdate<
+  void,
+  [name: string, value: unknown, answerKey?: string, answeredBy?: AnswerProvenance]
+>('genkit.provideInput');
 
 /** Steps completed, the step in flight, the attempt, the last error and the inputs the run waits for. */
 export const progressQuery = defineQuery<FlowProgress>('progress');

@@ -29,6 +29,7 @@ import {
 import { backoffMs, msFromDuration, validateRetryPolicy, workflowTaskTimeoutFor } from '../common/retry-math';
 import {
   FailureTypes,
+  type AnswerProvenance,
   type ContinuationCheck,
   type FlowRetryPolicy,
   type FlowRunRequest,
@@ -165,8 +166,12 @@ function setHandlers(state: FlowJournalState): void {
   setHandler(attemptFailedSignal, (lease, error) => state.attemptFailed(lease, error));
   setHandler(
     provideInputUpdate,
-    (name: string, value: unknown, key?: string) => state.receive(name, value, new Date(), key),
-    { validator: (name: string, value: unknown, key?: string) => state.assertCanProvide(name, value, key) },
+    (name: string, value: unknown, key?: string, by?: AnswerProvenance) =>
+      state.receive(name, value, new Date(), key, by),
+    {
+      validator: (name: string, value: unknown, key?: string, by?: AnswerProvenance) =>
+        state.assertCanProvide(name, value, key, by),
+    },
   );
 }
 

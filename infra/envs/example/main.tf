@@ -16,6 +16,7 @@ locals {
     var.temporal_api_key_enabled ? [] : ["temporal_api_key"],
     var.codec_server_enabled ? [] : ["codec_token"],
     local.console_sessions ? [] : ["session_keys"],
+    var.approval_links_enabled ? [] : ["approval_keys"],
   )
   # People sign in to the run console with the API's own auth (a bearer token, Firebase) and get a session cookie
   # signed with the session keys; behind IAP, IAP signs them in.
@@ -27,6 +28,7 @@ locals {
   temporal_api_key_ref = var.temporal_api_key_enabled ? local.secret_ref["temporal_api_key"] : null
   codec_token_ref      = var.codec_server_enabled ? local.secret_ref["codec_token"] : null
   session_keys_ref     = local.console_sessions ? local.secret_ref["session_keys"] : null
+  approval_keys_ref    = var.approval_links_enabled ? local.secret_ref["approval_keys"] : null
 
   worker_env = {
     TEMPORAL_ADDRESS                 = var.temporal_address
@@ -85,6 +87,8 @@ locals {
     GENKITX_ENCRYPTION_KEYS = local.secret_ref["encryption_keys"]
     # Signs each run's caller identity for the workers.
     GENKITX_CONTEXT_KEYS = local.secret_ref["context_keys"]
+    # Verifies approval links (and signs those minted here); null (unset) keeps the link route off.
+    GENKITX_APPROVAL_KEYS = local.approval_keys_ref
   }
 
   autoscaler_env = {

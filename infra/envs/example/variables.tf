@@ -313,6 +313,12 @@ variable "iap_jwks_url" {
   default     = "https://www.gstatic.com/iap/verify/public_key-jwk"
 }
 
+variable "approval_links_enabled" {
+  description = "Serve approval links (signed, expiring, single-use URLs that answer a run's pending input) from the API, verified with the approval-keys secret (GENKITX_APPROVAL_KEYS)."
+  type        = bool
+  default     = false
+}
+
 variable "codec_server_enabled" {
   description = "Serve the codec server (Temporal's remote codec protocol) from the API service at /codec, behind its own bearer token from Secret Manager, so the Temporal CLI and Web UI can show decrypted payloads."
   type        = bool

@@ -37,6 +37,7 @@ locals {
     webhook_secret   = "webhook-secret"
     api_bearer_token = "api-bearer-token"
     session_keys     = "session-keys"
+    approval_keys    = "approval-keys"
   }
 
   cloud_run = {

@@ -29,7 +29,7 @@ output "service_account_ids" {
 }
 
 output "secret_ids" {
-  description = "Secret Manager secret IDs by key (temporal_api_key, gemini_api_key, encryption_keys, context_keys, codec_token, webhook_secret, api_bearer_token, session_keys)."
+  description = "Secret Manager secret IDs by key (temporal_api_key, gemini_api_key, encryption_keys, context_keys, codec_token, webhook_secret, api_bearer_token, session_keys, approval_keys)."
   value       = local.secrets
 }
 

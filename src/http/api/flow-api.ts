@@ -23,6 +23,8 @@ import { checkAnswerTarget } from '../../client/input-gate';
 import { checkInputLimits } from '../../client/input-limits';
 import { callerContext } from '../../identity/caller-context';
 import { resolveContextKeyRing } from '../../identity/context-keys';
+import { APPROVAL_KEYS_ENV, resolveApprovalKeyRing, type ApprovalKeys } from '../../identity/approval-link';
+import { approvalLinkRoutes } from './approval-links';
 import { requestSpans } from '../../telemetry/http-middleware';
 import { requestBodyLimit } from '../body-limit';
 import { noStore } from '../no-store';
@@ -109,6 +111,13 @@ export interface FlowApiOptions extends FlowRunOptions, StreamLimitOptions {
    * docs/console.md, "Cross-site requests".
    */
   trustedOrigins?: string[];
+  /**
+   * Approval links (`mintApprovalLink`): `GET`/`POST ${basePath}/runs/:id/inputs/:name/links/:token`, reachable
+   * without `auth` (the signed link is the credential), answering the input once on behalf of the link's addressee.
+   * `true` verifies with the keys in GENKITX_APPROVAL_KEYS, `{ keys }` with these; `false` turns the route off.
+   * See docs/human-in-the-loop.md, "Approval links". @default on when GENKITX_APPROVAL_KEYS is set
+   */
+  approvalLinks?: boolean | { keys: ApprovalKeys };
 }
 
 const MAX_KEY_LENGTH = 200;
@@ -151,11 +160,13 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     trustedOrigins,
     maxStreamsPerCaller,
     maxStreams,
+    approvalLinks,
     ...rest
   } = options;
   const runOptions: FlowRunOptions = rest;
   // A malformed context key fails here, at start-up, rather than as a 500 on every start.
   resolveContextKeyRing(startOptions?.contextKeys);
+  const approvalRing = approvalLinkRing(approvalLinks);
   if (waitTimeoutMs !== undefined && !(waitTimeoutMs > 0 && waitTimeoutMs <= MAX_WAIT_TIMEOUT_MS)) {
     throw new TypeError(`createFlowApi: waitTimeoutMs must be above 0 and at most 3600000 (1 h), got ${waitTimeoutMs}`);
   }
@@ -194,9 +205,16 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   app.use(crossSiteGuard({ trustedOrigins }));
   // The console's assets and sign-in answer without auth; everything after them is behind it.
   if (runConsole) app.route(consolePath, consolePublicRoutes(consolePath, auth, signedIn));
+  const access: RunAccess = { flowNames: new Set(flows.keys()), scoped: !!auth, isAdmin };
+  // Before auth as well: an approval link is its own credential (the person who got it has no API token).
+  if (approvalRing) {
+    api.route(
+      '/',
+      approvalLinkRoutes({ ring: approvalRing, flowNames: access.flowNames, client: clientOf, runOptions }),
+    );
+  }
   if (auth) app.use(browserAuth(auth, signedIn?.sessions, runConsole && signedIn ? { base: consolePath } : undefined));
 
-  const access: RunAccess = { flowNames: new Set(flows.keys()), scoped: !!auth, isAdmin };
   /** The run, if it exists, belongs to an exposed flow and (with auth) to this caller or an admin. */
   async function ownedRun(c: Context<FlowApiEnv>, workflowId: string) {
     const client = await clientOf();
@@ -339,10 +357,12 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     const applied =
       run.description.status.name !== 'RUNNING' ||
       (await checkAnswerTarget(run.handle, { name, early: c.req.query('early') === 'true', idempotencyKey: key }));
+    const principal = c.get('principal');
     await provideFlowInput(run.handle.workflowId, name, value, {
       ...runOptions,
       client: await clientOf(),
       ...(key ? { idempotencyKey: key } : {}),
+      ...(principal ? { answeredBy: { by: principal.id, via: 'api' } } : {}),
     });
     return c.json({ workflowId: run.handle.workflowId, input: name, status: 'ACCEPTED', applied });
   });
@@ -415,6 +435,16 @@ function waitTimeoutOf(value: string | undefined, fallbackMs: number): number {
     );
   }
   return Math.round(ms);
+}
+
+/** The ring that verifies approval links, or `undefined` when the route is off (a malformed key throws here). */
+function approvalLinkRing(option: FlowApiOptions['approvalLinks']) {
+  if (option === false) return undefined;
+  const ring = resolveApprovalKeyRing(typeof option === 'object' ? option.keys : undefined);
+  if (!ring && option !== undefined) {
+    throw new TypeError(`createFlowApi: approvalLinks needs keys (approvalLinks.keys, or ${APPROVAL_KEYS_ENV})`);
+  }
+  return ring;
 }
 
 function scopedKey(key: string, principal: Principal | undefined): string {

@@ -214,7 +214,11 @@ function outputText(entry: JournalEntry): string {
 }
 
 function ranText(step: TimelineStep, entry: JournalEntry, answeredAt?: number): string {
-  if (entry.kind === 'input') return answeredAt !== undefined ? `answered ${formatTime(answeredAt)}` : 'answered';
+  if (entry.kind === 'input') {
+    const when = answeredAt !== undefined ? `answered ${formatTime(answeredAt)}` : 'answered';
+    const by = entry.answeredBy;
+    return by ? `${when} by ${by.by} (${by.via === 'approval-link' ? 'approval link' : by.via})` : when;
+  }
   if (step.recordedBy === undefined) return 'carried from an earlier execution of the run';
   const live = `live in activity #${step.recordedBy}`;
   return step.replayedBy.length ? `${live}; replayed from the journal by #${step.replayedBy.join(', #')}` : live;

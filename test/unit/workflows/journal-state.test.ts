@@ -156,6 +156,39 @@ describe('inputs', () => {
     expect(state.isWaiting).toBe(false);
   });
 
+  it('records who answered with the answer, for a waiting input and for an early one', () => {
+    const state = new FlowJournalState('f');
+    const ana = { by: 'ana@example.com', via: 'approval-link', linkId: 'l1' };
+    state.awaitInput({ name: 'approval', key: '0', schema: { type: 'boolean' }, hasDefault: false }, new Date(0));
+    state.assertCanProvide('approval', true, 'k0', ana);
+    state.receive('approval', true, new Date(0), 'k0', ana);
+    const bob = { by: 'bob', via: 'api' };
+    state.receive('later', 'x', new Date(0), 'k1', bob); // early: kept with its provenance
+    const next = new FlowJournalState('f', state.continued('run-1'), state.pages().pages.flat());
+    next.awaitInput({ name: 'later', key: '1', hasDefault: false }, new Date(0));
+    expect(next.entries()).toEqual([
+      { key: '0', kind: 'input', name: 'approval', output: true, answeredBy: ana },
+      { key: '1', kind: 'input', name: 'later', output: 'x', answeredBy: bob },
+    ]);
+  });
+
+  it('refuses a malformed provenance before anything is recorded', () => {
+    const state = new FlowJournalState('f');
+    state.awaitInput({ name: 'approval', key: '0', hasDefault: false }, new Date(0));
+    for (const bad of [
+      { by: '', via: 'api' },
+      { by: 'a' },
+      { by: 'a', via: 'x'.repeat(300) },
+      'ana',
+      { by: 1, via: 'api' },
+    ]) {
+      expect(rejectionType(() => state.assertCanProvide('approval', true, undefined, bad as never))).toBe(
+        FailureTypes.invalidInput,
+      );
+    }
+    state.assertCanProvide('approval', true, undefined, { by: 'ana', via: 'api' });
+  });
+
   it('keeps an early answer and delivers it when the run waits for it; a bad early value leaves the wait open', () => {
     const state = new FlowJournalState('f');
     state.assertCanProvide('approval', true);
