@@ -23,6 +23,9 @@ export const WORKER_ENV = {
     'FLOWS_MODULE',
     'WORKFLOW_BUNDLE_PATH',
     'WORKER_MAX_CONCURRENT_ACTIVITIES',
+    // Worker Versioning: the Worker Deployment's name (the worker pool's) and on/off (docs/deploy.md).
+    'TEMPORAL_WORKER_DEPLOYMENT',
+    'TEMPORAL_WORKER_VERSIONING',
     // Tracing: on/off, and where the NodeSDK exports (docs/observability.md).
     'GENKITX_OTEL',
     // With encrypted payloads, spans are redacted unless this is true (docs/security.md).

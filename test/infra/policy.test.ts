@@ -42,6 +42,11 @@ const EXPECTED_ROLES: Record<string, string[]> = {
   'api.${each.value}': ['roles/run.invoker on google_cloud_run_v2_service'],
   'api.IAP service agent': ['roles/run.invoker on google_cloud_run_v2_service'],
   'registry.${each.value}': ['roles/artifactregistry.writer on google_artifact_registry_repository'],
+  // Whoever runs the rollout (worker_deployers): deploy revisions of the one worker pool, act as its identity.
+  'worker.${each.value}': [
+    'roles/iam.serviceAccountUser on google_service_account',
+    'roles/run.developer on google_cloud_run_v2_worker_pool',
+  ],
 };
 
 /** A `module` block: where it stands (module), its name and its arguments. */
@@ -344,9 +349,14 @@ describe('least privilege', () => {
         expect(body.for_each, at).toBe('${var.secrets}');
         expect(body.secret_id, at).toBe('${each.value}');
       } else if (b.grant.startsWith('roles/run.developer')) {
-        expect(body.name, at).toBe('${var.target_name}');
+        // The autoscaler's one target, or the worker module's own pool for its deployers.
+        expect(body.name, at).toBe(
+          module === 'worker' ? '${google_cloud_run_v2_worker_pool.worker[0].name}' : '${var.target_name}',
+        );
       } else if (b.grant.startsWith('roles/iam.serviceAccountUser')) {
-        expect(body.service_account_id, at).toBe('${var.worker_service_account_name}');
+        expect(body.service_account_id, at).toBe(
+          module === 'worker' ? '${module.identity.name}' : '${var.worker_service_account_name}',
+        );
       }
     }
     const autoscaler = tree.moduleCalls.autoscaler;
@@ -487,5 +497,87 @@ describe('inputs and outputs document themselves', () => {
     expect(required.sort()).toEqual(['image_tag', 'project_id', 'temporal_address']);
     for (const name of Object.keys(tfvars)) expect(declared, `tfvars sets ${name}`).toContain(name);
     for (const name of required) expect(Object.keys(tfvars), `tfvars lacks ${name}`).toContain(name);
+  });
+});
+
+describe('provider requirements: the root pins, each module declares what it uses', () => {
+  /** The `terraform` block of every folder of infra/ (module or environment), merged over its files. */
+  async function terraformBlocks(): Promise<Record<string, Body>> {
+    const blocks: Record<string, Body> = {};
+    for (const file of await findTerraformFiles(infra)) {
+      const where = file.slice(infra.length + 1).split('/');
+      const folder = where[0] === 'modules' ? where[1] : `envs/${where[1]}`;
+      for (const block of ((await parseTerraformFile(file)).terraform ?? []) as Body[]) {
+        blocks[folder] = { ...blocks[folder], ...block };
+      }
+    }
+    return blocks;
+  }
+
+  it('the example environment pins Terraform and the provider release the schema checks use', async () => {
+    const root = (await terraformBlocks())['envs/example'];
+    expect(root.required_version).toBe('>= 1.6');
+    expect(root.required_providers[0].google).toEqual({ source: 'hashicorp/google', version: '~> 7.45' });
+  });
+
+  it('every module with google resources declares the provider source and a minimum the root pin satisfies', async () => {
+    const blocks = await terraformBlocks();
+    const users = [...new Set(tree.resources.filter((r) => r.type.startsWith('google_')).map((r) => r.module))];
+    expect(users.sort()).toEqual(['api', 'autoscaler', 'envs/example', 'registry', 'run-identity', 'secrets', 'worker']);
+    for (const module of users.filter((m) => !m.startsWith('envs/'))) {
+      const google = blocks[module]?.required_providers?.[0]?.google;
+      expect(google?.source, module).toBe('hashicorp/google');
+      // A floor, not a pin: the root decides; 7.45 is what the schema checks run against.
+      expect(google?.version, module).toBe('>= 7.45');
+    }
+  });
+});
+
+describe('Worker Versioning (docs/deploy.md, rolling out a new build)', () => {
+  const workerPool = () =>
+    tree.resources.find((r) => r.module === 'worker' && r.type === 'google_cloud_run_v2_worker_pool')!.body;
+
+  it('the worker pool leaves to their owners what an apply must not reset', () => {
+    const ignored = (workerPool().lifecycle[0].ignore_changes as string[]).map((p) => p.replace(/^\$\{|\}$/g, ''));
+    expect(ignored.sort()).toEqual(
+      [
+        // the autoscaler: instance count, its pending scale-down, and a draining version's place in the splits
+        'scaling[0].manual_instance_count',
+        'annotations',
+        'instance_splits',
+        // the rollout: each build's image, its revision name (the Build ID) and gcloud's client fields
+        'template[0].containers[0].image',
+        'template[0].revision',
+        'client',
+        'client_version',
+      ].sort(),
+    );
+    // Terraform sets no split itself: the first revision gets every instance by default, the rest is the rollout's.
+    expect(workerPool().instance_splits).toBeUndefined();
+  });
+
+  it('names the Worker Deployment after the worker pool and turns versioning on by default, on worker pools only', () => {
+    const env = tree.locals.worker_env;
+    expect(env.TEMPORAL_WORKER_DEPLOYMENT).toBe('${module.naming.worker}');
+    expect(tree.moduleCalls.worker.name, 'the same name as the pool').toBe(env.TEMPORAL_WORKER_DEPLOYMENT);
+    expect(env.TEMPORAL_WORKER_VERSIONING).toBe('${tostring(local.worker_versioning)}');
+    expect(tree.locals.worker_versioning).toBe('${var.worker_versioning && var.worker_kind == "worker_pool"}');
+    expect(tree.variables['envs/example.worker_versioning']).toMatchObject({ type: '${bool}', default: true });
+    // The Build ID is the revision's name, which Cloud Run gives the container: never a value Terraform sets.
+    expect(Object.keys(env)).not.toContain('TEMPORAL_WORKER_BUILD_ID');
+  });
+
+  it('lets only named principals deploy, and only on a worker pool', () => {
+    const validation = tree.variables['worker.deployers'].validation[0];
+    expect(validation.condition).toContain('^(serviceAccount|group|user|principal|principalSet):');
+    expect(tree.moduleCalls.worker.deployers).toBe('${var.worker_deployers}');
+    const grants = tree.resources.filter((r) => r.module === 'worker' && r.name.startsWith('deployers'));
+    expect(grants.map((r) => r.type).sort()).toEqual([
+      'google_cloud_run_v2_worker_pool_iam_member',
+      'google_service_account_iam_member',
+    ]);
+    for (const r of grants) {
+      expect(r.body.for_each, r.name).toBe('${var.kind == "worker_pool" ? toset(var.deployers) : toset([])}');
+    }
   });
 });

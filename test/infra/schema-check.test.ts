@@ -92,7 +92,7 @@ describe('schema check of infra/', () => {
 
   it('fails a copy that ignores changes of an argument the worker pool does not have', async () => {
     const findings = await checkEditedCopy('modules/worker/main.tf', (tf) =>
-      tf.replace('ignore_changes = [scaling[0].manual_instance_count,', 'ignore_changes = [scaling[0].instance_count,'),
+      tf.replace('      scaling[0].manual_instance_count,\n', '      scaling[0].instance_count,\n'),
     );
     expect(findings).toHaveLength(1);
     expect(findings[0]).toContain('lifecycle[0].ignore_changes: "scaling[0].instance_count"');

@@ -20,7 +20,9 @@ locals {
   # People sign in to the run console with the API's own auth (a bearer token, Firebase) and get a session cookie
   # signed with the session keys; behind IAP, IAP signs them in.
   console_sessions = contains(["bearer", "firebase"], var.api_auth)
-  secret_ids       = { for key, id in module.naming.secret_ids : key => id if !contains(local.unused_secrets, key) }
+  # Only a worker pool can keep a draining version's workers up (instance splits); a service runs unversioned.
+  worker_versioning = var.worker_versioning && var.worker_kind == "worker_pool"
+  secret_ids        = { for key, id in module.naming.secret_ids : key => id if !contains(local.unused_secrets, key) }
   secret_ref = {
     for key, id in module.secrets.secret_ids : key => { secret = id, version = var.secret_version }
   }
@@ -35,6 +37,10 @@ locals {
     FLOWS_MODULE                     = var.flows_module
     WORKFLOW_BUNDLE_PATH             = var.workflow_bundle_path
     WORKER_MAX_CONCURRENT_ACTIVITIES = tostring(module.worker_size.max_concurrent_activities)
+    # Worker Versioning: the Worker Deployment is the worker pool (by name: the pool's own output would be a cycle);
+    # each revision's name is its Build ID, which Cloud Run gives the container, so Terraform sets none.
+    TEMPORAL_WORKER_DEPLOYMENT = module.naming.worker
+    TEMPORAL_WORKER_VERSIONING = tostring(local.worker_versioning)
     # Tracing (docs/observability.md): one trace per run, exported over OTLP by the worker's NodeSDK.
     GENKITX_OTEL                = tostring(var.tracing_enabled)
     GENKITX_OTEL_USER_DATA      = tostring(var.tracing_user_data)
@@ -170,6 +176,7 @@ module "worker" {
   limits              = module.worker_size.limits
   instances           = max(var.worker_kind == "service" ? 1 : 0, var.worker_min_instances)
   max_instances       = var.worker_max_instances
+  deployers           = var.worker_deployers
   labels              = local.labels
   deletion_protection = var.deletion_protection
 

@@ -75,13 +75,50 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
   }
 
   lifecycle {
-    # The autoscaler sets the count through the Admin API, and keeps its pending scale-down in an annotation
-    # (autoscaler.genkitx-temporal.dev/scale-down); an apply must reset neither.
-    ignore_changes = [scaling[0].manual_instance_count, annotations]
+    # Fields other actors own after creation; an apply must reset none of them:
+    # - the autoscaler sets the instance count through the Admin API, keeps its pending scale-down in an annotation
+    #   (autoscaler.genkitx-temporal.dev/scale-down), and with Worker Versioning keeps a draining version's revision
+    #   in instance_splits until its pinned runs are done, then drops it. An apply that reset the splits would stop
+    #   the workers those runs are pinned to (they would wait until the next autoscaler run put them back).
+    # - the rollout (cloudrun/worker/cloudbuild.yaml) deploys each build as a revision named after its tag (the
+    #   Build ID the workers register with) and splits instances to it; the image, the revision name and gcloud's
+    #   client fields are its. An apply with an older image_tag would otherwise start an old build as a new,
+    #   unversioned revision. Terraform still owns the rest of the template (env, secrets, limits): a change there
+    #   creates a revision from the running image, which the next rollout makes current (docs/deploy.md).
+    ignore_changes = [
+      scaling[0].manual_instance_count,
+      annotations,
+      instance_splits,
+      template[0].revision,
+      template[0].containers[0].image,
+      client,
+      client_version,
+    ]
   }
 
   # A revision that starts before its secret bindings exist crash-loops on the missing secret.
   depends_on = [module.identity]
+}
+
+# Whoever runs the rollout (the build's service account) deploys revisions of this worker pool and splits instances
+# between them (roles/run.developer on this pool only), and Cloud Run checks actAs on the worker's identity for
+# every deploy. The autoscaler's grants are in its own module; the same run.developer covers its instance_splits.
+resource "google_cloud_run_v2_worker_pool_iam_member" "deployers" {
+  for_each = var.kind == "worker_pool" ? toset(var.deployers) : toset([])
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloud_run_v2_worker_pool.worker[0].name
+  role     = "roles/run.developer"
+  member   = each.value
+}
+
+resource "google_service_account_iam_member" "deployers_act_as" {
+  for_each = var.kind == "worker_pool" ? toset(var.deployers) : toset([])
+
+  service_account_id = module.identity.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = each.value
 }
 
 resource "google_cloud_run_v2_service" "worker" {

@@ -99,6 +99,17 @@ variable "port" {
   default     = 8080
 }
 
+variable "deployers" {
+  description = "Principals that run the rollout (e.g. serviceAccount:PROJECT_NUMBER@cloudbuild.gserviceaccount.com): roles/run.developer on this worker pool and roles/iam.serviceAccountUser on the worker's service account, so they can deploy a build as a new revision and split instances to it. Worker pools only; empty for none."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.deployers : can(regex("^(serviceAccount|group|user|principal|principalSet):", p))])
+    error_message = "deployers lists named principals (serviceAccount:, group:, user:, principal:, principalSet:); never allUsers or allAuthenticatedUsers."
+  }
+}
+
 variable "labels" {
   description = "Labels for the Cloud Run resource."
   type        = map(string)
