@@ -523,7 +523,15 @@ describe('provider requirements: the root pins, each module declares what it use
   it('every module with google resources declares the provider source and a minimum the root pin satisfies', async () => {
     const blocks = await terraformBlocks();
     const users = [...new Set(tree.resources.filter((r) => r.type.startsWith('google_')).map((r) => r.module))];
-    expect(users.sort()).toEqual(['api', 'autoscaler', 'envs/example', 'registry', 'run-identity', 'secrets', 'worker']);
+    expect(users.sort()).toEqual([
+      'api',
+      'autoscaler',
+      'envs/example',
+      'registry',
+      'run-identity',
+      'secrets',
+      'worker',
+    ]);
     for (const module of users.filter((m) => !m.startsWith('envs/'))) {
       const google = blocks[module]?.required_providers?.[0]?.google;
       expect(google?.source, module).toBe('hashicorp/google');
