@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKER_ENV } from '../../src/common/env-contract';
 import { runCommand } from '../helpers/run-command';
 import { describeWithTool } from '../helpers/tools';
 
@@ -130,10 +131,16 @@ describe('cloudrun/worker/cloudbuild.yaml', () => {
     expect(workdir).toBe('/app');
     for (const id of ['check-upgrade', 'set-current-version']) {
       expect(step(id).entrypoint, id).toBe(`${workdir}/node_modules/.bin/${bin}`);
-      expect(step(id).secretEnv, id).toEqual(['TEMPORAL_API_KEY']);
     }
     expect(flag('check-upgrade', '--flows')).toBe(flowsModule);
-    expect(build.availableSecrets?.secretManager.map((s) => s.env)).toEqual(['TEMPORAL_API_KEY']);
+    // The check reads encrypted journals and inputs: the workers' keys, as the workers get them (the env contract).
+    expect(step('check-upgrade').secretEnv).toEqual(['TEMPORAL_API_KEY', 'GENKITX_ENCRYPTION_KEYS']);
+    for (const name of step('check-upgrade').secretEnv!) expect(WORKER_ENV.secrets).toContain(name);
+    expect(step('set-current-version').secretEnv).toEqual(['TEMPORAL_API_KEY']);
+    expect(build.availableSecrets?.secretManager.map((s) => s.env)).toEqual([
+      'TEMPORAL_API_KEY',
+      'GENKITX_ENCRYPTION_KEYS',
+    ]);
   });
 
   it('names the new revision after the tag, splits instances to that revision, and makes it the current version', () => {
