@@ -110,6 +110,10 @@ function containersOf(body: Body): Body[] {
   return [...(template.containers ?? []), ...(template.template?.[0]?.containers ?? [])];
 }
 
+/** What every container's env blocks iterate: the container as run-container checked it (plain, then secrets). */
+const PLAIN_ENV = '${module.container.spec.env}';
+const SECRET_ENV = '${module.container.spec.secret_env}';
+
 type EnvSource = { kind: 'static' | 'dynamic'; forEach?: string; entry: Body };
 function envSources(container: Body): EnvSource[] {
   return [
@@ -133,11 +137,11 @@ function envPolicyProblems(container: Body): string[] {
       if (!SECRET_LIKE.test(name)) problems.push(`${name} is set outside the env map`);
       continue;
     }
-    if (entry.value !== undefined && forEach !== '${var.env}')
-      problems.push(`plain values iterate ${forEach}, not var.env`);
+    if (entry.value !== undefined && forEach !== PLAIN_ENV)
+      problems.push(`plain values iterate ${forEach}, not the container's env`);
     if (entry.value !== undefined && entry.value !== '${env.value}') problems.push(`plain value ${entry.value}`);
-    if (entry.value_source !== undefined && (forEach !== '${var.secret_env}' || !secretRef)) {
-      problems.push(`secret references must iterate var.secret_env through secret_key_ref`);
+    if (entry.value_source !== undefined && (forEach !== SECRET_ENV || !secretRef)) {
+      problems.push(`secret references must iterate the container's secret_env through secret_key_ref`);
     }
     if (entry.value === undefined && entry.value_source === undefined) problems.push('env entry without a value');
   }
@@ -230,17 +234,17 @@ describe('no public invoker on the worker or the autoscaler', () => {
 });
 
 describe('secrets come only from Secret Manager', () => {
-  it('every container takes plain values from var.env and secrets through secret_key_ref from var.secret_env', () => {
+  it('every container takes plain values from its env and secrets through secret_key_ref from its secret_env', () => {
     const containers = tree.resources.flatMap((r) => containersOf(r.body).map((c) => ({ r, c })));
     expect(containers.length).toBe(4); // worker pool, worker service, API service, autoscaler job
     for (const { r, c } of containers) {
       expect(envPolicyProblems(c), `${r.module}: ${r.type}.${r.name}`).toEqual([]);
       const iterated = envSources(c).map((s) => s.forEach);
-      expect(iterated, `${r.module}: ${r.type}.${r.name}`).toEqual(['${var.env}', '${var.secret_env}']);
+      expect(iterated, `${r.module}: ${r.type}.${r.name}`).toEqual([PLAIN_ENV, SECRET_ENV]);
     }
   });
 
-  it('the env policy rejects a literal secret, a plain value from elsewhere and a secret outside var.secret_env', () => {
+  it("the env policy rejects a literal secret, a plain value from elsewhere and a secret outside the container's secret_env", () => {
     expect(envPolicyProblems({ env: [{ name: 'TEMPORAL_API_KEY', value: 'sk-live' }] })).toEqual([
       'TEMPORAL_API_KEY is a literal; secrets come from secret_key_ref',
     ]);
@@ -248,22 +252,28 @@ describe('secrets come only from Secret Manager', () => {
       envPolicyProblems({
         dynamic: { env: [{ for_each: '${var.other}', content: [{ name: 'x', value: '${env.value}' }] }] },
       }),
-    ).toEqual(['plain values iterate ${var.other}, not var.env']);
+    ).toEqual(["plain values iterate ${var.other}, not the container's env"]);
     expect(
       envPolicyProblems({
         dynamic: {
           env: [
-            { for_each: '${var.env}', content: [{ name: 'x', value_source: [{ secret_key_ref: [{ secret: 's' }] }] }] },
+            { for_each: PLAIN_ENV, content: [{ name: 'x', value_source: [{ secret_key_ref: [{ secret: 's' }] }] }] },
           ],
         },
       }),
-    ).toEqual(['secret references must iterate var.secret_env through secret_key_ref']);
+    ).toEqual(["secret references must iterate the container's secret_env through secret_key_ref"]);
   });
 
-  it('every module refuses secret-looking names in its plain env map', () => {
+  it('every workload checks its container through run-container, which refuses secret-looking plain names', () => {
+    const conditions = (tree.variables['run-container.container'].validation as Body[]).map((v) => v.condition);
+    expect(conditions.some((c) => c.includes('(KEY|SECRET|TOKEN|PASSWORD)'))).toBe(true);
     for (const module of ['worker', 'api', 'autoscaler']) {
-      const validation = tree.variables[`${module}.env`].validation[0];
-      expect(validation.condition, module).toContain('(KEY|SECRET|TOKEN|PASSWORD)');
+      const call = tree.calls.find((c) => c.module === module && c.name === 'container');
+      expect(call?.body, module).toEqual({ source: '../run-container', container: '${var.container}' });
+      // Nothing renders the unchecked input: every resource reads the checked spec.
+      for (const r of tree.resources.filter((r) => r.module === module)) {
+        expect(JSON.stringify(r.body), `${module}: ${r.type}.${r.name}`).not.toContain('var.container');
+      }
     }
   });
 
@@ -274,9 +284,9 @@ describe('secrets come only from Secret Manager', () => {
 
   it('the example passes each module its env and secret maps from the matching locals', () => {
     for (const component of Object.keys(CONTRACT)) {
-      const call = tree.moduleCalls[component];
-      expect(call.env, component).toBe(`\${local.${component}_env}`);
-      expect(call.secret_env, component).toContain(`local.${component}_secret_env`);
+      const container = tree.moduleCalls[component].container;
+      expect(container.env, component).toBe(`\${local.${component}_env}`);
+      expect(container.secret_env, component).toContain(`local.${component}_secret_env`);
     }
   });
 });
@@ -446,7 +456,7 @@ describe('one runtime identity module (run-identity)', () => {
       expect(r.body.depends_on, at).toContain('${module.identity}');
       const call = identityCalls().find((c) => c.module === r.module && c.name === 'identity');
       // The bindings iterate the same map the container's secret env does (checked above), so the two cannot drift.
-      expect(call?.body.secrets, at).toBe('${{ for name, ref in var.secret_env : name => ref.secret }}');
+      expect(call?.body.secrets, at).toBe('${module.container.secrets}');
     }
     const scheduler = identityCalls().find((c) => c.name === 'scheduler_identity')!;
     expect(scheduler.body.secrets, 'the scheduler reads no secret').toBeUndefined();

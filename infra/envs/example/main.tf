@@ -170,15 +170,17 @@ module "worker" {
   name                = module.naming.worker
   service_account_id  = module.naming.service_account_ids.worker
   kind                = var.worker_kind
-  image               = local.worker_image
-  env                 = local.worker_env
-  secret_env          = { for name, ref in local.worker_secret_env : name => ref if ref != null }
-  limits              = module.worker_size.limits
   instances           = max(var.worker_kind == "service" ? 1 : 0, var.worker_min_instances)
   max_instances       = var.worker_max_instances
   deployers           = var.worker_deployers
   labels              = local.labels
   deletion_protection = var.deletion_protection
+  container = {
+    image      = local.worker_image
+    env        = local.worker_env
+    secret_env = { for name, ref in local.worker_secret_env : name => ref if ref != null }
+    limits     = module.worker_size.limits
+  }
 
   depends_on = [google_project_service.apis]
 }
@@ -189,13 +191,15 @@ module "api" {
   region              = var.region
   name                = module.naming.api
   service_account_id  = module.naming.service_account_ids.api
-  image               = local.api_image
-  env                 = local.api_env
-  secret_env          = { for name, ref in local.api_secret_env : name => ref if ref != null }
   access              = var.api_access
   invokers            = var.api_invokers
   labels              = local.labels
   deletion_protection = var.deletion_protection
+  container = {
+    image      = local.api_image
+    env        = local.api_env
+    secret_env = { for name, ref in local.api_secret_env : name => ref if ref != null }
+  }
 
   depends_on = [google_project_service.apis]
 }
@@ -210,16 +214,18 @@ module "autoscaler" {
   scheduler_job_name           = module.naming.scheduler_job
   service_account_id           = module.naming.service_account_ids.autoscaler
   scheduler_service_account_id = module.naming.service_account_ids.scheduler
-  image                        = local.autoscaler_image
-  command                      = var.autoscaler_command
-  args                         = var.autoscaler_args
-  env                          = local.autoscaler_env
-  secret_env                   = { for name, ref in local.autoscaler_secret_env : name => ref if ref != null }
   target_kind                  = module.worker.kind
   target_name                  = module.worker.name
   worker_service_account_name  = module.worker.service_account_name
   labels                       = local.labels
   deletion_protection          = var.deletion_protection
+  container = {
+    image      = local.autoscaler_image
+    command    = var.autoscaler_command
+    args       = var.autoscaler_args
+    env        = local.autoscaler_env
+    secret_env = { for name, ref in local.autoscaler_secret_env : name => ref if ref != null }
+  }
 
   depends_on = [google_project_service.apis]
 }

@@ -3,13 +3,19 @@
 # organisations without worker pools: internal ingress only, CPU always allocated (`cpu_idle = false`, or a
 # long-polling worker that receives no requests starves), at least one instance, and no invoker binding at all.
 
+# The container's type, defaults and environment rules (run-container, provider-less), shared by every workload.
+module "container" {
+  source    = "../run-container"
+  container = var.container
+}
+
 # Least privilege: the worker may read exactly the secrets it maps into its environment.
 module "identity" {
   source       = "../run-identity"
   project_id   = var.project_id
   account_id   = var.service_account_id
   display_name = "genkitx-temporal worker (${var.name})"
-  secrets      = { for name, ref in var.secret_env : name => ref.secret }
+  secrets      = module.container.secrets
 }
 
 # This module created the account and its secret bindings itself before run-identity existed; these keep them.
@@ -43,16 +49,16 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
 
     containers {
       name    = "worker"
-      image   = var.image
-      command = var.command
-      args    = var.args
+      image   = module.container.spec.image
+      command = module.container.spec.command
+      args    = module.container.spec.args
 
       resources {
-        limits = var.limits
+        limits = module.container.spec.limits
       }
 
       dynamic "env" {
-        for_each = var.env
+        for_each = module.container.spec.env
         content {
           name  = env.key
           value = env.value
@@ -60,7 +66,7 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
       }
 
       dynamic "env" {
-        for_each = var.secret_env
+        for_each = module.container.spec.secret_env
         content {
           name = env.key
           value_source {
@@ -149,9 +155,9 @@ resource "google_cloud_run_v2_service" "worker" {
 
     containers {
       name    = "worker"
-      image   = var.image
-      command = var.command
-      args    = var.args
+      image   = module.container.spec.image
+      command = module.container.spec.command
+      args    = module.container.spec.args
 
       ports {
         container_port = var.port
@@ -160,7 +166,7 @@ resource "google_cloud_run_v2_service" "worker" {
       resources {
         cpu_idle          = false
         startup_cpu_boost = true
-        limits            = var.limits
+        limits            = module.container.spec.limits
       }
 
       # Ready only while polling: a revision whose workers cannot reach Temporal never takes over.
@@ -185,7 +191,7 @@ resource "google_cloud_run_v2_service" "worker" {
       }
 
       dynamic "env" {
-        for_each = var.env
+        for_each = module.container.spec.env
         content {
           name  = env.key
           value = env.value
@@ -193,7 +199,7 @@ resource "google_cloud_run_v2_service" "worker" {
       }
 
       dynamic "env" {
-        for_each = var.secret_env
+        for_each = module.container.spec.secret_env
         content {
           name = env.key
           value_source {
