@@ -89,8 +89,10 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
     # - the rollout (cloudrun/worker/cloudbuild.yaml) deploys each build as a revision named after its tag (the
     #   Build ID the workers register with) and splits instances to it; the image, the revision name and gcloud's
     #   client fields are its. An apply with an older image_tag would otherwise start an old build as a new,
-    #   unversioned revision. Terraform still owns the rest of the template (env, secrets, limits): a change there
-    #   creates a revision from the running image, which the next rollout makes current (docs/deploy.md).
+    #   unversioned revision. Terraform still owns the rest of the template (env, secrets, limits), with one limit:
+    #   a change there re-sends the last rollout's revision name, which Cloud Run refuses (409, a revision name is
+    #   used once; hashicorp/terraform-provider-google#14569). Not ignoring the name is worse: every plan after a
+    #   rollout would then make a new revision only to clear it. docs/deploy.md says how to change the template.
     ignore_changes = [
       scaling[0].manual_instance_count,
       annotations,
