@@ -98,6 +98,16 @@ describe('schema check of infra/', () => {
     expect(findings[0]).toContain('lifecycle[0].ignore_changes: "scaling[0].instance_count"');
   });
 
+  it('fails a copy whose rollout grants name an argument the IAM resources do not have', async () => {
+    const findings = await checkEditedCopy('modules/worker/main.tf', (tf) =>
+      tf.replace('  service_account_id = module.identity.name\n', '  service_account    = module.identity.name\n'),
+    );
+    expect(findings).toEqual([
+      'modules/worker/main.tf: resource.google_service_account_iam_member.deployers_act_as.service_account_id: required argument is missing',
+      'modules/worker/main.tf: resource.google_service_account_iam_member.deployers_act_as.service_account: unknown argument or block (not in the provider schema)',
+    ]);
+  });
+
   it('fails a copy whose run-identity binding misspells an argument and whose caller passes it nothing it declares', async () => {
     const binding = await checkEditedCopy('modules/run-identity/main.tf', (tf) =>
       tf.replace('secret_id = each.value', 'secret    = each.value'),
