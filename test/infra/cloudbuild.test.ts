@@ -83,14 +83,7 @@ const image = () => expand('${_REGION}-docker.pkg.dev/${PROJECT_ID}/${_REPOSITOR
 
 describe('cloudrun/worker/cloudbuild.yaml', () => {
   it('runs the rollout in order, one step after another, and no step may fail without stopping it', () => {
-    expect(build.steps.map((s) => s.id)).toEqual([
-      'build',
-      'push',
-      'check-upgrade',
-      'deploy',
-      'split',
-      'set-current-version',
-    ]);
+    expect(build.steps.map((s) => s.id)).toEqual(['build', 'push', 'check-upgrade', 'deploy', 'set-current-version']);
     for (const s of build.steps) {
       expect(s.waitFor, `${s.id}: waitFor would let it run beside the check`).toBeUndefined();
       expect(s.allowFailure, s.id).toBeUndefined();
@@ -143,20 +136,19 @@ describe('cloudrun/worker/cloudbuild.yaml', () => {
     ]);
   });
 
-  it('names the new revision after the tag, splits instances to that revision, and makes it the current version', () => {
+  it('names the new revision after the tag, moves no instances, and makes that revision the current version', () => {
     const pool = expand('${_WORKER_POOL}');
     const tag = expand('${_TAG}');
     const revision = `${pool}-${tag}`;
     expect(argsOf('deploy').slice(0, 5)).toEqual(['beta', 'run', 'worker-pools', 'deploy', pool]);
     expect(flag('deploy', '--revision-suffix')).toBe(tag);
-    // With no instances until the split gives it some: the revisions that run now keep theirs.
+    // The split is the autoscaler's (it gives the new revision its first instance): no step writes it.
     expect(argsOf('deploy')).toContain('--no-promote');
-    expect(argsOf('split').slice(0, 5)).toEqual(['beta', 'run', 'worker-pools', 'update-instance-split', pool]);
-    expect(flag('split', '--to-revisions')).toMatch(new RegExp(`^${revision}=([1-9][0-9]?|100)$`));
+    for (const s of build.steps) expect(s.args ?? [], s.id).not.toContain('update-instance-split');
     // The Build ID the new workers register with is their revision's name; the deployment is the pool.
     expect(flag('set-current-version', '--deployment')).toBe(pool);
     expect(flag('set-current-version', '--build-id')).toBe(revision);
-    expect(flag('deploy', '--region')).toBe(flag('split', '--region'));
+    expect(flag('deploy', '--region')).toBe(expand('${_REGION}'));
   });
 });
 
@@ -195,44 +187,39 @@ describe("the package's CLI accepts each step's command line", () => {
 
 const gcloudOnPath = (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'gcloud')));
 
-describeWithTool('gcloud', gcloudOnPath ? undefined : 'no gcloud on PATH')(
-  'gcloud accepts the deploy and split steps',
-  () => {
-    let config: string;
-    beforeAll(async () => {
-      config = await mkdtemp(join(tmpdir(), 'gcloud-config-'));
-    });
-    afterAll(async () => {
-      await rm(config, { recursive: true, force: true });
-    });
+describeWithTool('gcloud', gcloudOnPath ? undefined : 'no gcloud on PATH')('gcloud accepts the deploy step', () => {
+  let config: string;
+  beforeAll(async () => {
+    config = await mkdtemp(join(tmpdir(), 'gcloud-config-'));
+  });
+  afterAll(async () => {
+    await rm(config, { recursive: true, force: true });
+  });
 
-    /** gcloud with an empty configuration: it parses the arguments, then stops for want of an account. */
-    function gcloud(args: string[]) {
-      return runCommand('gcloud', args, {
-        cwd: root,
-        timeout: 60_000,
-        env: {
-          ...process.env,
-          CLOUDSDK_CONFIG: config,
-          CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-          CLOUDSDK_CORE_PROJECT: BUILT_INS.PROJECT_ID,
-        },
-      });
-    }
-
-    for (const id of ['deploy', 'split']) {
-      it(`${id}: past the argument parser (exit 1 for the missing account, not 2)`, { timeout: 130_000 }, async () => {
-        expect(step(id).entrypoint).toBe('gcloud');
-        const r = await gcloud(argsOf(id));
-        expect(r.status, r.stderr).toBe(1);
-        expect(r.stderr).toContain('You do not currently have an active account selected');
-      });
-    }
-
-    it('refuses a misspelled flag with a usage error (exit 2)', { timeout: 130_000 }, async () => {
-      const r = await gcloud(argsOf('deploy').map((a) => (a === '--revision-suffix' ? '--revision-sufix' : a)));
-      expect(r.status).toBe(2);
-      expect(r.stderr).toContain('--revision-sufix');
+  /** gcloud with an empty configuration: it parses the arguments, then stops for want of an account. */
+  function gcloud(args: string[]) {
+    return runCommand('gcloud', args, {
+      cwd: root,
+      timeout: 60_000,
+      env: {
+        ...process.env,
+        CLOUDSDK_CONFIG: config,
+        CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+        CLOUDSDK_CORE_PROJECT: BUILT_INS.PROJECT_ID,
+      },
     });
-  },
-);
+  }
+
+  it('deploy: past the argument parser (exit 1 for the missing account, not 2)', { timeout: 130_000 }, async () => {
+    expect(step('deploy').entrypoint).toBe('gcloud');
+    const r = await gcloud(argsOf('deploy'));
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain('You do not currently have an active account selected');
+  });
+
+  it('refuses a misspelled flag with a usage error (exit 2)', { timeout: 130_000 }, async () => {
+    const r = await gcloud(argsOf('deploy').map((a) => (a === '--revision-suffix' ? '--revision-sufix' : a)));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--revision-sufix');
+  });
+});

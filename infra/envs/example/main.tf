@@ -38,9 +38,10 @@ locals {
     WORKFLOW_BUNDLE_PATH             = var.workflow_bundle_path
     WORKER_MAX_CONCURRENT_ACTIVITIES = tostring(module.worker_size.max_concurrent_activities)
     # Worker Versioning: the Worker Deployment is the worker pool (by name: the pool's own output would be a cycle);
-    # each revision's name is its Build ID, which Cloud Run gives the container, so Terraform sets none.
-    TEMPORAL_WORKER_DEPLOYMENT = module.naming.worker
+    # each revision's name is its Build ID, which Cloud Run gives the container, so the fallback stays empty.
     TEMPORAL_WORKER_VERSIONING = tostring(local.worker_versioning)
+    TEMPORAL_WORKER_DEPLOYMENT = module.naming.worker
+    TEMPORAL_WORKER_BUILD_ID   = ""
     # Tracing (docs/observability.md): one trace per run, exported over OTLP by the worker's NodeSDK.
     GENKITX_OTEL                = tostring(var.tracing_enabled)
     GENKITX_OTEL_USER_DATA      = tostring(var.tracing_user_data)

@@ -163,7 +163,7 @@ variable "worker_versioning" {
 }
 
 variable "worker_deployers" {
-  description = "Principals that run the rollout (cloudrun/worker/cloudbuild.yaml), e.g. serviceAccount:PROJECT_NUMBER@cloudbuild.gserviceaccount.com: they may deploy revisions of the worker pool and split instances between them (roles/run.developer on the pool, roles/iam.serviceAccountUser on the worker's service account)."
+  description = "Principals that run the rollout (cloudrun/worker/cloudbuild.yaml), e.g. serviceAccount:PROJECT_NUMBER@cloudbuild.gserviceaccount.com: they may deploy revisions of the worker pool (roles/run.developer on the pool, roles/iam.serviceAccountUser on the worker's service account)."
   type        = list(string)
   default     = []
 

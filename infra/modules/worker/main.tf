@@ -83,16 +83,16 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
   lifecycle {
     # Fields other actors own after creation; an apply must reset none of them:
     # - the autoscaler sets the instance count through the Admin API, keeps its pending scale-down in an annotation
-    #   (autoscaler.genkitx-temporal.dev/scale-down), and with Worker Versioning keeps a draining version's revision
-    #   in instance_splits until its pinned runs are done, then drops it. An apply that reset the splits would stop
-    #   the workers those runs are pinned to (they would wait until the next autoscaler run put them back).
+    #   (autoscaler.genkitx-temporal.dev/scale-down), and with Worker Versioning writes the instance splits: a new
+    #   revision's first instance, the current version's share, and a draining version's revision until its pinned
+    #   runs are done. An apply that reset the splits would stop the workers those runs are pinned to.
     # - the rollout (cloudrun/worker/cloudbuild.yaml) deploys each build as a revision named after its tag (the
-    #   Build ID the workers register with) and splits instances to it; the image, the revision name and gcloud's
-    #   client fields are its. An apply with an older image_tag would otherwise start an old build as a new,
-    #   unversioned revision. Terraform still owns the rest of the template (env, secrets, limits), with one limit:
-    #   a change there re-sends the last rollout's revision name, which Cloud Run refuses (409, a revision name is
-    #   used once; hashicorp/terraform-provider-google#14569). Not ignoring the name is worse: every plan after a
-    #   rollout would then make a new revision only to clear it. docs/deploy.md says how to change the template.
+    #   Build ID its workers register with); the image, the revision name and gcloud's client fields are its. An
+    #   apply with an older image_tag would otherwise start an old build as a new version that nobody made current.
+    # Terraform keeps the rest of the template (env, secrets, limits), with one limit: a change there re-sends the
+    # last rollout's revision name, which Cloud Run refuses (409: a revision name is used once;
+    # hashicorp/terraform-provider-google#14569). Not ignoring the name is worse: every plan after a rollout would
+    # make a new revision only to clear it. docs/deploy.md says how to change the template then.
     ignore_changes = [
       scaling[0].manual_instance_count,
       annotations,
@@ -108,9 +108,10 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
   depends_on = [module.identity]
 }
 
-# Whoever runs the rollout (the build's service account) deploys revisions of this worker pool and splits instances
-# between them (roles/run.developer on this pool only), and Cloud Run checks actAs on the worker's identity for
-# every deploy. The autoscaler's grants are in its own module; the same run.developer covers its instance_splits.
+# Whoever runs the rollout (the build's service account) deploys revisions of this worker pool, or splits
+# instances by hand without the autoscaler (roles/run.developer on this pool only); Cloud Run checks actAs on the
+# worker's identity for every deploy. The autoscaler's grants are in its own module; the same role on the pool
+# covers its writes of instance_splits.
 resource "google_cloud_run_v2_worker_pool_iam_member" "deployers" {
   for_each = var.kind == "worker_pool" ? toset(var.deployers) : toset([])
 

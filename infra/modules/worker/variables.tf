@@ -64,7 +64,7 @@ variable "port" {
 }
 
 variable "deployers" {
-  description = "Principals that run the rollout (e.g. serviceAccount:PROJECT_NUMBER@cloudbuild.gserviceaccount.com): roles/run.developer on this worker pool and roles/iam.serviceAccountUser on the worker's service account, so they can deploy a build as a new revision and split instances to it. Worker pools only; empty for none."
+  description = "Principals that run the rollout (e.g. serviceAccount:PROJECT_NUMBER@cloudbuild.gserviceaccount.com): roles/run.developer on this worker pool and roles/iam.serviceAccountUser on the worker's service account, so they can deploy a build as a new revision (and split instances by hand). Worker pools only; empty for none."
   type        = list(string)
   default     = []
 
