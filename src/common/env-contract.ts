@@ -23,6 +23,11 @@ export const WORKER_ENV = {
     'FLOWS_MODULE',
     'WORKFLOW_BUNDLE_PATH',
     'WORKER_MAX_CONCURRENT_ACTIVITIES',
+    // Worker Versioning (docs/versioning.md): on/off, the Worker Deployment (default: the service or worker pool
+    // name), and the build ID when the platform gives no revision.
+    'TEMPORAL_WORKER_VERSIONING',
+    'TEMPORAL_WORKER_DEPLOYMENT',
+    'TEMPORAL_WORKER_BUILD_ID',
     // Tracing: on/off, and where the NodeSDK exports (docs/observability.md).
     'GENKITX_OTEL',
     // With encrypted payloads, spans are redacted unless this is true (docs/security.md).

@@ -42,6 +42,11 @@ const EXPECTED_ROLES: Record<string, string[]> = {
   'api.${each.value}': ['roles/run.invoker on google_cloud_run_v2_service'],
   'api.IAP service agent': ['roles/run.invoker on google_cloud_run_v2_service'],
   'registry.${each.value}': ['roles/artifactregistry.writer on google_artifact_registry_repository'],
+  // Whoever runs the rollout (worker_deployers): deploy revisions of the one worker pool, act as its identity.
+  'worker.${each.value}': [
+    'roles/iam.serviceAccountUser on google_service_account',
+    'roles/run.developer on google_cloud_run_v2_worker_pool',
+  ],
 };
 
 /** A `module` block: where it stands (module), its name and its arguments. */
@@ -105,6 +110,10 @@ function containersOf(body: Body): Body[] {
   return [...(template.containers ?? []), ...(template.template?.[0]?.containers ?? [])];
 }
 
+/** What every container's env blocks iterate: the container as run-container checked it (plain, then secrets). */
+const PLAIN_ENV = '${module.container.spec.env}';
+const SECRET_ENV = '${module.container.spec.secret_env}';
+
 type EnvSource = { kind: 'static' | 'dynamic'; forEach?: string; entry: Body };
 function envSources(container: Body): EnvSource[] {
   return [
@@ -128,11 +137,11 @@ function envPolicyProblems(container: Body): string[] {
       if (!SECRET_LIKE.test(name)) problems.push(`${name} is set outside the env map`);
       continue;
     }
-    if (entry.value !== undefined && forEach !== '${var.env}')
-      problems.push(`plain values iterate ${forEach}, not var.env`);
+    if (entry.value !== undefined && forEach !== PLAIN_ENV)
+      problems.push(`plain values iterate ${forEach}, not the container's env`);
     if (entry.value !== undefined && entry.value !== '${env.value}') problems.push(`plain value ${entry.value}`);
-    if (entry.value_source !== undefined && (forEach !== '${var.secret_env}' || !secretRef)) {
-      problems.push(`secret references must iterate var.secret_env through secret_key_ref`);
+    if (entry.value_source !== undefined && (forEach !== SECRET_ENV || !secretRef)) {
+      problems.push(`secret references must iterate the container's secret_env through secret_key_ref`);
     }
     if (entry.value === undefined && entry.value_source === undefined) problems.push('env entry without a value');
   }
@@ -225,17 +234,17 @@ describe('no public invoker on the worker or the autoscaler', () => {
 });
 
 describe('secrets come only from Secret Manager', () => {
-  it('every container takes plain values from var.env and secrets through secret_key_ref from var.secret_env', () => {
+  it('every container takes plain values from its env and secrets through secret_key_ref from its secret_env', () => {
     const containers = tree.resources.flatMap((r) => containersOf(r.body).map((c) => ({ r, c })));
     expect(containers.length).toBe(4); // worker pool, worker service, API service, autoscaler job
     for (const { r, c } of containers) {
       expect(envPolicyProblems(c), `${r.module}: ${r.type}.${r.name}`).toEqual([]);
       const iterated = envSources(c).map((s) => s.forEach);
-      expect(iterated, `${r.module}: ${r.type}.${r.name}`).toEqual(['${var.env}', '${var.secret_env}']);
+      expect(iterated, `${r.module}: ${r.type}.${r.name}`).toEqual([PLAIN_ENV, SECRET_ENV]);
     }
   });
 
-  it('the env policy rejects a literal secret, a plain value from elsewhere and a secret outside var.secret_env', () => {
+  it("the env policy rejects a literal secret, a plain value from elsewhere and a secret outside the container's secret_env", () => {
     expect(envPolicyProblems({ env: [{ name: 'TEMPORAL_API_KEY', value: 'sk-live' }] })).toEqual([
       'TEMPORAL_API_KEY is a literal; secrets come from secret_key_ref',
     ]);
@@ -243,22 +252,28 @@ describe('secrets come only from Secret Manager', () => {
       envPolicyProblems({
         dynamic: { env: [{ for_each: '${var.other}', content: [{ name: 'x', value: '${env.value}' }] }] },
       }),
-    ).toEqual(['plain values iterate ${var.other}, not var.env']);
+    ).toEqual(["plain values iterate ${var.other}, not the container's env"]);
     expect(
       envPolicyProblems({
         dynamic: {
           env: [
-            { for_each: '${var.env}', content: [{ name: 'x', value_source: [{ secret_key_ref: [{ secret: 's' }] }] }] },
+            { for_each: PLAIN_ENV, content: [{ name: 'x', value_source: [{ secret_key_ref: [{ secret: 's' }] }] }] },
           ],
         },
       }),
-    ).toEqual(['secret references must iterate var.secret_env through secret_key_ref']);
+    ).toEqual(["secret references must iterate the container's secret_env through secret_key_ref"]);
   });
 
-  it('every module refuses secret-looking names in its plain env map', () => {
+  it('every workload checks its container through run-container, which refuses secret-looking plain names', () => {
+    const conditions = (tree.variables['run-container.container'].validation as Body[]).map((v) => v.condition);
+    expect(conditions.some((c) => c.includes('(KEY|SECRET|TOKEN|PASSWORD)'))).toBe(true);
     for (const module of ['worker', 'api', 'autoscaler']) {
-      const validation = tree.variables[`${module}.env`].validation[0];
-      expect(validation.condition, module).toContain('(KEY|SECRET|TOKEN|PASSWORD)');
+      const call = tree.calls.find((c) => c.module === module && c.name === 'container');
+      expect(call?.body, module).toEqual({ source: '../run-container', container: '${var.container}' });
+      // Nothing renders the unchecked input: every resource reads the checked spec.
+      for (const r of tree.resources.filter((r) => r.module === module)) {
+        expect(JSON.stringify(r.body), `${module}: ${r.type}.${r.name}`).not.toContain('var.container');
+      }
     }
   });
 
@@ -269,9 +284,9 @@ describe('secrets come only from Secret Manager', () => {
 
   it('the example passes each module its env and secret maps from the matching locals', () => {
     for (const component of Object.keys(CONTRACT)) {
-      const call = tree.moduleCalls[component];
-      expect(call.env, component).toBe(`\${local.${component}_env}`);
-      expect(call.secret_env, component).toContain(`local.${component}_secret_env`);
+      const container = tree.moduleCalls[component].container;
+      expect(container.env, component).toBe(`\${local.${component}_env}`);
+      expect(container.secret_env, component).toContain(`local.${component}_secret_env`);
     }
   });
 });
@@ -344,9 +359,14 @@ describe('least privilege', () => {
         expect(body.for_each, at).toBe('${var.secrets}');
         expect(body.secret_id, at).toBe('${each.value}');
       } else if (b.grant.startsWith('roles/run.developer')) {
-        expect(body.name, at).toBe('${var.target_name}');
+        // The autoscaler's one target, or the worker module's own pool for its deployers.
+        expect(body.name, at).toBe(
+          module === 'worker' ? '${google_cloud_run_v2_worker_pool.worker[0].name}' : '${var.target_name}',
+        );
       } else if (b.grant.startsWith('roles/iam.serviceAccountUser')) {
-        expect(body.service_account_id, at).toBe('${var.worker_service_account_name}');
+        expect(body.service_account_id, at).toBe(
+          module === 'worker' ? '${module.identity.name}' : '${var.worker_service_account_name}',
+        );
       }
     }
     const autoscaler = tree.moduleCalls.autoscaler;
@@ -436,7 +456,7 @@ describe('one runtime identity module (run-identity)', () => {
       expect(r.body.depends_on, at).toContain('${module.identity}');
       const call = identityCalls().find((c) => c.module === r.module && c.name === 'identity');
       // The bindings iterate the same map the container's secret env does (checked above), so the two cannot drift.
-      expect(call?.body.secrets, at).toBe('${{ for name, ref in var.secret_env : name => ref.secret }}');
+      expect(call?.body.secrets, at).toBe('${module.container.secrets}');
     }
     const scheduler = identityCalls().find((c) => c.name === 'scheduler_identity')!;
     expect(scheduler.body.secrets, 'the scheduler reads no secret').toBeUndefined();
@@ -487,5 +507,96 @@ describe('inputs and outputs document themselves', () => {
     expect(required.sort()).toEqual(['image_tag', 'project_id', 'temporal_address']);
     for (const name of Object.keys(tfvars)) expect(declared, `tfvars sets ${name}`).toContain(name);
     for (const name of required) expect(Object.keys(tfvars), `tfvars lacks ${name}`).toContain(name);
+  });
+});
+
+describe('provider requirements: the root pins, each module declares what it uses', () => {
+  /** The `terraform` block of every folder of infra/ (module or environment), merged over its files. */
+  async function terraformBlocks(): Promise<Record<string, Body>> {
+    const blocks: Record<string, Body> = {};
+    for (const file of await findTerraformFiles(infra)) {
+      const where = file.slice(infra.length + 1).split('/');
+      const folder = where[0] === 'modules' ? where[1] : `envs/${where[1]}`;
+      for (const block of ((await parseTerraformFile(file)).terraform ?? []) as Body[]) {
+        blocks[folder] = { ...blocks[folder], ...block };
+      }
+    }
+    return blocks;
+  }
+
+  it('the example environment pins Terraform and the provider release the schema checks use', async () => {
+    const root = (await terraformBlocks())['envs/example'];
+    expect(root.required_version).toBe('>= 1.6');
+    expect(root.required_providers[0].google).toEqual({ source: 'hashicorp/google', version: '~> 7.45' });
+  });
+
+  it('every module with google resources declares the provider source and a minimum the root pin satisfies', async () => {
+    const blocks = await terraformBlocks();
+    const users = [...new Set(tree.resources.filter((r) => r.type.startsWith('google_')).map((r) => r.module))];
+    expect(users.sort()).toEqual([
+      'api',
+      'autoscaler',
+      'envs/example',
+      'registry',
+      'run-identity',
+      'secrets',
+      'worker',
+    ]);
+    for (const module of users.filter((m) => !m.startsWith('envs/'))) {
+      const google = blocks[module]?.required_providers?.[0]?.google;
+      expect(google?.source, module).toBe('hashicorp/google');
+      // A floor, not a pin: the root decides; 7.45 is what the schema checks run against.
+      expect(google?.version, module).toBe('>= 7.45');
+    }
+  });
+});
+
+describe('Worker Versioning (docs/deploy.md, rolling out a new build)', () => {
+  const workerPool = () =>
+    tree.resources.find((r) => r.module === 'worker' && r.type === 'google_cloud_run_v2_worker_pool')!.body;
+
+  it('the worker pool leaves to their owners what an apply must not reset', () => {
+    const ignored = (workerPool().lifecycle[0].ignore_changes as string[]).map((p) => p.replace(/^\$\{|\}$/g, ''));
+    expect(ignored.sort()).toEqual(
+      [
+        // the autoscaler: instance count, its pending scale-down, and a draining version's place in the splits
+        'scaling[0].manual_instance_count',
+        'annotations',
+        'instance_splits',
+        // the rollout: each build's image, its revision name (the Build ID) and gcloud's client fields
+        'template[0].containers[0].image',
+        'template[0].revision',
+        'client',
+        'client_version',
+      ].sort(),
+    );
+    // Terraform sets no split itself: the first revision gets every instance by default, the rest is the rollout's.
+    expect(workerPool().instance_splits).toBeUndefined();
+  });
+
+  it('names the Worker Deployment after the worker pool and turns versioning on by default, on worker pools only', () => {
+    const env = tree.locals.worker_env;
+    expect(env.TEMPORAL_WORKER_DEPLOYMENT).toBe('${module.naming.worker}');
+    expect(tree.moduleCalls.worker.name, 'the same name as the pool').toBe(env.TEMPORAL_WORKER_DEPLOYMENT);
+    expect(env.TEMPORAL_WORKER_VERSIONING).toBe('${tostring(local.worker_versioning)}');
+    expect(tree.locals.worker_versioning).toBe('${var.worker_versioning && var.worker_kind == "worker_pool"}');
+    expect(tree.variables['envs/example.worker_versioning']).toMatchObject({ type: '${bool}', default: true });
+    // The Build ID is the revision's name, which Cloud Run gives the container: the fallback stays empty, or every
+    // revision of the pool would claim the same build.
+    expect(env.TEMPORAL_WORKER_BUILD_ID).toBe('');
+  });
+
+  it('lets only named principals deploy, and only on a worker pool', () => {
+    const validation = tree.variables['worker.deployers'].validation[0];
+    expect(validation.condition).toContain('^(serviceAccount|group|user|principal|principalSet):');
+    expect(tree.moduleCalls.worker.deployers).toBe('${var.worker_deployers}');
+    const grants = tree.resources.filter((r) => r.module === 'worker' && r.name.startsWith('deployers'));
+    expect(grants.map((r) => r.type).sort()).toEqual([
+      'google_cloud_run_v2_worker_pool_iam_member',
+      'google_service_account_iam_member',
+    ]);
+    for (const r of grants) {
+      expect(r.body.for_each, r.name).toBe('${var.kind == "worker_pool" ? toset(var.deployers) : toset([])}');
+    }
   });
 });

@@ -83,7 +83,7 @@ describe('schema check of infra/', () => {
 
   it('fails a copy whose API container lost its required image', async () => {
     const findings = await checkEditedCopy('modules/api/main.tf', (tf) =>
-      tf.replace(/\n\s+image\s+= var\.image\n/, '\n'),
+      tf.replace(/\n\s+image\s+= module\.container\.spec\.image\n/, '\n'),
     );
     expect(findings).toEqual([
       'modules/api/main.tf: resource.google_cloud_run_v2_service.api.template[0].containers[0].image: required argument is missing',
@@ -92,10 +92,20 @@ describe('schema check of infra/', () => {
 
   it('fails a copy that ignores changes of an argument the worker pool does not have', async () => {
     const findings = await checkEditedCopy('modules/worker/main.tf', (tf) =>
-      tf.replace('ignore_changes = [scaling[0].manual_instance_count,', 'ignore_changes = [scaling[0].instance_count,'),
+      tf.replace('      scaling[0].manual_instance_count,\n', '      scaling[0].instance_count,\n'),
     );
     expect(findings).toHaveLength(1);
     expect(findings[0]).toContain('lifecycle[0].ignore_changes: "scaling[0].instance_count"');
+  });
+
+  it('fails a copy whose rollout grants name an argument the IAM resources do not have', async () => {
+    const findings = await checkEditedCopy('modules/worker/main.tf', (tf) =>
+      tf.replace('  service_account_id = module.identity.name\n', '  service_account    = module.identity.name\n'),
+    );
+    expect(findings).toEqual([
+      'modules/worker/main.tf: resource.google_service_account_iam_member.deployers_act_as.service_account_id: required argument is missing',
+      'modules/worker/main.tf: resource.google_service_account_iam_member.deployers_act_as.service_account: unknown argument or block (not in the provider schema)',
+    ]);
   });
 
   it('fails a copy whose run-identity binding misspells an argument and whose caller passes it nothing it declares', async () => {
@@ -107,7 +117,7 @@ describe('schema check of infra/', () => {
       'modules/run-identity/main.tf: resource.google_secret_manager_secret_iam_member.secret_access.secret: unknown argument or block (not in the provider schema)',
     ]);
     const call = await checkEditedCopy('modules/worker/main.tf', (tf) =>
-      tf.replace('  secrets      = {', '  secret_env   = {'),
+      tf.replace('  secrets      = module.container.secrets', '  secret_env   = module.container.secrets'),
     );
     expect(call).toEqual([
       'modules/worker/main.tf: module.identity.secret_env: module ../run-identity has no variable "secret_env"',
@@ -125,9 +135,9 @@ describe('schema check of infra/', () => {
 
   it('fails a copy that leaves out a required module variable', async () => {
     const findings = await checkEditedCopy('envs/example/main.tf', (tf) =>
-      tf.replace(/\n\s+image\s+= local\.api_image\n/, '\n'),
+      tf.replace(/\n\s+container = \{\n\s+image\s+= local\.api_image\n(.*\n)*?\s+\}\n/, '\n'),
     );
-    expect(findings).toEqual(['envs/example/main.tf: module.api.image: required module variable is missing']);
+    expect(findings).toEqual(['envs/example/main.tf: module.api.container: required module variable is missing']);
   });
 });
 

@@ -61,7 +61,7 @@ describeWithTool('Terraform', noTerraform)('terraform CLI checks of infra/', () 
     expect(fmt.out).toContain('variables.tf');
   });
 
-  for (const module of ['naming', 'sizing']) {
+  for (const module of ['naming', 'sizing', 'run-container']) {
     // init + test, each allowed 60 s by run().
     it(`terraform test passes every run in modules/${module}`, { timeout: 130_000 }, async () => {
       const moduleDir = join(infra, 'modules', module);
@@ -83,5 +83,20 @@ describeWithTool('Terraform', noTerraform)('terraform CLI checks of infra/', () 
     const result = await terraformTest(dir);
     expect(result.status).not.toBe(0);
     expect(result.out).toContain('service account IDs must be 6-30 characters');
+  });
+
+  it('terraform test catches a dropped container rule', { timeout: 130_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tf-container-'));
+    scratch.push(dir);
+    await cp(join(infra, 'modules', 'run-container'), dir, { recursive: true });
+    const variables = join(dir, 'variables.tf');
+    // Let a secret-looking name through as a plain value: it would then sit in the template and the state.
+    const before = await readFile(variables, 'utf8');
+    const after = before.replace('!can(regex("(KEY|SECRET|TOKEN|PASSWORD)", upper(name)))', 'true');
+    expect(after).not.toBe(before);
+    await writeFile(variables, after);
+    const result = await terraformTest(dir);
+    expect(result.status).not.toBe(0);
+    expect(result.out).toMatch(/run "a_secret_looking_plain_value_is_refused"\.\.\. fail/);
   });
 });

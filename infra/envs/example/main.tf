@@ -21,7 +21,9 @@ locals {
   # People sign in to the run console with the API's own auth (a bearer token, Firebase) and get a session cookie
   # signed with the session keys; behind IAP, IAP signs them in.
   console_sessions = contains(["bearer", "firebase"], var.api_auth)
-  secret_ids       = { for key, id in module.naming.secret_ids : key => id if !contains(local.unused_secrets, key) }
+  # Only a worker pool can keep a draining version's workers up (instance splits); a service runs unversioned.
+  worker_versioning = var.worker_versioning && var.worker_kind == "worker_pool"
+  secret_ids        = { for key, id in module.naming.secret_ids : key => id if !contains(local.unused_secrets, key) }
   secret_ref = {
     for key, id in module.secrets.secret_ids : key => { secret = id, version = var.secret_version }
   }
@@ -37,6 +39,11 @@ locals {
     FLOWS_MODULE                     = var.flows_module
     WORKFLOW_BUNDLE_PATH             = var.workflow_bundle_path
     WORKER_MAX_CONCURRENT_ACTIVITIES = tostring(module.worker_size.max_concurrent_activities)
+    # Worker Versioning: the Worker Deployment is the worker pool (by name: the pool's own output would be a cycle);
+    # each revision's name is its Build ID, which Cloud Run gives the container, so the fallback stays empty.
+    TEMPORAL_WORKER_VERSIONING = tostring(local.worker_versioning)
+    TEMPORAL_WORKER_DEPLOYMENT = module.naming.worker
+    TEMPORAL_WORKER_BUILD_ID   = ""
     # Tracing (docs/observability.md): one trace per run, exported over OTLP by the worker's NodeSDK.
     GENKITX_OTEL                = tostring(var.tracing_enabled)
     GENKITX_OTEL_USER_DATA      = tostring(var.tracing_user_data)
@@ -168,14 +175,17 @@ module "worker" {
   name                = module.naming.worker
   service_account_id  = module.naming.service_account_ids.worker
   kind                = var.worker_kind
-  image               = local.worker_image
-  env                 = local.worker_env
-  secret_env          = { for name, ref in local.worker_secret_env : name => ref if ref != null }
-  limits              = module.worker_size.limits
   instances           = max(var.worker_kind == "service" ? 1 : 0, var.worker_min_instances)
   max_instances       = var.worker_max_instances
+  deployers           = var.worker_deployers
   labels              = local.labels
   deletion_protection = var.deletion_protection
+  container = {
+    image      = local.worker_image
+    env        = local.worker_env
+    secret_env = { for name, ref in local.worker_secret_env : name => ref if ref != null }
+    limits     = module.worker_size.limits
+  }
 
   depends_on = [google_project_service.apis]
 }
@@ -186,13 +196,15 @@ module "api" {
   region              = var.region
   name                = module.naming.api
   service_account_id  = module.naming.service_account_ids.api
-  image               = local.api_image
-  env                 = local.api_env
-  secret_env          = { for name, ref in local.api_secret_env : name => ref if ref != null }
   access              = var.api_access
   invokers            = var.api_invokers
   labels              = local.labels
   deletion_protection = var.deletion_protection
+  container = {
+    image      = local.api_image
+    env        = local.api_env
+    secret_env = { for name, ref in local.api_secret_env : name => ref if ref != null }
+  }
 
   depends_on = [google_project_service.apis]
 }
@@ -207,16 +219,18 @@ module "autoscaler" {
   scheduler_job_name           = module.naming.scheduler_job
   service_account_id           = module.naming.service_account_ids.autoscaler
   scheduler_service_account_id = module.naming.service_account_ids.scheduler
-  image                        = local.autoscaler_image
-  command                      = var.autoscaler_command
-  args                         = var.autoscaler_args
-  env                          = local.autoscaler_env
-  secret_env                   = { for name, ref in local.autoscaler_secret_env : name => ref if ref != null }
   target_kind                  = module.worker.kind
   target_name                  = module.worker.name
   worker_service_account_name  = module.worker.service_account_name
   labels                       = local.labels
   deletion_protection          = var.deletion_protection
+  container = {
+    image      = local.autoscaler_image
+    command    = var.autoscaler_command
+    args       = var.autoscaler_args
+    env        = local.autoscaler_env
+    secret_env = { for name, ref in local.autoscaler_secret_env : name => ref if ref != null }
+  }
 
   depends_on = [google_project_service.apis]
 }

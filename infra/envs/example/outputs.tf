@@ -9,11 +9,12 @@ output "api_url" {
 }
 
 output "worker" {
-  description = "The worker: kind, name and the Admin API name the autoscaler scales."
+  description = "The worker: kind, name, the Admin API name the autoscaler scales, and its Worker Deployment (null when unversioned; the rollout's _WORKER_POOL and --deployment)."
   value = {
     kind          = module.worker.kind
     name          = module.worker.name
     resource_name = module.worker.resource_name
+    deployment    = local.worker_versioning ? module.worker.name : null
   }
 
   precondition {

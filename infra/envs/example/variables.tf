@@ -156,6 +156,23 @@ variable "worker_kind" {
   }
 }
 
+variable "worker_versioning" {
+  description = "Worker Versioning (docs/deploy.md, \"Rolling out a new build\"): the worker pool is one Worker Deployment named after it, each revision one version (its Build ID is the revision name), and a new build takes runs only once the rollout makes it current. false runs the workers unversioned. The service variant always runs unversioned: a service has no instance splits to keep a draining revision's workers up."
+  type        = bool
+  default     = true
+}
+
+variable "worker_deployers" {
+  description = "Principals that run the rollout (cloudrun/worker/cloudbuild.yaml), e.g. serviceAccount:PROJECT_NUMBER@cloudbuild.gserviceaccount.com: they may deploy revisions of the worker pool (roles/run.developer on the pool, roles/iam.serviceAccountUser on the worker's service account)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.worker_deployers : can(regex("^(serviceAccount|group|user|principal|principalSet):", p))])
+    error_message = "worker_deployers lists named principals (serviceAccount:, group:, user:, principal:, principalSet:); never allUsers or allAuthenticatedUsers."
+  }
+}
+
 variable "worker_cpu" {
   description = "vCPUs per worker instance (1, 2, 4, 6 or 8)."
   type        = number

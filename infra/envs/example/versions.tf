@@ -1,3 +1,7 @@
+# The root module decides the versions for the whole configuration: Terraform (>= 1.6 for `terraform test` and the
+# `moved` blocks into modules) and the google provider (~> 7.45: the release the offline schema checks use). Each
+# child module declares only the provider's source and the oldest release it needs, as reusable modules should;
+# Terraform takes the intersection of all constraints.
 terraform {
   required_version = ">= 1.6"
 

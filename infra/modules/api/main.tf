@@ -1,12 +1,18 @@
 # The front-door Hono API (cloudrun/api) as a request-driven Cloud Run service: starts flows as workflows,
 # streams and re-attaches by workflow ID, and receives signed webhooks. Who may reach it is one variable.
 
+# The container's type, defaults and environment rules (run-container, provider-less), shared by every workload.
+module "container" {
+  source    = "../run-container"
+  container = var.container
+}
+
 module "identity" {
   source       = "../run-identity"
   project_id   = var.project_id
   account_id   = var.service_account_id
   display_name = "genkitx-temporal API (${var.name})"
-  secrets      = { for name, ref in var.secret_env : name => ref.secret }
+  secrets      = module.container.secrets
 }
 
 # This module created the account and its secret bindings itself before run-identity existed; these keep them.
@@ -44,9 +50,9 @@ resource "google_cloud_run_v2_service" "api" {
 
     containers {
       name    = "api"
-      image   = var.image
-      command = var.command
-      args    = var.args
+      image   = module.container.spec.image
+      command = module.container.spec.command
+      args    = module.container.spec.args
 
       ports {
         container_port = var.port
@@ -55,11 +61,11 @@ resource "google_cloud_run_v2_service" "api" {
       resources {
         cpu_idle          = true
         startup_cpu_boost = true
-        limits            = var.limits
+        limits            = module.container.spec.limits
       }
 
       dynamic "env" {
-        for_each = var.env
+        for_each = module.container.spec.env
         content {
           name  = env.key
           value = env.value
@@ -67,7 +73,7 @@ resource "google_cloud_run_v2_service" "api" {
       }
 
       dynamic "env" {
-        for_each = var.secret_env
+        for_each = module.container.spec.secret_env
         content {
           name = env.key
           value_source {

@@ -18,47 +18,10 @@ variable "service_account_id" {
   type        = string
 }
 
-variable "image" {
-  description = "Container image of the front-door API (cloudrun/api)."
-  type        = string
-}
-
-variable "command" {
-  description = "Entrypoint override; null keeps the image's."
-  type        = list(string)
-  default     = null
-}
-
-variable "args" {
-  description = "Arguments override; null keeps the image's."
-  type        = list(string)
-  default     = null
-}
-
-variable "env" {
-  description = "Plain environment variables (name => value). Secrets never go here: use secret_env."
-  type        = map(string)
-  default     = {}
-
-  validation {
-    condition     = alltrue([for name in keys(var.env) : !can(regex("(KEY|SECRET|TOKEN|PASSWORD)", upper(name)))])
-    error_message = "env holds plain values only; a variable named like a key, secret, token or password must come from secret_env (Secret Manager)."
-  }
-}
-
-variable "secret_env" {
-  description = "Environment variables read from Secret Manager (name => { secret = secret ID, version }). The API's service account gets secretAccessor on exactly these secrets."
-  type = map(object({
-    secret  = string
-    version = optional(string, "latest")
-  }))
-  default = {}
-}
-
-variable "limits" {
-  description = "resources.limits of the container."
-  type        = map(string)
-  default     = { cpu = "1", memory = "512Mi" }
+variable "container" {
+  description = "The container: image, and optionally command, args, env (plain values), secret_env (Secret Manager) and limits. Its type, defaults and rules are the run-container module's; the service account gets secretAccessor on exactly the secret_env secrets."
+  # Checked and given its defaults by run-container (module.container below), the one definition of that type.
+  type = any
 }
 
 variable "access" {

@@ -4,12 +4,18 @@
 # - the scheduler's service account, which may only run this one job.
 # Neither the job nor anything else here has a public invoker.
 
+# The container's type, defaults and environment rules (run-container, provider-less), shared by every workload.
+module "container" {
+  source    = "../run-container"
+  container = var.container
+}
+
 module "identity" {
   source       = "../run-identity"
   project_id   = var.project_id
   account_id   = var.service_account_id
   display_name = "genkitx-temporal autoscaler (${var.target_name})"
-  secrets      = { for name, ref in var.secret_env : name => ref.secret }
+  secrets      = module.container.secrets
 }
 
 # This module created the account and its secret bindings itself before run-identity existed; these keep them.
@@ -83,16 +89,16 @@ resource "google_cloud_run_v2_job" "autoscaler" {
 
       containers {
         name    = "autoscaler"
-        image   = var.image
-        command = var.command
-        args    = var.args
+        image   = module.container.spec.image
+        command = module.container.spec.command
+        args    = module.container.spec.args
 
         resources {
-          limits = var.limits
+          limits = module.container.spec.limits
         }
 
         dynamic "env" {
-          for_each = var.env
+          for_each = module.container.spec.env
           content {
             name  = env.key
             value = env.value
@@ -100,7 +106,7 @@ resource "google_cloud_run_v2_job" "autoscaler" {
         }
 
         dynamic "env" {
-          for_each = var.secret_env
+          for_each = module.container.spec.secret_env
           content {
             name = env.key
             value_source {

@@ -1,10 +1,9 @@
+# The provider this module uses and the oldest release it is checked against; the root module pins the versions.
 terraform {
-  required_version = ">= 1.6"
-
   required_providers {
     google = {
       source  = "hashicorp/google"
-      version = "~> 7.45"
+      version = ">= 7.45"
     }
   }
 }

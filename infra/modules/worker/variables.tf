@@ -29,46 +29,10 @@ variable "kind" {
   }
 }
 
-variable "image" {
-  description = "Container image of the worker, for example europe-west1-docker.pkg.dev/PROJECT/REPO/worker:TAG."
-  type        = string
-}
-
-variable "command" {
-  description = "Entrypoint override; null keeps the image's."
-  type        = list(string)
-  default     = null
-}
-
-variable "args" {
-  description = "Arguments override; null keeps the image's."
-  type        = list(string)
-  default     = null
-}
-
-variable "env" {
-  description = "Plain environment variables (name => value). Secrets never go here: use secret_env."
-  type        = map(string)
-  default     = {}
-
-  validation {
-    condition     = alltrue([for name in keys(var.env) : !can(regex("(KEY|SECRET|TOKEN|PASSWORD)", upper(name)))])
-    error_message = "env holds plain values only; a variable named like a key, secret, token or password must come from secret_env (Secret Manager)."
-  }
-}
-
-variable "secret_env" {
-  description = "Environment variables read from Secret Manager (name => { secret = secret ID, version }). The worker's service account gets secretAccessor on exactly these secrets."
-  type = map(object({
-    secret  = string
-    version = optional(string, "latest")
-  }))
-  default = {}
-}
-
-variable "limits" {
-  description = "resources.limits of the container, for example { cpu = \"1\", memory = \"1Gi\" } (see the sizing module)."
-  type        = map(string)
+variable "container" {
+  description = "The container: image, and optionally command, args, env (plain values), secret_env (Secret Manager) and limits. Its type, defaults and rules are the run-container module's; the service account gets secretAccessor on exactly the secret_env secrets."
+  # Checked and given its defaults by run-container (module.container below), the one definition of that type.
+  type = any
 }
 
 variable "instances" {
@@ -97,6 +61,17 @@ variable "port" {
   description = "Port of /healthz and /readyz in the service variant (Cloud Run sets PORT to it)."
   type        = number
   default     = 8080
+}
+
+variable "deployers" {
+  description = "Principals that run the rollout (e.g. serviceAccount:PROJECT_NUMBER@cloudbuild.gserviceaccount.com): roles/run.developer on this worker pool and roles/iam.serviceAccountUser on the worker's service account, so they can deploy a build as a new revision (and split instances by hand). Worker pools only; empty for none."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.deployers : can(regex("^(serviceAccount|group|user|principal|principalSet):", p))])
+    error_message = "deployers lists named principals (serviceAccount:, group:, user:, principal:, principalSet:); never allUsers or allAuthenticatedUsers."
+  }
 }
 
 variable "labels" {
