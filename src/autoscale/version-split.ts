@@ -169,9 +169,9 @@ export function planSplit(input: SplitInput): SplitDecision {
   const mainBefore = mainRevision ? (before.get(mainRevision) ?? 0) : 0;
   const decision = decide(mainLoad, mainBefore, input.state, policy, input.now);
 
-  const allocations: Allocation[] = kept.map((k) => {
+  const allocations: Allocation[] = kept.map(({ backlog, ...k }) => {
     const had = before.get(k.revision) ?? 0;
-    const need = Math.max(1, Math.ceil(k.backlog / policy.targetPerInstance));
+    const need = Math.max(1, Math.ceil(backlog / policy.targetPerInstance));
     // The step cap holds per revision, but never below the floor of one.
     return { ...k, instances: Math.max(1, Math.min(need, had + policy.maxStepUp)), before: had };
   });
@@ -201,8 +201,8 @@ export function planSplit(input: SplitInput): SplitDecision {
  * Whether a non-current version keeps instances, and why. Only DRAINED releases a revision: the server sets it
  * after the visibility grace period, once no open pinned run is left, and it stays so until the version is current
  * or ramping again. DRAINING keeps the revision however old its last check (a stale DRAINING costs an instance a
- * little longer; a wrong drop would strand pinned runs). A version without any drainage info keeps the instances
- * it has (it might have runs), and gets none it does not have.
+ * little longer; a wrong drop would strand pinned runs). A version without any drainage info that holds instances
+ * keeps them as a draining one would (it might have runs); one that holds none gets none.
  */
 function keepReason(v: VersionReading, hasInstances: boolean): AllocationReason | undefined {
   if (v.status === 'ramping') return 'ramping';
