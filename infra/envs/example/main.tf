@@ -99,6 +99,7 @@ locals {
     AUTOSCALER_SCALE_DOWN_WINDOW_SECONDS = tostring(var.autoscaler_scale_down_window_seconds)
     AUTOSCALER_ACTIVATION_BACKLOG        = tostring(var.autoscaler_activation_backlog)
     AUTOSCALER_DRY_RUN                   = tostring(var.autoscaler_dry_run)
+    AUTOSCALER_WORKER_DEPLOYMENT         = var.autoscaler_worker_deployment
   }
   autoscaler_secret_env = {
     TEMPORAL_API_KEY = local.temporal_api_key_ref

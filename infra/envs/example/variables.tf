@@ -186,6 +186,12 @@ variable "autoscaler_dry_run" {
   default     = false
 }
 
+variable "autoscaler_worker_deployment" {
+  description = "With Worker Versioning on the worker pool: its Worker Deployment name (the pool's name). The autoscaler then writes the pool's instance splits, keeping each draining version's revision until it is drained. Empty: off."
+  type        = string
+  default     = ""
+}
+
 variable "worker_min_instances" {
   description = "Fewest worker instances (the autoscaler never goes below; with a service variant at least 1 is kept anyway)."
   type        = number

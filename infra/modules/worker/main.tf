@@ -76,8 +76,9 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
 
   lifecycle {
     # The autoscaler sets the count through the Admin API, and keeps its pending scale-down in an annotation
-    # (autoscaler.genkitx-temporal.dev/scale-down); an apply must reset neither.
-    ignore_changes = [scaling[0].manual_instance_count, annotations]
+    # (autoscaler.genkitx-temporal.dev/scale-down); with a Worker Deployment it also writes the instance splits
+    # (a draining version keeps its revision's workers). An apply must reset none of them.
+    ignore_changes = [scaling[0].manual_instance_count, annotations, instance_splits]
   }
 
   # A revision that starts before its secret bindings exist crash-loops on the missing secret.
