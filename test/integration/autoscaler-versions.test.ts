@@ -19,6 +19,7 @@ const deployment = `drainv-${randomUUID().slice(0, 8)}`; // = the worker pool's 
 const POOL = `projects/p/locations/us-central1/workerPools/${deployment}`;
 const A = `${deployment}-00001-aaa`;
 const B = `${deployment}-00002-bbb`;
+const C = `${deployment}-00003-ccc`;
 const taskQueue = uniqueTaskQueue('autoscale-versions');
 const policy: ScalingPolicy = {
   targetPerInstance: 5,
@@ -54,7 +55,7 @@ beforeAll(async () => {
   fake = await startFakeCloudRunApi([{ name: POOL, count: 1, revisions: [A] }]);
   fake.onInstancesChange = (_name, now) => {
     placing = placing.then(async () => {
-      for (const revision of [A, B]) {
+      for (const revision of [A, B, C]) {
         if ((now[revision] ?? 0) > 0 && !workers.has(revision)) {
           workers.set(revision, await versionedWorker(revision));
           events.push(`start ${revision}`);
@@ -259,4 +260,38 @@ describe('autoscaler across Worker Deployment versions', () => {
     expect(logs.at(-1)!.splits).toBeUndefined();
     expect(fake.get(POOL).instanceSplits).toEqual([{ type: 2, revision: A, percent: 100 }]);
   });
+
+  it('a draining version whose revision was deleted is left out (no workers to keep), and the rest is written', async () => {
+    // B (current) was scaled to zero when it had nothing to do: a new run's backlog brings its worker back.
+    const onB = await startFlowWorkflow(approvalFlow, 'chair', flowOpts());
+    await waitFor(
+      async () => {
+        await run();
+        await placing;
+        return workers.has(B);
+      },
+      20_000,
+      'B scaled up',
+    );
+    await waitFor(
+      async () => (await onB.describe()).raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId === B,
+      20_000,
+      'a run pinned to B',
+    );
+    fake.deployRevision(POOL, C, { promote: false });
+    expect(await run()).toMatchObject({ outcome: 'scaled' });
+    await placing;
+    await makeCurrent(C);
+    expect(await drainageOf(B)).toBe(VersionDrainageStatus.VERSION_DRAINAGE_STATUS_DRAINING);
+    // Someone moved the instances off B and deleted the revision (its workers are gone with it).
+    fake.setSplits(POOL, [{ revision: C, percent: 100 }]);
+    fake.deleteRevision(POOL, B);
+    const result = await run();
+    expect(result.outcome).not.toBe('error');
+    expect(logs.at(-1)!.versions!.find((v) => v.buildId === B)?.status).toBe('draining');
+    expect(logs.at(-1)!.dropped).toContainEqual({ buildId: B, revision: B, why: 'revision-missing' });
+    expect(fake.get(POOL).instanceSplits.map((x: { revision?: string }) => x.revision)).toEqual([C]);
+    // B's run is stranded with its revision (which is why a revision in the split cannot be deleted): end it.
+    await onB.terminate('test: its revision was deleted');
+  }, 60_000);
 });
