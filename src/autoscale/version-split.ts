@@ -107,7 +107,6 @@ export class RevisionMismatchError extends Error {
 export function planSplit(input: SplitInput): SplitDecision {
   const { pool, policy } = input;
   const exists = new Set(input.revisions);
-  const before = instancesByRevision(input);
   const belongs = (id: string) => id.startsWith(`${pool}-`);
   const dropped: Dropped[] = [];
   const kept: Array<{ revision: string; buildId?: string; reason: AllocationReason; backlog: number }> = [];
@@ -118,6 +117,10 @@ export function planSplit(input: SplitInput): SplitDecision {
     throw new RevisionMismatchError(current.buildId, pool, 'not-a-revision-of-the-pool');
   if (current && !exists.has(current.buildId))
     throw new RevisionMismatchError(current.buildId, pool, 'revision-missing');
+  const latest = input.latestReadyRevision;
+  // The share sized by the ordinary policy: the current version's, or without one the latest revision's.
+  const mainRevision = current?.buildId ?? (latest && exists.has(latest) ? latest : undefined);
+  const before = instancesByRevision(input, mainRevision);
 
   for (const v of input.versions) {
     if (v === current) continue;
@@ -138,7 +141,6 @@ export function planSplit(input: SplitInput): SplitDecision {
 
   // The latest revision whose workers have not registered a version yet (just deployed): one instance, so its
   // version appears and can be made current. Without a current version it is where new work goes (below).
-  const latest = input.latestReadyRevision;
   const latestVersion = latest ? byBuildId.get(latest) : undefined;
   const latestIsNew = latest && exists.has(latest) && (!latestVersion || latestVersion.status === 'inactive');
   if (current && latestIsNew && latest !== current.buildId && !kept.some((k) => k.revision === latest))
@@ -153,8 +155,6 @@ export function planSplit(input: SplitInput): SplitDecision {
     else kept.push({ revision, reason: 'unversioned', backlog: 0 });
   }
 
-  // The share sized by the ordinary policy: the current version's, or without one the latest revision's.
-  const mainRevision = current?.buildId ?? (latest && exists.has(latest) ? latest : undefined);
   // Without a current version the latest revision may also be a version that keeps instances: one entry, the main.
   const mainKept = kept.findIndex((k) => k.revision === mainRevision);
   const mainFloor = mainKept >= 0 ? 1 : 0;
@@ -249,17 +249,28 @@ function toSplits(
   }
 }
 
-/** Instances per revision in the split as read (`latest` entries count for the latest ready revision). */
+/**
+ * Instances per revision in the split as read (`latest` entries count for the latest ready revision): each share
+ * rounded down, and the main revision (the current version's) the rest. For a split this module wrote, that reads
+ * back exactly the instances it planned while the count is below 100 (a rounded-up share of `a` instances is
+ * below `a + 1`).
+ */
 export function instancesByRevision(
   input: Pick<SplitInput, 'count' | 'splits' | 'latestReadyRevision'>,
+  mainRevision?: string,
 ): Map<string, number> {
   const out = new Map<string, number>();
   const splits = input.splits.length ? input.splits : [{ latest: true, percent: 100 }];
+  let rest = input.count;
   for (const s of splits) {
     const revision = s.latest ? input.latestReadyRevision : s.revision;
-    if (!revision) continue;
-    out.set(revision, (out.get(revision) ?? 0) + Math.round((s.percent * input.count) / 100));
+    if (!revision || revision === mainRevision) continue;
+    const n = Math.floor((s.percent * input.count) / 100);
+    out.set(revision, (out.get(revision) ?? 0) + n);
+    rest -= n;
   }
+  const mainInSplit = splits.some((s) => (s.latest ? input.latestReadyRevision : s.revision) === mainRevision);
+  if (mainRevision && mainInSplit) out.set(mainRevision, Math.max(0, rest));
   return out;
 }
 

@@ -203,6 +203,29 @@ describe('planSplit', () => {
     expect(() => planSplit(input({ versions: [current(gone)] }))).toThrow(/no revision/);
   });
 
+  it('a split it wrote reads back as the instances it planned (no phantom change on the next run)', () => {
+    for (let count = 1; count <= 49; count++) {
+      for (const others of [1, 2, 3]) {
+        const versions = [
+          current(B, count * 5),
+          ...Array.from({ length: others }, (_, i) => draining(`wp-1000${i}-x`)),
+        ];
+        const base = input({
+          versions,
+          revisions: [B, ...versions.map((v) => v.buildId)],
+          queue: { backlog: count * 5 + others * 5, inFlight: 1 },
+          policy: { ...policy, maxInstances: 60, maxStepUp: 100 },
+        });
+        const first = planSplit(base);
+        const again = planSplit({ ...base, count: first.count, splits: first.splits });
+        const read = instancesByRevision({ count: first.count, splits: first.splits }, B);
+        for (const a of first.allocations) expect(read.get(a.revision), `${count}/${others}`).toBe(a.instances);
+        expect(again.count).toBe(first.count);
+        expect(again.splits).toEqual(first.splits);
+      }
+    }
+  });
+
   it('every floor survives any rounding of the percentages, even when the shares do not fit in 100', () => {
     for (const n of [1, 2, 3, 5, 7]) {
       const versions = [current(B, 1), ...Array.from({ length: n }, (_, i) => draining(`wp-1000${i}-x`))];
@@ -248,21 +271,30 @@ describe('planSplit', () => {
     expect(d.count).toBe(5);
   });
 
-  it('reads instances per revision from a split as written, the latest entry meaning the latest ready revision', () => {
+  it('reads instances per revision from a split: shares rounded down, the main revision the rest', () => {
+    const read = (count: number, splits: SplitInput['splits'], main?: string) =>
+      Object.fromEntries(instancesByRevision({ count, splits, latestReadyRevision: B }, main));
     expect(
-      Object.fromEntries(
-        instancesByRevision({
-          count: 4,
-          splits: [
-            { revision: A, percent: 25 },
-            { latest: true, percent: 75 },
-          ],
-          latestReadyRevision: B,
-        }),
+      read(
+        4,
+        [
+          { revision: A, percent: 25 },
+          { latest: true, percent: 75 },
+        ],
+        B,
       ),
     ).toEqual({ [A]: 1, [B]: 3 });
-    expect(Object.fromEntries(instancesByRevision({ count: 3, splits: [], latestReadyRevision: B }))).toEqual({
-      [B]: 3,
-    });
+    expect(
+      read(
+        3,
+        [
+          { revision: A, percent: 50 },
+          { revision: B, percent: 50 },
+        ],
+        B,
+      ),
+    ).toEqual({ [A]: 1, [B]: 2 });
+    expect(read(3, [], B)).toEqual({ [B]: 3 });
+    expect(read(3, [{ revision: A, percent: 100 }], B)).toEqual({ [A]: 3 });
   });
 });
