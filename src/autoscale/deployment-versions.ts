@@ -43,7 +43,9 @@ export async function readDeploymentVersions(
   const routing = info?.routingConfig;
   const currentId = routing?.currentDeploymentVersion?.buildId ?? undefined;
   const rampingId = routing?.rampingDeploymentVersion?.buildId ?? undefined;
-  const versions = (info?.versionSummaries ?? []).map((s) => fromSummary(s, currentId, rampingId));
+  const versions = (info?.versionSummaries ?? [])
+    .map((s) => fromSummary(s, deploymentName, currentId, rampingId))
+    .filter((v) => v.buildId !== '');
   // Backlogs only for the versions that may hold instances: a drained or inactive version's is not used.
   await Promise.all(
     versions
@@ -66,8 +68,10 @@ export async function readDeploymentVersions(
   return versions;
 }
 
-function fromSummary(s: Summary, currentId?: string, rampingId?: string): VersionReading {
-  const buildId = s.deploymentVersion?.buildId ?? s.version?.split('.').slice(1).join('.') ?? '';
+function fromSummary(s: Summary, deploymentName: string, currentId?: string, rampingId?: string): VersionReading {
+  // Servers before `deployment_version` named a version `<deployment>.<build id>`.
+  const legacy = s.version?.startsWith(`${deploymentName}.`) ? s.version.slice(deploymentName.length + 1) : '';
+  const buildId = s.deploymentVersion?.buildId || legacy;
   // The routing config is the source of truth for current and ramping; the summary's status for the rest.
   const status: VersionStatus =
     buildId === currentId
