@@ -52,7 +52,17 @@ async function start(): Promise<Started> {
   if (!found) console.warn('[tests] no Temporal CLI found; letting the Temporal SDK download the dev server');
   const cliPath = found ?? sdkDownloadedCli();
   const [env, bundle] = await Promise.all([
-    startDevServer({ cliPath: existsSync(cliPath) ? cliPath : undefined }),
+    startDevServer({
+      cliPath: existsSync(cliPath) ? cliPath : undefined,
+      // Worker Versioning: a version that stops being current is checked for open pinned runs after this grace
+      // period and then every interval (both 3 min by default); 1 s each lets a test see DRAINING become DRAINED.
+      extraArgs: [
+        '--dynamic-config-value',
+        'matching.wv.VersionDrainageStatusVisibilityGracePeriod="1s"',
+        '--dynamic-config-value',
+        'matching.wv.VersionDrainageStatusRefreshInterval="1s"',
+      ],
+    }),
     bundleFlowWorkflows({ logger: quietLogger() }),
   ]);
   const dir = await mkdtemp(join(tmpdir(), 'genkitx-temporal-'));

@@ -6,8 +6,10 @@ import { resolveTemporalConfig } from '../client/config';
 import { clientFor } from '../client/connection';
 import { CloudRunTarget, type CloudRunTargetOptions } from './cloud-run-target';
 import { decide, type Decision, type DecisionReason, type ScalingPolicy } from './policy';
+import { readDeploymentVersions } from './deployment-versions';
 import { readQueueLoad, type QueueLoadReading } from './queue-load';
 import type { AutoscalerSettings } from './settings';
+import { planSplit, sameSplits, type InstanceSplit, type SplitDecision, type VersionReading } from './version-split';
 
 export interface AutoscalerOptions extends AutoscalerSettings {
   /** A Temporal client to use instead of the shared one for `temporal`. */
@@ -39,6 +41,14 @@ export interface DecisionLog {
   reason?: DecisionReason;
   write?: 'none' | 'dry-run' | 'written';
   attempts?: number;
+  /** With a Worker Deployment: its versions as read, the split before and after, and who holds instances. */
+  versions?: VersionReading[];
+  splitsBefore?: InstanceSplit[];
+  splits?: InstanceSplit[];
+  allocations?: SplitDecision['allocations'];
+  dropped?: SplitDecision['dropped'];
+  /** The deployment is configured but no worker has registered it yet: the count alone was decided. */
+  deploymentNotFound?: string;
   error?: { name: string; code?: number; message: string };
 }
 
@@ -49,6 +59,9 @@ export type AutoscaleResult =
       desired: number;
       decision: Decision;
       load: QueueLoadReading;
+      /** With a Worker Deployment: the split decided (`desired` is then its total count). */
+      split?: SplitDecision;
+      splitsBefore?: InstanceSplit[];
     }
   | { outcome: 'error'; error: unknown };
 
@@ -73,34 +86,77 @@ export async function runAutoscaler(options: AutoscalerOptions): Promise<Autosca
     load = await readQueueLoad(client, config.namespace, config.taskQueue, {
       timeoutMs: options.temporalCallTimeoutMs,
     });
-    const now = (options.now ?? (() => Date.now() / 1000))();
+    const now = Math.floor((options.now ?? (() => Date.now() / 1000))());
     const measured = load;
+    const deployment = options.workerDeployment && target.kind === 'workerPool' ? options.workerDeployment : undefined;
+    const versions = deployment
+      ? await readDeploymentVersions(client, config.namespace, deployment, config.taskQueue, {
+          timeoutMs: options.temporalCallTimeoutMs,
+        })
+      : undefined;
     const outcome = await target.update(
       (snapshot) => {
-        const decision = decide(measured, snapshot.count, snapshot.state, options.policy, Math.floor(now));
-        return { count: decision.desired, state: decision.state, decision };
+        if (!versions) {
+          const decision = decide(measured, snapshot.count, snapshot.state, options.policy, now);
+          return { count: decision.desired, state: decision.state, decision, split: undefined };
+        }
+        const split = planSplit({
+          pool: options.target.split('/').pop()!,
+          versions,
+          revisions: snapshot.revisions ?? [],
+          latestReadyRevision: snapshot.latestReadyRevision,
+          count: snapshot.count,
+          splits: snapshot.splits,
+          queue: measured,
+          state: snapshot.state,
+          policy: options.policy,
+          now,
+        });
+        return { count: split.count, state: split.current.state, splits: split.splits, decision: split.current, split };
       },
-      { dryRun: options.dryRun },
+      { dryRun: options.dryRun, revisions: versions !== undefined },
     );
-    const { decision } = outcome.plan;
+    const { decision, split } = outcome.plan;
     const current = outcome.before.count;
-    const changed = decision.desired !== current;
+    const desired = outcome.plan.count;
+    const splitsChanged = split !== undefined && !sameSplits(split.splits, outcome.before.splits);
+    const changed = desired !== current || splitsChanged;
+    const what = splitsChanged
+      ? `${current} -> ${desired}, split ${describeSplits(split.splits)}`
+      : `${current} -> ${desired}`;
     log({
       ...base,
       severity: changed && outcome.write === 'written' ? 'NOTICE' : 'INFO',
       message: changed
-        ? `${outcome.write === 'written' ? 'scaled' : 'would scale'} ${current} -> ${decision.desired} (${decision.reason})`
+        ? `${outcome.write === 'written' ? 'scaled' : 'would scale'} ${what} (${decision.reason})`
         : `keep ${current} (${decision.reason})`,
       load,
       current,
       recommended: decision.recommended,
-      desired: decision.desired,
+      desired,
       reason: decision.reason,
       write: outcome.write,
       attempts: outcome.attempts,
+      ...(versions
+        ? {
+            versions,
+            splitsBefore: outcome.before.splits,
+            splits: split?.splits,
+            allocations: split?.allocations,
+            dropped: split?.dropped,
+          }
+        : {}),
+      ...(deployment && !versions ? { deploymentNotFound: deployment } : {}),
     });
     const result = changed ? (outcome.write === 'written' ? 'scaled' : 'dry-run') : 'unchanged';
-    return { outcome: result, current, desired: decision.desired, decision, load };
+    return {
+      outcome: result,
+      current,
+      desired,
+      decision,
+      load,
+      ...(split ? { split, splitsBefore: outcome.before.splits } : {}),
+    };
   } catch (error) {
     const e = error as { name?: string; code?: unknown; message?: string };
     log({
@@ -118,6 +174,10 @@ export async function runAutoscaler(options: AutoscalerOptions): Promise<Autosca
   } finally {
     await target.close().catch(() => undefined);
   }
+}
+
+function describeSplits(splits: InstanceSplit[]): string {
+  return splits.map((s) => `${s.latest ? 'latest' : s.revision}=${s.percent}%`).join(',');
 }
 
 /** The policy in force, for documentation and logs. */

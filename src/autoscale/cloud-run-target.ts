@@ -2,10 +2,11 @@
 // (`scaling.minInstanceCount`) through the real `@google-cloud/run` client. The client retries nothing and its
 // long-running operations never time out, so this adds both: bounded retries on transient errors, a re-read on an
 // etag conflict, and a deadline on the operation.
-import type { ServicesClient, WorkerPoolsClient, protos } from '@google-cloud/run';
+import type { RevisionsClient, ServicesClient, WorkerPoolsClient, protos } from '@google-cloud/run';
 import { EMPTY_STATE, type ScaleDownState } from './policy';
 import { GrpcStatus } from '../client/grpc-errors';
 import { decodeState, encodeState, STATE_ANNOTATION } from './state-annotation';
+import { sameSplits, sortSplits, type InstanceSplit } from './version-split';
 
 type Resource = protos.google.cloud.run.v2.IWorkerPool | protos.google.cloud.run.v2.IService;
 type Kind = 'workerPool' | 'service';
@@ -42,12 +43,19 @@ export interface TargetSnapshot {
   count: number;
   state: ScaleDownState;
   etag?: string;
+  /** A worker pool's instance splits (empty: all on the latest ready revision). */
+  splits: InstanceSplit[];
+  latestReadyRevision?: string;
+  /** The worker pool's revisions (short names), when the update asked for them. */
+  revisions?: string[];
 }
 
-/** What to write for a snapshot: the count and the state to keep. */
+/** What to write for a snapshot: the count and the state to keep, and for a worker pool its splits. */
 export interface Plan {
   count: number;
   state: ScaleDownState;
+  /** The worker pool's instance splits; left as they are when absent. */
+  splits?: InstanceSplit[];
 }
 
 export interface UpdateOutcome<P extends Plan> {
@@ -82,6 +90,7 @@ export class OperationDeadlineError extends Error {
 export class CloudRunTarget {
   readonly kind: Kind;
   private client?: Promise<WorkerPoolsClient | ServicesClient>;
+  private revisionsClient?: Promise<RevisionsClient>;
 
   constructor(private readonly options: CloudRunTargetOptions) {
     this.kind = targetKind(options.name);
@@ -102,19 +111,21 @@ export class CloudRunTarget {
    */
   async update<P extends Plan>(
     plan: (now: TargetSnapshot) => P,
-    opts: { dryRun?: boolean } = {},
+    opts: { dryRun?: boolean; revisions?: boolean } = {},
   ): Promise<UpdateOutcome<P>> {
     let last: { before: TargetSnapshot; plan: P } | undefined;
     const { value, attempts } = await this.withRetries(
       async () => {
         const resource = await this.get();
         const before = snapshotOf(this.kind, resource);
+        if (opts.revisions) before.revisions = await this.listRevisions();
         const next = plan(before);
         last = { before, plan: next };
         const stateChanged = encodeState(next.state) !== encodeState(before.state);
-        if (next.count === before.count && !stateChanged) return 'none' as const;
+        const splitsChanged = next.splits !== undefined && !sameSplits(next.splits, before.splits);
+        if (next.count === before.count && !stateChanged && !splitsChanged) return 'none' as const;
         if (opts.dryRun) return 'dry-run' as const;
-        await this.write(resource, next, stateChanged);
+        await this.write(resource, next, stateChanged, splitsChanged);
         return 'written' as const;
       },
       // A stale etag means someone else wrote first: plan again from a fresh read.
@@ -123,9 +134,10 @@ export class CloudRunTarget {
     return { ...last!, write: value, attempts };
   }
 
-  /** Closes the client's channels (a job should call it before exiting). */
+  /** Closes the clients' channels (a job should call it before exiting). */
   async close(): Promise<void> {
     if (this.client) await (await this.client).close();
+    if (this.revisionsClient) await (await this.revisionsClient).close();
   }
 
   private async get(): Promise<Resource> {
@@ -137,7 +149,19 @@ export class CloudRunTarget {
     return resource;
   }
 
-  private async write(current: Resource, plan: Plan, stateChanged: boolean): Promise<void> {
+  /** The worker pool's revisions (short names); listed in the same attempt as the read they are planned with. */
+  private async listRevisions(): Promise<string[]> {
+    if (this.kind !== 'workerPool') throw new RangeError('autoscaler: only a worker pool has instance splits');
+    this.revisionsClient ??= import('@google-cloud/run').then(
+      (run) => new run.RevisionsClient(this.options.clientOptions),
+    );
+    const [revisions] = await (
+      await this.revisionsClient
+    ).listRevisions({ parent: this.options.name }, { autoPaginate: true });
+    return revisions.map((r) => shortName(r.name ?? '')).filter(Boolean);
+  }
+
+  private async write(current: Resource, plan: Plan, stateChanged: boolean, splitsChanged = false): Promise<void> {
     const annotations = { ...(current.annotations ?? {}) };
     const encoded = encodeState(plan.state);
     if (encoded === undefined) delete annotations[STATE_ANNOTATION];
@@ -146,13 +170,18 @@ export class CloudRunTarget {
     const paths = [
       ...(plan.count !== snapshotOf(this.kind, current).count ? [countPath] : []),
       ...(stateChanged ? ['annotations'] : []),
+      ...(splitsChanged ? ['instance_splits'] : []),
     ];
     const base = { name: this.options.name, etag: current.etag, annotations };
     const client = await this.runClient();
     const [operation] =
       this.kind === 'workerPool'
         ? await (client as WorkerPoolsClient).updateWorkerPool({
-            workerPool: { ...base, scaling: { manualInstanceCount: plan.count } },
+            workerPool: {
+              ...base,
+              scaling: { manualInstanceCount: plan.count },
+              ...(splitsChanged ? { instanceSplits: toProtoSplits(plan.splits ?? []) } : {}),
+            },
             updateMask: { paths },
           })
         : await (client as ServicesClient).updateService({
@@ -205,7 +234,36 @@ function snapshotOf(kind: Kind, resource: Resource): TargetSnapshot {
   const scaling = resource.scaling as { manualInstanceCount?: number | null; minInstanceCount?: number | null } | null;
   const count = (kind === 'workerPool' ? scaling?.manualInstanceCount : scaling?.minInstanceCount) ?? 0;
   const state = decodeState(resource.annotations?.[STATE_ANNOTATION]);
-  return { count, state: state ?? EMPTY_STATE, etag: resource.etag ?? undefined };
+  const pool = kind === 'workerPool' ? (resource as protos.google.cloud.run.v2.IWorkerPool) : undefined;
+  return {
+    count,
+    state: state ?? EMPTY_STATE,
+    etag: resource.etag ?? undefined,
+    splits: sortSplits((pool?.instanceSplits ?? []).map(fromProtoSplit)),
+    latestReadyRevision: pool?.latestReadyRevision ? shortName(pool.latestReadyRevision) : undefined,
+  };
+}
+
+// The REST client decodes enums as numbers (it asks for int enum encoding); names are accepted too.
+const LATEST = new Set<unknown>([1, 'INSTANCE_SPLIT_ALLOCATION_TYPE_LATEST']);
+
+function fromProtoSplit(s: protos.google.cloud.run.v2.IInstanceSplit): InstanceSplit {
+  return LATEST.has(s.type)
+    ? { latest: true, percent: s.percent ?? 0 }
+    : { revision: shortName(s.revision ?? ''), percent: s.percent ?? 0 };
+}
+
+function toProtoSplits(splits: InstanceSplit[]): protos.google.cloud.run.v2.IInstanceSplit[] {
+  return splits.map((s) =>
+    s.latest
+      ? { type: 'INSTANCE_SPLIT_ALLOCATION_TYPE_LATEST', percent: s.percent }
+      : { type: 'INSTANCE_SPLIT_ALLOCATION_TYPE_REVISION', revision: s.revision, percent: s.percent },
+  );
+}
+
+/** `projects/…/workerPools/W/revisions/R` or `R`: the revision's short name, as splits and Build IDs name it. */
+function shortName(name: string): string {
+  return name.split('/').pop() ?? name;
 }
 
 function isRetryableCode(err: unknown): boolean {

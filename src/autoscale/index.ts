@@ -23,6 +23,19 @@ export {
   type ScalingPolicy,
 } from './policy';
 export { readQueueLoad, UnknownTaskQueueError, type QueueLoadReading } from './queue-load';
+export { readDeploymentVersions } from './deployment-versions';
+export {
+  planSplit,
+  RevisionMismatchError,
+  type Allocation,
+  type AllocationReason,
+  type Dropped,
+  type InstanceSplit,
+  type SplitDecision,
+  type SplitInput,
+  type VersionReading,
+  type VersionStatus,
+} from './version-split';
 export { DEFAULT_TEMPORAL_CALL_TIMEOUT_MS, TemporalCallTimeoutError } from './temporal-deadline';
 export { AUTOSCALER_ENV } from '../common/env-contract';
 export {

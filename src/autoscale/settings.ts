@@ -24,6 +24,11 @@ export interface AutoscalerSettings {
   target: string;
   policy: ScalingPolicy;
   dryRun: boolean;
+  /**
+   * The Worker Deployment whose versions are the worker pool's revisions (Build ID = revision name). When set and
+   * the target is a worker pool, the autoscaler sizes each version and writes the pool's instance splits.
+   */
+  workerDeployment?: string;
   /** Connection to Temporal: passed as explicit options, so no other variable or profile file is consulted. */
   temporal: { address?: string; namespace?: string; taskQueue?: string; apiKey?: string };
 }
@@ -59,6 +64,7 @@ export function autoscalerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env):
     target: e.AUTOSCALER_TARGET,
     policy,
     dryRun: flag(e, 'AUTOSCALER_DRY_RUN'),
+    workerDeployment: e.AUTOSCALER_WORKER_DEPLOYMENT?.trim() || undefined,
     temporal: {
       address: e.TEMPORAL_ADDRESS || undefined,
       namespace: e.TEMPORAL_NAMESPACE || undefined,

@@ -54,6 +54,9 @@ export const AUTOSCALER_ENV = {
     'AUTOSCALER_SCALE_DOWN_WINDOW_SECONDS',
     'AUTOSCALER_ACTIVATION_BACKLOG',
     'AUTOSCALER_DRY_RUN',
+    // The Worker Deployment (Worker Versioning) whose versions run on the worker pool's revisions: with it the
+    // autoscaler also writes the pool's instance splits (draining versions keep their workers).
+    'AUTOSCALER_WORKER_DEPLOYMENT',
   ],
   secrets: ['TEMPORAL_API_KEY'],
   platform: [],

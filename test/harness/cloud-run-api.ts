@@ -1,6 +1,7 @@
 // A local fake of the Cloud Run Admin API v2 over REST, enough for the real `@google-cloud/run` client with
-// `fallback: true`: get/patch worker pools and services (update masks, etag checks), long-running operations
-// (done at once, after some polls, or never), and injected faults (HTTP errors, a concurrent writer).
+// `fallback: true`: get/patch worker pools and services (update masks, etag checks), a worker pool's revisions and
+// instance splits (validated like the API: existing revisions, whole percentages adding up to 100), long-running
+// operations (done at once, after some polls, or never), and injected faults (HTTP errors, a concurrent writer).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,6 +44,19 @@ export interface FakeCloudRunApi {
   concurrentWriteBeforeNextPatch(name: string): void;
   /** Called after every change of a count (to start or stop worker processes). */
   onCountChange?: (name: string, count: number, previous: number) => void | Promise<void>;
+  /** A worker pool's instances per revision, as the fake places them (see `instancesByRevision`). */
+  instances(name: string): Record<string, number>;
+  /** Called after every write that changed a worker pool's instances per revision. */
+  onInstancesChange?: (name: string, now: Record<string, number>, before: Record<string, number>) => void;
+  /**
+   * A new revision of a worker pool (a deploy): it becomes the latest ready revision. `promote` (gcloud's
+   * default) also moves the whole split to the latest revision; without it the split is left as it is.
+   */
+  deployRevision(name: string, revision: string, opts?: { promote?: boolean }): void;
+  /** Deletes a revision; like the API, not one that the split names. */
+  deleteRevision(name: string, revision: string): void;
+  /** Sets a worker pool's split as an operator would (short revision names; `latest` for the latest ready). */
+  setSplits(name: string, splits: Array<{ revision?: string; latest?: boolean; percent: number }>): void;
   close(): Promise<void>;
 }
 
@@ -50,12 +64,20 @@ const STATUS_BY_CODE: Record<string, number> = { INVALID_ARGUMENT: 400, NOT_FOUN
 
 /** Starts the fake with these resources (`…/workerPools/…` or `…/services/…`), each at `count` instances. */
 export async function startFakeCloudRunApi(
-  resources: Array<{ name: string; count: number }>,
+  resources: Array<{ name: string; count: number; revisions?: string[] }>,
 ): Promise<FakeCloudRunApi> {
   const store = new Map<string, Json>();
+  /** Revisions per worker pool (short names), oldest first. */
+  const revisions = new Map<string, string[]>();
   const operations = new Map<string, { op: Json; resource: string; pollsLeft: number; hang: boolean }>();
   const concurrentWrites: string[] = [];
-  for (const { name, count } of resources) store.set(name, newResource(name, count));
+  for (const { name, count, revisions: revs } of resources) {
+    store.set(name, newResource(name, count));
+    if (isPoolName(name)) {
+      revisions.set(name, [...(revs ?? [`${shortName(name)}-00001-aaa`])]);
+      setLatest(store.get(name)!, revisions.get(name)!.at(-1)!);
+    }
+  }
 
   const fake: FakeCloudRunApi = {
     port: 0,
@@ -71,6 +93,31 @@ export async function startFakeCloudRunApi(
       bump(r);
     },
     concurrentWriteBeforeNextPatch: (name) => void concurrentWrites.push(name),
+    instances: (name) => instancesByRevision(mustGet(name)),
+    deployRevision: (name, revision, { promote = true } = {}) => {
+      const r = mustGet(name);
+      revisions.get(name)!.push(revision);
+      setLatest(r, revision);
+      if (promote) setSplitsOf(r, [{ type: LATEST, percent: 100 }]);
+      bump(r);
+    },
+    deleteRevision: (name, revision) => {
+      const r = mustGet(name);
+      if (r.instanceSplits.some((s: Json) => s.revision === revision))
+        throw new Error(`fake Cloud Run: ${revision} is in the split of ${name}`);
+      revisions.set(
+        name,
+        revisions.get(name)!.filter((x) => x !== revision),
+      );
+    },
+    setSplits: (name, splits) => {
+      const r = mustGet(name);
+      setSplitsOf(
+        r,
+        splits.map((s) => (s.latest ? { type: LATEST, percent: s.percent } : { type: REVISION, ...s })),
+      );
+      bump(r);
+    },
     close: () => new Promise((done) => server.close(() => done())),
   };
 
@@ -98,6 +145,12 @@ export async function startFakeCloudRunApi(
     const name = url.pathname.replace(/^\/v2\//, '');
     if (/^projects\/[^/]+\/locations\/[^/]+\/operations\/[^/]+$/.test(name) && method === 'GET')
       return getOperation(res, name);
+    const listing = /^(.+\/workerPools\/[^/]+)\/revisions$/.exec(name);
+    if (listing && method === 'GET') {
+      const revs = revisions.get(listing[1]);
+      if (!revs) return error(res, 404, 'NOT_FOUND', `${listing[1]} not found`);
+      return send(res, 200, { revisions: revs.map((r) => ({ name: `${listing[1]}/revisions/${r}` })) });
+    }
     const resource = store.get(name);
     if (!resource) return error(res, 404, 'NOT_FOUND', `${name} not found`);
     if (method === 'GET') return send(res, 200, resource);
@@ -115,9 +168,16 @@ export async function startFakeCloudRunApi(
     if (body.etag && body.etag !== resource.etag)
       return error(res, 409, 'ABORTED', 'etag mismatch: the resource changed');
     const previous = countOf(resource);
-    for (const path of mask.split(',').filter(Boolean)) {
+    const previousInstances = isPool(resource) ? instancesByRevision(resource) : {};
+    const paths = mask.split(',').filter(Boolean);
+    if (paths.includes('instance_splits')) {
+      const problem = splitProblem(body.instanceSplits ?? [], revisions.get(resource.name) ?? []);
+      if (problem) return error(res, 400, 'INVALID_ARGUMENT', problem);
+    }
+    for (const path of paths) {
       if (path === 'scaling.manual_instance_count' && isPool(resource))
         resource.scaling.manualInstanceCount = body.scaling?.manualInstanceCount ?? 0;
+      else if (path === 'instance_splits' && isPool(resource)) setSplitsOf(resource, body.instanceSplits ?? []);
       else if (path === 'scaling.min_instance_count' && !isPool(resource))
         resource.scaling.minInstanceCount = body.scaling?.minInstanceCount ?? 0;
       else if (path === 'annotations') resource.annotations = body.annotations ?? {};
@@ -138,6 +198,11 @@ export async function startFakeCloudRunApi(
     const now = countOf(resource);
     // Not awaited: starting workers takes seconds, the API answers at once.
     if (now !== previous) void Promise.resolve(fake.onCountChange?.(resource.name, now, previous)).catch(console.error);
+    if (isPool(resource)) {
+      const placed = instancesByRevision(resource);
+      if (JSON.stringify(placed) !== JSON.stringify(previousInstances))
+        fake.onInstancesChange?.(resource.name, placed, previousInstances);
+    }
     return send(res, 200, op);
   }
 
@@ -172,14 +237,94 @@ export async function startFakeCloudRunApi(
 }
 
 function isPool(r: Json): boolean {
-  return r.name.includes('/workerPools/');
+  return isPoolName(r.name);
 }
 
+function isPoolName(name: string): boolean {
+  return name.includes('/workerPools/');
+}
+
+function shortName(name: string): string {
+  return name.split('/').pop()!;
+}
+
+// InstanceSplitAllocationType. The client sends enums as numbers (`$alt=json;enum-encoding=int`).
+const LATEST = 1;
+const REVISION = 2;
+
 function newResource(name: string, count: number): Json {
-  const scaling = name.includes('/workerPools/')
+  const pool = isPoolName(name);
+  const scaling = pool
     ? { manualInstanceCount: count }
     : { minInstanceCount: count, maxInstanceCount: 100, scalingMode: 1 };
-  return { name, uid: randomUUID(), generation: '1', labels: {}, annotations: {}, scaling, etag: `"${randomUUID()}"` };
+  const splits = pool ? { instanceSplits: [], instanceSplitStatuses: [] } : {};
+  return {
+    name,
+    uid: randomUUID(),
+    generation: '1',
+    labels: {},
+    annotations: {},
+    scaling,
+    ...splits,
+    etag: `"${randomUUID()}"`,
+  };
+}
+
+function setLatest(r: Json, revision: string): void {
+  r.latestCreatedRevision = r.latestReadyRevision = `${r.name}/revisions/${revision}`;
+  setSplitsOf(r, r.instanceSplits);
+}
+
+function typeOf(s: Json): number {
+  return s.type === 'INSTANCE_SPLIT_ALLOCATION_TYPE_LATEST' || s.type === LATEST ? LATEST : REVISION;
+}
+
+/** The API's checks on a split (the messages are the fake's own): what Cloud Run would refuse, or undefined. */
+function splitProblem(splits: Json[], existing: string[]): string | undefined {
+  if (!splits.length) return undefined; // empty: all on the latest ready revision
+  const seen = new Set<string>();
+  for (const s of splits) {
+    const percent = s.percent ?? 0;
+    if (!Number.isInteger(percent) || percent < 0 || percent > 100) return `bad percent ${percent}`;
+    if (typeOf(s) === LATEST) {
+      if (s.revision) return 'a LATEST split names no revision';
+      continue;
+    }
+    if (!s.revision) return 'a REVISION split must name its revision';
+    if (!existing.includes(s.revision)) return `revision ${s.revision} does not exist`;
+    if (seen.has(s.revision)) return `revision ${s.revision} appears twice`;
+    seen.add(s.revision);
+  }
+  const total = splits.reduce((sum, s) => sum + (s.percent ?? 0), 0);
+  return total === 100 ? undefined : `instance split percentages add up to ${total}, not 100`;
+}
+
+function setSplitsOf(r: Json, splits: Json[]): void {
+  r.instanceSplits = splits.map((s) =>
+    typeOf(s) === LATEST
+      ? { type: LATEST, percent: s.percent ?? 0 }
+      : { type: REVISION, revision: s.revision, percent: s.percent ?? 0 },
+  );
+  const latest = shortName(r.latestReadyRevision ?? '');
+  r.instanceSplitStatuses = (r.instanceSplits.length ? r.instanceSplits : [{ type: LATEST, percent: 100 }]).map(
+    (s: Json) => ({ ...s, revision: s.revision ?? latest }),
+  );
+}
+
+/**
+ * The fake's placement of a worker pool's instances on its revisions: each share rounded down, then the instances
+ * left over one each to the largest remainders (the API documents percentages only, not its rounding).
+ */
+export function instancesByRevision(r: Json): Record<string, number> {
+  const count = r.scaling?.manualInstanceCount ?? 0;
+  const statuses: Json[] = r.instanceSplitStatuses ?? [];
+  const shares = statuses.map((s) => ({ revision: s.revision as string, exact: ((s.percent ?? 0) * count) / 100 }));
+  const placed = shares.map((s) => ({ ...s, n: Math.floor(s.exact) }));
+  let left = count - placed.reduce((sum, s) => sum + s.n, 0);
+  for (const s of [...placed].sort((a, b) => b.exact - b.n - (a.exact - a.n))) if (left-- > 0) s.n++;
+  const out: Record<string, number> = {};
+  for (const s of placed.sort((a, b) => a.revision.localeCompare(b.revision))) if (s.n > 0) out[s.revision] = s.n;
+  return out;
 }
 
 function countOf(r: Json): number {

@@ -110,6 +110,9 @@ locals {
     AUTOSCALER_SCALE_DOWN_WINDOW_SECONDS = tostring(var.autoscaler_scale_down_window_seconds)
     AUTOSCALER_ACTIVATION_BACKLOG        = tostring(var.autoscaler_activation_backlog)
     AUTOSCALER_DRY_RUN                   = tostring(var.autoscaler_dry_run)
+    # With Worker Versioning the autoscaler also writes the pool's instance splits (a draining version keeps its
+    # revision's workers until Temporal reports it drained): the same deployment name the workers register with.
+    AUTOSCALER_WORKER_DEPLOYMENT = local.worker_versioning ? module.naming.worker : ""
   }
   autoscaler_secret_env = {
     TEMPORAL_API_KEY = local.temporal_api_key_ref

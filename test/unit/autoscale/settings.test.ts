@@ -27,6 +27,12 @@ describe('autoscaler settings', () => {
     });
     expect(s.policy).toEqual({ ...DEFAULT_POLICY, targetPerInstance: 2.5, maxInstances: 20 });
     expect(s.dryRun).toBe(true);
+    expect(s.workerDeployment).toBeUndefined();
+    expect(
+      autoscalerSettingsFromEnv({ AUTOSCALER_TARGET: target, AUTOSCALER_WORKER_DEPLOYMENT: ' wp ' }),
+    ).toMatchObject({
+      workerDeployment: 'wp',
+    });
     expect(s.temporal).toEqual({
       address: 'ns.tmprl.cloud:7233',
       apiKey: 'k',
