@@ -38,6 +38,11 @@ export {
   type TemporalWorkerOptions,
 } from './worker/start-worker';
 export { GenkitTemporalPlugin, genkitWorkerPlugin, type GenkitWorkerPluginOptions } from './worker/worker-plugin';
+export {
+  WorkerVersioningConfigError,
+  WorkerVersioningUnavailableError,
+  type WorkerVersioningOptions,
+} from './worker/worker-versioning';
 export { WorkflowNotExportedError } from './worker/workflow-exports';
 export { WorkflowBundleConverterError } from './worker/bundle-failure-converter';
 export {
@@ -70,6 +75,7 @@ export { PLATFORM_ENV, WORKER_ENV } from './common/env-contract';
 export {
   FailureTypes,
   type FlowRetryPolicy,
+  type FlowVersioning,
   type JournalEntry,
   type SerializedFlowError,
   type StepInFlight,
