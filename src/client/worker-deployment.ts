@@ -17,7 +17,8 @@ export interface WorkerVersionRef extends TemporalConnectionOptions {
 }
 
 /** Where a version stands: `CURRENT` takes new runs; `DRAINING` still has pinned runs open; `DRAINED` has none. */
-export type WorkerVersionStatus = 'CREATED' | 'CURRENT' | 'RAMPING' | 'DRAINING' | 'DRAINED' | 'INACTIVE' | 'UNSPECIFIED';
+export type WorkerVersionStatus =
+  'CREATED' | 'CURRENT' | 'RAMPING' | 'DRAINING' | 'DRAINED' | 'INACTIVE' | 'UNSPECIFIED';
 
 export interface WorkerVersionDescription {
   deploymentName: string;

@@ -9,7 +9,11 @@ import { removeGenkitSignalHandlers } from './genkit-signals';
 import { packageModulePath } from '../package-files';
 import { listFlowNames } from './registry';
 import { withCheckedWorkflows } from './workflow-exports';
-import { assertWorkerVersioningAvailable, withWorkerVersioning, type WorkerVersioningOptions } from './worker-versioning';
+import {
+  assertWorkerVersioningAvailable,
+  withWorkerVersioning,
+  type WorkerVersioningOptions,
+} from './worker-versioning';
 
 /** Options of `genkitWorkerPlugin`. */
 export interface GenkitWorkerPluginOptions {

@@ -189,7 +189,15 @@ it('set-current-version: a build ID no worker runs is refused after the wait (ex
       env: { ...process.env, TEMPORAL_ADDRESS: address(), TEMPORAL_NAMESPACE: namespace() },
       timeout: 60_000,
     });
-  const mismatch = await cli('set-current-version', '--deployment', deploymentName, '--build-id', 'C', '--wait-for-pollers', '2s');
+  const mismatch = await cli(
+    'set-current-version',
+    '--deployment',
+    deploymentName,
+    '--build-id',
+    'C',
+    '--wait-for-pollers',
+    '2s',
+  );
   expect(mismatch.status).toBe(1);
   expect(mismatch.stderr).toContain('no worker of build "C"');
   expect((await describeWorkerVersion(version('A')))?.status).toBe('CURRENT');
