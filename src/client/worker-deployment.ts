@@ -32,7 +32,7 @@ export interface WorkerVersionDescription {
 
 /** The version was never polled by a worker, or its workers stopped polling, within the wait. */
 export class WorkerVersionNotPolledError extends Error {
-  override readonly name = 'GenkitWorkerVersionNotPolled';
+  override readonly name = 'WorkerVersionNotPolledError';
   constructor(
     message: string,
     override readonly cause?: unknown,

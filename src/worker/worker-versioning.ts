@@ -17,12 +17,12 @@ export interface WorkerVersioningOptions {
 
 /** Worker Versioning is configured by halves or twice: the worker does not start. */
 export class WorkerVersioningConfigError extends Error {
-  override readonly name = 'GenkitWorkerVersioningConfig';
+  override readonly name = 'WorkerVersioningConfigError';
 }
 
 /** The server or namespace does not offer Worker Deployments: a versioned worker would never get a task. */
 export class WorkerVersioningUnavailableError extends Error {
-  override readonly name = 'GenkitWorkerVersioningUnavailable';
+  override readonly name = 'WorkerVersioningUnavailableError';
 }
 
 /** The worker options with `versioning` applied (the worker's `workerDeploymentOptions`). */

@@ -170,7 +170,6 @@ it('a pinned run whose build has no workers waits for them, says so, and finishe
     () => 'accepted',
     (err: { name: string; status?: string }) => `${err.name} ${err.status}`,
   );
-  console.log('DEBUG', answered);
   expect(answered).toMatch(/^GenkitError (DEADLINE_EXCEEDED|UNAVAILABLE)$/);
 
   const b2 = await spawnBuild('B'); // B's workers come back (a restart of the old revision)
