@@ -38,6 +38,11 @@ export {
   type TemporalWorkerOptions,
 } from './worker/start-worker';
 export { GenkitTemporalPlugin, genkitWorkerPlugin, type GenkitWorkerPluginOptions } from './worker/worker-plugin';
+export {
+  WorkerVersioningConfigError,
+  WorkerVersioningUnavailableError,
+  type WorkerVersioningOptions,
+} from './worker/worker-versioning';
 export { WorkflowNotExportedError } from './worker/workflow-exports';
 export { WorkflowBundleConverterError } from './worker/bundle-failure-converter';
 export {
@@ -71,6 +76,7 @@ export {
   FailureTypes,
   type AnswerProvenance,
   type FlowRetryPolicy,
+  type FlowVersioning,
   type JournalEntry,
   type SerializedFlowError,
   type StepInFlight,

@@ -46,23 +46,24 @@ export default async function setup(project: TestProject) {
   };
 }
 
+/**
+ * A worker deployment version's drainage (draining → drained) is checked every 3 minutes by default, after a
+ * 3-minute grace period: every second here, so the Worker Versioning test sees it within its run.
+ */
+const DEV_SERVER_ARGS = [
+  '--dynamic-config-value',
+  'matching.wv.VersionDrainageStatusRefreshInterval="1s"',
+  '--dynamic-config-value',
+  'matching.wv.VersionDrainageStatusVisibilityGracePeriod="1s"',
+];
+
 async function start(): Promise<Started> {
   // Last resort, on machines with internet access: the SDK downloads the dev server itself.
   const found = resolveTemporalCli();
   if (!found) console.warn('[tests] no Temporal CLI found; letting the Temporal SDK download the dev server');
   const cliPath = found ?? sdkDownloadedCli();
   const [env, bundle] = await Promise.all([
-    startDevServer({
-      cliPath: existsSync(cliPath) ? cliPath : undefined,
-      // Worker Versioning: a version that stops being current is checked for open pinned runs after this grace
-      // period and then every interval (both 3 min by default); 1 s each lets a test see DRAINING become DRAINED.
-      extraArgs: [
-        '--dynamic-config-value',
-        'matching.wv.VersionDrainageStatusVisibilityGracePeriod="1s"',
-        '--dynamic-config-value',
-        'matching.wv.VersionDrainageStatusRefreshInterval="1s"',
-      ],
-    }),
+    startDevServer({ cliPath: existsSync(cliPath) ? cliPath : undefined, extraArgs: DEV_SERVER_ARGS }),
     bundleFlowWorkflows({ logger: quietLogger() }),
   ]);
   const dir = await mkdtemp(join(tmpdir(), 'genkitx-temporal-'));

@@ -48,6 +48,15 @@ export {
   type StreamFlowRunOptions,
 } from './flow-runs';
 export { stepInFlightOf } from './running-step';
+export {
+  describeWorkerVersion,
+  setCurrentWorkerVersion,
+  WorkerVersionNotPolledError,
+  type SetCurrentWorkerVersionOptions,
+  type WorkerVersionDescription,
+  type WorkerVersionRef,
+  type WorkerVersionStatus,
+} from './worker-deployment';
 export { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 export { FlowRunError } from './flow-run-error';
 export type {

@@ -12,7 +12,7 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair
 import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
 import { GenkitError } from './genkit-error';
-import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from '../common/defaults';
+import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE, VERSIONING_MEMO, WORKFLOW_TYPE } from '../common/defaults';
 import {
   flowNameOf,
   isFlowReference,
@@ -143,6 +143,8 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
     // adopts the flow's own before its first attempt (see FlowRunRequest).
     ...(adoptsFlowTaskTimeout(flow, options) ? { adoptFlowTaskTimeout: true } : {}),
   };
+  // Read by the workflow before its first task completes (a flow's Worker Versioning behaviour, per run).
+  const versioning = options.versioning ?? flowDefaults.versioning;
   const inputFingerprint = options.idempotencyKey ? fingerprint([flowName, input ?? null]) : undefined;
   const start = (searchAttributes: SearchAttributePair[], reuseClosed = false) =>
     client.workflow.start<FlowWorkflow<F>>(WORKFLOW_TYPE, {
@@ -161,6 +163,7 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
         genkitFlow: flowName,
         ...(options.principal !== undefined ? { genkitPrincipal: options.principal } : {}),
         ...(options.idempotencyKey ? { genkitInput: inputFingerprint } : {}),
+        ...(versioning ? { [VERSIONING_MEMO]: versioning } : {}),
         ...options.memo,
       },
       typedSearchAttributes: searchAttributes,
@@ -302,6 +305,7 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
     taskQueue: o.taskQueue,
     continueAsNewAfter: o.continueAsNewAfter,
     maxFailoversWithoutProgress: o.maxFailoversWithoutProgress,
+    versioning: o.versioning,
   };
   const defined = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
   return Object.keys(defined).length ? defined : undefined;
@@ -329,6 +333,9 @@ function assertStartOptions(options: FlowWorkflowOptions): void {
       'requestEagerStart needs `client` built on the NativeConnection of a worker in this process ' +
         '(new Client({ connection: nativeConnection })): only that worker can take the eagerly started task',
     );
+  }
+  if (options.versioning !== undefined && options.versioning !== 'pinned' && options.versioning !== 'auto-upgrade') {
+    throw invalidStart(`versioning must be 'pinned' or 'auto-upgrade', got ${JSON.stringify(options.versioning)}`);
   }
   const attempts = options.retry?.maximumAttempts;
   if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1)) {

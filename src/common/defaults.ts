@@ -34,6 +34,11 @@ export const DEFAULT_NON_RETRYABLE_STATUSES: readonly string[] = NON_RETRYABLE_S
 export const FLOW_SEARCH_ATTRIBUTE = 'GenkitFlow';
 /** Keyword search attribute that names the principal (caller identity) that started a run. */
 export const PRINCIPAL_SEARCH_ATTRIBUTE = 'GenkitPrincipal';
+/**
+ * Memo field of a run whose flow chose a Worker Versioning behaviour (`versioning`): the workflow reads it before
+ * its first task completes, when nothing else of the run is known yet. Other SDKs starting a pinned flow by name set it.
+ */
+export const VERSIONING_MEMO = 'genkitVersioning';
 /** Name the generic workflow is registered under (what other SDKs start by name). */
 export const WORKFLOW_TYPE = 'runGenkitFlow';
 

@@ -12,6 +12,9 @@ export const PLATFORM_ENV = [
   'K_CONFIGURATION',
   'CLOUD_RUN_JOB',
   'CLOUD_RUN_EXECUTION',
+  // Worker pools: their name and revision (they have no K_SERVICE / K_REVISION).
+  'CLOUD_RUN_WORKER_POOL',
+  'CLOUD_RUN_REVISION',
 ] as const;
 
 /** The worker service (`cloudrun/worker`): hosts the flows and `runGenkitFlowActivity`. */
@@ -36,8 +39,11 @@ export const WORKER_ENV = {
     'OTEL_EXPORTER_OTLP_ENDPOINT',
   ],
   secrets: ['TEMPORAL_API_KEY', 'GEMINI_API_KEY', 'GENKITX_ENCRYPTION_KEYS', 'GENKITX_CONTEXT_KEYS'],
-  /** Of `PLATFORM_ENV`: the health port, and the service and revision its identity and build ID come from. */
-  platform: ['PORT', 'K_SERVICE', 'K_REVISION'],
+  /**
+   * Of `PLATFORM_ENV`: the health port, and the service or worker pool and the revision its identity, deployment
+   * name and build ID come from.
+   */
+  platform: ['PORT', 'K_SERVICE', 'K_REVISION', 'CLOUD_RUN_WORKER_POOL', 'CLOUD_RUN_REVISION'],
 } as const;
 
 /** The backlog autoscaler (`src/autoscale`, run as a Cloud Run job or a scheduled function). */

@@ -58,7 +58,17 @@ export interface TemporalFlowOptions {
    * @default 20
    */
   maxFailoversWithoutProgress?: number;
+  /**
+   * With Worker Versioning on (`startTemporalWorker({ versioning })`): `'pinned'` runs finish on the worker
+   * deployment version (build) that started them; `'auto-upgrade'` runs move to the current version at their next
+   * workflow task, so the new code must replay them (the upgrade check, `changed()`). No effect on unversioned
+   * workers. @default 'auto-upgrade' (the versioned worker's default behaviour)
+   */
+  versioning?: FlowVersioning;
 }
+
+/** How a flow's runs meet a new worker deployment version: see `TemporalFlowOptions.versioning`. */
+export type FlowVersioning = 'pinned' | 'auto-upgrade';
 
 /** The argument of the `runGenkitFlow` workflow. Other SDKs start the workflow by name with this object. */
 export interface FlowRunRequest {

@@ -2,13 +2,16 @@
 // The package's command: `npx genkitx-temporal init [dir] [--flows src/flows.ts] [--force]` writes the serverless
 // kit (Firebase functions, the Cloud Run worker and API, Terraform) into a project. Non-interactive: every choice
 // is a flag, so it can run in scripts and tests. Exit codes: 0 done, 1 nothing written (files in the way),
-// 2 bad usage. `check-upgrade` (check-upgrade-cli.ts) checks a new revision of the flows against the open runs.
+// 2 bad usage. `check-upgrade` (check-upgrade-cli.ts) checks a new revision of the flows against the open runs;
+// `set-current-version` (set-current-version-cli.ts) makes a worker version current once its workers poll.
 import { parseArgs } from 'node:util';
 import { checkUpgradeCli } from './check-upgrade-cli';
+import { setCurrentVersionCli } from './set-current-version-cli';
 import { initProject, ScaffoldConflictError, ScaffoldUsageError, type InitResult } from './init';
 
 const USAGE = `Usage: genkitx-temporal init [dir] [--flows <module>] [--force]
        genkitx-temporal check-upgrade --flows <module> [options]   (check-upgrade --help)
+       genkitx-temporal set-current-version --deployment <name> --build-id <id> [options]   (set-current-version --help)
 
 Writes the genkitx-temporal serverless kit into <dir> (default: the current folder):
   functions/         Firebase functions: a callable per flow, the runs callable, the HTTP API
@@ -90,6 +93,8 @@ const [command, ...args] = process.argv.slice(2);
 if (command === 'check-upgrade') {
   // Exits when done: the flows module may hold the event loop open (clients, timers), and a CI step must end.
   void checkUpgradeCli(args).then((code) => process.stdout.write('', () => process.exit(code)));
+} else if (command === 'set-current-version') {
+  void setCurrentVersionCli(args).then((code) => process.stdout.write('', () => process.exit(code)));
 } else {
   process.exitCode = main(process.argv.slice(2));
 }

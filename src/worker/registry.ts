@@ -59,6 +59,11 @@ export class FlowNotJournaledError extends Error {
  * ```
  */
 export function registerTemporalFlow(name: string, flow: AnyFlow, options: TemporalFlowOptions = {}): void {
+  if (options.versioning !== undefined && options.versioning !== 'pinned' && options.versioning !== 'auto-upgrade') {
+    throw new TypeError(
+      `registerTemporalFlow("${name}"): versioning must be 'pinned' or 'auto-upgrade', got ${JSON.stringify(options.versioning)}`,
+    );
+  }
   if (options.durable !== false && !isJournaled(flow)) throw new FlowNotJournaledError(name);
   const existing = flows.get(name);
   if (existing && existing.flow !== flow) {

@@ -17,6 +17,7 @@ import { sealWorkflowBundle } from './workflow-bundle-seal';
 import { exportedWorkflowNames, WorkflowNotExportedError } from './workflow-exports';
 import { WORKFLOW_TYPE } from '../common/defaults';
 import type { ContextTrustOptions } from '../identity/trust';
+import type { WorkerVersioningOptions } from './worker-versioning';
 
 /** Options of `startTemporalWorker`. Connection settings follow the order in `config.ts`. */
 export interface TemporalWorkerOptions extends TemporalConnectionOptions {
@@ -36,6 +37,13 @@ export interface TemporalWorkerOptions extends TemporalConnectionOptions {
   handleSignals?: boolean;
   /** Which run contexts (caller identities) to trust; see docs/security.md. @default signed ones when a key is set */
   contextTrust?: ContextTrustOptions;
+  /**
+   * Run as a Worker Deployment Version: `{ deploymentName, buildId }` (see docs/versioning.md). Off when unset.
+   * @throws WorkerVersioningConfigError on a half-set configuration (no build ID), or set twice (with
+   * `workerOptions.workerDeploymentOptions`); WorkerVersioningUnavailableError when the namespace has no Worker
+   * Deployments.
+   */
+  versioning?: WorkerVersioningOptions;
 }
 
 /** A running worker. */
@@ -111,7 +119,7 @@ async function runWorkerOn(
     ...workerOptions,
     plugins: [
       ...telemetryPlugins(config.telemetry),
-      genkitWorkerPlugin({ contextTrust: options.contextTrust }),
+      genkitWorkerPlugin({ contextTrust: options.contextTrust, versioning: options.versioning }),
       ...plugins,
     ],
   });

@@ -9,6 +9,11 @@ import { removeGenkitSignalHandlers } from './genkit-signals';
 import { packageModulePath } from '../package-files';
 import { listFlowNames } from './registry';
 import { withCheckedWorkflows } from './workflow-exports';
+import {
+  assertWorkerVersioningAvailable,
+  withWorkerVersioning,
+  type WorkerVersioningOptions,
+} from './worker-versioning';
 
 /** Options of `genkitWorkerPlugin`. */
 export interface GenkitWorkerPluginOptions {
@@ -18,6 +23,12 @@ export interface GenkitWorkerPluginOptions {
   skipWorkflowExportCheck?: boolean;
   /** Which run contexts (caller identities) to trust; see docs/security.md. @default signed ones when a key is set */
   contextTrust?: ContextTrustOptions;
+  /**
+   * Run the worker as a Worker Deployment Version (Worker Versioning): each flow's runs are then pinned to the
+   * version that started them or move to the current one, by the flow's `versioning`. Off when unset (the worker
+   * polls unversioned). The worker does not start when the server or namespace has no Worker Deployments.
+   */
+  versioning?: WorkerVersioningOptions;
 }
 
 /**
@@ -80,6 +91,11 @@ export class GenkitTemporalPlugin implements WorkerPlugin {
       // before giving the task to another worker; the SDK default of 10 s would stall every failover by that much.
       stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout ?? '1s',
     };
+    configured = withWorkerVersioning(configured, this.pluginOptions.versioning);
+    const version = configured.workerDeploymentOptions?.version;
+    if (this.pluginOptions.versioning && version && options.connection) {
+      await assertWorkerVersioningAvailable(options.connection, options.namespace ?? 'default', version.deploymentName);
+    }
     if (!this.pluginOptions.skipWorkflowExportCheck) configured = await withCheckedWorkflows(configured, ownPath);
     configured = await withBundleFailureConverter(configured);
     await warnWithoutFlows(options.taskQueue);

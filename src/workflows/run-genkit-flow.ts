@@ -12,6 +12,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  setWorkflowOptions,
   sleep,
   TimeoutFailure,
   workflowInfo,
@@ -39,6 +40,8 @@ import {
   type TemporalFlowOptions,
 } from '../common/types';
 import { FlowJournalState } from './journal-state';
+import { askedVersioning, runVersioningBehavior } from './versioning';
+import { VERSIONING_MEMO } from '../common/defaults';
 import {
   attemptFailedSignal,
   chunksQuery,
@@ -92,6 +95,9 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
     const options = request.continued ? (request.options ?? {}) : { ...registered, ...request.options };
     if (request.adoptFlowTaskTimeout && !request.continued) {
       await adoptFlowTaskTimeout(state, request, registered ?? {}, options);
+    }
+    if (!request.registeredOptions && !request.continued && registered?.versioning) {
+      await adoptFlowVersioning(state, request, registered);
     }
     // Only the first attempt of a new run has nothing to replay and nobody to fence out.
     let firstAttempt = !request.continued;
@@ -151,6 +157,9 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
     throw finalFailure(err, state.flowAttempt);
   }
 }
+
+// Per run, before its first workflow task completes: the flow's Worker Versioning behaviour (versioning.ts).
+setWorkflowOptions(() => ({ versioningBehavior: runVersioningBehavior() }), runGenkitFlow);
 
 function setHandlers(state: FlowJournalState): void {
   setHandler(progressQuery, () => state.progress());
@@ -318,10 +327,40 @@ async function adoptFlowTaskTimeout(
   if (!state.untouched) return;
   const { adoptFlowTaskTimeout: _adopted, ...rest } = request;
   // The next execution starts afresh with the looked-up options (no second lookup), from this workflow only.
-  await makeContinueAsNewFunc<typeof runGenkitFlow>({ workflowTaskTimeout: wanted })({
+  // With the flow's versioning choice too, when the starter did not know it (one continue-as-new for both).
+  const memo = adoptedVersioningMemo(registered);
+  await makeContinueAsNewFunc<typeof runGenkitFlow>({ workflowTaskTimeout: wanted, ...(memo && { memo }) })({
     ...rest,
     registeredOptions: registered,
   });
+}
+
+/**
+ * A run started by a caller that did not know the flow's `versioning` (a bare name, as another SDK starts it) got
+ * the worker's default behaviour. When the flow chose one, the run continues as new once, before its first
+ * attempt, with the choice in its memo (read before the next execution's first task completes) — unless
+ * something has already reached it (an early input), in which case it keeps the default.
+ */
+async function adoptFlowVersioning(
+  state: FlowJournalState,
+  request: FlowRunRequest,
+  registered: TemporalFlowOptions,
+): Promise<void> {
+  const memo = adoptedVersioningMemo(registered);
+  if (!memo) return;
+  await condition(allHandlersFinished);
+  if (!state.untouched) return;
+  const { adoptFlowTaskTimeout: _adopted, ...rest } = request;
+  await makeContinueAsNewFunc<typeof runGenkitFlow>({ workflowTaskTimeout: workflowInfo().taskTimeoutMs, memo })({
+    ...rest,
+    registeredOptions: registered,
+  });
+}
+
+/** The run's memo with the flow's `versioning` in it, when the run's starter did not ask for that one. */
+function adoptedVersioningMemo(registered: TemporalFlowOptions): Record<string, unknown> | undefined {
+  if (!registered.versioning || askedVersioning() === registered.versioning) return undefined;
+  return { ...workflowInfo().memo, [VERSIONING_MEMO]: registered.versioning };
 }
 
 function failoverLimit(limit: number, attempt: number): ApplicationFailure {

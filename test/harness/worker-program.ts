@@ -1,6 +1,7 @@
 // A worker in its own process, for kill, failover and shutdown tests, the benchmarks and `npm run chaos`: loads the
 // flow modules it is given, prints "ready <pid>" once polling and exits 0 after a graceful shutdown (SIGTERM).
-// Args: address namespace taskQueue workflowBundlePath flowModule… (WORKER_MAX_ACTIVITIES caps activity slots).
+// Args: address namespace taskQueue workflowBundlePath flowModule… (WORKER_MAX_ACTIVITIES caps activity slots;
+// WORKER_DEPLOYMENT and WORKER_BUILD_ID run it as that Worker Deployment Version).
 import { startTemporalWorker } from '../../src';
 
 const [address, namespace, taskQueue, bundlePath, ...flowModules] = process.argv.slice(2);
@@ -9,7 +10,9 @@ async function main() {
   // The flows register themselves on import; loaded through `require` so they share this process's copy of src/.
   for (const module of flowModules) require(module);
   const maxActivities = Number(process.env.WORKER_MAX_ACTIVITIES) || undefined;
+  const deploymentName = process.env.WORKER_DEPLOYMENT;
   const handle = await startTemporalWorker({
+    ...(deploymentName && { versioning: { deploymentName, buildId: process.env.WORKER_BUILD_ID ?? '' } }),
     address,
     namespace,
     taskQueue,

@@ -41,13 +41,10 @@ async function main() {
     workflowBundle: settings.workflowBundlePath ? { codePath: settings.workflowBundlePath } : undefined,
     telemetry: !!settings.tracing,
     shutdownGraceTime: SHUTDOWN_GRACE,
+    // With TEMPORAL_WORKER_VERSIONING on: this revision is a version of the worker's Worker Deployment.
+    versioning: settings.versioning,
     workerOptions: {
       identity: settings.identity,
-      // Reports the revision as the worker's version; Worker Versioning itself stays off (unversioned queue).
-      workerDeploymentOptions: {
-        version: { deploymentName: settings.deploymentName, buildId: settings.buildId },
-        useWorkerVersioning: false,
-      },
       ...(settings.maxConcurrentActivities && {
         maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
       }),
@@ -56,6 +53,7 @@ async function main() {
   log('INFO', 'worker polling', {
     identity: settings.identity,
     buildId: settings.buildId,
+    versioning: settings.versioning ?? null,
     port: settings.port ?? null,
     tracing: settings.tracing ?? null,
   });

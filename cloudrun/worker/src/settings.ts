@@ -34,9 +34,14 @@ export interface WorkerSettings {
   port?: number;
   /** `${K_REVISION}/${instance}`: the revision, and this instance (hostname plus a random suffix; see README). */
   identity: string;
-  /** The deployment version reported to Temporal: `K_SERVICE` / `K_REVISION` (versioning itself stays off). */
-  deploymentName: string;
+  /** The revision (or TEMPORAL_WORKER_BUILD_ID): the build ID with versioning on, and in the health answer. */
   buildId: string;
+  /**
+   * Present when TEMPORAL_WORKER_VERSIONING is on: the worker runs as this Worker Deployment Version. The
+   * deployment is TEMPORAL_WORKER_DEPLOYMENT, else the service (K_SERVICE) or worker pool (CLOUD_RUN_WORKER_POOL);
+   * the build ID is the revision (K_REVISION, CLOUD_RUN_REVISION), else TEMPORAL_WORKER_BUILD_ID.
+   */
+  versioning?: { deploymentName: string; buildId: string };
 }
 
 /** Only the contract's names, as a typed record. */
@@ -48,7 +53,16 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): WorkerSettings {
   const e = readWorkerEnv(env);
   if (!e.FLOWS_MODULE) throw new Error('worker: FLOWS_MODULE is not set (the module that defines your flows)');
-  const revision = e.K_REVISION || 'local';
+  const platformRevision = e.K_REVISION || e.CLOUD_RUN_REVISION;
+  const revision = platformRevision || 'local';
+  const buildId = platformRevision || e.TEMPORAL_WORKER_BUILD_ID?.trim() || undefined;
+  const versioning = flagOn(e, 'TEMPORAL_WORKER_VERSIONING')
+    ? {
+        deploymentName:
+          e.TEMPORAL_WORKER_DEPLOYMENT?.trim() || e.K_SERVICE || e.CLOUD_RUN_WORKER_POOL || 'genkit-worker',
+        buildId: buildId ?? missingBuildId(),
+      }
+    : undefined;
   const tracing = tracingOn(e.GENKITX_OTEL)
     ? {
         serviceName: e.OTEL_SERVICE_NAME || e.K_SERVICE || 'genkit-worker',
@@ -70,9 +84,25 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd 
     maxConcurrentActivities: positiveInt(e, 'WORKER_MAX_CONCURRENT_ACTIVITIES'),
     port: positiveInt(e, 'PORT'),
     identity: `${revision}/${instanceId()}`,
-    deploymentName: e.K_SERVICE || 'genkit-worker',
-    buildId: revision,
+    buildId: buildId ?? revision,
+    versioning,
   };
+}
+
+/** A `true`/`1` or `false`/`0`/unset variable; anything else is an error naming it. */
+function flagOn(e: WorkerEnv, name: keyof WorkerEnv): boolean {
+  const value = e[name]?.trim().toLowerCase();
+  if (!value || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new Error(`worker: ${name} must be true, false, 1 or 0, got "${e[name]}"`);
+}
+
+/** Versioning on without a build ID would run a version nobody can route to: refuse to start. */
+function missingBuildId(): never {
+  throw new Error(
+    'worker: TEMPORAL_WORKER_VERSIONING is on but there is no build ID: neither K_REVISION nor CLOUD_RUN_REVISION ' +
+      '(set by Cloud Run) nor TEMPORAL_WORKER_BUILD_ID is set',
+  );
 }
 
 /** GENKITX_OTEL, by the library's rule: `true`/`1` on, `false`/`0`/unset off, anything else an error. */

@@ -50,6 +50,46 @@ describe('worker settings', () => {
   });
 });
 
+describe('Worker Versioning settings (TEMPORAL_WORKER_VERSIONING)', () => {
+  const base = { FLOWS_MODULE: 'f.js' };
+
+  it('off unless turned on, whatever else is set', () => {
+    for (const TEMPORAL_WORKER_VERSIONING of [undefined, '', 'false', '0']) {
+      const s = workerSettingsFromEnv({ ...base, TEMPORAL_WORKER_VERSIONING, K_SERVICE: 'w', K_REVISION: 'w-1' });
+      expect(s.versioning, String(TEMPORAL_WORKER_VERSIONING)).toBeUndefined();
+    }
+  });
+
+  it('on: the service (or TEMPORAL_WORKER_DEPLOYMENT) and its revision; a worker pool and its revision', () => {
+    const on = { ...base, TEMPORAL_WORKER_VERSIONING: 'true' };
+    expect(workerSettingsFromEnv({ ...on, K_SERVICE: 'w', K_REVISION: 'w-00002-xyz' }).versioning).toEqual({
+      deploymentName: 'w',
+      buildId: 'w-00002-xyz',
+    });
+    expect(
+      workerSettingsFromEnv({ ...on, TEMPORAL_WORKER_DEPLOYMENT: 'flows', K_SERVICE: 'w', K_REVISION: 'w-1' })
+        .versioning,
+    ).toEqual({ deploymentName: 'flows', buildId: 'w-1' });
+    expect(
+      workerSettingsFromEnv({ ...on, CLOUD_RUN_WORKER_POOL: 'pool', CLOUD_RUN_REVISION: 'pool-00003-abc' }).versioning,
+    ).toEqual({ deploymentName: 'pool', buildId: 'pool-00003-abc' });
+    // No revision from the platform: TEMPORAL_WORKER_BUILD_ID.
+    expect(workerSettingsFromEnv({ ...on, TEMPORAL_WORKER_BUILD_ID: 'sha-1234' }).versioning).toEqual({
+      deploymentName: 'genkit-worker',
+      buildId: 'sha-1234',
+    });
+  });
+
+  it('on without any build ID, or a flag that is not a boolean, refuses to start, naming the variables', () => {
+    expect(() => workerSettingsFromEnv({ ...base, TEMPORAL_WORKER_VERSIONING: '1', K_SERVICE: 'w' })).toThrow(
+      /TEMPORAL_WORKER_VERSIONING is on but there is no build ID.*K_REVISION.*TEMPORAL_WORKER_BUILD_ID/,
+    );
+    expect(() => workerSettingsFromEnv({ ...base, TEMPORAL_WORKER_VERSIONING: 'yes' })).toThrow(
+      /TEMPORAL_WORKER_VERSIONING must be true, false, 1 or 0/,
+    );
+  });
+});
+
 describe('tracing settings (GENKITX_OTEL)', () => {
   const base = { FLOWS_MODULE: 'f.js', WORKFLOW_BUNDLE_PATH: 'dist/workflow-bundle.js', K_SERVICE: 'genkit-worker' };
 
