@@ -68,3 +68,16 @@ export { CREDENTIAL_CONTEXT_KEYS, withoutCredentials } from '../identity/credent
 export { CONTEXT_KEYS_ENV, contextKeysFromEnv, parseContextKeys, type ContextKey } from '../identity/context-keys';
 export { callerContext, type CallerAuth } from '../identity/caller-context';
 export type { ContextSignature } from '../common/types';
+export {
+  BUDGET_INPUT_NAME,
+  costOf,
+  type BudgetAnswer,
+  type BudgetLimit,
+  type CallUsage,
+  type FlowBudget,
+  type ModelPrice,
+  type PriceTable,
+  type RunUsage,
+  type UsageBreakdown,
+  type UsageTotals,
+} from '../common/usage';

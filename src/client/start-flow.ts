@@ -24,6 +24,7 @@ import {
 } from './flow-ref';
 import { knownFlowOptions, registeredFlowOptions } from '../common/registered-options';
 import { fingerprint } from './fingerprint';
+import { budgetProblems } from '../common/usage';
 import { toFlowRunError } from './flow-run-error';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import { validateRetryPolicy, workflowTaskTimeoutFor } from '../common/retry-math';
@@ -302,6 +303,8 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
     taskQueue: o.taskQueue,
     continueAsNewAfter: o.continueAsNewAfter,
     maxFailoversWithoutProgress: o.maxFailoversWithoutProgress,
+    budget: o.budget,
+    prices: o.prices,
   };
   const defined = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
   return Object.keys(defined).length ? defined : undefined;
@@ -336,6 +339,8 @@ function assertStartOptions(options: FlowWorkflowOptions): void {
       `retry.maximumAttempts must be an integer of at least 1 (retries are always bounded), got ${attempts}`,
     );
   }
+  const budget = budgetProblems(options.budget);
+  if (budget.length) throw invalidStart(`invalid budget: ${budget.join('; ')}`);
 }
 
 /** Whether the client's connection can take an eagerly started workflow task (a worker's NativeConnection). */

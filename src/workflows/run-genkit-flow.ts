@@ -14,6 +14,7 @@ import {
   setHandler,
   sleep,
   TimeoutFailure,
+  upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { FlowActivities } from '../worker/activities/flow-activities';
@@ -60,6 +61,9 @@ const { describeGenkitFlow, sealGenkitContinuation, verifyGenkitContinuation } =
  * the worker, which holds the context key). Executions recorded before it replay without either.
  */
 const CONTINUATION_SEAL_PATCH = 'genkitx-temporal/continuation-seal';
+
+/** The run's usage totals go to its memo (`genkitUsage`) after each attempt; runs recorded before do not. */
+const USAGE_MEMO_PATCH = 'genkitx-temporal/usage-memo';
 
 /**
  * Runs the registered Genkit flow `request.flowName` on a worker, durably.
@@ -119,8 +123,12 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
           nonRetryableStatuses: options.nonRetryableStatuses,
           retry,
           claimWithFirstWrite: claimWithFirstWrite || undefined,
+          // Sent only when set, so the attempts of runs recorded before carry the same arguments.
+          ...(options.budget ? { budget: options.budget } : {}),
+          ...(options.prices ? { prices: options.prices } : {}),
         });
       } catch (err) {
+        recordUsageInMemo(state);
         if (isCancellation(err)) throw err;
         const failover = isFailover(err);
         state.attemptEnded(failover ? undefined : flowErrorOf(err));
@@ -137,6 +145,7 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
         state.flowAttempt++;
         continue;
       }
+      recordUsageInMemo(state);
       if (outcome.kind === 'completed') {
         state.status = 'completed';
         return outcome.result;
@@ -149,6 +158,18 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
     state.status = 'failed';
     throw finalFailure(err, state.flowAttempt);
   }
+}
+
+/**
+ * Puts the run's usage totals in its memo, so a list of runs shows what each cost without asking a worker (and a
+ * closed run keeps them). Only when they changed, and never in runs recorded before (no model call, no marker).
+ */
+function recordUsageInMemo(state: FlowJournalState): void {
+  if (!state.hasUsage) return;
+  const usage = JSON.stringify(state.usage);
+  if (usage === state.usageInMemo || !patched(USAGE_MEMO_PATCH)) return;
+  state.usageInMemo = usage;
+  upsertMemo({ genkitUsage: state.usage });
 }
 
 function setHandlers(state: FlowJournalState): void {
