@@ -44,7 +44,7 @@ export function defineScriptedModel(
     name: string;
     script: Script;
     onCall?: (request: GenerateRequest, call: number) => void | Promise<void>;
-    onAnswer?: (turn: ScriptedTurn, call: number) => void | Promise<void>;
+    onAnswer?: (request: GenerateRequest, turn: ScriptedTurn, call: number) => void | Promise<void>;
   },
 ): ScriptedModel {
   const state = { calls: 0, aborts: 0, requests: [] as GenerateRequest[] };
@@ -79,7 +79,7 @@ export function defineScriptedModel(
           toolRequest: { name: t.name, input: t.input, ref: t.ref ?? `${call}-${i}` },
         })),
       ];
-      await options.onAnswer?.(turn, call);
+      await options.onAnswer?.(request, turn, call);
       return {
         message: { role: 'model' as const, content },
         finishReason: 'stop' as const,
