@@ -16,6 +16,8 @@ import {
   startFlowWorkflow,
   type FlowRun,
 } from '../../src';
+import { bearerTokenAuth, createFlowApi } from '../../src/http';
+import { createRunConsole } from '../../src/http/console/run-console';
 import { journalQuery } from '../../src/workflows/messages';
 import { readLedger } from '../harness/ledger';
 import { budgetFlow, USAGE_MODEL, usageFlow, usageFor } from '../fixtures/usage-flows';
@@ -122,6 +124,32 @@ describe('budgets', () => {
       output: { approved: true },
     });
     expect((await getFlowRun(handle.workflowId, opts())).usage!.paid.calls).toBe(3);
+  });
+
+  it('the HTTP API shows the usage and takes the approval; the run console shows the usage', async () => {
+    const tokens = { 'budget-owner-0123456789': 'ana' };
+    const auth = { Authorization: 'Bearer budget-owner-0123456789' };
+    const api = createFlowApi({ ...opts(), flows: [budgetFlow], auth: bearerTokenAuth({ tokens }) });
+    const handle = await startFlowWorkflow(budgetFlow, 'api', { ...opts(), principal: 'ana' });
+    await waitingForBudget(handle.workflowId);
+    const view = await (await api.request(`/runs/${handle.workflowId}`, { headers: auth })).json();
+    expect(view.pendingInputs[0].name).toBe(BUDGET_INPUT_NAME);
+    expect(view.usage.paid).toMatchObject({ calls: 2, inputTokens: 202, outputTokens: 22, cost: usd(202, 22) });
+    const page = await createRunConsole({ ...opts(), flows: [budgetFlow], auth: bearerTokenAuth({ tokens }) }).request(
+      `/console/runs/${handle.workflowId}`,
+      { headers: auth },
+    );
+    const html = await page.text();
+    expect(page.status, html.slice(0, 500)).toBe(200);
+    expect(html).toContain('id="run-usage"');
+    expect(html).toContain(`2 calls · 202 in / 22 out tokens · $${usd(202, 22)}`);
+    const answered = await api.request(`/runs/${handle.workflowId}/inputs/${BUDGET_INPUT_NAME}`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ data: { approved: true, tokens: 500 } }),
+    });
+    expect(answered.status).toBe(200);
+    expect((await handle.result()).length).toBe(3);
   });
 
   it('fails with RESOURCE_EXHAUSTED when the approval is refused, without retrying', async () => {
