@@ -123,7 +123,8 @@ export class FlowJournalState {
     for (const entry of this.journal.values())
       if (isModelCall(entry)) addCall(this.usage.replayed, entry.name, entry.usage);
     const { byModel: _byModel, ...paid } = this.usage.paid;
-    return { entryCount: this.journal.size, journalBytes: this.journalBytes, chunkCount: this.totalChunks, paid };
+    const claimed = { entryCount: this.journal.size, journalBytes: this.journalBytes, chunkCount: this.totalChunks };
+    return paid.calls ? { ...claimed, paid } : claimed;
   }
 
   /** Entries in recording order from index `from`, about `PAGE_BYTES` at most (always at least one). */
