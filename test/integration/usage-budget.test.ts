@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUDGET_INPUT_NAME,
+  cancelFlowRun,
   closeTemporalClients,
   FlowRunError,
   getFlowRun,
@@ -20,7 +21,7 @@ import { bearerTokenAuth, createFlowApi } from '../../src/http';
 import { createRunConsole } from '../../src/http/console/run-console';
 import { journalQuery } from '../../src/workflows/messages';
 import { readLedger } from '../harness/ledger';
-import { budgetFlow, USAGE_MODEL, usageFlow, usageFor } from '../fixtures/usage-flows';
+import { budgetFlow, slowUsageFlow, USAGE_MODEL, usageFlow, usageFor, usageModel } from '../fixtures/usage-flows';
 import { address, namespace, uniqueTaskQueue, useWorker, waitFor } from '../helpers/temporal';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
 
@@ -174,5 +175,28 @@ describe('budgets', () => {
     expect(run.error).toMatchObject({ status: 'RESOURCE_EXHAUSTED', failureType: 'BudgetExceeded', attempts: 1 });
     expect(run.usage!.paid.calls).toBe(1);
     expect(run.pendingInputs).toEqual([]);
+  });
+});
+
+describe('a cancelled run', () => {
+  const { opts } = useWorker('usage-cancel');
+
+  it('reports what it paid before the call that was aborted', async () => {
+    const handle = await startFlowWorkflow(slowUsageFlow, 'cancelled', opts());
+    const abortsBefore = usageModel.aborts;
+    await waitFor(
+      async () => (await getFlowRun(handle.workflowId, opts())).progress?.stepInFlight?.kind === 'model',
+      20_000,
+      'the slow call to be in flight',
+    );
+    await cancelFlowRun(handle.workflowId, opts());
+    await expect(handle.result()).rejects.toThrow();
+    await waitFor(() => usageModel.aborts > abortsBefore || undefined, 10_000, 'the slow call to be aborted');
+    const run = await getFlowRun(handle.workflowId, opts());
+    expect(run.status).toBe('CANCELLED');
+    const c0 = usageFor('c0');
+    expect(run.usage!.paid).toMatchObject({ calls: 1, inputTokens: c0.inputTokens, outputTokens: c0.outputTokens });
+    // The closed run's memo holds the same, for readers without a worker.
+    expect((await handle.describe()).memo?.genkitUsage).toMatchObject({ paid: { calls: 1 } });
   });
 });
