@@ -17,6 +17,8 @@ import {
   startFlowWorkflow,
   type FlowRun,
 } from '../../src';
+import type { CallableRequest } from 'firebase-functions/v2/https';
+import { onCallFlowRun } from '../../src/firebase';
 import { bearerTokenAuth, createFlowApi } from '../../src/http';
 import { createRunConsole } from '../../src/http/console/run-console';
 import { journalQuery } from '../../src/workflows/messages';
@@ -127,7 +129,7 @@ describe('budgets', () => {
     expect((await getFlowRun(handle.workflowId, opts())).usage!.paid.calls).toBe(3);
   });
 
-  it('the HTTP API shows the usage and takes the approval; the run console shows the usage', async () => {
+  it('the HTTP API and the run callable show the usage, the API takes the approval; the run console shows the usage', async () => {
     const tokens = { 'budget-owner-0123456789': 'ana' };
     const auth = { Authorization: 'Bearer budget-owner-0123456789' };
     const api = createFlowApi({ ...opts(), flows: [budgetFlow], auth: bearerTokenAuth({ tokens }) });
@@ -144,6 +146,18 @@ describe('budgets', () => {
     expect(page.status, html.slice(0, 500)).toBe(200);
     expect(html).toContain('id="run-usage"');
     expect(html).toContain(`2 calls · 202 in / 22 out tokens · $${usd(202, 22)}`);
+    // The run callable's `get` shows the same totals to the signed-in owner.
+    const callable = onCallFlowRun({ temporal: opts() }) as unknown as {
+      run: (request: CallableRequest) => Promise<{ usage?: unknown }>;
+    };
+    const auth_ = { uid: 'ana', token: { uid: 'ana', sub: 'ana' } as never, rawToken: 'RAW.ID.TOKEN' };
+    const got = await callable.run({
+      data: { action: 'get', workflowId: handle.workflowId },
+      auth: auth_,
+      rawRequest: {} as never,
+      acceptsStreaming: false,
+    });
+    expect(got.usage).toEqual(view.usage);
     const answered = await api.request(`/runs/${handle.workflowId}/inputs/${BUDGET_INPUT_NAME}`, {
       method: 'POST',
       headers: { ...auth, 'Content-Type': 'application/json' },
