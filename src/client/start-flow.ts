@@ -305,6 +305,7 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
     maxFailoversWithoutProgress: o.maxFailoversWithoutProgress,
     budget: o.budget,
     prices: o.prices,
+    usageSearchAttributes: o.usageSearchAttributes,
   };
   const defined = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
   return Object.keys(defined).length ? defined : undefined;

@@ -34,6 +34,10 @@ export const DEFAULT_NON_RETRYABLE_STATUSES: readonly string[] = NON_RETRYABLE_S
 export const FLOW_SEARCH_ATTRIBUTE = 'GenkitFlow';
 /** Keyword search attribute that names the principal (caller identity) that started a run. */
 export const PRINCIPAL_SEARCH_ATTRIBUTE = 'GenkitPrincipal';
+/** Double search attribute: USD a run has paid for model calls (with `usageSearchAttributes`). */
+export const COST_SEARCH_ATTRIBUTE = 'GenkitCost';
+/** Int search attribute: tokens (input + output) a run has paid for (with `usageSearchAttributes`). */
+export const TOKENS_SEARCH_ATTRIBUTE = 'GenkitTokens';
 /** Name the generic workflow is registered under (what other SDKs start by name). */
 export const WORKFLOW_TYPE = 'runGenkitFlow';
 

@@ -67,6 +67,12 @@ export interface TemporalFlowOptions {
   budget?: FlowBudget;
   /** USD per million tokens by model: each call's cost is recorded with its usage when it is made. */
   prices?: PriceTable;
+  /**
+   * Also write what the run paid to the search attributes `GenkitCost` (Double, USD) and `GenkitTokens` (Int), so
+   * runs can be filtered and sorted by cost on the server. Register both in the namespace first: an unregistered
+   * one fails the run's workflow task until it is registered. @default false (the totals are in the memo only)
+   */
+  usageSearchAttributes?: boolean;
 }
 
 /** The argument of the `runGenkitFlow` workflow. Other SDKs start the workflow by name with this object. */

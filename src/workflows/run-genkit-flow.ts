@@ -15,11 +15,15 @@ import {
   sleep,
   TimeoutFailure,
   upsertMemo,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { FlowActivities } from '../worker/activities/flow-activities';
 import { libraryFailure, type FlowFailureDetails } from '../common/failures';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import {
+  COST_SEARCH_ATTRIBUTE,
+  TOKENS_SEARCH_ATTRIBUTE,
   DEFAULT_CONTINUE_AS_NEW_AFTER,
   DEFAULT_HEARTBEAT_TIMEOUT,
   DEFAULT_MAX_FAILOVERS_WITHOUT_PROGRESS,
@@ -128,7 +132,7 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
           ...(options.prices ? { prices: options.prices } : {}),
         });
       } catch (err) {
-        recordUsageInMemo(state);
+        recordUsageInMemo(state, options);
         if (isCancellation(err)) throw err;
         const failover = isFailover(err);
         state.attemptEnded(failover ? undefined : flowErrorOf(err));
@@ -145,7 +149,7 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
         state.flowAttempt++;
         continue;
       }
-      recordUsageInMemo(state);
+      recordUsageInMemo(state, options);
       if (outcome.kind === 'completed') {
         state.status = 'completed';
         return outcome.result;
@@ -164,13 +168,21 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
  * Puts the run's usage totals in its memo, so a list of runs shows what each cost without asking a worker (and a
  * closed run keeps them). Only when they changed, and never in runs recorded before (no model call, no marker).
  */
-function recordUsageInMemo(state: FlowJournalState): void {
+function recordUsageInMemo(state: FlowJournalState, options: TemporalFlowOptions): void {
   if (!state.hasUsage) return;
   const usage = JSON.stringify(state.usage);
   if (usage === state.usageInMemo || !patched(USAGE_MEMO_PATCH)) return;
   state.usageInMemo = usage;
   upsertMemo({ genkitUsage: state.usage });
+  if (!options.usageSearchAttributes) return;
+  const { paid } = state.usage;
+  upsertSearchAttributes([
+    { key: COST_SEARCH_ATTRIBUTE_KEY, value: paid.cost },
+    { key: TOKENS_SEARCH_ATTRIBUTE_KEY, value: paid.inputTokens + paid.outputTokens },
+  ]);
 }
+const COST_SEARCH_ATTRIBUTE_KEY = defineSearchAttributeKey(COST_SEARCH_ATTRIBUTE, SearchAttributeType.DOUBLE);
+const TOKENS_SEARCH_ATTRIBUTE_KEY = defineSearchAttributeKey(TOKENS_SEARCH_ATTRIBUTE, SearchAttributeType.INT);
 
 function setHandlers(state: FlowJournalState): void {
   setHandler(progressQuery, () => state.progress());

@@ -13,6 +13,7 @@ import {
   closeTemporalClients,
   FlowRunError,
   getFlowRun,
+  getTemporalClient,
   provideFlowInput,
   startFlowWorkflow,
   type FlowRun,
@@ -165,6 +166,31 @@ describe('budgets', () => {
     });
     expect(answered.status).toBe(200);
     expect((await handle.result()).length).toBe(3);
+  });
+
+  it('with usageSearchAttributes, runs can be listed by what they paid (GenkitCost, GenkitTokens)', async () => {
+    const handle = await startFlowWorkflow(budgetFlow, 'listed', {
+      ...opts(),
+      budget: { tokens: 10_000 },
+      usageSearchAttributes: true,
+    });
+    await handle.result();
+    const client = await getTemporalClient(opts());
+    const query = `WorkflowId = "${handle.workflowId}" AND GenkitTokens >= 340 AND GenkitCost > 0.0003`;
+    const listed = await waitFor(
+      async () => {
+        const found = [];
+        for await (const run of client.workflow.list({ query })) found.push(run);
+        return found.length ? found : undefined;
+      },
+      10_000,
+      'the run to be listed by cost',
+    );
+    expect(listed).toHaveLength(1);
+    // 110 + 114 + 116 tokens: 305 input and 35 output.
+    const attributes = (await handle.describe()).searchAttributes;
+    expect(attributes.GenkitTokens).toEqual([340]);
+    expect(attributes.GenkitCost).toEqual([usd(305, 35)]);
   });
 
   it('fails with RESOURCE_EXHAUSTED when the approval is refused, without retrying', async () => {
