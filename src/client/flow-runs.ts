@@ -18,6 +18,7 @@ import { checkInputLimits } from './input-limits';
 import { encodesPayloads } from '../codec/encrypted-payload-guard';
 import { provideInputError } from './provide-input-error';
 import type { AnswerProvenance, FlowProgress, PendingInput } from '../common/types';
+import type { RunUsage } from '../common/usage';
 import { chunksQuery, inputUpdateId, progressQuery, provideInputUpdate, type ChunkRead } from './run-messages';
 import { stepInFlightOf } from './running-step';
 
@@ -66,6 +67,12 @@ export interface FlowRun<O = unknown> {
    */
   progressUnavailable?: ProgressUnavailable;
   pendingInputs: PendingInput[];
+  /**
+   * Tokens and cost of the run's model calls: `paid` (each live call, also one made again after its result was
+   * lost) and `replayed` (calls a later attempt got from the journal), by model. From the `progress` query, or
+   * without a worker from the run's memo (as of the last attempt that ended). Absent before any model call.
+   */
+  usage?: RunUsage;
 }
 
 async function handleFor(workflowId: string, options: FlowRunOptions): Promise<WorkflowHandle> {
@@ -126,6 +133,8 @@ export async function flowRunOf<O = unknown>(
     ...('unavailable' in read ? { progressUnavailable: read.unavailable } : {}),
     pendingInputs: progress?.pendingInputs ?? [],
   };
+  const usage = progress?.usage ?? (description.memo?.genkitUsage as RunUsage | undefined);
+  if (usage) run.usage = usage;
   if (ending && 'result' in ending) run.result = ending.result;
   if (ending && 'error' in ending) run.error = ending.error;
   return run;

@@ -86,3 +86,16 @@ export {
   type MintedApprovalLink,
 } from '../identity/approval-link';
 export type { ContextSignature } from '../common/types';
+export {
+  BUDGET_INPUT_NAME,
+  costOf,
+  type BudgetAnswer,
+  type BudgetLimit,
+  type CallUsage,
+  type FlowBudget,
+  type ModelPrice,
+  type PriceTable,
+  type RunUsage,
+  type UsageBreakdown,
+  type UsageTotals,
+} from '../common/usage';

@@ -24,6 +24,7 @@ import {
 } from './flow-ref';
 import { knownFlowOptions, registeredFlowOptions } from '../common/registered-options';
 import { fingerprint } from './fingerprint';
+import { budgetProblems } from '../common/usage';
 import { toFlowRunError } from './flow-run-error';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
 import { validateRetryPolicy, workflowTaskTimeoutFor } from '../common/retry-math';
@@ -306,6 +307,9 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
     continueAsNewAfter: o.continueAsNewAfter,
     maxFailoversWithoutProgress: o.maxFailoversWithoutProgress,
     versioning: o.versioning,
+    budget: o.budget,
+    prices: o.prices,
+    usageSearchAttributes: o.usageSearchAttributes,
   };
   const defined = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
   return Object.keys(defined).length ? defined : undefined;
@@ -343,6 +347,8 @@ function assertStartOptions(options: FlowWorkflowOptions): void {
       `retry.maximumAttempts must be an integer of at least 1 (retries are always bounded), got ${attempts}`,
     );
   }
+  const budget = budgetProblems(options.budget);
+  if (budget.length) throw invalidStart(`invalid budget: ${budget.join('; ')}`);
 }
 
 /** Whether the client's connection can take an eagerly started workflow task (a worker's NativeConnection). */

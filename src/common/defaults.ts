@@ -39,6 +39,11 @@ export const PRINCIPAL_SEARCH_ATTRIBUTE = 'GenkitPrincipal';
  * its first task completes, when nothing else of the run is known yet. Other SDKs starting a pinned flow by name set it.
  */
 export const VERSIONING_MEMO = 'genkitVersioning';
+
+/** Double search attribute: USD a run has paid for model calls (with `usageSearchAttributes`). */
+export const COST_SEARCH_ATTRIBUTE = 'GenkitCost';
+/** Int search attribute: tokens (input + output) a run has paid for (with `usageSearchAttributes`). */
+export const TOKENS_SEARCH_ATTRIBUTE = 'GenkitTokens';
 /** Name the generic workflow is registered under (what other SDKs start by name). */
 export const WORKFLOW_TYPE = 'runGenkitFlow';
 

@@ -37,6 +37,8 @@ export const FailureTypes = {
   untrustedContext: 'UntrustedFlowContext',
   /** An attempt ran out of its `startToCloseTimeout` and no retry was left (DEADLINE_EXCEEDED). */
   attemptTimedOut: 'FlowAttemptTimedOut',
+  /** The run reached its budget and the approval was refused, or its policy is `fail` (RESOURCE_EXHAUSTED). */
+  budgetExceeded: 'BudgetExceeded',
   /** A flow activity was scheduled by a workflow other than `runGenkitFlow` (which owns the flow's journal). */
   activityOutsideRun: 'GenkitActivityOutsideRunGenkitFlow',
 } as const;

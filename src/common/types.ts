@@ -1,6 +1,7 @@
 // Serialisable shapes shared by the client, the activity and the workflow sandbox.
 // Workflow code includes this file: type-only imports, and the failure types from the sandbox-safe failures.ts.
 import type { Duration } from '@temporalio/common';
+import type { CallUsage, FlowBudget, PriceTable, RunUsage, UsageTotals } from './usage';
 
 /** A Temporal duration: milliseconds or a string such as `'30s'` / `'5 minutes'`. */
 export type DurationLike = Duration;
@@ -65,6 +66,19 @@ export interface TemporalFlowOptions {
    * workers. @default 'auto-upgrade' (the versioned worker's default behaviour)
    */
   versioning?: FlowVersioning;
+   * A spending limit for the run's model calls (tokens and/or USD). Before a model call once the limit is reached,
+   * the run asks for approval (`budget:approval` input) or fails with RESOURCE_EXHAUSTED (`onExceed`). A start
+   * option replaces the flow's. See docs/cost.md.
+   */
+  budget?: FlowBudget;
+  /** USD per million tokens by model: each call's cost is recorded with its usage when it is made. */
+  prices?: PriceTable;
+  /**
+   * Also write what the run paid to the search attributes `GenkitCost` (Double, USD) and `GenkitTokens` (Int), so
+   * runs can be filtered and sorted by cost on the server. Register both in the namespace first: an unregistered
+   * one fails the run's workflow task until it is registered. @default false (the totals are in the memo only)
+   */
+  usageSearchAttributes?: boolean;
 }
 
 /** How a flow's runs meet a new worker deployment version: see `TemporalFlowOptions.versioning`. */
@@ -158,6 +172,8 @@ export interface ContinuedRun {
   continuations: number;
   /** When `scheduleToCloseTimeout` ends, as ms since the epoch (workflow time). */
   deadlineMs?: number;
+  /** Model usage of the earlier executions (paid and replayed). */
+  usage?: RunUsage;
 }
 
 /** Which kind of durable step a journal entry records (`change`: a `changed()` marker, the new branch taken). */
@@ -195,6 +211,8 @@ export interface JournalEntry {
   startedAt?: string;
   /** An input's answer: who gave it, as the front door that sent it knew them (absent when nobody said). */
   answeredBy?: AnswerProvenance;
+  /** A model call's token usage (and cost, when the model has a price), as the provider reported it. */
+  usage?: CallUsage;
 }
 
 /**
@@ -217,6 +235,8 @@ export interface ClaimedRun {
   journalBytes: number;
   /** Chunks already stored; the attempt does not send those again. */
   chunkCount: number;
+  /** What the run's model calls have cost so far (every paid call), for the budget check. */
+  paid?: UsageTotals;
 }
 
 /** One page of the journal, in recording order. */
@@ -278,6 +298,10 @@ export interface FlowActivityRequest extends Omit<FlowRunRequest, 'continued'> {
    * claim round trip and its first journal write claims the run instead (`JournalWrite.claim`).
    */
   claimWithFirstWrite?: boolean;
+  /** The run's budget (the flow's, or the start option's). */
+  budget?: FlowBudget;
+  /** The price table each model call's cost is computed with. */
+  prices?: PriceTable;
 }
 
 /** What a flow waiting in `waitForInput` asks for. Travels from the activity to the workflow. */
@@ -366,6 +390,8 @@ export interface FlowProgress {
   failovers: number;
   /** How many times the run has continued as new. */
   continuations: number;
+  /** Tokens and cost of the run's model calls, paid and replayed (absent before the first model call). */
+  usage?: RunUsage;
 }
 
 /** Failure types the library raises (the table lives with the failure builder in `failures.ts`). */

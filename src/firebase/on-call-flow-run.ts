@@ -15,6 +15,7 @@ import {
 import { checkAnswerTarget } from '../client/input-gate';
 import { resolvedOnFirstUse } from '../client/front-door';
 import type { FlowProgress, PendingInput } from '../common/types';
+import type { RunUsage } from '../common/usage';
 import { authorize, type CallableCaller } from './callable-auth';
 import { toHttpsError } from './errors';
 import { callableOptionsOf, type OnCallFlowOptions } from './on-call-flow';
@@ -51,6 +52,8 @@ export interface CallableFlowRun {
   /** Set when no worker answered the `progress` query in time: `progress` and `pendingInputs` are unknown then. */
   progressUnavailable?: ProgressUnavailable;
   pendingInputs: PendingInput[];
+  /** Tokens and cost of the run's model calls, paid and replayed (`FlowRun.usage`). */
+  usage?: RunUsage;
 }
 
 /** Options of `onCallFlowRun`. */

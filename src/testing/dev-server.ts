@@ -1,7 +1,12 @@
 // A local Temporal dev server for tests and the demo, using the project's pinned CLI when there is one.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE } from '../common/defaults';
+import {
+  COST_SEARCH_ATTRIBUTE,
+  FLOW_SEARCH_ATTRIBUTE,
+  PRINCIPAL_SEARCH_ATTRIBUTE,
+  TOKENS_SEARCH_ATTRIBUTE,
+} from '../common/defaults';
 
 /** Options of `startDevServer`. */
 export interface DevServerOptions {
@@ -16,8 +21,8 @@ export interface DevServerOptions {
 }
 
 /**
- * Starts `temporal server start-dev` (in-memory SQLite) with the `GenkitFlow` and `GenkitPrincipal`
- * search attributes registered.
+ * Starts `temporal server start-dev` (in-memory SQLite) with the `GenkitFlow`, `GenkitPrincipal`, `GenkitCost`
+ * and `GenkitTokens` search attributes registered.
  * Call `teardown()` on the result to stop it.
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
@@ -30,6 +35,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
       searchAttributes: [
         defineSearchAttributeKey(FLOW_SEARCH_ATTRIBUTE, SearchAttributeType.KEYWORD),
         defineSearchAttributeKey(PRINCIPAL_SEARCH_ATTRIBUTE, SearchAttributeType.KEYWORD),
+        defineSearchAttributeKey(COST_SEARCH_ATTRIBUTE, SearchAttributeType.DOUBLE),
+        defineSearchAttributeKey(TOKENS_SEARCH_ATTRIBUTE, SearchAttributeType.INT),
       ],
       // A stopping worker's in-flight polls complete instead of being dropped (a task handed to a dropped poll
       // waits for its timeout): the server then advertises `workerPollCompleteOnShutdown`, and the SDK drains.

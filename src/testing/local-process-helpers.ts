@@ -2,7 +2,12 @@
 // chaos run's restartable server), where the SDK's TestWorkflowEnvironment does not fit.
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
-import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE } from '../common/defaults';
+import {
+  COST_SEARCH_ATTRIBUTE,
+  FLOW_SEARCH_ATTRIBUTE,
+  PRINCIPAL_SEARCH_ATTRIBUTE,
+  TOKENS_SEARCH_ATTRIBUTE,
+} from '../common/defaults';
 
 /**
  * `temporal server start-dev` arguments every local server of the kit needs: the search attributes runs are
@@ -13,6 +18,10 @@ export const KIT_DEV_SERVER_ARGS: readonly string[] = [
   `${FLOW_SEARCH_ATTRIBUTE}=Keyword`,
   '--search-attribute',
   `${PRINCIPAL_SEARCH_ATTRIBUTE}=Keyword`,
+  '--search-attribute',
+  `${COST_SEARCH_ATTRIBUTE}=Double`,
+  '--search-attribute',
+  `${TOKENS_SEARCH_ATTRIBUTE}=Int`,
   '--dynamic-config-value',
   'frontend.enableCancelWorkerPollsOnShutdown=true',
 ];

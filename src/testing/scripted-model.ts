@@ -15,6 +15,8 @@ export interface ScriptedTurn {
   error?: { status: GenkitError['status']; message: string; retryAfterMs?: number };
   /** Wait this long first (aborted by the call's abortSignal). */
   delayMs?: number;
+  /** Token usage the response reports (`response.usage`, as a provider's would); none when unset. */
+  usage?: { inputTokens: number; outputTokens: number; cachedContentTokens?: number };
 }
 
 /** Decides the turn for the n-th call (0-based) of the model. */
@@ -33,11 +35,17 @@ export interface ScriptedModel {
 
 /**
  * Defines a scripted model on `ai`. With an array script, call n plays turn n and the last turn repeats.
- * `onCall` runs at the start of every call (e.g. to count calls in a ledger shared across processes).
+ * `onCall` runs at the start of every call (e.g. to count calls in a ledger shared across processes); `onAnswer`
+ * runs when a call answers (not when it fails or is aborted), with the usage it reports: what a provider bills.
  */
 export function defineScriptedModel(
   ai: Genkit,
-  options: { name: string; script: Script; onCall?: (request: GenerateRequest, call: number) => void | Promise<void> },
+  options: {
+    name: string;
+    script: Script;
+    onCall?: (request: GenerateRequest, call: number) => void | Promise<void>;
+    onAnswer?: (request: GenerateRequest, turn: ScriptedTurn, call: number) => void | Promise<void>;
+  },
 ): ScriptedModel {
   const state = { calls: 0, aborts: 0, requests: [] as GenerateRequest[] };
   const model = ai.defineModel(
@@ -71,7 +79,12 @@ export function defineScriptedModel(
           toolRequest: { name: t.name, input: t.input, ref: t.ref ?? `${call}-${i}` },
         })),
       ];
-      return { message: { role: 'model' as const, content }, finishReason: 'stop' as const };
+      await options.onAnswer?.(request, turn, call);
+      return {
+        message: { role: 'model' as const, content },
+        finishReason: 'stop' as const,
+        ...(turn.usage ? { usage: { ...turn.usage } } : {}),
+      };
     },
   );
   return {

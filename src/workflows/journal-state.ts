@@ -21,6 +21,7 @@ import {
   type SerializedFlowError,
   type StepInFlight,
 } from '../common/types';
+import { addCall, emptyRunUsage, type RunUsage } from '../common/usage';
 import { validateJsonSchema } from './json-schema';
 import { jsonBytes } from './sizes';
 
@@ -72,6 +73,10 @@ export class FlowJournalState {
   private readonly answeredKeys: Set<string>;
   lastError?: SerializedFlowError;
   status: FlowProgress['status'] = 'running';
+  /** Model calls paid (each journal write of a live call) and replayed (handed to a new attempt from the journal). */
+  readonly usage: RunUsage;
+  /** The usage last written to the memo (JSON), so an unchanged total is not written again. */
+  usageInMemo?: string;
   /** Journal writes (Updates) after which the run continues as new. */
   continueAsNewAfter = DEFAULT_CONTINUE_AS_NEW_AFTER;
 
@@ -89,6 +94,7 @@ export class FlowJournalState {
     this.answeredKeys = new Set(continued?.answeredInputKeys ?? []);
     this.lastError = continued?.lastError;
     this.continuations = continued?.continuations ?? 0;
+    this.usage = continued?.usage ?? emptyRunUsage();
     for (const entry of carried) this.put(entry);
   }
 
@@ -114,7 +120,12 @@ export class FlowJournalState {
     this.lease = lease;
     this.inFlight = undefined;
     this.updates++;
-    return { entryCount: this.journal.size, journalBytes: this.journalBytes, chunkCount: this.totalChunks };
+    // The claiming attempt replays the journal: every recorded model call is one it gets without paying.
+    for (const entry of this.journal.values())
+      if (isModelCall(entry)) addCall(this.usage.replayed, entry.name, entry.usage);
+    const { byModel: _byModel, ...paid } = this.usage.paid;
+    const claimed = { entryCount: this.journal.size, journalBytes: this.journalBytes, chunkCount: this.totalChunks };
+    return paid.calls ? { ...claimed, paid } : claimed;
   }
 
   /** Entries in recording order from index `from`, about `PAGE_BYTES` at most (always at least one). */
@@ -176,6 +187,8 @@ export class FlowJournalState {
     for (const entry of write.entries) {
       this.put(entry);
       if (this.inFlight?.key === entry.key) this.inFlight = undefined;
+      // A write carries only live steps: each model call in it was paid, also one made again after its result was lost.
+      if (isModelCall(entry)) addCall(this.usage.paid, entry.name, entry.usage);
     }
     this.updates++;
     return { continueAsNew: this.shouldContinueAsNew(historyLength), updates: this.updates };
@@ -369,6 +382,7 @@ export class FlowJournalState {
       answeredInputKeys: [...this.answeredKeys],
       lastError: this.lastError,
       continuations: this.continuations + 1,
+      ...(this.hasUsage ? { usage: this.usage } : {}),
     };
   }
 
@@ -396,8 +410,19 @@ export class FlowJournalState {
       lastError: this.lastError,
       failovers: this.failovers,
       continuations: this.continuations,
+      ...(this.hasUsage ? { usage: this.usage } : {}),
     };
   }
+
+  /** Some model call was paid or replayed. */
+  get hasUsage(): boolean {
+    return this.usage.paid.calls > 0 || this.usage.replayed.calls > 0;
+  }
+}
+
+/** A model call that returned (a failed call's entry holds its error). */
+function isModelCall(entry: JournalEntry): boolean {
+  return entry.kind === 'model' && entry.error === undefined;
 }
 
 /** Why `answeredBy` is not a provenance the journal can keep (strings `by` and `via`, short), or `undefined`. */

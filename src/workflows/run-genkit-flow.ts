@@ -15,11 +15,16 @@ import {
   setWorkflowOptions,
   sleep,
   TimeoutFailure,
+  upsertMemo,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { FlowActivities } from '../worker/activities/flow-activities';
 import { libraryFailure, type FlowFailureDetails } from '../common/failures';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import {
+  COST_SEARCH_ATTRIBUTE,
+  TOKENS_SEARCH_ATTRIBUTE,
   DEFAULT_CONTINUE_AS_NEW_AFTER,
   DEFAULT_HEARTBEAT_TIMEOUT,
   DEFAULT_MAX_FAILOVERS_WITHOUT_PROGRESS,
@@ -64,6 +69,9 @@ const { describeGenkitFlow, sealGenkitContinuation, verifyGenkitContinuation } =
  * the worker, which holds the context key). Executions recorded before it replay without either.
  */
 const CONTINUATION_SEAL_PATCH = 'genkitx-temporal/continuation-seal';
+
+/** The run's usage totals go to its memo (`genkitUsage`) after each attempt; runs recorded before do not. */
+const USAGE_MEMO_PATCH = 'genkitx-temporal/usage-memo';
 
 /**
  * Runs the registered Genkit flow `request.flowName` on a worker, durably.
@@ -126,8 +134,12 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
           nonRetryableStatuses: options.nonRetryableStatuses,
           retry,
           claimWithFirstWrite: claimWithFirstWrite || undefined,
+          // Sent only when set, so the attempts of runs recorded before carry the same arguments.
+          ...(options.budget ? { budget: options.budget } : {}),
+          ...(options.prices ? { prices: options.prices } : {}),
         });
       } catch (err) {
+        recordUsageInMemo(state, options);
         if (isCancellation(err)) throw err;
         const failover = isFailover(err);
         state.attemptEnded(failover ? undefined : flowErrorOf(err));
@@ -144,6 +156,7 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
         state.flowAttempt++;
         continue;
       }
+      recordUsageInMemo(state, options);
       if (outcome.kind === 'completed') {
         state.status = 'completed';
         return outcome.result;
@@ -160,6 +173,26 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
 
 // Per run, before its first workflow task completes: the flow's Worker Versioning behaviour (versioning.ts).
 setWorkflowOptions(() => ({ versioningBehavior: runVersioningBehavior() }), runGenkitFlow);
+
+/**
+ * Puts the run's usage totals in its memo, so a list of runs shows what each cost without asking a worker (and a
+ * closed run keeps them). Only when they changed, and never in runs recorded before (no model call, no marker).
+ */
+function recordUsageInMemo(state: FlowJournalState, options: TemporalFlowOptions): void {
+  if (!state.hasUsage) return;
+  const usage = JSON.stringify(state.usage);
+  if (usage === state.usageInMemo || !patched(USAGE_MEMO_PATCH)) return;
+  state.usageInMemo = usage;
+  upsertMemo({ genkitUsage: state.usage });
+  if (!options.usageSearchAttributes) return;
+  const { paid } = state.usage;
+  upsertSearchAttributes([
+    { key: COST_SEARCH_ATTRIBUTE_KEY, value: paid.cost },
+    { key: TOKENS_SEARCH_ATTRIBUTE_KEY, value: paid.inputTokens + paid.outputTokens },
+  ]);
+}
+const COST_SEARCH_ATTRIBUTE_KEY = defineSearchAttributeKey(COST_SEARCH_ATTRIBUTE, SearchAttributeType.DOUBLE);
+const TOKENS_SEARCH_ATTRIBUTE_KEY = defineSearchAttributeKey(TOKENS_SEARCH_ATTRIBUTE, SearchAttributeType.INT);
 
 function setHandlers(state: FlowJournalState): void {
   setHandler(progressQuery, () => state.progress());

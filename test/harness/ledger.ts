@@ -22,6 +22,8 @@ export interface LedgerLine {
   /** Epoch milliseconds. */
   at: number;
   fault?: string;
+  /** A model call that answered: the tokens (input + output) it reported, what the provider bills. */
+  tokens?: number;
 }
 
 /** Appends a line (one `write` with O_APPEND: lines from several processes never interleave). No-op without LEDGER_FILE. */

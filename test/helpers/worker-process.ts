@@ -14,6 +14,7 @@ const fixtureFlows = [
   'hitl-flows.ts',
   'durability-flows.ts',
   'failover-flows.ts',
+  'usage-flows.ts',
 ];
 
 /** Which worker program to run (a fixture under test/fixtures, instead of the fixture flows) and its bundle. */

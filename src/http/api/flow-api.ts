@@ -335,6 +335,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
       progress: view.progress,
       ...(view.progressUnavailable ? { progressUnavailable: view.progressUnavailable } : {}),
       pendingInputs: view.pendingInputs,
+      ...(view.usage ? { usage: view.usage } : {}),
     });
   });
 

@@ -9,6 +9,7 @@ import { cut, formatDuration, formatTime, isFinal, preview, prettyJson, statusLa
 import { Layout, StatusBadge } from './layout';
 import { stepDurationMs, type RunDetails, type TimelineStep } from './runs-data';
 import type { AttemptTiming } from './run-history';
+import type { RunUsage, UsageTotals } from '../../common/usage';
 
 export interface RunPageProps {
   base: string;
@@ -55,6 +56,7 @@ export function RunPage({ base, apiBase, details, notice }: RunPageProps) {
             {run.progress?.stepsCompleted ?? details.steps.length}
             {run.progress?.failovers ? ` · failovers ${run.progress.failovers}` : ''}
           </p>
+          {run.usage ? <UsageView usage={run.usage} /> : null}
           {unavailable && !final ? (
             <p>
               Progress unavailable right now (<code>{unavailable.status}</code>): {unavailable.message}. Steps, attempt
@@ -281,4 +283,38 @@ function outcomeText(a: AttemptTiming): string {
     default:
       return a.outcome[0].toUpperCase() + a.outcome.slice(1);
   }
+}
+
+/** Tokens and cost of the run's model calls: paid (each live call) and replayed from the journal, by model. */
+function UsageView({ usage }: { usage: RunUsage }) {
+  const models = [...new Set([...Object.keys(usage.paid.byModel), ...Object.keys(usage.replayed.byModel)])].sort();
+  const cells = (t: UsageTotals | undefined) =>
+    t ? `${t.calls} calls · ${t.inputTokens} in / ${t.outputTokens} out tokens · $${t.cost}` : '—';
+  return (
+    <table id="run-usage" aria-label="Model usage">
+      <thead>
+        <tr>
+          <th>Model usage</th>
+          <th>Paid</th>
+          <th>Replayed from the journal</th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <th>All models</th>
+          <td data-usage="paid">{cells(usage.paid)}</td>
+          <td data-usage="replayed">{cells(usage.replayed)}</td>
+        </tr>
+        {models.map((m) => (
+          <tr>
+            <th>
+              <code>{m}</code>
+            </th>
+            <td>{cells(usage.paid.byModel[m])}</td>
+            <td>{cells(usage.replayed.byModel[m])}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }

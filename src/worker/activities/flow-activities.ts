@@ -3,7 +3,12 @@ import { encodesPayloads } from '../../codec/encrypted-payload-guard';
 import { Context } from '@temporalio/activity';
 import { serializeError, toApplicationFailure } from '../../common/errors';
 import { libraryFailure } from '../../common/failures';
-import { DurableRun, NonDeterministicFlowError, StepResultTooLargeError } from '../journal/durable-run';
+import {
+  BudgetExceededError,
+  DurableRun,
+  NonDeterministicFlowError,
+  StepResultTooLargeError,
+} from '../journal/durable-run';
 import { AttemptSupersededError, JournalWriteError, JournalWriter, temporalTransport } from '../journal/journal-writer';
 import { MAX_FLOW_RESULT_BYTES, MAX_OFFLOADED_STEP_RESULT_BYTES } from '../../common/defaults';
 import { findFlow, listFlowNames } from '../registry';
@@ -119,9 +124,14 @@ export function createFlowActivities(
       });
       const heartbeats = startHeartbeats(ctx, heartbeatDetails);
       try {
-        const { entries } = request.claimWithFirstWrite ? writer.claimWithFirstWrite() : await writer.claim();
+        const claim = request.claimWithFirstWrite
+          ? { ...writer.claimWithFirstWrite(), claimed: undefined }
+          : await writer.claim();
+        const { entries } = claim;
         if (request.durable) {
           run = new DurableRun(entries, writer, request.nonRetryableStatuses, abort.signal);
+          run.prices = request.prices ?? {};
+          run.setBudget(request.budget, claim.claimed?.paid);
           if (options.largeResults) run.maxStepBytes = MAX_OFFLOADED_STEP_RESULT_BYTES;
           run.stepsInFlight.onChange = heartbeats.beat;
         }
@@ -208,6 +218,13 @@ function toFailure(err: unknown, signal: AbortSignal, request: FlowActivityReque
   }
   if (err instanceof StepResultTooLargeError) {
     return libraryFailure(FailureTypes.stepTooLarge, serializeError(err).message, { attempt, status: err.status });
+  }
+  if (err instanceof BudgetExceededError) {
+    return libraryFailure(FailureTypes.budgetExceeded, serializeError(err).message, {
+      attempt,
+      status: err.status,
+      detail: err.detail,
+    });
   }
   if (err instanceof JournalWriteError) {
     return libraryFailure(err.type, err.message, { attempt, status: err.status });

@@ -5,6 +5,20 @@ import { MAX_STEP_RESULT_BYTES } from '../../common/defaults';
 import { isRetryable, serializeError } from '../../common/errors';
 import { processState } from '../../common/process-state';
 import type { FlowAttemptOutcome, InputRequest, JournalEntry, StepKind } from '../../common/types';
+import {
+  BUDGET_ANSWER_SCHEMA,
+  BUDGET_INPUT_NAME,
+  emptyTotals,
+  exceededLimit,
+  raisedLimit,
+  tokensOf,
+  type BudgetAnswer,
+  type BudgetLimit,
+  type CallUsage,
+  type FlowBudget,
+  type PriceTable,
+  type UsageTotals,
+} from '../../common/usage';
 import { describeRequest, fingerprint } from '../../client/fingerprint';
 import { deserializeError } from './deserialize-error';
 import type { JournalWriter } from './journal-writer';
@@ -44,6 +58,35 @@ export class StepResultTooLargeError extends GenkitError {
   }
 }
 
+/** The run reached its budget: the approval was refused, or its policy is `fail`. Not retried. */
+export class BudgetExceededError extends GenkitError {
+  override readonly name = 'BudgetExceededError';
+  constructor(
+    reason: 'denied' | 'policy',
+    over: 'tokens' | 'cost',
+    spent: UsageTotals,
+    limit: BudgetLimit,
+    model: string,
+  ) {
+    super({
+      status: 'RESOURCE_EXHAUSTED',
+      message:
+        `the run has spent ${spendingText(spent)} of its budget of ${limitText(limit)}; ` +
+        (reason === 'denied'
+          ? `the request to go on (a call of ${model}) was not approved`
+          : `a call of ${model} would pass it (policy: fail)`),
+      detail: { reason, over, spent: { tokens: tokensOf(spent), cost: spent.cost }, limit, model },
+    });
+  }
+}
+
+/** What the budget check of an attempt knows: the budget, the limit as raised by approvals, what the run spent. */
+interface BudgetState {
+  budget: FlowBudget;
+  limit: BudgetLimit;
+  spent: UsageTotals;
+}
+
 interface Scope {
   prefix: string;
   next: number;
@@ -71,6 +114,8 @@ export function currentDurableRun(): DurableRun | undefined {
 export interface StepRequest {
   /** Hashed into the entry's fingerprint. */
   value: unknown;
+  /** A model call: the usage its result reports, recorded with the entry. */
+  usageOf?: (output: unknown) => CallUsage | undefined;
 }
 
 /** The first step a replay-only run asked for beyond its journal. */
@@ -120,6 +165,9 @@ export class DurableRun {
   private readonly lastRecorded = new Map<string, number>();
   /** Set when replay diverged; the attempt fails with it even if the flow caught it. */
   divergence?: NonDeterministicFlowError;
+  /** Prices each live model call's cost is computed with. */
+  prices: PriceTable = {};
+  private budgetState?: BudgetState;
   /** Resolves when the attempt must stop early: the flow waits for input, or the run continues as new. */
   readonly suspended: Promise<Suspension>;
   private suspend!: (outcome: Suspension) => void;
@@ -205,7 +253,9 @@ export class DurableRun {
       const bytes = json === undefined ? 0 : Buffer.byteLength(json);
       if (bytes > this.maxStepBytes) throw new StepResultTooLargeError(key, kind, name, bytes, this.maxStepBytes);
       const stored = json === undefined ? undefined : JSON.parse(json);
-      await this.write(entry({ output: stored, ...emitted(kind, child) }));
+      const usage = request?.usageOf?.(stored);
+      await this.write(entry({ output: stored, ...emitted(kind, child), ...(usage ? { usage } : {}) }));
+      if (kind === 'model') this.spend(usage);
       // Return what replay will return, so both paths see identical (JSON) values.
       return stored as T;
     } finally {
@@ -226,6 +276,78 @@ export class DurableRun {
     if (recorded) return this.replay(key, recorded, 'input', request.name) as T;
     if (this.replayOnly) return this.pastJournal({ key, kind: 'input', name: request.name });
     return this.gate(scope) ?? this.suspendWhenQuiet(scope, { kind: 'suspended', input: { ...request, key } });
+  }
+
+  /**
+   * Sets the run's budget for this attempt: `paid` is what the run's calls cost before it (the claim's answer).
+   * Approvals recorded in the journal raise the limit as the attempt replays them.
+   */
+  setBudget(budget: FlowBudget | undefined, paid: UsageTotals | undefined): void {
+    const spent = { ...emptyTotals(), ...paid };
+    this.budgetState = budget && { budget, limit: { tokens: budget.tokens, cost: budget.cost }, spent };
+  }
+
+  /**
+   * Called before each model call, in the same tick the call takes its position. At a position where an approval
+   * was recorded: the approval is replayed (the limit rises) or its refusal thrown. At a live position, once the
+   * run has spent its budget: the attempt suspends on the input `budget:approval` (the returned promise never
+   * settles), or, with `onExceed: 'fail'`, `BudgetExceededError` is thrown. Otherwise returns undefined at once.
+   * The size of the coming call is unknown, so the check is on what the run has spent: a call started under the
+   * limit may pass it.
+   */
+  budgetGate(model: string): Promise<never> | undefined {
+    const scope = this.scope();
+    const key = `${scope.prefix}${scope.next}`;
+    const recorded = this.recorded.get(key);
+    const state = this.budgetState;
+    if (recorded?.kind === 'input' && recorded.name === BUDGET_INPUT_NAME) {
+      scope.next++;
+      const answer = (recorded.output ?? { approved: false }) as BudgetAnswer;
+      const budget = state?.budget ?? {};
+      const limit = state?.limit ?? {};
+      if (!answer.approved) {
+        throw new BudgetExceededError(
+          'denied',
+          exceededLimit(state?.spent ?? emptyTotals(), limit) ?? 'tokens',
+          state?.spent ?? emptyTotals(),
+          limit,
+          model,
+        );
+      }
+      if (state) state.limit = raisedLimit(limit, budget, answer);
+      return undefined;
+    }
+    const passed = recorded !== undefined || (this.lastRecorded.get(scope.prefix) ?? -1) > scope.next;
+    if (!state || passed || this.replayOnly) return undefined;
+    const over = exceededLimit(state.spent, state.limit);
+    if (!over) return undefined;
+    if (state.budget.onExceed === 'fail')
+      throw new BudgetExceededError('policy', over, state.spent, state.limit, model);
+    scope.next++;
+    const more = raisedLimit({ tokens: 0, cost: 0 }, state.budget, { approved: true });
+    const ask = [
+      state.budget.tokens !== undefined ? `${more.tokens} more tokens` : undefined,
+      state.budget.cost !== undefined ? `$${more.cost} more` : undefined,
+    ].filter(Boolean);
+    const input: InputRequest = {
+      name: BUDGET_INPUT_NAME,
+      key,
+      schema: BUDGET_ANSWER_SCHEMA,
+      description:
+        `The run has spent ${spendingText(state.spent)} of its budget of ${limitText(state.limit)}. ` +
+        `Approve ${ask.join(' / ')} for the next call of ${model}?`,
+      hasDefault: false,
+    };
+    return this.gate(scope) ?? this.suspendWhenQuiet(scope, { kind: 'suspended', input });
+  }
+
+  /** A live model call of this attempt was recorded: the budget check counts what it cost. */
+  private spend(usage: CallUsage | undefined): void {
+    const spent = this.budgetState?.spent;
+    if (!spent || !usage) return;
+    spent.inputTokens += usage.inputTokens;
+    spent.outputTokens += usage.outputTokens;
+    spent.cost += usage.cost ?? 0;
   }
 
   /**
@@ -382,6 +504,18 @@ export class DurableRun {
 /** How many chunks a (non-model) step streamed, for its entry. */
 function emitted(kind: StepKind, scope: Scope): { emitted?: number } {
   return kind !== 'model' && scope.emitted ? { emitted: scope.emitted } : {};
+}
+
+function spendingText(spent: UsageTotals): string {
+  return `${tokensOf(spent)} tokens ($${spent.cost})`;
+}
+
+function limitText(limit: BudgetLimit): string {
+  const parts = [
+    limit.tokens !== undefined ? `${limit.tokens} tokens` : '',
+    limit.cost !== undefined ? `$${limit.cost}` : '',
+  ];
+  return parts.filter(Boolean).join(' / ') || 'nothing';
 }
 
 function never<T>(): Promise<T> {

@@ -4,6 +4,7 @@
 // Generate middleware would need a `use` on every call and misses prompts.
 import type { Genkit } from 'genkit';
 import { processState } from '../../common/process-state';
+import { callUsageOf } from '../../common/usage';
 import { currentDurableRun, type DurableRun } from './durable-run';
 import { resolveInterruptsOn } from './interrupts';
 
@@ -74,7 +75,11 @@ async function modelStep(
   options: ActionCallOptions,
 ): Promise<unknown> {
   const { onChunk } = options;
+  // Same tick as the step's position below: a budget approval recorded before the call is replayed (or asked for).
+  const waitsForBudget = run.budgetGate(name);
+  if (waitsForBudget) return waitsForBudget;
   let replaying = true;
+  const price = run.prices[name];
   const recorded = await run.step<RecordedModelCall>(
     'model',
     name,
@@ -86,7 +91,7 @@ async function modelStep(
       const response = await model(request, { ...options, onChunk: tee });
       return chunks.length ? { response, chunks } : { response };
     },
-    { value: request },
+    { value: request, usageOf: (output) => callUsageOf((output as RecordedModelCall).response, price) },
   );
   // A replayed call streams its recorded chunks again, so the flow sees the same chunk sequence on every
   // attempt; chunks an earlier attempt already delivered are dropped where the flow's chunks leave the run.

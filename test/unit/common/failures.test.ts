@@ -24,6 +24,7 @@ describe('FailureTypes', () => {
       notAccepted: 'FlowMessageNotAccepted',
       untrustedContext: 'UntrustedFlowContext',
       attemptTimedOut: 'FlowAttemptTimedOut',
+      budgetExceeded: 'BudgetExceeded',
       activityOutsideRun: 'GenkitActivityOutsideRunGenkitFlow',
     });
   });
