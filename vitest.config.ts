@@ -31,6 +31,7 @@ const aloneFiles = [
   'test/integration/worker-failover.test.ts', // SIGTERM: last step within 2 s of the signal
   'test/integration/worker-plugin.test.ts', // the same through the plugin
   'test/integration/connect-timeout.test.ts', // an unreachable server fails within 2.5 s
+  'test/integration/front-door-limits.test.ts', // the API answers 503 within 5 s while Temporal is down
   'test/integration/firebase-emulator.test.ts', // a callable's status read within 1 s
   'test/integration/foundation.test.ts', // a cancel reaches the step within 2 s
 ];
