@@ -34,6 +34,7 @@ const aloneFiles = [
   'test/integration/front-door-limits.test.ts', // the API answers 503 within 5 s while Temporal is down
   'test/integration/firebase-emulator.test.ts', // a callable's status read within 1 s
   'test/integration/foundation.test.ts', // a cancel reaches the step within 2 s
+  'test/integration/tracing-failover.test.ts', // exactly one failover: no heartbeat (3 s) missed by a busy worker
 ];
 
 /** What a project that runs Temporal workers adds: one dev server and workflow bundle for the whole run, shared. */
