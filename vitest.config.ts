@@ -21,8 +21,8 @@ export const shared = {
 };
 
 /**
- * Integration files whose assertions are wall-clock bounds the product promises; they run alone (integration-alone
- * above). A file that only waits on generous timeouts stays in integration.
+ * Integration and consumer files whose assertions are wall-clock bounds the product promises; they run alone
+ * (integration-alone above). A file that only waits on generous timeouts stays in its project.
  */
 const aloneFiles = [
   'test/integration/failover-by-name.test.ts', // next step within the heartbeat timeout + 4.5 s
@@ -35,6 +35,10 @@ const aloneFiles = [
   'test/integration/firebase-emulator.test.ts', // a callable's status read within 1 s
   'test/integration/foundation.test.ts', // a cancel reaches the step within 2 s
   'test/integration/tracing-failover.test.ts', // exactly one failover: no heartbeat (3 s) missed by a busy worker
+  // SIGTERM -> next attempt on the other worker within 1.5 s, in the user's own script and the kit's templates
+  'test/consumer/user-paths-script.test.ts',
+  'test/consumer/user-paths-template-esm.test.ts',
+  'test/consumer/user-paths-template-cjs.test.ts',
 ];
 
 /** What a project that runs Temporal workers adds: one dev server and workflow bundle for the whole run, shared. */
@@ -79,6 +83,7 @@ export default defineConfig({
           ...shared,
           name: 'package',
           include: ['test/package/**/*.test.ts', 'test/consumer/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...aloneFiles],
           ...devServer,
         },
       },
