@@ -31,3 +31,6 @@ export declare function summarize(
   report: VitestJsonReport | undefined,
   options: { runStatus: number | null; ci: boolean; nameFilter?: boolean; root?: string },
 ): TestSummary;
+
+/** One JSON report from several vitest runs' reports: counts added, files in run order; undefined if none. */
+export declare function mergeReports(reports: Array<VitestJsonReport | undefined>): VitestJsonReport | undefined;

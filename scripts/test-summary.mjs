@@ -42,3 +42,22 @@ export function summarize(report, { runStatus, ci, nameFilter = false, root = pr
   }
   return { passed, failed, skipped, line: `${passed} passed, ${failed} failed, ${skipped} skipped`, notes, exitCode };
 }
+
+/**
+ * One JSON report from several vitest runs' reports (`npm test` runs vitest twice): counts added, files listed
+ * in run order. Undefined when no run wrote a report; a run that wrote none is left out (its status fails the run).
+ * @param {Array<object | undefined>} reports
+ */
+export function mergeReports(reports) {
+  const written = reports.filter(Boolean);
+  if (written.length === 0) return undefined;
+  const merged = { ...written[0] };
+  for (const key of Object.keys(written[0])) {
+    if (typeof written[0][key] === 'number' && key.startsWith('num')) {
+      merged[key] = written.reduce((sum, r) => sum + (r[key] ?? 0), 0);
+    }
+  }
+  merged.success = written.every((r) => r.success !== false);
+  merged.testResults = written.flatMap((r) => r.testResults ?? []);
+  return merged;
+}

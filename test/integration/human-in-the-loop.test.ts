@@ -18,6 +18,14 @@ beforeEach(() => {
   ledger.length = 0;
 });
 
+/**
+ * A status read that carries the run's progress. WAITING comes from the progress a worker answers within the status
+ * read's budget (600 ms); a worker that must first replay the run (just restarted, or a loaded machine) can miss it,
+ * and the read then says RUNNING with progressUnavailable. Reads until one answers in time.
+ */
+const answeredRun = (workflowId: string) =>
+  runReaching(workflowId, (run) => run.progress !== undefined, 'a status read with the run’s progress');
+
 /** Polls getFlowRun until the run matches `reached`, and returns it. */
 async function runReaching(workflowId: string, reached: (run: FlowRun) => boolean, what: string) {
   return waitFor(
@@ -54,7 +62,7 @@ describe('waitForInput', () => {
 
     // Restart the worker while the run waits: nothing changes.
     await restart();
-    expect((await getFlowRun(handle.workflowId, opts())).status).toBe('WAITING');
+    expect((await answeredRun(handle.workflowId)).status).toBe('WAITING');
 
     await expect(provideFlowInput(handle.workflowId, 'approval', { approved: 'yes' }, opts())).rejects.toMatchObject({
       status: 'INVALID_ARGUMENT',
@@ -62,7 +70,7 @@ describe('waitForInput', () => {
     });
     // An input the run has not asked for is kept for later, not rejected; the run still waits for "approval".
     await provideFlowInput(handle.workflowId, 'other', {}, opts());
-    const waiting = await getFlowRun(handle.workflowId, opts());
+    const waiting = await answeredRun(handle.workflowId);
     expect(waiting.status).toBe('WAITING');
     expect(waiting.progress?.earlyInputs).toEqual(['other']);
 

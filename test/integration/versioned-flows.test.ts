@@ -18,11 +18,21 @@ const v1 = quoteRevision(promptV1, { register: true, name: FLOW_NAME }); // what
 let worker: TemporalWorkerHandle | undefined;
 const handles: Array<{ workflowId: string; result(): Promise<unknown> }> = [];
 
+/**
+ * Waits until every run has been seen waiting for approval. WAITING needs a worker to answer the status read within
+ * its 600 ms budget; with 30 reads at once on a loaded machine some miss it (RUNNING, progress unavailable), so a
+ * run counts once one read has shown it waiting (nothing answers it before the test does).
+ */
 async function allWaiting(runs: typeof handles) {
+  const seen = new Set<string>();
   await waitFor(
     async () => {
-      const states = await Promise.all(runs.map((h) => getFlowRun(h.workflowId, opts())));
-      return states.every((r) => r.status === 'WAITING' && r.pendingInputs[0]?.name === 'approval');
+      const unseen = runs.filter((h) => !seen.has(h.workflowId));
+      const states = await Promise.all(unseen.map((h) => getFlowRun(h.workflowId, opts())));
+      states.forEach((r, i) => {
+        if (r.status === 'WAITING' && r.pendingInputs[0]?.name === 'approval') seen.add(unseen[i]!.workflowId);
+      });
+      return seen.size === runs.length;
     },
     90_000,
     `${runs.length} runs to wait for approval`,

@@ -1,7 +1,7 @@
 // `npm test`'s closing line and exit status from vitest's JSON report: skipped tests are counted, and with CI=true
 // any skipped test fails the run, listed by file and name.
 import { describe, expect, it } from 'vitest';
-import { summarize, type VitestJsonReport } from '../../../scripts/test-summary.mjs';
+import { mergeReports, summarize, type VitestJsonReport } from '../../../scripts/test-summary.mjs';
 
 const root = '/repo';
 type Status = 'passed' | 'failed' | 'skipped' | 'todo';
@@ -88,5 +88,36 @@ describe('npm test summary', () => {
     expect(summarize(r, { runStatus: 1, ci: false, root }).line).toBe('1 passed, 1 failed, 0 skipped');
     expect(summarize(undefined, { runStatus: 1, ci: false, root })).toMatchObject({ failed: 1, exitCode: 1 });
     expect(summarize(undefined, { runStatus: null, ci: false, root }).exitCode).toBe(1);
+  });
+});
+
+describe("npm test's two vitest runs, one report", () => {
+  it('adds the counts and keeps every file, so the closing line counts both runs', () => {
+    const first = report({
+      'test/a.test.ts': [
+        ['a works', 'passed'],
+        ['a skipped', 'skipped'],
+      ],
+    });
+    const alone = report({
+      'test/b.test.ts': [
+        ['b fails', 'failed'],
+        ['b todo', 'todo'],
+        ['b works', 'passed'],
+      ],
+    });
+    const merged = mergeReports([first, alone])!;
+    expect(merged.testResults.map((f) => f.name)).toEqual([`${root}/test/a.test.ts`, `${root}/test/b.test.ts`]);
+    expect(summarize(merged, { runStatus: 1, ci: false, root }).line).toBe('2 passed, 1 failed, 2 skipped');
+    // With CI=true the skipped test of either run is named.
+    expect(summarize(merged, { runStatus: 0, ci: true, root }).notes).toContain(`  test/a.test.ts: a skipped`);
+  });
+
+  it('a run that wrote no report is left out; none at all is undefined (the failed status still fails the run)', () => {
+    const first = report({ 'test/a.test.ts': [['a works', 'passed']] }, ['test/broken.test.ts']);
+    expect(summarize(mergeReports([first, undefined]), { runStatus: 1, ci: false, root }).line).toBe(
+      '1 passed, 1 failed, 0 skipped',
+    );
+    expect(mergeReports([undefined, undefined])).toBeUndefined();
   });
 });
