@@ -66,6 +66,7 @@ export interface TemporalFlowOptions {
    * workers. @default 'auto-upgrade' (the versioned worker's default behaviour)
    */
   versioning?: FlowVersioning;
+  /**
    * A spending limit for the run's model calls (tokens and/or USD). Before a model call once the limit is reached,
    * the run asks for approval (`budget:approval` input) or fails with RESOURCE_EXHAUSTED (`onExceed`). A start
    * option replaces the flow's. See docs/cost.md.
