@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
+import { resolveFairness, type FairnessOptions, type ResolvedFairness } from './fairness';
 
 /** Settings resolved once, and the client for them. */
 export interface FrontDoorTemporal {
@@ -14,20 +15,35 @@ export interface FrontDoorTemporal {
   readonly config: ResolvedTemporalConfig;
   /** The given client, or the shared one for `config` (the first call connects; a failed connect is tried again). */
   client(): Promise<Client>;
+  /** How runs get their priority and fairness key from the caller (`fairness` option over the environment). */
+  readonly fairness: ResolvedFairness;
 }
 
-/** @internal Resolves `options` now. */
-export function frontDoorTemporal(options: TemporalConnectionOptions & { client?: Client }): FrontDoorTemporal {
+/** A front door's settings besides the connection. */
+export interface FrontDoorSettings {
+  /** See `FairnessOptions`; `false` sets no fairness key. @default the caller's id, weights from the environment */
+  fairness?: FairnessOptions | false;
+}
+
+/** @internal Resolves `options` (and the front door's `settings`) now. */
+export function frontDoorTemporal(
+  options: TemporalConnectionOptions & { client?: Client },
+  settings: FrontDoorSettings = {},
+): FrontDoorTemporal {
   const config = resolveTemporalConfig(options);
+  const fairness = resolveFairness(settings.fairness);
   const given = options.client;
-  return { config, client: () => (given ? Promise.resolve(given) : clientFor(config)) };
+  return { config, fairness, client: () => (given ? Promise.resolve(given) : clientFor(config)) };
 }
 
 /**
  * @internal Resolves `options` on the first call and answers the same settings after it. A resolution that throws
  * (a variable that does not parse) is not kept: each call throws again, naming the variable.
  */
-export function resolvedOnFirstUse(options: TemporalConnectionOptions & { client?: Client }): () => FrontDoorTemporal {
+export function resolvedOnFirstUse(
+  options: TemporalConnectionOptions & { client?: Client },
+  settings: FrontDoorSettings = {},
+): () => FrontDoorTemporal {
   let resolved: FrontDoorTemporal | undefined;
-  return () => (resolved ??= frontDoorTemporal(options));
+  return () => (resolved ??= frontDoorTemporal(options, settings));
 }

@@ -8,7 +8,12 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import {
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  type Priority,
+  type SearchAttributePair,
+} from '@temporalio/common';
 import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
 import { GenkitError } from './genkit-error';
@@ -23,6 +28,7 @@ import {
   type FlowRef,
 } from './flow-ref';
 import { knownFlowOptions, registeredFlowOptions } from '../common/registered-options';
+import { assertPriority } from './fairness';
 import { fingerprint } from './fingerprint';
 import { toFlowRunError } from './flow-run-error';
 import { grpcCodeOf, GrpcStatus } from './grpc-errors';
@@ -81,6 +87,12 @@ export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<Tem
    * start when it cannot. See docs/performance.md for what it saves. @default false
    */
   requestEagerStart?: boolean;
+  /**
+   * The run's task priority and fairness: `priorityKey` 1 (first) to 5 (last), default 3; `fairnessKey` (at most
+   * 64 bytes: a tenant, a user) whose runs share dispatch with other keys' in proportion to `fairnessWeight`
+   * (0.001–1000, default 1). The flow's activity inherits it. Fairness needs a server with it on (docs/fairness.md).
+   */
+  priority?: Priority;
 }
 
 /** Library search attributes found missing, per address/namespace: starts there skip them. */
@@ -165,6 +177,7 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
       },
       typedSearchAttributes: searchAttributes,
       staticSummary: `Genkit flow ${flowName}`,
+      ...(options.priority ? { priority: options.priority } : {}),
       ...(options.requestEagerStart ? { requestEagerStart: true } : {}),
     });
   const startOnce = async (searchAttributes: SearchAttributePair[]) => {
@@ -330,6 +343,7 @@ function assertStartOptions(options: FlowWorkflowOptions): void {
         '(new Client({ connection: nativeConnection })): only that worker can take the eagerly started task',
     );
   }
+  assertPriority(options.priority);
   const attempts = options.retry?.maximumAttempts;
   if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1)) {
     throw invalidStart(
