@@ -3,6 +3,7 @@
 // the front door is made, naming the variable or option.
 import { describe, expect, it } from 'vitest';
 import { assertPriority, requestedPriority, resolveFairness } from '../../../src/client/fairness';
+import { onCallFlow, onCallFlowRun } from '../../../src/firebase';
 import { createFlowApi, flowWebhook, githubWebhook } from '../../../src/http';
 
 const alice = { id: 'alice', claims: { tenant: 'acme' } };
@@ -104,12 +105,15 @@ describe('request and start priorities', () => {
 });
 
 describe('front doors refuse malformed fairness settings when they are made', () => {
-  it('createFlowApi and flowWebhook throw naming GENKITX_FAIRNESS_WEIGHTS', () => {
+  it('createFlowApi, flowWebhook and the callables throw naming GENKITX_FAIRNESS_WEIGHTS', () => {
     const saved = process.env.GENKITX_FAIRNESS_WEIGHTS;
     process.env.GENKITX_FAIRNESS_WEIGHTS = '{"premium": "lots"}';
     try {
       expect(() => createFlowApi({ flows: [] })).toThrow(/GENKITX_FAIRNESS_WEIGHTS.*"premium"/);
       expect(() => flowWebhook('f', { verify: githubWebhook('a-webhook-secret') })).toThrow(/GENKITX_FAIRNESS_WEIGHTS/);
+      // A callable when it is made (the module loads), not as a bare `internal` on each request.
+      expect(() => onCallFlow('f')).toThrow(/GENKITX_FAIRNESS_WEIGHTS/);
+      expect(() => onCallFlowRun()).toThrow(/GENKITX_FAIRNESS_WEIGHTS/);
       // Given weights win over the variable, so a front door configured in code is not affected.
       expect(() => createFlowApi({ flows: [], fairness: { weights: {} } })).not.toThrow();
     } finally {
