@@ -1,4 +1,4 @@
-// `npm run bench`: one local dev server, rows P1–P8 of issue 12 and P9 of issue 20 each measured against a baseline in the same run
+// `npm run bench`: one local dev server, rows P1–P8 of issue 12, P9 of issue 20 and P10 of issue 23 each measured against a baseline in the same run
 // (interleaved), ONE table printed and everything written to bench/results/latest.json. Targets are judged here,
 // never in tests. Sizes come from env knobs (below); BENCH_ONLY=P1,P4 runs a subset. docs/performance.md explains
 // every row. The defaults finish in roughly 10 minutes on an idle 2-core machine.
@@ -13,6 +13,7 @@ import { measureColdImport } from './cold-import';
 import { measureColdStart } from './cold-start';
 import { measurePayloadOverhead, measureStepOverhead } from './encryption-overhead';
 import { FAILOVER_HEARTBEAT_TIMEOUT_MS, measureFailover } from './failover';
+import { measureFairness } from './fairness';
 import { startHandwrittenWorker } from './handwritten';
 import { measureHttpStart } from './http-start';
 import { measureJournalOverhead } from './journal-overhead';
@@ -44,6 +45,10 @@ const sizes = {
   p9Readers: knob('BENCH_P9_READERS', 300),
   p9Rounds: knob('BENCH_P9_ROUNDS', 3),
   p9Runs: knob('BENCH_P9_RUNS', 10),
+  p10ARuns: knob('BENCH_P10_A_RUNS', 200),
+  p10BRuns: knob('BENCH_P10_B_RUNS', 5),
+  p10StepMs: knob('BENCH_P10_STEP_MS', 100),
+  p10Rounds: knob('BENCH_P10_ROUNDS', 1),
 };
 
 const TARGETS = {
@@ -58,6 +63,10 @@ const TARGETS = {
   p8HttpRatio: 1.2,
   p8ColdImportRatio: 1.5,
   p9Ratio: 1.2,
+  /** Fairness on: B's runs finish while more than this share of A's runs is still left (150 of 200). */
+  p10OnLeftShare: 0.75,
+  /** Fairness off: B's runs wait behind A's backlog, finishing when less than this share of A's is left. */
+  p10OffLeftShare: 0.25,
 };
 
 const benchStarted = Date.now();
@@ -152,7 +161,7 @@ async function main() {
           meets: r.ratio >= TARGETS.p2Ratio,
         });
       }
-      const needsProcesses = wanted('P3') || wanted('P6');
+      const needsProcesses = wanted('P3') || wanted('P6') || wanted('P10');
       const bundlePath = needsProcesses ? await writeWorkflowBundle(dir) : '';
       if (wanted('P3')) {
         const r = await measureFailover({ address, bundlePath, tries: sizes.p3Tries });
@@ -321,6 +330,30 @@ async function main() {
           ratio: `${x(r.ratioP50)} / ${x(r.ratioP95)}`,
           target: `<= ${TARGETS.p9Ratio}x p50`,
           meets: r.ratioP50 <= TARGETS.p9Ratio,
+        });
+      }
+      if (wanted('P10')) {
+        const r = await measureFairness({
+          cliPath: resolveTemporalCli(),
+          workflowBundlePath: bundlePath,
+          aRuns: sizes.p10ARuns,
+          bRuns: sizes.p10BRuns,
+          stepMs: sizes.p10StepMs,
+          rounds: sizes.p10Rounds,
+        });
+        results.p10 = r;
+        progress('P10');
+        const onLimit = Math.floor(r.aRuns * TARGETS.p10OnLeftShare);
+        const offLimit = Math.ceil(r.aRuns * TARGETS.p10OffLeftShare);
+        rows.push({
+          id: 'P10',
+          what: `fairness: caller B's ${r.bRuns} runs behind caller A's ${r.aRuns}`,
+          method: `POST /flows/:name as A ${r.aRuns} times, then as B ${r.bRuns} times (the API keys runs by principal); 1 worker, ${r.activitySlots} activity slots, one ${r.stepMs} ms journaled step per run; A's runs unfinished when B's last finished, and B's wait; a dev server with matching.enableFairness vs one without, started side by side, ${r.rounds.length / 2} alternating round(s) each, medians; A's backlog drained in ${ms(r.on.aDoneMs)} (on) / ${ms(r.off.aDoneMs)} (off)`,
+          value: `A left ${r.on.aLeftWhenBDone}, B done in ${ms(r.on.bDoneMs)}`,
+          baseline: `fairness off: A left ${r.off.aLeftWhenBDone}, B done in ${ms(r.off.bDoneMs)}`,
+          ratio: x(r.on.bDoneMs / r.off.bDoneMs),
+          target: `on: > ${onLimit} A left; off: < ${offLimit}`,
+          meets: r.on.aLeftWhenBDone > onLimit && r.off.aLeftWhenBDone < offLimit,
         });
       }
     } finally {

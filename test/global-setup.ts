@@ -63,7 +63,8 @@ async function start(): Promise<Started> {
   if (!found) console.warn('[tests] no Temporal CLI found; letting the Temporal SDK download the dev server');
   const cliPath = found ?? sdkDownloadedCli();
   const [env, bundle] = await Promise.all([
-    startDevServer({ cliPath: existsSync(cliPath) ? cliPath : undefined, extraArgs: DEV_SERVER_ARGS }),
+    // Fairness on, as the kit's front doors key runs by caller (test/integration/fairness.test.ts).
+    startDevServer({ cliPath: existsSync(cliPath) ? cliPath : undefined, extraArgs: DEV_SERVER_ARGS, fairness: true }),
     bundleFlowWorkflows({ logger: quietLogger() }),
   ]);
   const dir = await mkdtemp(join(tmpdir(), 'genkitx-temporal-'));

@@ -35,6 +35,12 @@ export {
 } from './flow-ref';
 export { closeTemporalClients, getTemporalClient } from './connection';
 export {
+  FAIRNESS_CLAIM_ENV,
+  FAIRNESS_WEIGHTS_ENV,
+  type FairnessCaller,
+  type FairnessOptions,
+} from './fairness';
+export {
   cancelFlowRun,
   getFlowRun,
   provideFlowInput,

@@ -8,7 +8,12 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import {
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  type Priority,
+  type SearchAttributePair,
+} from '@temporalio/common';
 import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
 import { GenkitError } from './genkit-error';
@@ -23,6 +28,7 @@ import {
   type FlowRef,
 } from './flow-ref';
 import { knownFlowOptions, registeredFlowOptions } from '../common/registered-options';
+import { assertPriority } from './fairness';
 import { fingerprint } from './fingerprint';
 import { budgetProblems } from '../common/usage';
 import { toFlowRunError } from './flow-run-error';
@@ -82,6 +88,12 @@ export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<Tem
    * start when it cannot. See docs/performance.md for what it saves. @default false
    */
   requestEagerStart?: boolean;
+  /**
+   * The run's task priority and fairness: `priorityKey` 1 (first) to 5 (last), default 3; `fairnessKey` (at most
+   * 64 bytes: a tenant, a user) whose runs share dispatch with other keys' in proportion to `fairnessWeight`
+   * (0.001–1000, default 1). The flow's activity inherits it. Fairness needs a server with it on (docs/fairness.md).
+   */
+  priority?: Priority;
 }
 
 /** Library search attributes found missing, per address/namespace: starts there skip them. */
@@ -169,6 +181,7 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
       },
       typedSearchAttributes: searchAttributes,
       staticSummary: `Genkit flow ${flowName}`,
+      ...(options.priority ? { priority: options.priority } : {}),
       ...(options.requestEagerStart ? { requestEagerStart: true } : {}),
     });
   const startOnce = async (searchAttributes: SearchAttributePair[]) => {
@@ -341,6 +354,7 @@ function assertStartOptions(options: FlowWorkflowOptions): void {
   if (options.versioning !== undefined && options.versioning !== 'pinned' && options.versioning !== 'auto-upgrade') {
     throw invalidStart(`versioning must be 'pinned' or 'auto-upgrade', got ${JSON.stringify(options.versioning)}`);
   }
+  assertPriority(options.priority);
   const attempts = options.retry?.maximumAttempts;
   if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1)) {
     throw invalidStart(

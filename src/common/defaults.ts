@@ -159,3 +159,13 @@ export const KEY_SET_MAX_AGE_MS = 3_600_000;
 export const KEY_SET_REFETCH_INTERVAL_MS = 30_000;
 /** How long one key-set fetch may take before the request it serves is refused rather than held. */
 export const KEY_SET_FETCH_TIMEOUT_MS = 5_000;
+
+/** Priority levels of a Temporal task queue (server dynamic config `matching.priorityLevels`): 1 runs first. */
+export const PRIORITY_LEVELS = 5;
+/** The priority of a task that sets none: the middle level. */
+export const DEFAULT_PRIORITY_KEY = 3;
+/** Longest fairness key Temporal accepts, in UTF-8 bytes; a longer caller key is replaced by its hash. */
+export const MAX_FAIRNESS_KEY_BYTES = 64;
+/** Range Temporal clamps fairness weights to. */
+export const MIN_FAIRNESS_WEIGHT = 0.001;
+export const MAX_FAIRNESS_WEIGHT = 1000;

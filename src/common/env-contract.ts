@@ -85,6 +85,10 @@ export const API_ENV = {
     // Open streams (run events, Genkit streams) per caller and per instance; above them a 429 (docs/http-api.md).
     'API_MAX_STREAMS_PER_CALLER',
     'API_MAX_STREAMS',
+    // Fairness between callers: weights per fairness key (JSON), and a verified claim that keys runs instead of the
+    // caller (e.g. a tenant); docs/fairness.md.
+    'GENKITX_FAIRNESS_WEIGHTS',
+    'GENKITX_FAIRNESS_BY_CLAIM',
     // Tracing: request and StartWorkflow spans, in the same traces as the worker's.
     'GENKITX_OTEL',
     // With encrypted payloads, spans are redacted unless this is true (docs/security.md).

@@ -4,6 +4,7 @@
 import { onCall, type CallableFunction, type CallableOptions } from 'firebase-functions/v2/https';
 import { startFlowWorkflowWith, type FlowWorkflowOptions } from '../client/start-flow';
 import { resolvedOnFirstUse } from '../client/front-door';
+import type { FairnessOptions } from '../client/fairness';
 import { flowNameOf, validateFlowInput, type FlowOutput, type FlowRef } from '../client/flow-ref';
 import type { FlowRunOptions } from '../client/flow-runs';
 import { inCallerTrace } from '../telemetry/caller-trace';
@@ -29,6 +30,12 @@ export interface OnCallFlowOptions extends CallableOptions, CallableAccess {
   temporal?: FlowRunOptions;
   /** Applied to every start (task queue, retry, timeouts, …). */
   startOptions?: CallableStartOptions;
+  /**
+   * Each run's fairness key is its caller's uid (or `fairness.key` of the caller: a tenant claim, a plan), so one
+   * user's burst shares the workers with everyone else's; weights per key from here or GENKITX_FAIRNESS_WEIGHTS.
+   * A signed-out caller's runs (with `allowSignedOut`) have no key. `false`: no key. See docs/fairness.md.
+   */
+  fairness?: FairnessOptions | false;
 }
 
 /** What `onCallFlow` answers: the run to poll, and (for a streaming caller) the flow's result. */
@@ -46,6 +53,7 @@ export function callableOptionsOf<T extends CallableOptions>(options: T): Callab
     allowSignedOut: _o,
     temporal: _t,
     startOptions: _s,
+    fairness: _fa,
     flows: _f,
     isAdmin: _i,
     ...callable
@@ -54,6 +62,7 @@ export function callableOptionsOf<T extends CallableOptions>(options: T): Callab
     allowSignedOut?: unknown;
     temporal?: unknown;
     startOptions?: unknown;
+    fairness?: unknown;
     flows?: unknown;
     isAdmin?: unknown;
   };
@@ -83,9 +92,10 @@ export function onCallFlow<F extends FlowRef>(
   const runOptions = options.temporal ?? {};
   // Resolved on the first request and kept (src/client/front-door.ts); a start resolves with the start options over
   // the run options, as `startFlowWorkflow` does.
-  const temporal = resolvedOnFirstUse(runOptions);
+  const settings = { fairness: options.fairness };
+  const temporal = resolvedOnFirstUse(runOptions, settings);
   const startTemporal = options.startOptions
-    ? resolvedOnFirstUse({ ...runOptions, ...options.startOptions })
+    ? resolvedOnFirstUse({ ...runOptions, ...options.startOptions }, settings)
     : temporal;
   return onCall(callableOptionsOf(options), async (request, response) => {
     try {
@@ -95,13 +105,20 @@ export function onCallFlow<F extends FlowRef>(
         dataConverter: runOptions.client?.options.dataConverter ?? runOptions.dataConverter,
       });
       const client = await clientForCallable(runOptions, temporal);
+      const { config, fairness } = startTemporal();
       const start = () =>
-        startFlowWorkflowWith(startTemporal().config, flow, request.data as never, {
+        startFlowWorkflowWith(config, flow, request.data as never, {
           ...runOptions,
           ...options.startOptions,
           client,
           principal: caller?.uid,
           context: genkitContextOf(caller),
+          // Keyed by the verified uid: the request's data is the flow's input and names no key.
+          priority: fairness.priorityFor(
+            caller && { id: caller.uid, claims: caller.token },
+            flowNameOf(flow),
+            options.startOptions?.priority,
+          ),
         });
       const spanName = `onCallFlow ${flowNameOf(flow)}`;
       const handle = await inCallerTrace(temporal().config.telemetry, request.rawRequest?.headers, spanName, start);

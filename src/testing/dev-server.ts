@@ -7,6 +7,7 @@ import {
   PRINCIPAL_SEARCH_ATTRIBUTE,
   TOKENS_SEARCH_ATTRIBUTE,
 } from '../common/defaults';
+import { FAIRNESS_DEV_SERVER_ARGS } from './local-process-helpers';
 
 /** Options of `startDevServer`. */
 export interface DevServerOptions {
@@ -18,6 +19,11 @@ export interface DevServerOptions {
   ui?: boolean;
   /** Extra `temporal server start-dev` arguments. */
   extraArgs?: string[];
+  /**
+   * Task-queue fairness on (dynamic config `matching.enableFairness`): runs with different fairness keys share a
+   * backlogged queue by weight instead of in arrival order (docs/fairness.md). @default false
+   */
+  fairness?: boolean;
 }
 
 /**
@@ -43,6 +49,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
       extraArgs: [
         '--dynamic-config-value',
         'frontend.enableCancelWorkerPollsOnShutdown=true',
+        ...(options.fairness ? FAIRNESS_DEV_SERVER_ARGS : []),
         ...(options.extraArgs ?? []),
       ],
     },

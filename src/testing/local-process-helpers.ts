@@ -10,10 +10,19 @@ import {
 } from '../common/defaults';
 
 /**
+ * Task-queue fairness on (dynamic config; it implies the priority matcher `matching.useNewMatcher`): backlogged
+ * tasks dispatch by priority, then round-robin over fairness keys by weight. Self-hosted servers set the same key
+ * (docs/fairness.md).
+ */
+export const FAIRNESS_DEV_SERVER_ARGS: readonly string[] = ['--dynamic-config-value', 'matching.enableFairness=true'];
+
+/**
  * `temporal server start-dev` arguments every local server of the kit needs: the search attributes runs are
- * listed by, and in-flight polls that complete when a worker stops (see `startDevServer`).
+ * listed by, in-flight polls that complete when a worker stops (see `startDevServer`), and fairness on (the front
+ * doors key runs by caller).
  */
 export const KIT_DEV_SERVER_ARGS: readonly string[] = [
+  ...FAIRNESS_DEV_SERVER_ARGS,
   '--search-attribute',
   `${FLOW_SEARCH_ATTRIBUTE}=Keyword`,
   '--search-attribute',

@@ -18,6 +18,7 @@ import {
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { FlowActivities } from '../worker/activities/flow-activities';
 import { libraryFailure, type FlowFailureDetails } from '../common/failures';
@@ -69,6 +70,8 @@ const { describeGenkitFlow, sealGenkitContinuation, verifyGenkitContinuation } =
  * the worker, which holds the context key). Executions recorded before it replay without either.
  */
 const CONTINUATION_SEAL_PATCH = 'genkitx-temporal/continuation-seal';
+/** Flow attempts carry the run's priority explicitly (runs started with one; see `attemptPriority`). */
+const ATTEMPT_PRIORITY_PATCH = 'genkitx-temporal/attempt-priority';
 
 /** The run's usage totals go to its memo (`genkitUsage`) after each attempt; runs recorded before do not. */
 const USAGE_MEMO_PATCH = 'genkitx-temporal/usage-memo';
@@ -227,7 +230,27 @@ function activityFor(options: TemporalFlowOptions, retry: Required<FlowRetryPoli
     heartbeatTimeout: options.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT,
     retry: { maximumAttempts: 1, initialInterval: retry.initialInterval },
     summary: 'Genkit flow attempt',
+    ...attemptPriority(),
   });
+}
+
+/**
+ * The run's priority and fairness key, set on each flow attempt. Temporal would inherit them when it dispatches the
+ * attempt anyway; set, they also show on the attempt (its scheduled event, pending-activity info and
+ * `activityInfo().priority`). A run without a priority schedules exactly what it did before; one with a priority
+ * replays its history from before this change without it (the patch).
+ */
+function attemptPriority(): Pick<ActivityOptions, 'priority'> {
+  const { priorityKey, fairnessKey, fairnessWeight } = workflowInfo().priority ?? {};
+  if (!priorityKey && !fairnessKey && !fairnessWeight) return {};
+  if (!patched(ATTEMPT_PRIORITY_PATCH)) return {};
+  return {
+    priority: {
+      ...(priorityKey ? { priorityKey } : {}),
+      ...(fairnessKey ? { fairnessKey } : {}),
+      ...(fairnessWeight ? { fairnessWeight } : {}),
+    },
+  };
 }
 
 function carriesState(request: FlowRunRequest, journal: JournalEntry[][]): boolean {

@@ -143,13 +143,18 @@ describe('cloudrun/api misconfigured', () => {
     expect(hookBody.message).toMatch(reason);
   });
 
-  it('refuses to start with a bearer token or webhook secret a forgotten variable gives, naming the variable', async () => {
+  it('refuses to start with a bearer token or webhook secret a forgotten variable gives, or malformed fairness weights, naming the variable', async () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ API_AUTH: 'bearer', API_BEARER_TOKEN: 'undefined' }, /API_BEARER_TOKEN: .*unset environment variable/],
       [{ API_AUTH: 'bearer', API_BEARER_TOKEN: 'changeme' }, /API_BEARER_TOKEN: .*at least 16/],
       [{ API_AUTH: 'none', WEBHOOK_SECRET: 'whsec_' }, /WEBHOOK_SECRET: .*not a Standard Webhooks secret/],
       [{ API_AUTH: 'none', WEBHOOK_SECRET: 'undefined' }, /WEBHOOK_SECRET: .*signing secret is .{0,4}undefined/],
       [{ API_AUTH: 'none', CODEC_SERVER_TOKEN: TOKEN }, /CODEC_SERVER_TOKEN .*GENKITX_ENCRYPTION_KEYS/],
+      [{ API_AUTH: 'none', GENKITX_FAIRNESS_WEIGHTS: 'premium=5' }, /GENKITX_FAIRNESS_WEIGHTS must be a JSON object/],
+      [
+        { API_AUTH: 'none', GENKITX_FAIRNESS_WEIGHTS: '{"premium":0}' },
+        /GENKITX_FAIRNESS_WEIGHTS .*premium.{0,3} is 0/,
+      ],
     ];
     await Promise.all(
       cases.map(async ([env, expected]) => {

@@ -77,6 +77,9 @@ locals {
     # Open streams (run events, Genkit streams) per caller and per instance; "" keeps the library's defaults.
     API_MAX_STREAMS_PER_CALLER = var.api_max_streams_per_caller == null ? "" : tostring(var.api_max_streams_per_caller)
     API_MAX_STREAMS            = var.api_max_streams == null ? "" : tostring(var.api_max_streams)
+    # Fairness between callers: weights per fairness key, and the claim that keys runs ("" keys them by caller).
+    GENKITX_FAIRNESS_WEIGHTS  = length(var.fairness_weights) == 0 ? "" : jsonencode(var.fairness_weights)
+    GENKITX_FAIRNESS_BY_CLAIM = var.fairness_by_claim
     # Tracing: each request's span continues the caller's traceparent and parents the run's trace.
     GENKITX_OTEL                = tostring(var.tracing_enabled)
     GENKITX_OTEL_USER_DATA      = tostring(var.tracing_user_data)

@@ -314,6 +314,23 @@ variable "api_max_streams" {
   }
 }
 
+variable "fairness_weights" {
+  description = "Fairness weight per fairness key (GENKITX_FAIRNESS_WEIGHTS): a key with weight 2 gets twice the dispatches of one with 1 when the task queue is backlogged. Keys are callers (principal ids), or values of fairness_by_claim. Needs fairness on in the Temporal namespace (docs/fairness.md). {}: every key weighs 1."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for w in values(var.fairness_weights) : w >= 0.001 && w <= 1000])
+    error_message = "fairness_weights must map keys to weights from 0.001 to 1000."
+  }
+}
+
+variable "fairness_by_claim" {
+  description = "A verified token claim (e.g. \"tenant\") whose value is the fairness key of a caller's runs (GENKITX_FAIRNESS_BY_CLAIM); callers without it are keyed by their principal id. \"\": every caller is its own key."
+  type        = string
+  default     = ""
+}
+
 variable "firebase_web_config" {
   description = "The Firebase web app's config (apiKey, authDomain, projectId: public values from the Firebase console) for the run console's sign-in page when api_auth = \"firebase\"; null: people sign in with an ID token instead."
   type = object({

@@ -10,6 +10,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { startFlowWorkflowWith, type FlowWorkflowOptions } from '../../client/start-flow';
 import { resolveTemporalConfig } from '../../client/config';
 import { frontDoorTemporal } from '../../client/front-door';
+import { requestedPriority, type FairnessOptions } from '../../client/fairness';
 import { flowNameOf, validateFlowInput, type FlowRef } from '../../client/flow-ref';
 import { toFlowRunError } from '../../client/flow-run-error';
 import {
@@ -118,6 +119,14 @@ export interface FlowApiOptions extends FlowRunOptions, StreamLimitOptions {
    * See docs/human-in-the-loop.md, "Approval links". @default on when GENKITX_APPROVAL_KEYS is set
    */
   approvalLinks?: boolean | { keys: ApprovalKeys };
+  /**
+   * Each run's fairness key is its caller (the principal's id, or `fairness.key` of the principal): one caller's
+   * burst of runs shares the workers with every other caller's instead of holding them behind it. Weights per key
+   * and priority per flow come from here or the environment (GENKITX_FAIRNESS_WEIGHTS, GENKITX_FAIRNESS_BY_CLAIM);
+   * a request may ask for a later priority with `?priority=N` (1 first … 5 last). No request can choose its
+   * fairness key. `false`: no fairness key. See docs/fairness.md.
+   */
+  fairness?: FairnessOptions | false;
 }
 
 const MAX_KEY_LENGTH = 200;
@@ -161,6 +170,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     maxStreamsPerCaller,
     maxStreams,
     approvalLinks,
+    fairness,
     ...rest
   } = options;
   const runOptions: FlowRunOptions = rest;
@@ -172,7 +182,7 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
   }
   // Resolved once per API, here, and passed down (src/client/front-door.ts): a running front door keeps the settings
   // it was created with. Starts resolve with the start options over the run options, as `startFlowWorkflow` does.
-  const temporal = frontDoorTemporal(runOptions);
+  const temporal = frontDoorTemporal(runOptions, { fairness });
   const clientOf = temporal.client;
   const startConfig = startOptions ? resolveTemporalConfig({ ...runOptions, ...startOptions }) : temporal.config;
   // One poller per run for all its readers (SSE and Genkit streams), and a cap on open streams per caller and in all.
@@ -248,6 +258,8 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     const wait = c.req.query('wait') === 'true';
     // A bad timeout is a 400 before anything starts, like bad input.
     const waitMs = wait ? waitTimeoutOf(c.req.query('timeout'), waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS) : 0;
+    // A bad priority is a 400 naming it before anything starts, like bad input.
+    const priority = requestedPriority(c.req.query('priority'));
     const data = await readData(c);
     await validateFlowInput(flow, data, startConfig); // ValidationError → 400, before anything starts
     const principal = c.get('principal');
@@ -267,6 +279,8 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
         ...(key !== undefined ? { idempotencyKey: key, workflowId: `${flowName}-${scopedKey(key, principal)}` } : {}),
         principal: principal?.id,
         context: principal ? callerContext(principal.id, principal.claims) : undefined,
+        // Keyed by the authenticated caller only: nothing in the request names the key.
+        priority: temporal.fairness.priorityFor(principal, flowName, startOptions?.priority, priority),
       });
     } catch (err) {
       slot?.release();

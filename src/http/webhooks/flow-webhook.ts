@@ -9,6 +9,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { startFlowWorkflowWith } from '../../client/start-flow';
 import { clientFor } from '../../client/connection';
 import { frontDoorTemporal } from '../../client/front-door';
+import type { FairnessOptions } from '../../client/fairness';
 import { resolveTemporalConfig } from '../../client/config';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_WEBHOOK_REPLAY_WINDOW_MS } from '../../common/defaults';
 import { flowNameOf, validateFlowInput, type FlowInput, type FlowRef } from '../../client/flow-ref';
@@ -61,6 +62,11 @@ export interface FlowWebhookOptions<F extends FlowRef> extends FlowRunOptions {
    * the sender, and `deliveryId`). @default `webhook:<the verifier's sender>`, e.g. `webhook:github`
    */
   principal?: string;
+  /**
+   * The runs' fairness key is their principal (or `fairness.key` of it): a flood from one sender shares the
+   * workers with other callers' runs. `false`: no key. See `createFlowApi`'s `fairness` and docs/fairness.md.
+   */
+  fairness?: FairnessOptions | false;
 }
 
 /** Longest delivery ID used verbatim in a workflow ID; longer or unusual ones are hashed. */
@@ -101,6 +107,7 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
     workflowIdPrefix: _p,
     principal: givenPrincipal,
     replayWindowMs,
+    fairness,
     ...rest
   } = options;
   const replayWindow = replayWindowMs ?? DEFAULT_WEBHOOK_REPLAY_WINDOW_MS;
@@ -112,7 +119,7 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
   const runOptions: FlowRunOptions = rest;
   // Resolved once per handler, here, and passed down (src/client/front-door.ts), as in createFlowApi. Starts resolve
   // with the start options over the run options, as `startFlowWorkflow` does.
-  const temporal = frontDoorTemporal(runOptions);
+  const temporal = frontDoorTemporal(runOptions, { fairness });
   const startConfig = startOptions ? resolveTemporalConfig({ ...runOptions, ...startOptions }) : temporal.config;
   const limit = requestBodyLimit({
     maxSize: maxSize ?? DEFAULT_BODY_LIMIT_BYTES,
@@ -185,6 +192,7 @@ export function flowWebhook<F extends FlowRef>(flow: F, options: FlowWebhookOpti
         // The sender, as every front door gives its caller to the flow: `context.auth` is `{ uid, token }`.
         principal,
         context: callerContext(principal, { webhook: sender, deliveryId: id }),
+        priority: temporal.fairness.priorityFor({ id: principal }, flowName, startOptions?.priority),
       },
       // Content keys hold for the window only: the same content later is a new event (or a replay we accept).
       keyedByContent ? { reuseClosedAfterMs: replayWindow } : {},
