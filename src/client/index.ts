@@ -34,12 +34,7 @@ export {
   type StandardSchemaLike,
 } from './flow-ref';
 export { closeTemporalClients, getTemporalClient } from './connection';
-export {
-  FAIRNESS_CLAIM_ENV,
-  FAIRNESS_WEIGHTS_ENV,
-  type FairnessCaller,
-  type FairnessOptions,
-} from './fairness';
+export { FAIRNESS_CLAIM_ENV, FAIRNESS_WEIGHTS_ENV, type FairnessCaller, type FairnessOptions } from './fairness';
 export {
   cancelFlowRun,
   getFlowRun,
