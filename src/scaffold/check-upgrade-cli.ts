@@ -117,7 +117,8 @@ export function describeReport(report: UpgradeCheckReport): string {
       continue;
     }
     const counts = `${flow.checked} open run(s): ${flow.compatible} compatible, ${flow.incompatible} incompatible`;
-    lines.push(`  ${flow.flowName}: ${counts}${flow.unchecked ? `, ${flow.unchecked} not checked` : ''}`);
+    const pinned = flow.pinned ? `, ${flow.pinned} pinned to their version (not replayed)` : '';
+    lines.push(`  ${flow.flowName}: ${counts}${flow.unchecked ? `, ${flow.unchecked} not checked` : ''}${pinned}`);
     for (const p of flow.problems) {
       lines.push(`    ${p.workflowId} (${p.status}): ${p.message}`);
     }

@@ -6,7 +6,7 @@ import { getTemporalClient } from '../../client/connection';
 import { serializeError } from '../../common/errors';
 import { registeredFlowOptions } from '../../common/registered-options';
 import { FlowNotJournaledError, findFlow, isJournaled, listFlowNames, type AnyFlow } from '../registry';
-import { listOpenRuns, readRunJournal, readRunRequest, type ListedBy, type OpenRun } from './open-runs';
+import { isPinned, listOpenRuns, readRunJournal, readRunRequest, type ListedBy, type OpenRun } from './open-runs';
 import { replayAgainst, type ReplayVerdict } from './replay-check';
 
 /** Options of `checkUpgrade`. */
@@ -44,6 +44,11 @@ export interface FlowCheck {
   unchecked: number;
   /** The incompatible and unchecked runs, with the step and both requests. */
   problems: RunCheck[];
+  /**
+   * Open runs pinned to their Worker Deployment Version (`versioning: 'pinned'`): they finish on the build that
+   * started them and never run the new code, so they are not replayed (and not in `checked`).
+   */
+  pinned: number;
   /**
    * Per `changed()` ID the replays met: runs that take its old branch and runs that take (or will take) its new one.
    * An old branch can be retired (`changed.deprecated`) once its `oldBranch` is 0 in a report that is `ok`; an ID
@@ -110,7 +115,8 @@ export async function checkUpgrade(options: CheckUpgradeOptions = {}): Promise<U
     checkRun(client, run, byFlow.get(run.flowName)!.flow, options),
   );
   const report: FlowCheck[] = flows.map(({ name, notDurable }) => {
-    const mine = results.filter((r) => r.flowName === name);
+    const all = results.filter((r) => r.flowName === name);
+    const mine = all.filter((r): r is Checked => !('pinned' in r));
     const count = (s: ReplayVerdict['status']) => mine.filter((r) => r.status === s).length;
     return {
       flowName: name,
@@ -119,6 +125,7 @@ export async function checkUpgrade(options: CheckUpgradeOptions = {}): Promise<U
       incompatible: count('incompatible'),
       unchecked: count('unchecked'),
       problems: mine.filter((r) => r.status !== 'compatible').map(({ flowName: _, ...r }) => r),
+      pinned: all.length - mine.length,
       changes: countBranches(mine),
       ...(notDurable ? { skipped: 'not-durable' as const } : {}),
     };
@@ -132,16 +139,19 @@ export async function checkUpgrade(options: CheckUpgradeOptions = {}): Promise<U
   };
 }
 
+type Checked = RunCheck & { flowName: string };
+
 async function checkRun(
   client: Client,
   run: OpenRun,
   flow: AnyFlow,
   options: CheckUpgradeOptions,
-): Promise<RunCheck & { flowName: string }> {
+): Promise<Checked | { flowName: string; pinned: true }> {
   const ids = { workflowId: run.workflowId, runId: run.runId, flowName: run.flowName };
   const handle = client.workflow.getHandle(run.workflowId, run.runId);
   let read;
   try {
+    if (await isPinned(client, run)) return { flowName: run.flowName, pinned: true };
     const [request, journal] = await Promise.all([
       readRunRequest(client, run),
       readRunJournal(handle, options.queryTimeoutMs ?? 5_000),

@@ -2,6 +2,7 @@
 // event, and its queries. Nothing here starts, signals, updates or changes a run.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
+import proto from '@temporalio/proto';
 // eslint-disable-next-line no-restricted-imports -- the client's own decode (codecs, then converter) is not exported from the root
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
 import { FLOW_SEARCH_ATTRIBUTE, WORKFLOW_TYPE } from '../../common/defaults';
@@ -92,6 +93,22 @@ async function memoFlowName(client: Client, workflowId: string, payload: Payload
   const context = { type: 'workflow' as const, namespace: client.options.namespace, workflowId };
   const value = await decodeFromPayloadsAtIndex<unknown>(client.options.loadedDataConverter, 0, [payload], context);
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Whether the run is pinned to its Worker Deployment Version (by its flow's `versioning: 'pinned'`, or by an
+ * override): such a run finishes on the build that started it, so a new build's code never replays it.
+ */
+export async function isPinned(client: Client, run: OpenRun): Promise<boolean> {
+  const { workflowExecutionInfo } = await client.workflowService.describeWorkflowExecution({
+    namespace: client.options.namespace,
+    execution: { workflowId: run.workflowId, runId: run.runId },
+  });
+  const info = workflowExecutionInfo?.versioningInfo;
+  const PINNED = proto.temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_PINNED;
+  return (
+    info?.behavior === PINNED || info?.versioningOverride?.behavior === PINNED || !!info?.versioningOverride?.pinned
+  );
 }
 
 /** What a run was started with (its workflow input): the flow's input and context. */
