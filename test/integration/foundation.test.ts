@@ -27,7 +27,7 @@ describe('failure semantics', () => {
     expect(err.message).toContain('greetFlow');
     expect(err.attempts).toBe(1);
     const history = (await handle.fetchHistory()).events ?? [];
-    const markers = history.filter((e) => e.markerRecordedEventAttributes);
+    const markers = history.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
     expect(markers).toHaveLength(1); // one local-activity attempt, recorded once
     expect(history.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
   });
