@@ -21,6 +21,7 @@ export {
   type FlowWorkflow,
   type FlowWorkflowOptions,
 } from './start-flow';
+export { MAX_RUNS_PER_CALLER_BUDGET_CHECK, type CallerBudget } from './caller-budget';
 export {
   flowRef,
   flowRefsFrom,

@@ -17,6 +17,7 @@ import {
 import { resolveTemporalConfig, type ResolvedTemporalConfig, type TemporalConnectionOptions } from './config';
 import { clientFor } from './connection';
 import { GenkitError } from './genkit-error';
+import { assertCallerBudget, callerBudgetWindowMs, type CallerBudget } from './caller-budget';
 import { FLOW_SEARCH_ATTRIBUTE, PRINCIPAL_SEARCH_ATTRIBUTE, VERSIONING_MEMO, WORKFLOW_TYPE } from '../common/defaults';
 import {
   flowNameOf,
@@ -94,6 +95,13 @@ export interface FlowWorkflowOptions extends TemporalConnectionOptions, Omit<Tem
    * (0.001–1000, default 1). The flow's activity inherits it. Fairness needs a server with it on (docs/fairness.md).
    */
   priority?: Priority;
+  /**
+   * A spending limit for the caller (`principal`) over a window: the start is refused with RESOURCE_EXHAUSTED (an
+   * HTTP 429 from the API) when the runs they started within `window` have paid `tokens` (input + output) or `cost`
+   * (USD) in all. Front doors set it through their start options; without `principal` it does nothing. Spend is
+   * read from each run's `genkitUsage` memo, which a run updates after each attempt. See docs/cost.md.
+   */
+  callerBudget?: CallerBudget;
 }
 
 /** Library search attributes found missing, per address/namespace: starts there skip them. */
@@ -138,6 +146,9 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
   // the workflow too.
   const flowDefaults = { ...registeredFlowOptions(flowName), ...refFlowOptions(flow) };
   const client = options.client ?? (await clientFor(config));
+  if (options.callerBudget && options.principal !== undefined) {
+    await assertCallerBudget(client, options.principal, options.callerBudget);
+  }
   const workflowId = options.workflowId ?? `${flowName}-${options.idempotencyKey ?? randomUUID()}`;
   if (workflowId.length > 1000)
     throw invalidStart(`the workflow ID is ${workflowId.length} characters; Temporal allows 1,000`);
@@ -355,6 +366,7 @@ function assertStartOptions(options: FlowWorkflowOptions): void {
     throw invalidStart(`versioning must be 'pinned' or 'auto-upgrade', got ${JSON.stringify(options.versioning)}`);
   }
   assertPriority(options.priority);
+  if (options.callerBudget) callerBudgetWindowMs(options.callerBudget);
   const attempts = options.retry?.maximumAttempts;
   if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1)) {
     throw invalidStart(

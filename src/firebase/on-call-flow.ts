@@ -3,6 +3,7 @@
 // its result. The run outlives the function's timeout; `onCallFlowRun` reads, answers and cancels it later.
 import { onCall, type CallableFunction, type CallableOptions } from 'firebase-functions/v2/https';
 import { startFlowWorkflowWith, type FlowWorkflowOptions } from '../client/start-flow';
+import { callerBudgetWindowMs } from '../client/caller-budget';
 import { resolvedOnFirstUse } from '../client/front-door';
 import type { FairnessOptions } from '../client/fairness';
 import { flowNameOf, validateFlowInput, type FlowOutput, type FlowRef } from '../client/flow-ref';
@@ -90,6 +91,8 @@ export function onCallFlow<F extends FlowRef>(
   options: OnCallFlowOptions = {},
 ): CallableFunction<unknown, Promise<StartedFlowRun<FlowOutput<F>>>, FlowStreamChunk> {
   const runOptions = options.temporal ?? {};
+  // A caller budget that cannot work stops the functions module from loading (and the deploy), naming it.
+  if (options.startOptions?.callerBudget) callerBudgetWindowMs(options.startOptions.callerBudget);
   // Resolved on the first request and kept (src/client/front-door.ts); a start resolves with the start options over
   // the run options, as `startFlowWorkflow` does.
   const settings = { fairness: options.fairness };

@@ -8,6 +8,7 @@ import { logger } from 'hono/logger';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { startFlowWorkflowWith, type FlowWorkflowOptions } from '../../client/start-flow';
+import { callerBudgetWindowMs } from '../../client/caller-budget';
 import { resolveTemporalConfig } from '../../client/config';
 import { frontDoorTemporal } from '../../client/front-door';
 import { requestedPriority, type FairnessOptions } from '../../client/fairness';
@@ -174,8 +175,9 @@ export function createFlowApi(options: FlowApiOptions): Hono<FlowApiEnv> {
     ...rest
   } = options;
   const runOptions: FlowRunOptions = rest;
-  // A malformed context key fails here, at start-up, rather than as a 500 on every start.
+  // A malformed context key or caller budget fails here, at start-up, rather than on every start.
   resolveContextKeyRing(startOptions?.contextKeys);
+  if (startOptions?.callerBudget) callerBudgetWindowMs(startOptions.callerBudget);
   const approvalRing = approvalLinkRing(approvalLinks);
   if (waitTimeoutMs !== undefined && !(waitTimeoutMs > 0 && waitTimeoutMs <= MAX_WAIT_TIMEOUT_MS)) {
     throw new TypeError(`createFlowApi: waitTimeoutMs must be above 0 and at most 3600000 (1 h), got ${waitTimeoutMs}`);
