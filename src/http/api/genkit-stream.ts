@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import type { StreamingApi } from 'hono/utils/stream';
 import { apiError, toHttpError } from '../errors';
+import { onStopping } from './on-stopping';
 import type { TemporalStreamManager } from './stream-manager';
 
 const dataFrame = (value: { message: unknown } | { result: unknown }) => `data: ${JSON.stringify(value)}\n\n`;
@@ -60,15 +61,10 @@ export function genkitStreamResponse(
         onDisconnect();
         resolve();
       });
-      const onStopping = () => {
+      stopListening = onStopping(shutdownSignal, () => {
         unsubscribe();
         end(errorFrame(apiError('UNAVAILABLE', `this server is stopping: re-attach with stream ID ${workflowId}`)));
-      };
-      if (shutdownSignal?.aborted) onStopping();
-      else if (shutdownSignal) {
-        shutdownSignal.addEventListener('abort', onStopping, { once: true });
-        stopListening = () => shutdownSignal.removeEventListener('abort', onStopping);
-      }
+      });
       streams
         .subscribe(workflowId, {
           onChunk: (message) => void write(dataFrame({ message })),

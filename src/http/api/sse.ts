@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { streamSSE, type SSEMessage } from 'hono/streaming';
 import { toHttpError } from '../errors';
+import { onStopping } from './on-stopping';
 import type { RunStreamHub } from './run-stream-hub';
 
 /** Streams the run's chunks from `fromOffset` as SSE; `onEnd` runs once when the stream is over, however it ends. */
@@ -49,16 +50,10 @@ export function runEventsResponse(
         sse.onAbort(stop);
         // This process is stopping: close without a last frame, and EventSource reconnects (to another instance)
         // from its Last-Event-ID, a second from now. A last frame would tell it the run had ended.
-        const { shutdownSignal } = options;
-        const onStopping = () => {
+        stopListening = onStopping(options.shutdownSignal, () => {
           write('retry: 1000\n\n');
           void writes.finally(stop);
-        };
-        if (shutdownSignal?.aborted) onStopping();
-        else if (shutdownSignal) {
-          shutdownSignal.addEventListener('abort', onStopping, { once: true });
-          stopListening = () => shutdownSignal.removeEventListener('abort', onStopping);
-        }
+        });
         heartbeat = setInterval(() => ended || write(': ping\n\n'), options.heartbeatMs);
         leave = options.runs.subscribe(workflowId, fromOffset, {
           onChunk: (offset, chunk) => write({ event: 'chunk', id: String(offset + 1), data: JSON.stringify(chunk) }),
