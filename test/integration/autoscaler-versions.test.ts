@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAutoscaler, type AutoscalerOptions, type DecisionLog, type ScalingPolicy } from '../../src/autoscale';
-import { closeTemporalClients, provideFlowInput, startFlowWorkflow } from '../../src';
+import { closeTemporalClients, provideFlowInput, setCurrentWorkerVersion, startFlowWorkflow } from '../../src';
 import type { TemporalWorkerHandle } from '../../src/worker/start-worker';
 import { approvalFlow } from '../fixtures/hitl-flows';
 import { startFakeCloudRunApi, type FakeCloudRunApi } from '../harness/cloud-run-api';
@@ -111,19 +111,13 @@ async function drainageOf(buildId: string) {
   return res.workerDeploymentVersionInfo?.drainageInfo?.status ?? 0;
 }
 
+/** The library's own call: it waits until the version's workers poll every task queue the current one has. */
 async function makeCurrent(buildId: string) {
-  await waitFor(
-    async () => {
-      const info = await describeDeployment().catch(() => undefined); // NOT_FOUND until the first poll
-      return info?.versionSummaries?.some((s) => s.deploymentVersion?.buildId === buildId);
-    },
-    20_000,
-    `version ${buildId} registered`,
-  );
-  await client.workflowService.setWorkerDeploymentCurrentVersion({
-    namespace: namespace(),
+  await setCurrentWorkerVersion({
+    client,
     deploymentName: deployment,
     buildId,
+    waitForPollers: '20s',
     identity: 'autoscaler-versions test',
   });
 }
