@@ -111,7 +111,7 @@ async function main() {
   const runWallMs = Date.now() - runStartedAt;
   chaos.stop();
   narration.finish();
-  const finalView = await api.getRun(workflowId);
+  const finalView = await viewWithProgress(api, workflowId);
   say(
     `\n  Result: "${output.title}" → ${output.publishedUrl ?? 'not published'} (${output.approval.approved ? 'approved' : 'rejected'} by ${output.approval.reviewer})`,
   );
@@ -166,6 +166,19 @@ async function main() {
 }
 
 /** Polls the run (through the API) until it waits for the approval; fails if the run ends first. */
+/**
+ * The finished run's view with its progress (attempts, failovers, steps). Progress is best effort per read: a worker
+ * replays the closed run within the API's status budget, which a busy machine can miss; read again a few times.
+ */
+async function viewWithProgress(api: ApiClient, workflowId: string): Promise<RunView> {
+  let view = await api.getRun(workflowId);
+  for (let tries = 0; tries < 20 && !view.progress; tries++) {
+    await new Promise((r) => setTimeout(r, 250));
+    view = await api.getRun(workflowId);
+  }
+  return view;
+}
+
 async function waitForApproval(api: ApiClient, workflowId: string, result: Promise<unknown>): Promise<RunView> {
   let ended = false;
   void result.then(
