@@ -89,6 +89,13 @@ function Field({ input, field }: { input: string; field: FormField }) {
     </>
   );
   const describedBy = field.description ? hintId : undefined;
+  // The label of a single control (select, input) that stands after it.
+  const labelFor = (
+    <label for={id}>
+      {label}
+      {hint}
+    </label>
+  );
   switch (field.kind) {
     case 'group':
       return (
@@ -110,10 +117,7 @@ function Field({ input, field }: { input: string; field: FormField }) {
     case 'enum':
       return (
         <>
-          <label for={id}>
-            {label}
-            {hint}
-          </label>
+          {labelFor}
           <select id={id} name={name} required={field.required} aria-describedby={describedBy}>
             {field.required ? null : <option value="">(none)</option>}
             {field.options.map((option, i) => (
@@ -125,10 +129,7 @@ function Field({ input, field }: { input: string; field: FormField }) {
     case 'number':
       return (
         <>
-          <label for={id}>
-            {label}
-            {hint}
-          </label>
+          {labelFor}
           <input
             type="number"
             id={id}
@@ -142,10 +143,7 @@ function Field({ input, field }: { input: string; field: FormField }) {
     case 'text':
       return (
         <>
-          <label for={id}>
-            {label}
-            {hint}
-          </label>
+          {labelFor}
           <input
             type={field.format === 'email' ? 'email' : 'text'}
             id={id}

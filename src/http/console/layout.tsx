@@ -59,3 +59,16 @@ export function Layout({ title, base, scripts, children }: LayoutProps) {
 export function StatusBadge({ status, label }: { status: string; label: string }) {
   return <span class={`status status-${status.toLowerCase()}`}>{label}</span>;
 }
+
+/** A table's header row: one column heading per name. */
+export function ColumnHeads({ names }: { names: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {names.map((name) => (
+          <th scope="col">{name}</th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

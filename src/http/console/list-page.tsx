@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // GET /console: the runs of the exposed flows, from Temporal visibility, one page at a time.
 import { formatTime, statusLabel } from './format';
-import { Layout, StatusBadge } from './layout';
+import { ColumnHeads, Layout, StatusBadge } from './layout';
 import type { RunListPage } from './runs-data';
 
 export interface ListPageProps {
@@ -41,15 +41,7 @@ export function ListPage({ base, page, flowNames, flow, pageSize }: ListPageProp
         {page.rows.length ? (
           <table>
             <caption>Running runs first (newest first), then ended runs, most recently ended first.</caption>
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Flow</th>
-                <th scope="col">Status</th>
-                <th scope="col">Started</th>
-                <th scope="col">Flow attempt</th>
-              </tr>
-            </thead>
+            <ColumnHeads names={['Run', 'Flow', 'Status', 'Started', 'Flow attempt']} />
             <tbody>
               {page.rows.map((row) => (
                 <tr>

@@ -6,7 +6,7 @@ import { STEP_REPORT_DELAY_MS } from '../../common/defaults';
 import type { JournalEntry } from '../../common/types';
 import { InputFormView } from './input-form';
 import { cut, formatDuration, formatTime, isFinal, preview, prettyJson, statusLabel } from './format';
-import { Layout, StatusBadge } from './layout';
+import { ColumnHeads, Layout, StatusBadge } from './layout';
 import { stepDurationMs, type RunDetails, type TimelineStep } from './runs-data';
 import type { AttemptTiming } from './run-history';
 import type { RunUsage, UsageTotals } from '../../common/usage';
@@ -148,16 +148,7 @@ function Timeline({ details }: { details: RunDetails }) {
         Completed steps from the run's journal, in order. A step run live once is replayed from the journal by later
         attempts, never run again.
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Step</th>
-          <th scope="col">Kind</th>
-          <th scope="col">Name</th>
-          <th scope="col">Duration</th>
-          <th scope="col">Ran</th>
-          <th scope="col">Outcome</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Step', 'Kind', 'Name', 'Duration', 'Ran', 'Outcome']} />
       <tbody>
         {details.steps.map((step) => (
           <StepRow step={step} answeredAt={details.answers.get(step.entry.name)} />
@@ -236,15 +227,7 @@ function Attempts({ attempts, unavailable }: { attempts: AttemptTiming[]; unavai
         attempt; a failover (a worker lost) or the resumption after an input starts another activity in the same flow
         attempt.
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Activity</th>
-          <th scope="col">Flow attempt</th>
-          <th scope="col">Started</th>
-          <th scope="col">Duration</th>
-          <th scope="col">Outcome</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Activity', 'Flow attempt', 'Started', 'Duration', 'Outcome']} />
       <tbody>
         {attempts.map((a) => (
           <tr>
@@ -292,13 +275,7 @@ function UsageView({ usage }: { usage: RunUsage }) {
     t ? `${t.calls} calls · ${t.inputTokens} in / ${t.outputTokens} out tokens · $${t.cost}` : '—';
   return (
     <table id="run-usage" aria-label="Model usage">
-      <thead>
-        <tr>
-          <th>Model usage</th>
-          <th>Paid</th>
-          <th>Replayed from the journal</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Model usage', 'Paid', 'Replayed from the journal']} />
       <tbody>
         <tr>
           <th>All models</th>
