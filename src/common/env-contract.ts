@@ -82,7 +82,7 @@ export const API_ENV = {
     'IAP_AUDIENCE',
     'IAP_JWKS_URL',
     'CODEC_UI_ORIGIN',
-    // Open streams (run events, Genkit streams) per caller and per instance; above them a 429 (docs/http-api.md).
+    // Open streams (run events, Genkit streams) per caller and per instance; above them a 429 (docs/security.md, docs/deploy.md).
     'API_MAX_STREAMS_PER_CALLER',
     'API_MAX_STREAMS',
     // Fairness between callers: weights per fairness key (JSON), and a verified claim that keys runs instead of the
