@@ -113,7 +113,9 @@ export async function measureHttpStart(options: { address: string; runs: number 
 
 /** Spawns `bench/<file> <address> <taskQueue>` and waits for its `listening <port>`: the process and its URL. */
 async function startProcess(file: string, address: string, taskQueue: string): Promise<[ChildProcess, string]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, file), address, taskQueue], {
+  // BENCH_PROF_DIR: CPU-profile the process (node --cpu-prof) into that directory, to take its per-start work apart.
+  const prof = process.env.BENCH_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF_DIR] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', join(__dirname, file), address, taskQueue], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
