@@ -6,7 +6,9 @@
 // Run: node --import tsx bench/cpu-per-run.ts
 // Env: CPU_CONCURRENT [200] runs per batch, CPU_ROUNDS [3], CPU_SEQ [20] sequential runs per side and round,
 //      CPU_MODE [split] | inproc (workers in this process, on the server's NativeConnection: needed for eager start),
-//      CPU_SIDES [ours,hand] (inproc also: ours-eager, hand-eager = requestEagerStart),
+//      CPU_SIDES [ours,hand] (also hand-meta: the hand-written workflow started with our start's memo, search
+//      attribute, summary and workflow-task timeout; hand-meta-no-memo|sa|summary|wtt: the same without one of them;
+//      inproc also: ours-eager, hand-eager = requestEagerStart),
 //      CPU_SERVER_ARGS extra `temporal server start-dev` args (e.g. the eager-activity dynamic config),
 //      CPU_PROF_DIR: run the worker process with --cpu-prof into this directory (split mode).
 import { spawn } from 'node:child_process';
@@ -89,21 +91,34 @@ async function main() {
       // A client on the workers' NativeConnection: the one kind that can take an eagerly started workflow task.
       client = new Client({ connection: server.nativeConnection });
     }
-    const sides: Record<string, (i: number) => Promise<unknown>> = {
-      ours: (i) => executeFlowWorkflow(noopFlow, i, { client, taskQueue: 'cpu-ours' }),
-      hand: (i) => callHandwritten(client, 'cpu-hand', i),
-      // What our start adds on the server: memo, search attribute, summary, workflow-task timeout.
-      'hand-meta': (i) =>
-        client.workflow.execute(HANDWRITTEN_WORKFLOW, {
-          taskQueue: 'cpu-hand',
-          workflowId: `hand-${randomUUID()}`,
-          args: [i],
+    const handMeta =
+      (without?: string) =>
+      (i: number): Promise<unknown> => {
+        const meta: Record<string, unknown> = {
           workflowIdConflictPolicy: 'FAIL',
           workflowTaskTimeout: '3s',
           memo: { genkitFlow: 'noopFlow' },
           typedSearchAttributes: [{ key: GenkitFlowSearchAttribute, value: 'noopFlow' }],
           staticSummary: 'Genkit flow noopFlow',
-        }),
+        };
+        if (without) delete meta[without];
+        return client.workflow.execute(HANDWRITTEN_WORKFLOW, {
+          taskQueue: 'cpu-hand',
+          workflowId: `hand-${randomUUID()}`,
+          args: [i],
+          ...meta,
+        });
+      };
+    const sides: Record<string, (i: number) => Promise<unknown>> = {
+      ours: (i) => executeFlowWorkflow(noopFlow, i, { client, taskQueue: 'cpu-ours' }),
+      hand: (i) => callHandwritten(client, 'cpu-hand', i),
+      // What our start adds on the server: memo, search attribute, summary, workflow-task timeout.
+      'hand-meta': handMeta(),
+      // The same without one of them each: what that one costs.
+      'hand-meta-no-memo': handMeta('memo'),
+      'hand-meta-no-sa': handMeta('typedSearchAttributes'),
+      'hand-meta-no-summary': handMeta('staticSummary'),
+      'hand-meta-no-wtt': handMeta('workflowTaskTimeout'),
       // What a heartbeat at attempt start costs.
       'hand-hb': (i) =>
         client.workflow.execute('handwrittenHeartbeatWorkflow', {

@@ -1,6 +1,7 @@
 // P1: a no-op flow through executeFlowWorkflow vs the same flow called from a hand-written workflow + activity, on
-// one dev server and one process's workers: sequential latency (interleaved A B A B), wall time of `concurrent` runs
-// started together (rounds alternate), and history events per run on each side.
+// one dev server and one process's workers: sequential latency (interleaved A B A B), wall time and CPU of
+// `concurrent` runs started together, for each size in `concurrent` (rounds alternate sides), and history events
+// per run on each side.
 // P2: sequential calls per second, executeFlowWorkflow (cached connection) vs a new connection per call on the
 // hand-written workflow (the original plugin's pattern).
 import { randomUUID } from 'node:crypto';
@@ -13,16 +14,19 @@ import { interleaved, spread, type Spread } from './stats';
 
 export interface NoopOverheadResult {
   sequential: { ours: Spread; handwritten: Spread; ratioP50: number; ratioP95: number };
-  concurrent: {
-    runs: number;
-    rounds: number;
-    oursMs: number;
-    handwrittenMs: number;
-    ratio: number;
-    /** CPU ms per run of this process (client + both workers) and of the dev server, median over the rounds. */
-    cpuPerRun?: { ours: CpuPerRun; handwritten: CpuPerRun; ratio: number };
-  };
+  /** One entry per size of `concurrent`, in the order asked. */
+  concurrent: ConcurrentResult[];
   historyEvents: { ours: number; handwritten: number };
+}
+
+export interface ConcurrentResult {
+  runs: number;
+  rounds: number;
+  oursMs: number;
+  handwrittenMs: number;
+  ratio: number;
+  /** CPU ms per run of this process (client + both workers) and of the dev server, median over the rounds. */
+  cpuPerRun: { ours: CpuPerRun; handwritten: CpuPerRun; ratio: number };
 }
 
 export interface CpuPerRun {
@@ -42,27 +46,46 @@ export interface Sides {
   serverPid?: number;
 }
 
-export async function measureNoopOverhead(s: Sides, opts: { runs: number; concurrent: number; rounds: number }) {
+export async function measureNoopOverhead(s: Sides, opts: { runs: number; concurrent: number[]; rounds: number }) {
   const ours = () => executeFlowWorkflow(noopFlow, 1, { address: s.address, taskQueue: s.ourQueue });
   const hand = () => callHandwritten(s.client, s.handQueue, 1);
   await interleaved(3, ours, hand); // warm-up: caches, sticky queues, first connections
   const seq = await interleaved(opts.runs, ours, hand);
   const [o, h] = [spread(seq.a), spread(seq.b)];
+  const concurrent: ConcurrentResult[] = [];
+  for (const size of opts.concurrent) concurrent.push(await measureConcurrent(s, size, opts.rounds, ours, hand));
+  const result: NoopOverheadResult = {
+    sequential: { ours: o, handwritten: h, ratioP50: o.p50 / h.p50, ratioP95: o.p95 / h.p95 },
+    concurrent,
+    historyEvents: await historyEvents(s),
+  };
+  return result;
+}
+
+/** `size` runs started together, `rounds` rounds per side (sides alternate, the first side alternates too). */
+async function measureConcurrent(
+  s: Sides,
+  size: number,
+  rounds: number,
+  ours: () => Promise<unknown>,
+  hand: () => Promise<unknown>,
+): Promise<ConcurrentResult> {
   const wall = { ours: [] as number[], hand: [] as number[] };
   const cpu = { ours: [] as CpuPerRun[], hand: [] as CpuPerRun[] };
   const serverCpu = () => (s.serverPid ? processCpuMs(s.serverPid) : 0);
-  for (let r = 0; r < opts.rounds; r++) {
-    for (const [side, one] of [
-      ['ours', ours],
-      ['hand', hand],
-    ] as const) {
+  const sides = [
+    ['ours', ours],
+    ['hand', hand],
+  ] as const;
+  for (let r = 0; r < rounds; r++) {
+    for (const [side, one] of r % 2 ? [...sides].reverse() : sides) {
       const [cpu0, server0] = [process.cpuUsage(), serverCpu()];
       const started = performance.now();
-      await Promise.all(Array.from({ length: opts.concurrent }, one));
+      await Promise.all(Array.from({ length: size }, one));
       wall[side].push(performance.now() - started);
       const used = process.cpuUsage(cpu0);
-      const own = (used.user + used.system) / 1000 / opts.concurrent;
-      const server = (serverCpu() - server0) / opts.concurrent;
+      const own = (used.user + used.system) / 1000 / size;
+      const server = (serverCpu() - server0) / size;
       cpu[side].push({ process: own, server, total: own + server });
     }
   }
@@ -73,19 +96,14 @@ export async function measureNoopOverhead(s: Sides, opts: { runs: number; concur
     total: median(xs.map((c) => c.total)),
   });
   const cpuPerRun = { ours: cpuMedian(cpu.ours), handwritten: cpuMedian(cpu.hand) };
-  const result: NoopOverheadResult = {
-    sequential: { ours: o, handwritten: h, ratioP50: o.p50 / h.p50, ratioP95: o.p95 / h.p95 },
-    concurrent: {
-      runs: opts.concurrent,
-      rounds: opts.rounds,
-      oursMs: median(wall.ours),
-      handwrittenMs: median(wall.hand),
-      ratio: median(wall.ours) / median(wall.hand),
-      cpuPerRun: { ...cpuPerRun, ratio: cpuPerRun.ours.total / cpuPerRun.handwritten.total },
-    },
-    historyEvents: await historyEvents(s),
+  return {
+    runs: size,
+    rounds,
+    oursMs: median(wall.ours),
+    handwrittenMs: median(wall.hand),
+    ratio: median(wall.ours) / median(wall.hand),
+    cpuPerRun: { ...cpuPerRun, ratio: cpuPerRun.ours.total / cpuPerRun.handwritten.total },
   };
-  return result;
 }
 
 /** Events in the history of one completed run on each side. */

@@ -27,9 +27,15 @@ import { measureUpdateRtt } from './update-rtt';
 import { writeWorkflowBundle } from '../test/harness/worker-processes';
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+/** A comma-separated list of numbers, e.g. BENCH_P1_CONCURRENT=100,200. */
+const knobs = (name: string, fallback: string) =>
+  (process.env[name] ?? fallback)
+    .split(',')
+    .map((v) => Number(v.trim()))
+    .filter((v) => v > 0);
 const sizes = {
   p1Runs: knob('BENCH_P1_RUNS', 30),
-  p1Concurrent: knob('BENCH_P1_CONCURRENT', 200),
+  p1Concurrent: knobs('BENCH_P1_CONCURRENT', '100,200'),
   p1Rounds: knob('BENCH_P1_ROUNDS', 2),
   p2Calls: knob('BENCH_P2_CALLS', 30),
   p3Tries: knob('BENCH_P3_TRIES', 3),
@@ -53,6 +59,7 @@ const sizes = {
 
 const TARGETS = {
   p1Ratio: 1.1,
+  p1CpuRatio: 1.05,
   p2Ratio: 1.0,
   p3KillSlackMs: 2_000,
   p3TermMs: 1_500,
@@ -61,6 +68,7 @@ const TARGETS = {
   p5OverheadMs: 5,
   p6Ratio: 1.7,
   p8HttpRatio: 1.2,
+  p8HandRatio: 1.1,
   p8ColdImportRatio: 1.5,
   p9Ratio: 1.2,
   /** Fairness on: B's runs finish while more than this share of A's runs is still left (150 of 200). */
@@ -111,29 +119,29 @@ async function main() {
           target: `<= ${TARGETS.p1Ratio}x both`,
           meets: s.ratioP50 <= TARGETS.p1Ratio && s.ratioP95 <= TARGETS.p1Ratio,
         });
-        rows.push({
-          id: 'P1',
-          what: `no-op runs, ${r.concurrent.runs} concurrent`,
-          method: `${r.concurrent.runs} runs started together, wall time to the last result, median of ${r.concurrent.rounds} alternating rounds per side`,
-          value: ms(r.concurrent.oursMs),
-          baseline: ms(r.concurrent.handwrittenMs),
-          ratio: x(r.concurrent.ratio),
-          target: `<= ${TARGETS.p1Ratio}x`,
-          meets: r.concurrent.ratio <= TARGETS.p1Ratio,
-        });
-        const cpu = r.concurrent.cpuPerRun;
-        if (cpu) {
-          const fmt = (c: typeof cpu.ours) =>
-            `${c.total.toFixed(1)} ms (process ${c.process.toFixed(1)}${serverPid ? `, server ${c.server.toFixed(1)}` : ''})`;
+        for (const c of r.concurrent) {
           rows.push({
             id: 'P1',
-            what: `CPU per run, ${r.concurrent.runs} concurrent`,
+            what: `no-op runs, ${c.runs} concurrent`,
+            method: `${c.runs} runs started together, wall time to the last result, median of ${c.rounds} alternating rounds per side`,
+            value: ms(c.oursMs),
+            baseline: ms(c.handwrittenMs),
+            ratio: x(c.ratio),
+            target: `<= ${TARGETS.p1Ratio}x`,
+            meets: c.ratio <= TARGETS.p1Ratio,
+          });
+          const cpu = c.cpuPerRun;
+          const fmt = (v: typeof cpu.ours) =>
+            `${v.total.toFixed(1)} ms (process ${v.process.toFixed(1)}${serverPid ? `, server ${v.server.toFixed(1)}` : ''})`;
+          rows.push({
+            id: 'P1',
+            what: `CPU per run, ${c.runs} concurrent`,
             method: `CPU time of this process (client + both workers)${serverPid ? ' and the dev server (/proc)' : ''} during each concurrent round, per run, median of the rounds: less sensitive to other load than wall time`,
             value: fmt(cpu.ours),
             baseline: fmt(cpu.handwritten),
             ratio: x(cpu.ratio),
-            target: `<= ${TARGETS.p1Ratio}x`,
-            meets: cpu.ratio <= TARGETS.p1Ratio,
+            target: `<= ${TARGETS.p1CpuRatio}x`,
+            meets: cpu.ratio <= TARGETS.p1CpuRatio,
           });
         }
         rows.push({
@@ -298,6 +306,16 @@ async function main() {
           ratio: x(http.ratio),
           target: `<= ${TARGETS.p8HttpRatio}x`,
           meets: http.ratio <= TARGETS.p8HttpRatio,
+        });
+        rows.push({
+          id: 'P8',
+          what: 'front door: HTTP start vs a hand-written Hono route',
+          method: `POST /flows/:name on the kit's API vs the same route written by hand (bench/http-hand-process.ts: read the JSON body, client.workflow.start, 202), each in a process of its own, same server and machine, ${http.runsPerSide} per side interleaved`,
+          value: `p50 ${ms(http.http.p50)}, p95 ${ms(http.http.p95)}`,
+          baseline: `p50 ${ms(http.hand.p50)}, p95 ${ms(http.hand.p95)}`,
+          ratio: x(http.handRatio),
+          target: `<= ${TARGETS.p8HandRatio}x`,
+          meets: http.handRatio <= TARGETS.p8HandRatio,
         });
         rows.push({
           id: 'P8',

@@ -161,7 +161,7 @@ export function createFlowActivities(
       } finally {
         run?.close();
         // Whatever the body still runs (parallel branches of a suspended attempt) is told to stop.
-        if (!abort.signal.aborted) abort.abort(new AttemptEndedError());
+        if (!abort.signal.aborted) abort.abort(ATTEMPT_ENDED);
         heartbeats.stop();
         writer.close();
         untrack();
@@ -178,6 +178,8 @@ class AttemptEndedError extends Error {
     super('this flow attempt has ended');
   }
 }
+/** One instance for every attempt: capturing a fresh stack trace for each ended attempt cost ~0.1 ms a run. */
+const ATTEMPT_ENDED = new AttemptEndedError();
 
 /** A result over Temporal's payload limit would fail the workflow task over and over: fail once, clearly. */
 function assertResultFits(result: unknown): void {

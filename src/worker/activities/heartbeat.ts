@@ -29,18 +29,66 @@ export function heartbeatIntervalMs(heartbeatTimeoutMs: number | undefined): num
  * Nothing is sent at the start itself: each heartbeat is a server call that rewrites the run's state, and an
  * attempt that ends within the first interval with nothing to show (most fast flows) needs none. The heartbeat
  * timeout counts from the start either way, and the first interval is at most a quarter of it.
+ *
+ * The attempts of a process share one timer per interval (a timer of its own cost each attempt ~0.1 ms to set up
+ * and clear): it ticks four times an interval, and beats each attempt whose interval has passed, so an attempt
+ * beats every 1 to 1.25 intervals — still well inside its heartbeat timeout.
  */
 export function startHeartbeats(ctx: Context, details: () => unknown): Heartbeats {
   let stopped = false;
   const beat = () => {
     if (!stopped) ctx.heartbeat(details());
   };
-  const timer = setInterval(beat, heartbeatIntervalMs(ctx.info.heartbeatTimeoutMs));
+  const intervalMs = heartbeatIntervalMs(ctx.info.heartbeatTimeoutMs);
+  const attempt: Ticking = { due: Date.now() + intervalMs, intervalMs, beat };
+  const leave = tickerFor(intervalMs).join(attempt);
   return {
     beat,
     stop: () => {
       stopped = true;
-      clearInterval(timer);
+      leave();
     },
   };
+}
+
+interface Ticking {
+  /** When this attempt beats next (ms since the epoch). */
+  due: number;
+  intervalMs: number;
+  beat(): void;
+}
+
+/** One timer per interval for all the attempts of the process, running only while some attempt uses it. */
+class Ticker {
+  private readonly attempts = new Set<Ticking>();
+  private timer?: ReturnType<typeof setInterval>;
+
+  constructor(private readonly intervalMs: number) {}
+
+  join(attempt: Ticking): () => void {
+    this.attempts.add(attempt);
+    this.timer ??= setInterval(() => this.tick(), Math.max(1, Math.floor(this.intervalMs / 4)));
+    return () => {
+      this.attempts.delete(attempt);
+      if (this.attempts.size || !this.timer) return;
+      clearInterval(this.timer);
+      this.timer = undefined;
+    };
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const attempt of this.attempts) {
+      if (now < attempt.due) continue;
+      attempt.due = now + attempt.intervalMs;
+      attempt.beat();
+    }
+  }
+}
+
+const tickers = new Map<number, Ticker>();
+function tickerFor(intervalMs: number): Ticker {
+  let ticker = tickers.get(intervalMs);
+  if (!ticker) tickers.set(intervalMs, (ticker = new Ticker(intervalMs)));
+  return ticker;
 }

@@ -70,11 +70,13 @@ export interface JournalTransport {
 
 /** The transport over a Temporal client, pinned to one workflow execution. */
 export function temporalTransport(client: Client, workflowId: string, runId: string): JournalTransport {
-  const handle = client.workflow.getHandle(workflowId, runId);
+  // Made at the first call: an attempt that writes nothing (a flow without steps, on its first attempt) needs none.
+  let made: ReturnType<Client['workflow']['getHandle']> | undefined;
+  const handle = () => (made ??= client.workflow.getHandle(workflowId, runId));
   return {
-    claim: (lease, updateId) => handle.executeUpdate(claimAttemptUpdate, { args: [lease], updateId }),
-    page: (from) => handle.query(journalPageQuery, from),
-    write: (lease, write, updateId) => handle.executeUpdate(recordStepsUpdate, { args: [lease, write], updateId }),
+    claim: (lease, updateId) => handle().executeUpdate(claimAttemptUpdate, { args: [lease], updateId }),
+    page: (from) => handle().query(journalPageQuery, from),
+    write: (lease, write, updateId) => handle().executeUpdate(recordStepsUpdate, { args: [lease, write], updateId }),
   };
 }
 

@@ -64,6 +64,30 @@ describe('attempt heartbeats', () => {
     expect(sent.length).toBeLessThanOrEqual(2);
   });
 
+  it('times each attempt from its own start when attempts share the timer', async () => {
+    // Attempts of one process share a timer per interval: an attempt that starts mid-interval must still get its
+    // first heartbeat one interval (100 ms here) after its own start, not at the shared timer's next tick.
+    const beatsOf = async (delayMs: number) => {
+      await sleep(delayMs);
+      const started = Date.now();
+      const at: number[] = [];
+      const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 400 });
+      env.on('heartbeat', () => at.push(Date.now() - started));
+      await env.run(async () => {
+        const heartbeats = startHeartbeats(Context.current(), () => ({}));
+        await sleep(390);
+        heartbeats.stop();
+      });
+      return at;
+    };
+    for (const at of await Promise.all([beatsOf(0), beatsOf(60), beatsOf(135)])) {
+      expect(at.length).toBeGreaterThanOrEqual(1);
+      expect(at[0]).toBeGreaterThanOrEqual(95); // one interval after its own start (timers may fire 1 ms early)
+      // Never more often than once an interval (upper bounds are left to the other tests: timers run late under load).
+      for (const [i, t] of at.slice(1).entries()) expect(t - at[i]).toBeGreaterThanOrEqual(95);
+    }
+  });
+
   it('keeps the interval within 100 ms .. 1 s and at most a quarter of the timeout', () => {
     expect(heartbeatIntervalMs(undefined)).toBe(HEARTBEAT_INTERVAL_MS);
     expect(heartbeatIntervalMs(20_000)).toBe(1_000);
