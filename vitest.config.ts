@@ -29,7 +29,7 @@ const aloneFiles = [
   'test/integration/failover-timing.test.ts', // the same, SIGKILL and SIGTERM at random moments
   'test/integration/status-without-worker.test.ts', // status reads without a worker within 1 s
   'test/integration/worker-failover.test.ts', // SIGTERM: last step within 2 s of the signal
-  'test/integration/worker-plugin.test.ts', // the same through the plugin
+  'test/integration/worker-plugin-failover.test.ts', // the same through the plugin
   'test/integration/connect-timeout.test.ts', // an unreachable server fails within 2.5 s
   'test/integration/front-door-limits.test.ts', // the API answers 503 within 5 s while Temporal is down
   'test/integration/firebase-emulator.test.ts', // a callable's status read within 1 s
