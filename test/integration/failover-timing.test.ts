@@ -23,7 +23,7 @@ const ledgerFile = join(dir, 'ledger.txt');
 const env = { LEDGER_FILE: ledgerFile };
 const workers: WorkerProcess[] = [];
 let taskQueue: string;
-/** The worker that replaces the last one stopped: it starts up while the next run starts (see stopMidFlow). */
+/** The worker that replaces the last one stopped: it starts up while the victim exits and its run is terminated. */
 let replacement: Promise<void> = Promise.resolve();
 
 beforeAll(async () => {
@@ -42,6 +42,9 @@ const stepsOf = (topic: string) => readLedger(ledgerFile).filter((e) => e.step.s
 /** Starts busyStepsFlow, stops the worker running it with `signal` at a random moment, and returns how long it
  * took until a step ran on another worker, and how the victim exited. */
 async function stopMidFlow(signal: NodeJS.Signals, label: string) {
+  // The last victim's replacement polls before the run starts, so the run may start on either worker (the target
+  // of a failover is not always the one that has run no workflow task yet), and nothing starts up meanwhile.
+  await replacement;
   const topic = `${label}-${Date.now()}`;
   const handle = await startFlowWorkflow(
     busyStepsFlow,
@@ -55,9 +58,6 @@ async function stopMidFlow(signal: NodeJS.Signals, label: string) {
     },
   );
   const holder = await waitFor(() => stepsOf(topic)[8], 30_000, 'step 8 to run');
-  // The last victim's replacement, started while this run started, polls before the stop: there is another worker
-  // to fail over to, and nothing starts up while the failover is measured.
-  await replacement;
   await new Promise((r) => setTimeout(r, Math.random() * 300)); // a random phase of the write cycle
   const victim = workers.find((w) => w.pid === holder.pid)!;
   expect(victim).toBeDefined();
