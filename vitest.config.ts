@@ -33,7 +33,7 @@ const aloneFiles = [
   'test/integration/connect-timeout.test.ts', // an unreachable server fails within 2.5 s
   'test/integration/front-door-limits.test.ts', // the API answers 503 within 5 s while Temporal is down
   'test/integration/firebase-emulator.test.ts', // a callable's status read within 1 s
-  'test/integration/foundation.test.ts', // a cancel reaches the step within 2 s
+  'test/integration/foundation-cancel.test.ts', // a cancel reaches the step within 2 s
   'test/integration/tracing-failover.test.ts', // exactly one failover: no heartbeat (3 s) missed by a busy worker
   // SIGTERM -> next attempt on the other worker within 1.5 s, in the user's own script and the kit's templates
   'test/consumer/user-paths-script.test.ts',
