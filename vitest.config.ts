@@ -22,7 +22,9 @@ export const shared = {
 
 /**
  * Integration and consumer files whose assertions are wall-clock bounds the product promises; they run alone
- * (integration-alone above). A file that only waits on generous timeouts stays in its project.
+ * (integration-alone above). A file that only waits on generous timeouts stays in its project, and so do a bound's
+ * untimed neighbours (they get a file of their own: `npm test` runs this list one file at a time, so every second here
+ * is a second of the whole run).
  */
 const aloneFiles = [
   'test/integration/failover-by-name.test.ts', // next step within the heartbeat timeout + 4.5 s
