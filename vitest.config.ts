@@ -22,18 +22,20 @@ export const shared = {
 
 /**
  * Integration and consumer files whose assertions are wall-clock bounds the product promises; they run alone
- * (integration-alone above). A file that only waits on generous timeouts stays in its project.
+ * (integration-alone above). A file that only waits on generous timeouts stays in its project, and so do a bound's
+ * untimed neighbours (they get a file of their own: `npm test` runs this list one file at a time, so every second here
+ * is a second of the whole run).
  */
 const aloneFiles = [
   'test/integration/failover-by-name.test.ts', // next step within the heartbeat timeout + 4.5 s
   'test/integration/failover-timing.test.ts', // the same, SIGKILL and SIGTERM at random moments
   'test/integration/status-without-worker.test.ts', // status reads without a worker within 1 s
   'test/integration/worker-failover.test.ts', // SIGTERM: last step within 2 s of the signal
-  'test/integration/worker-plugin.test.ts', // the same through the plugin
+  'test/integration/worker-plugin-failover.test.ts', // the same through the plugin
   'test/integration/connect-timeout.test.ts', // an unreachable server fails within 2.5 s
   'test/integration/front-door-limits.test.ts', // the API answers 503 within 5 s while Temporal is down
   'test/integration/firebase-emulator.test.ts', // a callable's status read within 1 s
-  'test/integration/foundation.test.ts', // a cancel reaches the step within 2 s
+  'test/integration/foundation-cancel.test.ts', // a cancel reaches the step within 2 s
   'test/integration/tracing-failover.test.ts', // exactly one failover: no heartbeat (3 s) missed by a busy worker
   // SIGTERM -> next attempt on the other worker within 1.5 s, in the user's own script and the kit's templates
   'test/consumer/user-paths-script.test.ts',

@@ -144,7 +144,11 @@ let templateCopies = 0;
  * per build and template package.json; the copies of both flavours share that node_modules (a symlink). The
  * files are copied fresh for every call.
  */
-export async function templateProject(template: Template, flavour: Flavour): Promise<ConsumerProject> {
+export async function templateProject(
+  template: Template,
+  flavour: Flavour,
+  name = `${template}-${flavour}-${process.pid}-${++templateCopies}`,
+): Promise<ConsumerProject> {
   const source = join(repo, 'cloudrun', template);
   const manifests = ['package.json', '.npmrc'].filter((f) => existsSync(join(source, f)));
   const key = createHash('sha256');
@@ -160,7 +164,7 @@ export async function templateProject(template: Template, flavour: Flavour): Pro
     if (result.code !== 0) throw new Error(`npm install failed in ${installed}:\n${result.stderr}`);
     writeFileSync(join(installed, '.installed'), new Date().toISOString());
   });
-  const dir = join(buildDir(), `${template}-${flavour}-${process.pid}-${++templateCopies}`);
+  const dir = join(buildDir(), name);
   rmSync(dir, { recursive: true, force: true });
   cpSync(source, dir, {
     recursive: true,
@@ -172,6 +176,38 @@ export async function templateProject(template: Template, flavour: Flavour): Pro
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return project(dir, flavour);
+}
+
+/**
+ * A copy of the template (see {@link templateProject}) that `build` prepared, made once per build of the package,
+ * content of the template's files and `key` (what `build` writes into it), and reused by every later call: test
+ * files in parallel processes wait on a lock, as for the installs. A build that throws leaves nothing behind.
+ */
+export async function builtTemplateProject(
+  template: Template,
+  flavour: Flavour,
+  key: string,
+  build: (project: ConsumerProject) => Promise<void>,
+): Promise<ConsumerProject> {
+  const source = join(repo, 'cloudrun', template);
+  const hash = createHash('sha256').update(`${flavour}\0${key}`);
+  for (const file of templateFiles(source)) {
+    hash.update(relative(source, file)).update(readFileSync(file));
+  }
+  const name = `built-${template}-${flavour}-${hash.digest('hex').slice(0, 12)}`;
+  const dir = join(buildDir(), name);
+  return withLock(dir, async () => {
+    if (existsSync(join(dir, '.built'))) return project(dir, flavour);
+    const copy = await templateProject(template, flavour, name);
+    try {
+      await build(copy);
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+    writeFileSync(join(dir, '.built'), new Date().toISOString());
+    return copy;
+  });
 }
 
 function installedProject(
@@ -289,6 +325,14 @@ function buildDir(): string {
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]))
+    .sort();
+}
+
+/** A template's own files, as templateProject copies them: no node_modules, dist or tarballs. */
+function templateFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => !(e.isDirectory() && /^(node_modules|dist)$/.test(e.name)) && !e.name.endsWith('.tgz'))
+    .flatMap((e) => (e.isDirectory() ? templateFiles(join(dir, e.name)) : [join(dir, e.name)]))
     .sort();
 }
 

@@ -1,15 +1,17 @@
 // The user-path matrix, the kit's Cloud Run templates (cloudrun/worker, cloudrun/api) copied out of the repository
 // into a project of the flavour, built the way their Dockerfiles build them (tsc, then build-bundle), with the
-// user's flows modules in place of the examples; runs start through the API. One test file per flavour (they run in
-// parallel), both from here. See user-paths.ts for what every cell checks.
+// user's flows modules in place of the examples; runs start through the API. One test file per flavour, both from
+// here (templateCells: SIGTERM hand-over bounds, run alone), and one for the builds and what has no wall-clock bound
+// (templateChecks: user-paths-template-build.test.ts, beside the other files, which builds the projects the cells
+// reuse). See user-paths.ts for what every cell checks.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newClient, waitFor } from '../helpers/temporal';
-import { templateProject, type ConsumerProject, type Flavour, type Started } from './harness';
+import { builtTemplateProject, type ConsumerProject, type Flavour, type Started } from './harness';
 import {
   CELLS,
   cellEnv,
@@ -24,6 +26,69 @@ import {
 
 const POLLING = /"message":"worker polling"/;
 
+/**
+ * The two templates in a project of the flavour with the user's flows modules, built as the Dockerfiles build them
+ * (`npx tsc -p tsconfig.json` with the template's own compiler; the worker then bundles its flows module and its
+ * workflow code). Built once per build of the package and template files (harness: builtTemplateProject); each
+ * build step's duration goes to `timings`.
+ */
+export async function builtTemplates(
+  flavour: Flavour,
+  timings: Record<string, number> = {},
+): Promise<{ worker: ConsumerProject; api: ConsumerProject }> {
+  const tsc = ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'];
+  const [worker, api] = await Promise.all([
+    builtTemplateProject('worker', flavour, templateWorkerFlows(), async (project) => {
+      project.write({ 'src/flows.ts': templateWorkerFlows() });
+      await buildStep(project, timings, 'worker tsc', process.execPath, tsc);
+      // The worker's build stage also bundles its flows module (package.json "config.flows": src/flows.ts here)
+      // into dist/flows.js, as ESM or CommonJS by the project's "type".
+      await buildStep(project, timings, 'build-flows', process.execPath, ['dist/build-flows.js']);
+      await buildStep(project, timings, 'build-bundle', process.execPath, [
+        'dist/build-bundle.js',
+        'dist/workflow-bundle.js',
+      ]);
+    }),
+    builtTemplateProject('api', flavour, templateApiFlows(), async (project) => {
+      project.write({ 'src/flows.ts': templateApiFlows() });
+      await buildStep(project, timings, 'api tsc', process.execPath, tsc);
+    }),
+  ]);
+  return { worker, api };
+}
+
+/** A build step of the image, run in the copied-out project; fails with its output. */
+async function buildStep(
+  project: ConsumerProject,
+  timings: Record<string, number>,
+  label: string,
+  command: string,
+  args: string[],
+) {
+  const r = await project.exec(command, args);
+  timings[label] = r.ms;
+  expect(r.code, `${label}:\n${r.stdout}${r.stderr}`).toBe(0);
+}
+
+/** The worker image's start command with its env contract (no PORT: a worker pool). */
+function startTemplateWorker(
+  worker: ConsumerProject,
+  started: Started[],
+  env: Record<string, string>,
+  bundle = 'dist/workflow-bundle.js',
+) {
+  const s = worker.start('./entrypoint.sh', [], {
+    ...env,
+    NODE_ENV: 'production',
+    K_SERVICE: 'genkit-worker',
+    K_REVISION: 'genkit-worker-00001',
+    FLOWS_MODULE: 'dist/flows.js',
+    WORKFLOW_BUNDLE_PATH: bundle,
+  });
+  started.push(s);
+  return s;
+}
+
 export function templateCells(flavour: Flavour): void {
   let worker: ConsumerProject;
   let api: ConsumerProject;
@@ -34,31 +99,10 @@ export function templateCells(flavour: Flavour): void {
   /** The cells' ledger and gate files. */
   const scratch = mkdtempSync(join(tmpdir(), `user-paths-template-${flavour}-`));
 
-  /** A build step of the image, run in the copied-out project; fails the setup with its output. */
-  async function build(project: ConsumerProject, label: string, command: string, args: string[]) {
-    const r = await project.exec(command, args);
-    timings[label] = r.ms;
-    expect(r.code, `${label}:\n${r.stdout}${r.stderr}`).toBe(0);
-  }
-
   beforeAll(async () => {
-    const setUp = async () => {
-      [worker, api] = await Promise.all([templateProject('worker', flavour), templateProject('api', flavour)]);
-      worker.write({ 'src/flows.ts': templateWorkerFlows() });
-      api.write({ 'src/flows.ts': templateApiFlows() });
-      // The Dockerfiles' build stage: `npx tsc -p tsconfig.json` with the template's own compiler, then build-flows.
-      const tsc = ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'];
-      await Promise.all([
-        build(worker, 'worker tsc', process.execPath, tsc),
-        build(api, 'api tsc', process.execPath, tsc),
-      ]);
-      // The worker's build stage also bundles its flows module (package.json "config.flows": src/flows.ts here)
-      // into dist/flows.js, as ESM or CommonJS by the project's "type".
-      await build(worker, 'build-flows', process.execPath, ['dist/build-flows.js']);
-      await build(worker, 'build-bundle', process.execPath, ['dist/build-bundle.js', 'dist/workflow-bundle.js']);
-    };
     const t = Date.now();
-    await setUp();
+    // Built by user-paths-template-build.test.ts earlier in the same run, or here when this file runs by itself.
+    ({ worker, api } = await builtTemplates(flavour, timings));
     timings.setUp = Date.now() - t;
     client = await newClient();
   }, 900_000);
@@ -66,25 +110,13 @@ export function templateCells(flavour: Flavour): void {
   afterAll(async () => {
     stopAll(started);
     await client?.connection.close();
-    // The copies of the templates are this run's own (the installs they link to stay cached).
-    for (const dir of [scratch, worker?.dir, api?.dir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    // The built projects stay cached for the next file and run of the same build.
+    rmSync(scratch, { recursive: true, force: true });
     console.log(`[user-paths template ${flavour}] SIGTERM → next attempt (ms): ${JSON.stringify(measured)}`);
     console.log(`[user-paths template ${flavour}] set-up (ms): ${JSON.stringify(timings)}`);
   });
 
-  /** The worker image's start command with its env contract (no PORT: a worker pool). */
-  const startWorker = (env: Record<string, string>, bundle = 'dist/workflow-bundle.js') => {
-    const s = worker.start('./entrypoint.sh', [], {
-      ...env,
-      NODE_ENV: 'production',
-      K_SERVICE: 'genkit-worker',
-      K_REVISION: 'genkit-worker-00001',
-      FLOWS_MODULE: 'dist/flows.js',
-      WORKFLOW_BUNDLE_PATH: bundle,
-    });
-    started.push(s);
-    return s;
-  };
+  const startWorker = (env: Record<string, string>) => startTemplateWorker(worker, started, env);
 
   describe(`the kit's Cloud Run templates copied into ${flavour === 'esm' ? 'an ESM' : 'a CommonJS'} project`, () => {
     for (const { encryption } of CELLS.filter((c) => c.flavour === flavour)) {
@@ -149,32 +181,53 @@ export function templateCells(flavour: Flavour): void {
         stopAll([...workers, apiProcess]);
       }, 240_000);
     }
-
-    it('the worker refuses, naming the fix, a bundle built without the encrypting failure converter while encryption is on', async () => {
-      // A bundle as the template built it before (bundleFlowWorkflows() without a converter).
-      const script = flavour === 'esm' ? 'plain-bundle.mjs' : 'plain-bundle.cjs';
-      const imports =
-        flavour === 'esm'
-          ? `import { writeFileSync } from 'node:fs';\nimport { bundleFlowWorkflows } from 'genkitx-temporal';`
-          : `const { writeFileSync } = require('node:fs');\nconst { bundleFlowWorkflows } = require('genkitx-temporal');`;
-      worker.write({
-        [script]: `${imports}\nbundleFlowWorkflows().then(({ code }) => writeFileSync('dist/plain-bundle.js', code));\n`,
-      });
-      await build(worker, 'plain bundle', process.execPath, [script]);
-      const env = cellEnv(scratch, `tpl-refuse-${randomUUID().slice(0, 8)}`, 'env');
-      const refused = startWorker(env, 'dist/plain-bundle.js');
-      const exit = await Promise.race([
-        refused.exited,
-        waitForOutput(refused, POLLING, 'worker polling', 60_000).then(() => 'polling'),
-      ]);
-      expect(exit, refused.output()).toBe(1);
-      expect(refused.output()).toContain('GenkitWorkflowBundleConverterMismatch');
-      expect(refused.output()).toContain('bundleFlowWorkflows({ dataConverter })');
-      // Without encryption the same bundle is accepted: nothing to leak.
-      const { GENKITX_ENCRYPTION_KEYS: _, ...plain } = env;
-      const accepted = startWorker(plain, 'dist/plain-bundle.js');
-      await waitForOutput(accepted, POLLING, 'worker polling');
-      stopAll([accepted]);
-    }, 180_000);
   });
+}
+
+/** The templates' builds in a project of the flavour, and what is checked on them without a wall-clock bound. */
+export function templateChecks(flavour: Flavour): void {
+  const started: Started[] = [];
+  const timings: Record<string, number> = {};
+  const scratch = mkdtempSync(join(tmpdir(), `user-paths-template-checks-${flavour}-`));
+  afterAll(() => {
+    stopAll(started);
+    rmSync(scratch, { recursive: true, force: true });
+    console.log(`[user-paths template checks ${flavour}] build steps (ms): ${JSON.stringify(timings)}`);
+  });
+
+  it(`the templates build in ${flavour === 'esm' ? 'an ESM' : 'a CommonJS'} project as their Dockerfiles build them`, async () => {
+    const { worker, api } = await builtTemplates(flavour, timings);
+    for (const file of ['dist/main.js', 'dist/flows.js', 'dist/workflow-bundle.js'])
+      expect(existsSync(join(worker.dir, file)), `worker ${file}`).toBe(true);
+    for (const file of ['dist/main.js', 'dist/flows.js'])
+      expect(existsSync(join(api.dir, file)), `api ${file}`).toBe(true);
+  }, 900_000);
+
+  it('the worker refuses, naming the fix, a bundle built without the encrypting failure converter while encryption is on', async () => {
+    const { worker } = await builtTemplates(flavour, timings);
+    // A bundle as the template built it before (bundleFlowWorkflows() without a converter).
+    const script = flavour === 'esm' ? 'plain-bundle.mjs' : 'plain-bundle.cjs';
+    const imports =
+      flavour === 'esm'
+        ? `import { writeFileSync } from 'node:fs';\nimport { bundleFlowWorkflows } from 'genkitx-temporal';`
+        : `const { writeFileSync } = require('node:fs');\nconst { bundleFlowWorkflows } = require('genkitx-temporal');`;
+    worker.write({
+      [script]: `${imports}\nbundleFlowWorkflows().then(({ code }) => writeFileSync('dist/plain-bundle.js', code));\n`,
+    });
+    await buildStep(worker, timings, 'plain bundle', process.execPath, [script]);
+    const env = cellEnv(scratch, `tpl-refuse-${randomUUID().slice(0, 8)}`, 'env');
+    const refused = startTemplateWorker(worker, started, env, 'dist/plain-bundle.js');
+    const exit = await Promise.race([
+      refused.exited,
+      waitForOutput(refused, POLLING, 'worker polling', 60_000).then(() => 'polling'),
+    ]);
+    expect(exit, refused.output()).toBe(1);
+    expect(refused.output()).toContain('GenkitWorkflowBundleConverterMismatch');
+    expect(refused.output()).toContain('bundleFlowWorkflows({ dataConverter })');
+    // Without encryption the same bundle is accepted: nothing to leak.
+    const { GENKITX_ENCRYPTION_KEYS: _, ...plain } = env;
+    const accepted = startTemplateWorker(worker, started, plain, 'dist/plain-bundle.js');
+    await waitForOutput(accepted, POLLING, 'worker polling');
+    stopAll([accepted]);
+  }, 180_000);
 }

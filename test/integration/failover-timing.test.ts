@@ -23,12 +23,15 @@ const ledgerFile = join(dir, 'ledger.txt');
 const env = { LEDGER_FILE: ledgerFile };
 const workers: WorkerProcess[] = [];
 let taskQueue: string;
+/** The worker that replaces the last one stopped: it starts up while the victim exits and its run is terminated. */
+let replacement: Promise<void> = Promise.resolve();
 
 beforeAll(async () => {
   taskQueue = uniqueTaskQueue('failover-timing');
   workers.push(...(await Promise.all([spawnWorker(taskQueue, env), spawnWorker(taskQueue, env)])));
 });
 afterAll(async () => {
+  await replacement.catch(() => undefined);
   for (const w of workers) w.child.kill('SIGKILL');
   await closeTemporalClients();
   rmSync(dir, { recursive: true, force: true });
@@ -39,6 +42,9 @@ const stepsOf = (topic: string) => readLedger(ledgerFile).filter((e) => e.step.s
 /** Starts busyStepsFlow, stops the worker running it with `signal` at a random moment, and returns how long it
  * took until a step ran on another worker, and how the victim exited. */
 async function stopMidFlow(signal: NodeJS.Signals, label: string) {
+  // The last victim's replacement polls before the run starts, so the run may start on either worker (the target
+  // of a failover is not always the one that has run no workflow task yet), and nothing starts up meanwhile.
+  await replacement;
   const topic = `${label}-${Date.now()}`;
   const handle = await startFlowWorkflow(
     busyStepsFlow,
@@ -67,13 +73,14 @@ async function stopMidFlow(signal: NodeJS.Signals, label: string) {
     'a step on the other worker',
   );
   const delay = Date.now() - stoppedAt;
+  workers.splice(workers.indexOf(victim), 1);
+  replacement = spawnWorker(taskQueue, env).then((w) => void workers.push(w));
   const code = await victim.exited;
   if (code !== 0 && signal === 'SIGTERM') console.log(`[failover-timing] worker exited ${code}:\n${victim.output()}`);
   expect(next.pid).not.toBe(victim.pid);
   if (delay > 3_000)
     console.log(`[failover-timing] slow ${signal} (${delay} ms):\n${await eventsAfter(handle, stoppedAt)}`);
   await handle.terminate('measured');
-  workers.splice(workers.indexOf(victim), 1, await spawnWorker(taskQueue, env));
   return { delay, code };
 }
 
