@@ -1,6 +1,6 @@
 // Real processes: a worker is killed (SIGKILL) or stopped (SIGTERM) while step 4 of sixStepFlow is in flight,
 // and a second worker finishes the run from the journal. One test file per signal: SIGTERM's hand-over has a
-// wall-clock bound and runs alone (worker-failover.test.ts); SIGKILL's has none and runs beside the other files
+// wall-clock bound and runs alone (test/integration/worker-failover.test.ts); SIGKILL's has none and runs beside the other files
 // (worker-failover-sigkill.test.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +9,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeTemporalClients, startFlowWorkflow } from '../../src';
 import { journalQuery, progressQuery } from '../../src/workflows/messages';
 import { sixStepFlow } from '../fixtures/durable-flows';
-import { activityStarts, address, namespace, tsMs, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+import { activityStarts, address, namespace, tsMs, uniqueTaskQueue, waitFor } from './temporal';
 import { readLedger } from '../harness/ledger';
-import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
+import { spawnWorker, type WorkerProcess } from './worker-process';
 
 const dir = mkdtempSync(join(tmpdir(), 'failover-'));
 const ledgerFile = join(dir, 'ledger.txt');
