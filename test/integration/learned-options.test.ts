@@ -8,7 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { startFlowWorkflow, WORKFLOW_TYPE, type FlowRunRequest } from '../../src';
 import { getTemporalClient } from '../../src/client/connection';
 import { VERSIONING_MEMO } from '../../src/common/defaults';
-import { learnNoopFlow, pinnedFlow, shortHeartbeatFlow, twoAttemptsFlow } from '../fixtures/learned-options-flows';
+import {
+  learnNoopFlow,
+  pinnedFlow,
+  shortHeartbeatFlow,
+  slowTwoAttemptsFlow,
+  twoAttemptsFlow,
+} from '../fixtures/learned-options-flows';
 import { historyOf, useWorker } from '../helpers/temporal';
 
 const { opts } = useWorker('learn');
@@ -99,6 +105,20 @@ describe('a run started by name learns its flow’s options from its first attem
     expect(cause?.details?.[0]).toMatchObject({ attempt: 2, error: { message: 'learn: always fails' } });
     expect(cause?.details?.[0]).not.toHaveProperty('registeredOptions');
     expect(twoAttemptsFlow.__action.name).toBe('twoAttemptsFlow');
+  });
+
+  it('an attempt that times out reports nothing: the run looks the options up to decide on the retry', async () => {
+    // The start's own 1 s start-to-close timeout: the attempt runs (the flow does not set one) and times out.
+    const handle = await startByName('slowTwoAttemptsFlow', 5_000, {
+      learnOptions: true,
+      options: { startToCloseTimeout: '1s' },
+    });
+    await expect(handle.result()).rejects.toThrow();
+    const counts = countByType(await historyOf(handle));
+    expect(counts.ACTIVITY_TASK_SCHEDULED).toBe(2); // the flow's 2, not the default 5
+    expect(counts.ACTIVITY_TASK_TIMED_OUT).toBe(2);
+    expect(counts.MARKER_RECORDED).toBe(1); // the lookup, once
+    expect(slowTwoAttemptsFlow.__action.name).toBe('slowTwoAttemptsFlow');
   });
 
   it('a flow with a shorter heartbeat timeout: the first attempt only reports it, the flow runs under it', async () => {
