@@ -133,6 +133,14 @@ describe('a run started by name learns its flow’s options from its first attem
     ]);
     expect(countByType(events).MARKER_RECORDED).toBeUndefined();
     expect(shortHeartbeatFlow.__action.name).toBe('shortHeartbeatFlow');
+    // The price, for such flows: an activity (5 events) where the lookup cost a marker.
+    const lookedUp = await startByName('shortHeartbeatFlow', 21, {});
+    await lookedUp.result();
+    const lookedUpEvents = await historyOf(lookedUp);
+    console.log(
+      `[measure] 3 s heartbeat flow by name: ${events.length} events learnt, ${lookedUpEvents.length} looked up`,
+    );
+    expect(scheduled(lookedUpEvents).map(heartbeatSeconds)).toEqual([3]);
   });
 
   it('a flow with a versioning behaviour: the run adopts it (continue-as-new) before the flow runs', async () => {

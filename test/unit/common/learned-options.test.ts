@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY } from '../../../src/common/defaults';
 import { attemptSettings, runOptions, schedulesAlike } from '../../../src/common/learned-options';
+import type { OptionsReportRequest, TemporalFlowOptions } from '../../../src/common/types';
 
 const Q = 'flows';
 
@@ -25,7 +26,7 @@ describe('schedulesAlike', () => {
   });
 
   it('runs a flow whose options the attempt applies itself or the run uses only after it', () => {
-    const registered = {
+    const registered: TemporalFlowOptions = {
       retry: { maximumAttempts: 2, initialInterval: '100ms' },
       durable: false,
       nonRetryableStatuses: ['INTERNAL'],
@@ -64,7 +65,7 @@ describe('schedulesAlike', () => {
 
   it('does not run when the run would first adopt a shorter workflow-task timeout', () => {
     // The start's own 5 s heartbeat: the run (10 s task timeout) adopts 5 s before its first attempt.
-    const ask = { startOptions: { heartbeatTimeout: '5s' }, adoptsTaskTimeoutBelowMs: 10_000 };
+    const ask: OptionsReportRequest = { startOptions: { heartbeatTimeout: '5s' }, adoptsTaskTimeoutBelowMs: 10_000 };
     expect(schedulesAlike({}, ask, Q)).toBe(false);
     expect(schedulesAlike({}, { ...ask, adoptsTaskTimeoutBelowMs: 5_000 }, Q)).toBe(true);
     expect(schedulesAlike({}, { adoptsTaskTimeoutBelowMs: 10_000 }, Q)).toBe(true);
