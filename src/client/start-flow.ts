@@ -163,7 +163,7 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
     options: pickFlowOptions(options),
     // Spares the run a lookup on a worker (a local activity) when this process defines the flow; otherwise the
     // run's first attempt reports them (no lookup either; see FlowRunRequest.learnOptions).
-    ...knownOrLearnt(flowName),
+    ...knownOrLearnt(flowName, refFlowOptions(flow)),
     // Not knowing the flow's heartbeat timeout, the start takes the longest default workflow-task timeout; the run
     // adopts the flow's own before its first attempt (see FlowRunRequest).
     ...(adoptsFlowTaskTimeout(flow, options) ? { adoptFlowTaskTimeout: true } : {}),
@@ -340,10 +340,17 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
   return Object.keys(defined).length ? defined : undefined;
 }
 
-/** The flow's registered options when this process defines the flow, or the ask that the run learn them. */
-function knownOrLearnt(flowName: string): Pick<FlowRunRequest, 'registeredOptions' | 'learnOptions'> {
+/**
+ * The flow's registered options when this process defines the flow, or the ask that the run learn them (with the
+ * options a `flowRef` from the workers' manifest carries, which the first attempt is scheduled with).
+ */
+function knownOrLearnt(
+  flowName: string,
+  expected: TemporalFlowOptions,
+): Pick<FlowRunRequest, 'registeredOptions' | 'learnOptions' | 'expectedOptions'> {
   const registeredOptions = knownFlowOptions(flowName);
-  return registeredOptions ? { registeredOptions } : { learnOptions: true };
+  if (registeredOptions) return { registeredOptions };
+  return { learnOptions: true, ...(Object.keys(expected).length ? { expectedOptions: expected } : {}) };
 }
 
 /**

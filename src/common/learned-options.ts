@@ -66,8 +66,8 @@ const DEFAULTS: Readonly<Record<string, unknown>> = {
 const DURATIONS: ReadonlySet<string> = new Set(['startToCloseTimeout', 'scheduleToCloseTimeout', 'heartbeatTimeout']);
 
 /**
- * Whether an attempt scheduled without the flow's registered options (on `taskQueue`, with the start options and
- * the kit's defaults) is the attempt the registered options would have scheduled, before which the run would not
+ * Whether an attempt scheduled without the flow's registered options (on `taskQueue`, with the start options, the
+ * options the starter expected and the kit's defaults) is the attempt the registered options would have scheduled, before which the run would not
  * have continued as new to adopt a workflow-task timeout or a versioning behaviour: then it may run the flow.
  *
  * @example
@@ -76,20 +76,28 @@ const DURATIONS: ReadonlySet<string> = new Set(['startToCloseTimeout', 'schedule
  * schedulesAlike({ heartbeatTimeout: '3s' }, {}, 'q'); // false: the attempt was scheduled with 20 s
  * ```
  */
-export function schedulesAlike(registered: TemporalFlowOptions, ask: OptionsReportRequest, taskQueue: string): boolean {
+export function schedulesAlike(
+  registered: TemporalFlowOptions,
+  ask: OptionsReportRequest,
+  taskQueue: string,
+  /** The heartbeat timeout the attempt was given (ms), checked too. */
+  heartbeatTimeoutMs?: number,
+): boolean {
   const options = runOptions(registered, ask.startOptions);
-  const assumed = runOptions(undefined, ask.startOptions);
+  const assumed = runOptions(ask.expectedOptions, ask.startOptions);
   const defaults: Record<string, unknown> = { ...DEFAULTS, taskQueue };
   for (const key of new Set([...Object.keys(options), ...Object.keys(assumed)])) {
     if (APPLIED_BY_THE_ATTEMPT_OR_LATER.has(key)) continue;
     const value = (o: TemporalFlowOptions) => normalized(key, o[key as keyof TemporalFlowOptions] ?? defaults[key]);
     if (JSON.stringify(value(options)) !== JSON.stringify(value(assumed))) return false;
   }
+  const heartbeatMs = parseDuration(options.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT);
+  if (heartbeatTimeoutMs !== undefined && heartbeatMs !== heartbeatTimeoutMs) return false;
   // An invalid policy fails the run before its first attempt.
   if (validateRetryPolicy(options.retry ?? {}).length) return false;
   if (registered.versioning && registered.versioning !== ask.versioning) return false;
   if (ask.adoptsTaskTimeoutBelowMs === undefined) return true;
-  if (parseDuration(options.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT) === undefined) return false;
+  if (heartbeatMs === undefined) return false;
   return workflowTaskTimeoutFor(options.heartbeatTimeout) >= ask.adoptsTaskTimeoutBelowMs;
 }
 

@@ -118,6 +118,12 @@ export interface FlowRunRequest {
    * it (started before it existed, or by a starter that does not set it) look the options up.
    */
   learnOptions?: boolean;
+  /**
+   * With `learnOptions`: the flow's options as the starter has them from elsewhere (a `flowRef` from the workers'
+   * `flowManifest`). The first attempt is scheduled with them instead of the defaults, and runs the flow when the
+   * registered options agree, as they do unless the manifest is stale.
+   */
+  expectedOptions?: TemporalFlowOptions;
   /** @internal Set by the workflow itself when it continues as new: the state the next execution resumes. */
   continued?: ContinuedRun;
   /**
@@ -322,6 +328,8 @@ export interface FlowActivityRequest extends Omit<FlowRunRequest, 'continued'> {
 export interface OptionsReportRequest {
   /** The run's start options, which override the registered ones. */
   startOptions?: TemporalFlowOptions;
+  /** The options the attempt was scheduled with in place of the registered ones (`FlowRunRequest.expectedOptions`). */
+  expectedOptions?: TemporalFlowOptions;
   /** The run's workflow-task timeout (ms), when it adopts a shorter one before its first attempt. */
   adoptsTaskTimeoutBelowMs?: number;
   /** The Worker Versioning behaviour the run was started with (its memo), if any. */

@@ -110,7 +110,9 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
       request.continued || learning
         ? undefined
         : (request.registeredOptions ?? (await describeGenkitFlow(request.flowName)).options);
-    let options = request.continued ? (request.options ?? {}) : runOptions(registered, request.options);
+    let options = request.continued
+      ? (request.options ?? {})
+      : runOptions(learning ? request.expectedOptions : registered, request.options);
     if (!learning) await adoptFlowOptions(state, request, registered, options);
     // Only the first attempt of a new run has nothing to replay and nobody to fence out.
     let firstAttempt = !request.continued;
@@ -269,6 +271,7 @@ function optionsReportRequest(request: FlowRunRequest): OptionsReportRequest {
   const versioning = askedVersioning();
   return {
     ...(request.options ? { startOptions: request.options } : {}),
+    ...(request.expectedOptions ? { expectedOptions: request.expectedOptions } : {}),
     ...(request.adoptFlowTaskTimeout ? { adoptsTaskTimeoutBelowMs: workflowInfo().taskTimeoutMs } : {}),
     ...(versioning ? { versioning } : {}),
   };

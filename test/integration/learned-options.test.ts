@@ -143,6 +143,24 @@ describe('a run started by name learns its flow’s options from its first attem
     expect(scheduled(lookedUpEvents).map(heartbeatSeconds)).toEqual([3]);
   });
 
+  it('a start that expects the flow’s options (a flowRef from the manifest) schedules the first attempt with them', async () => {
+    const handle = await startByName('shortHeartbeatFlow', 4, {
+      learnOptions: true,
+      expectedOptions: { heartbeatTimeout: '3s' },
+    });
+    expect(await handle.result()).toBe(8);
+    const events = await historyOf(handle);
+    expect(countByType(events)).toEqual(NO_OP_RUN);
+    expect(scheduled(events).map(heartbeatSeconds)).toEqual([3]);
+    // A stale expectation: the first attempt only reports the flow's options, as without one.
+    const stale = await startByName('shortHeartbeatFlow', 5, {
+      learnOptions: true,
+      expectedOptions: { heartbeatTimeout: '5s' },
+    });
+    expect(await stale.result()).toBe(10);
+    expect(scheduled(await historyOf(stale)).map(heartbeatSeconds)).toEqual([5, 3]);
+  });
+
   it('a flow with a versioning behaviour: the run adopts it (continue-as-new) before the flow runs', async () => {
     const handle = await startByName('pinnedFlow', 1);
     expect(await handle.result()).toBe(2);

@@ -94,7 +94,8 @@ export function createFlowActivities(
       const found = await findFlow(request.flowName);
       if (!found) throw await flowNotFound(request.flowName, request.attempt ?? Context.current().info.attempt);
       const registeredOptions = found.options;
-      if (!schedulesAlike(registeredOptions, request.reportOptions, Context.current().info.taskQueue)) {
+      const { taskQueue, heartbeatTimeoutMs } = Context.current().info;
+      if (!schedulesAlike(registeredOptions, request.reportOptions, taskQueue, heartbeatTimeoutMs)) {
         return { kind: 'notRun', registeredOptions };
       }
       const settings = attemptSettings(runOptions(registeredOptions, request.reportOptions.startOptions));

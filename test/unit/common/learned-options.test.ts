@@ -58,6 +58,21 @@ describe('schedulesAlike', () => {
     expect(schedulesAlike({}, { startOptions: { heartbeatTimeout: '9s' } }, Q)).toBe(true);
   });
 
+  it('compares with the options the starter expected (a manifest), when it sent them', () => {
+    const expectedOptions: TemporalFlowOptions = { heartbeatTimeout: '3s', retry: { maximumAttempts: 3 } };
+    expect(schedulesAlike({ heartbeatTimeout: '3s' }, { expectedOptions }, Q)).toBe(true);
+    expect(schedulesAlike({ heartbeatTimeout: '4s' }, { expectedOptions }, Q)).toBe(false); // a stale manifest
+    expect(schedulesAlike({}, { expectedOptions }, Q)).toBe(false);
+  });
+
+  it('checks the heartbeat timeout the attempt was actually given', () => {
+    expect(schedulesAlike({}, {}, Q, 20_000)).toBe(true);
+    expect(schedulesAlike({}, { expectedOptions: { heartbeatTimeout: '3s' } }, Q, 20_000)).toBe(false);
+    expect(schedulesAlike({ heartbeatTimeout: '3s' }, { expectedOptions: { heartbeatTimeout: '3s' } }, Q, 3_000)).toBe(
+      true,
+    );
+  });
+
   it('runs a flow whose versioning the run was started with', () => {
     expect(schedulesAlike({ versioning: 'pinned' }, { versioning: 'pinned' }, Q)).toBe(true);
     expect(schedulesAlike({ versioning: 'pinned' }, { versioning: 'auto-upgrade' }, Q)).toBe(false);
