@@ -80,7 +80,7 @@ export function schedulesAlike(
   registered: TemporalFlowOptions,
   ask: OptionsReportRequest,
   taskQueue: string,
-  /** The heartbeat timeout the attempt was given (ms), checked too. */
+  /** The heartbeat timeout the attempt was given (ms): not longer than the options' (the server may cap it shorter). */
   heartbeatTimeoutMs?: number,
 ): boolean {
   const options = runOptions(registered, ask.startOptions);
@@ -92,7 +92,7 @@ export function schedulesAlike(
     if (JSON.stringify(value(options)) !== JSON.stringify(value(assumed))) return false;
   }
   const heartbeatMs = parseDuration(options.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT);
-  if (heartbeatTimeoutMs !== undefined && heartbeatMs !== heartbeatTimeoutMs) return false;
+  if (heartbeatTimeoutMs !== undefined && heartbeatMs !== undefined && heartbeatTimeoutMs > heartbeatMs) return false;
   // An invalid policy fails the run before its first attempt.
   if (validateRetryPolicy(options.retry ?? {}).length) return false;
   if (registered.versioning && registered.versioning !== ask.versioning) return false;

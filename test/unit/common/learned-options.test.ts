@@ -67,6 +67,7 @@ describe('schedulesAlike', () => {
 
   it('checks the heartbeat timeout the attempt was actually given', () => {
     expect(schedulesAlike({}, {}, Q, 20_000)).toBe(true);
+    expect(schedulesAlike({}, {}, Q, 1_000)).toBe(true); // capped by a 1 s start-to-close timeout, as it would be
     expect(schedulesAlike({}, { expectedOptions: { heartbeatTimeout: '3s' } }, Q, 20_000)).toBe(false);
     expect(schedulesAlike({ heartbeatTimeout: '3s' }, { expectedOptions: { heartbeatTimeout: '3s' } }, Q, 3_000)).toBe(
       true,
