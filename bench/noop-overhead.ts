@@ -6,7 +6,7 @@
 // hand-written workflow (the original plugin's pattern).
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { executeFlowWorkflow, startFlowWorkflow } from '../src';
+import { executeFlowWorkflow, startFlowWorkflow, WORKFLOW_TYPE } from '../src';
 import { noopFlow } from '../test/harness/worker-flows';
 import { callConnectPerCall, callHandwritten, HANDWRITTEN_WORKFLOW } from './handwritten';
 import { processCpuMs } from './proc-cpu';
@@ -16,7 +16,8 @@ export interface NoopOverheadResult {
   sequential: { ours: Spread; handwritten: Spread; ratioP50: number; ratioP95: number };
   /** One entry per size of `concurrent`, in the order asked. */
   concurrent: ConcurrentResult[];
-  historyEvents: { ours: number; handwritten: number };
+  /** `byName`: started by name by a process that does not define the flow (the kit's front doors). */
+  historyEvents: { ours: number; byName: number; handwritten: number };
 }
 
 export interface ConcurrentResult {
@@ -107,9 +108,16 @@ async function measureConcurrent(
 }
 
 /** Events in the history of one completed run on each side. */
-async function historyEvents(s: Sides): Promise<{ ours: number; handwritten: number }> {
+async function historyEvents(s: Sides): Promise<NoopOverheadResult['historyEvents']> {
   const ours = await startFlowWorkflow(noopFlow, 2, { address: s.address, taskQueue: s.ourQueue });
   await ours.result();
+  // What startFlowWorkflow sends when its process does not define the flow: no options, learnt from the attempt.
+  const byName = await s.client.workflow.start(WORKFLOW_TYPE, {
+    taskQueue: s.ourQueue,
+    workflowId: `by-name-${randomUUID()}`,
+    args: [{ flowName: noopFlow.__action.name, input: 2, learnOptions: true }],
+  });
+  await byName.result();
   const hand = await s.client.workflow.start(HANDWRITTEN_WORKFLOW, {
     taskQueue: s.handQueue,
     workflowId: `hand-${randomUUID()}`,
@@ -118,7 +126,7 @@ async function historyEvents(s: Sides): Promise<{ ours: number; handwritten: num
   await hand.result();
   const count = async (h: { fetchHistory(): Promise<{ events?: unknown[] | null }> }) =>
     (await h.fetchHistory()).events?.length ?? 0;
-  return { ours: await count(ours), handwritten: await count(hand) };
+  return { ours: await count(ours), byName: await count(byName), handwritten: await count(hand) };
 }
 
 export interface CallsPerSecondResult {

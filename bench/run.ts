@@ -147,8 +147,9 @@ async function main() {
         rows.push({
           id: 'P1',
           what: 'history events per run',
-          method: 'events in the history of one completed no-op run on each side',
-          value: String(r.historyEvents.ours),
+          method:
+            'events in the history of one completed no-op run on each side; ours started with the flow object, and by name from a process that does not define the flow',
+          value: `${r.historyEvents.ours} (by name ${r.historyEvents.byName})`,
           baseline: String(r.historyEvents.handwritten),
           ratio: x(r.historyEvents.ours / r.historyEvents.handwritten),
           target: '-',

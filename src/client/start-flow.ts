@@ -161,8 +161,9 @@ export async function startFlowWorkflowWith<F extends FlowRef>(
       options.contextKeys,
     ),
     options: pickFlowOptions(options),
-    // Spares the run a lookup on a worker (a local activity) when this process defines the flow.
-    registeredOptions: knownFlowOptions(flowName),
+    // Spares the run a lookup on a worker (a local activity) when this process defines the flow; otherwise the
+    // run's first attempt reports them (no lookup either; see FlowRunRequest.learnOptions).
+    ...knownOrLearnt(flowName, refFlowOptions(flow)),
     // Not knowing the flow's heartbeat timeout, the start takes the longest default workflow-task timeout; the run
     // adopts the flow's own before its first attempt (see FlowRunRequest).
     ...(adoptsFlowTaskTimeout(flow, options) ? { adoptFlowTaskTimeout: true } : {}),
@@ -337,6 +338,19 @@ function pickFlowOptions(o: FlowWorkflowOptions): TemporalFlowOptions | undefine
   };
   const defined = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
   return Object.keys(defined).length ? defined : undefined;
+}
+
+/**
+ * The flow's registered options when this process defines the flow, or the ask that the run learn them (with the
+ * options a `flowRef` from the workers' manifest carries, which the first attempt is scheduled with).
+ */
+function knownOrLearnt(
+  flowName: string,
+  expected: TemporalFlowOptions,
+): Pick<FlowRunRequest, 'registeredOptions' | 'learnOptions' | 'expectedOptions'> {
+  const registeredOptions = knownFlowOptions(flowName);
+  if (registeredOptions) return { registeredOptions };
+  return { learnOptions: true, ...(Object.keys(expected).length ? { expectedOptions: expected } : {}) };
 }
 
 /**

@@ -9,7 +9,7 @@
 // already match on (listed, with why, in the error-names unit test).
 import { ApplicationFailure } from '@temporalio/common';
 import type { GenkitStatus } from './genkit-status';
-import type { SerializedFlowError } from './types';
+import type { SerializedFlowError, TemporalFlowOptions } from './types';
 
 /** Failure types the library raises; match on them in `nonRetryableErrorTypes` or in caller code. */
 export const FailureTypes = {
@@ -53,6 +53,8 @@ export interface FlowFailureDetails {
   attempt: number;
   /** How long to wait before the next attempt (Retry-After or backoff), when the failure is retryable. */
   retryDelayMs?: number;
+  /** The flow's registered options, when the attempt was asked to report them (`FlowRunRequest.learnOptions`). */
+  registeredOptions?: TemporalFlowOptions;
 }
 
 /** A failure the library itself raises (flow not found, non-deterministic replay, …), with its details. */

@@ -110,6 +110,20 @@ export interface FlowRunRequest {
    * first attempt, with that timeout, so a crash delays it no longer than a run started with the flow object.
    */
   adoptFlowTaskTimeout?: boolean;
+  /**
+   * Set by a starter that does not know the flow's registered options (no `registeredOptions`): instead of looking
+   * them up before its first attempt (a local activity, one history event), the run schedules that attempt with
+   * the kit's defaults and the attempt reports them. It runs the flow only when the registered options would have
+   * scheduled it the same way; otherwise it returns them at once and the run goes on as with a lookup. Runs without
+   * it (started before it existed, or by a starter that does not set it) look the options up.
+   */
+  learnOptions?: boolean;
+  /**
+   * With `learnOptions`: the flow's options as the starter has them from elsewhere (a `flowRef` from the workers'
+   * `flowManifest`). The first attempt is scheduled with them instead of the defaults, and runs the flow when the
+   * registered options agree, as they do unless the manifest is stale.
+   */
+  expectedOptions?: TemporalFlowOptions;
   /** @internal Set by the workflow itself when it continues as new: the state the next execution resumes. */
   continued?: ContinuedRun;
   /**
@@ -303,6 +317,23 @@ export interface FlowActivityRequest extends Omit<FlowRunRequest, 'continued'> {
   budget?: FlowBudget;
   /** The price table each model call's cost is computed with. */
   prices?: PriceTable;
+  /**
+   * Set while the run does not know the flow's registered options (`FlowRunRequest.learnOptions`): the attempt
+   * reports them, and takes the per-attempt settings above from them rather than from the request.
+   */
+  reportOptions?: OptionsReportRequest;
+}
+
+/** What the workflow tells an attempt that is to report the flow's registered options (`learnOptions`). */
+export interface OptionsReportRequest {
+  /** The run's start options, which override the registered ones. */
+  startOptions?: TemporalFlowOptions;
+  /** The options the attempt was scheduled with in place of the registered ones (`FlowRunRequest.expectedOptions`). */
+  expectedOptions?: TemporalFlowOptions;
+  /** The run's workflow-task timeout (ms), when it adopts a shorter one before its first attempt. */
+  adoptsTaskTimeoutBelowMs?: number;
+  /** The Worker Versioning behaviour the run was started with (its memo), if any. */
+  versioning?: FlowVersioning;
 }
 
 /** What a flow waiting in `waitForInput` asks for. Travels from the activity to the workflow. */
@@ -327,6 +358,12 @@ export type FlowAttemptOutcome =
   | { kind: 'suspended'; input: InputRequest }
   /** The run asked to continue as new: the attempt finished its steps in flight and stopped. */
   | { kind: 'continueAsNew' };
+
+/**
+ * What `runGenkitFlowActivity` returns: the attempt's outcome, or `notRun` (asked to report the flow's options, the
+ * attempt found that they schedule it differently), with the flow's registered options when asked for them.
+ */
+export type FlowAttemptResult = (FlowAttemptOutcome | { kind: 'notRun' }) & { registeredOptions?: TemporalFlowOptions };
 
 /** An input the run is waiting for, as `getFlowRun` and the `progress` query show it. */
 export interface PendingInput {

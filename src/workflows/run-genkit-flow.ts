@@ -42,9 +42,11 @@ import {
   type FlowRunRequest,
   type InputRequest,
   type JournalEntry,
+  type OptionsReportRequest,
   type SerializedFlowError,
   type TemporalFlowOptions,
 } from '../common/types';
+import { attemptSettings, runOptions } from '../common/learned-options';
 import { FlowJournalState } from './journal-state';
 import { askedVersioning, runVersioningBehavior } from './versioning';
 import { VERSIONING_MEMO } from '../common/defaults';
@@ -100,31 +102,45 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
       });
       if (!check.accepted) throw forgedContinuation(check);
     }
-    const registered = request.continued
-      ? undefined
-      : (request.registeredOptions ?? (await describeGenkitFlow(request.flowName)).options);
-    const options = request.continued ? (request.options ?? {}) : { ...registered, ...request.options };
-    if (request.adoptFlowTaskTimeout && !request.continued) {
-      await adoptFlowTaskTimeout(state, request, registered ?? {}, options);
-    }
-    if (!request.registeredOptions && !request.continued && registered?.versioning) {
-      await adoptFlowVersioning(state, request, registered);
-    }
+    const startedAt = Date.now();
+    // A starter that did not know the flow's registered options asked the first attempt to report them (no lookup
+    // before it): until one does, attempts are scheduled with the start options and the kit's defaults.
+    const learning = !request.continued && !request.registeredOptions && request.learnOptions === true;
+    let registered =
+      request.continued || learning
+        ? undefined
+        : (request.registeredOptions ?? (await describeGenkitFlow(request.flowName)).options);
+    let options = request.continued
+      ? (request.options ?? {})
+      : runOptions(learning ? request.expectedOptions : registered, request.options);
+    if (!learning) await adoptFlowOptions(state, request, registered, options);
     // Only the first attempt of a new run has nothing to replay and nobody to fence out.
     let firstAttempt = !request.continued;
     state.continueAsNewAfter = options.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
-    const retry = checkedRetryPolicy(options.retry);
-    const deadlineMs =
+    let retry = checkedRetryPolicy(options.retry);
+    let deadlineMs =
       request.continued?.deadlineMs ??
       (options.scheduleToCloseTimeout !== undefined
         ? Date.now() + msFromDuration(options.scheduleToCloseTimeout)
         : undefined);
+    /** The flow's registered options, reported by an attempt (or looked up): the run goes by them from now on. */
+    const learn = (reported: TemporalFlowOptions) => {
+      registered = reported;
+      options = runOptions(registered, request.options);
+      state.continueAsNewAfter = options.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
+      retry = checkedRetryPolicy(options.retry);
+      deadlineMs =
+        options.scheduleToCloseTimeout !== undefined
+          ? startedAt + msFromDuration(options.scheduleToCloseTimeout)
+          : undefined;
+    };
 
     for (;;) {
       const entriesBefore = state.entryCount;
       let outcome;
       const claimWithFirstWrite = firstAttempt;
       firstAttempt = false;
+      const reportOptions = learning && !registered ? optionsReportRequest(request) : undefined;
       try {
         outcome = await activityFor(options, retry, deadlineMs).runGenkitFlowActivity({
           flowName: request.flowName,
@@ -133,15 +149,15 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
           contextSignature: request.contextSignature,
           execution: state.nextExecution(),
           attempt: state.flowAttempt,
-          durable: options.durable !== false,
-          nonRetryableStatuses: options.nonRetryableStatuses,
-          retry,
+          ...attemptSettings(options),
           claimWithFirstWrite: claimWithFirstWrite || undefined,
-          // Sent only when set, so the attempts of runs recorded before carry the same arguments.
-          ...(options.budget ? { budget: options.budget } : {}),
-          ...(options.prices ? { prices: options.prices } : {}),
+          ...(reportOptions ? { reportOptions } : {}),
         });
       } catch (err) {
+        if (reportOptions) {
+          const reported = registeredOptionsOf(err);
+          if (reported) learn(reported);
+        }
         recordUsageInMemo(state, options);
         if (isCancellation(err)) throw err;
         const failover = isFailover(err);
@@ -152,11 +168,23 @@ export async function runGenkitFlow(request: FlowRunRequest, ...journal: Journal
           if (!state.failover(entriesBefore, limit)) throw failoverLimit(limit, state.flowAttempt);
           continue;
         }
+        // A failure that did not report the options (one the flow's code did not raise: a timeout, a payload the
+        // server refused): the retry is decided by them all the same, looked up.
+        if (learning && !registered && retryDelay(err, retry, state.flowAttempt) !== undefined) {
+          learn((await describeGenkitFlow(request.flowName)).options);
+        }
         const delayMs = retryDelay(err, retry, state.flowAttempt);
         if (delayMs === undefined || state.flowAttempt >= retry.maximumAttempts) throw err;
         if (deadlineMs !== undefined && Date.now() + delayMs >= deadlineMs) throw err;
         await sleep(delayMs);
         state.flowAttempt++;
+        continue;
+      }
+      if (reportOptions && outcome.registeredOptions) learn(outcome.registeredOptions);
+      if (outcome.kind === 'notRun') {
+        // The flow's options schedule its attempts differently: nothing ran, the run goes on as after a lookup.
+        await adoptFlowOptions(state, request, registered, options);
+        firstAttempt = claimWithFirstWrite;
         continue;
       }
       recordUsageInMemo(state, options);
@@ -218,6 +246,41 @@ function setHandlers(state: FlowJournalState): void {
         state.assertCanProvide(name, value, key, by),
     },
   );
+}
+
+/**
+ * Before the first attempt of a run whose starter did not know the flow's options: the adoptions of the flow's
+ * workflow-task timeout and versioning behaviour (each continues as new when it applies).
+ */
+async function adoptFlowOptions(
+  state: FlowJournalState,
+  request: FlowRunRequest,
+  registered: TemporalFlowOptions | undefined,
+  options: TemporalFlowOptions,
+): Promise<void> {
+  if (request.adoptFlowTaskTimeout && !request.continued) {
+    await adoptFlowTaskTimeout(state, request, registered ?? {}, options);
+  }
+  if (!request.registeredOptions && !request.continued && registered?.versioning) {
+    await adoptFlowVersioning(state, request, registered);
+  }
+}
+
+/** What an attempt of a run that has not learnt the flow's options yet is asked to check them against. */
+function optionsReportRequest(request: FlowRunRequest): OptionsReportRequest {
+  const versioning = askedVersioning();
+  return {
+    ...(request.options ? { startOptions: request.options } : {}),
+    ...(request.expectedOptions ? { expectedOptions: request.expectedOptions } : {}),
+    ...(request.adoptFlowTaskTimeout ? { adoptsTaskTimeoutBelowMs: workflowInfo().taskTimeoutMs } : {}),
+    ...(versioning ? { versioning } : {}),
+  };
+}
+
+/** The flow's registered options a failed attempt reported (`FlowRunRequest.learnOptions`). */
+function registeredOptionsOf(err: unknown): TemporalFlowOptions | undefined {
+  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure)) return undefined;
+  return (err.cause.details?.[0] as Partial<FlowFailureDetails> | undefined)?.registeredOptions;
 }
 
 /** The activity proxy for one attempt: Temporal does not retry it; this workflow decides what comes next. */
@@ -434,7 +497,7 @@ function finalFailure(err: unknown, attempt: number): unknown {
     return ApplicationFailure.create({
       message: cause.message,
       type: cause.type ?? undefined,
-      details: cause.details as unknown[] | undefined,
+      details: withoutRegisteredOptions(cause.details),
       nonRetryable: true,
     });
   }
@@ -443,4 +506,13 @@ function finalFailure(err: unknown, attempt: number): unknown {
     return libraryFailure(FailureTypes.attemptTimedOut, message, { attempt, status: 'DEADLINE_EXCEEDED' });
   }
   return err;
+}
+
+/** The caller gets the flow's failure, not the options the attempt reported to this workflow with it. */
+function withoutRegisteredOptions(details: unknown[] | null | undefined): unknown[] | undefined {
+  const first = details?.[0] as Partial<FlowFailureDetails> | undefined;
+  if (!details) return undefined;
+  if (typeof first !== 'object' || first === null || !('registeredOptions' in first)) return details;
+  const { registeredOptions: _reported, ...rest } = first;
+  return [rest, ...details.slice(1)];
 }

@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -182,26 +183,37 @@ describe('a run started by a bare name adopts its flow’s workflow-task timeout
     const api = await startApi(undefined, 'front-door-token');
     const auth = { Authorization: 'Bearer front-door-token' };
     try {
+      const topic = `adopt-${Date.now()}`;
       const res = await fetch(`${api.url}/flows/busyStepsFlow`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...auth },
-        body: JSON.stringify({ data: { topic: `adopt-${Date.now()}`, steps: 3 } }),
+        body: JSON.stringify({ data: { topic, steps: 3 } }),
       });
       expect(res.status).toBe(202);
       const { workflowId, runId } = (await res.json()) as { workflowId: string; runId: string };
       const client = await getTemporalClient({ address: address(), namespace: namespace() });
       expect(await client.workflow.getHandle(workflowId).result()).toBe(3);
 
-      // The execution the API started looked the flow up, then continued as new with the flow's 3 s timeout.
+      // The execution the API started learnt the flow's options from its first attempt, which ran nothing (the
+      // flow's 3 s heartbeat timeout schedules it differently), then continued as new with the flow's 3 s timeout.
       const first = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
       const continued = first.find(
         (e) => e.workflowExecutionContinuedAsNewEventAttributes,
       )?.workflowExecutionContinuedAsNewEventAttributes;
       expect(durationMs(continued?.workflowTaskTimeout)).toBe(HEARTBEAT_TIMEOUT_MS);
-      expect(first.some((e) => e.activityTaskScheduledEventAttributes)).toBe(false);
+      const reports = first.flatMap((e) => e.activityTaskCompletedEventAttributes?.result?.payloads ?? []);
+      expect(reports.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([
+        {
+          kind: 'notRun',
+          registeredOptions: { heartbeatTimeout: '3s', retry: { maximumAttempts: 3, initialInterval: '200ms' } },
+        },
+      ]);
+      expect(first.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(1);
+      expect(stepsOf(topic)).toHaveLength(3); // each step once: the first execution ran none
+      // No lookup: no local-activity marker.
       expect(first.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(
-        1,
-      ); // describeGenkitFlow, once
+        0,
+      );
 
       // The current execution: the flow's timeout, the run's memo and search attributes, no second lookup.
       const current = await client.workflow.getHandle(workflowId).describe();

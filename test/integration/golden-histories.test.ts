@@ -15,6 +15,7 @@ import { failNextModelCall, sixStepFlow } from '../fixtures/durable-flows';
 import { longFlow } from '../fixtures/durability-flows';
 import { busyStepsFlow } from '../fixtures/failover-flows';
 import { approvalFlow } from '../fixtures/hitl-flows';
+import { twoAttemptsFlow } from '../fixtures/learned-options-flows';
 import { address, namespace, useWorker, waitFor } from '../helpers/temporal';
 
 const GOLDEN = join(__dirname, '..', 'golden');
@@ -105,7 +106,28 @@ const scenarios: Record<string, () => Promise<string | { workflowId: string; run
     await handle.result();
     return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
   },
+  // Issue 24: a starter that does not know the flow asks the run to learn its options from the first attempt (no
+  // lookup): a flow they let run at once, one that fails (the options come with the failure), and one they do not
+  // (its 3 s heartbeat timeout): that attempt only reports them, the next runs the flow and is retried.
+  'learned-options': async () => byName(greetFlow.__action.name, { name: 'golden-learn', times: 2 }),
+  'learned-options-failed': async () => byName(twoAttemptsFlow.__action.name, 'golden'),
+  'learned-options-not-run': async () => {
+    failNextModelCall('finalize', 'UNAVAILABLE');
+    return byName(sixStepFlow.__action.name, 'golden-learn');
+  },
 };
+
+/** Starts `flowName` as a starter that does not know the flow does (`startFlowWorkflow` by name, elsewhere). */
+async function byName(flowName: string, input: unknown): Promise<string> {
+  const client = await getTemporalClient(opts());
+  const handle = await client.workflow.start(WORKFLOW_TYPE, {
+    taskQueue: opts().taskQueue,
+    workflowId: `golden-${flowName}-${Date.now()}`,
+    args: [{ flowName, input, learnOptions: true }],
+  });
+  await handle.result().catch(() => undefined);
+  return handle.workflowId;
+}
 
 /** The history as the Temporal CLI exports it (`temporal workflow show --output json`): what users attach too. */
 function exportHistory(run: string | { workflowId: string; runId: string }): string {

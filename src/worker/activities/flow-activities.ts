@@ -1,8 +1,10 @@
 // The activities behind runGenkitFlow: look a flow up, and run one attempt of it in full Node.
 import { encodesPayloads } from '../../codec/encrypted-payload-guard';
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { serializeError, toApplicationFailure } from '../../common/errors';
-import { libraryFailure } from '../../common/failures';
+import { libraryFailure, type FlowFailureDetails } from '../../common/failures';
+import { attemptSettings, runOptions, schedulesAlike } from '../../common/learned-options';
 import {
   BudgetExceededError,
   DurableRun,
@@ -20,7 +22,9 @@ import {
   type CarriedState,
   type ContinuationCheck,
   type ContinuationSeal,
+  type FlowAttemptResult,
   type FlowDescription,
+  type TemporalFlowOptions,
 } from '../../common/types';
 import { AttemptTracker, WorkerShutdownAbort } from './attempt-tracker';
 import { startHeartbeats } from './heartbeat';
@@ -34,7 +38,7 @@ import { continuedByItsOwnWorkflow } from '../../identity/unsealed-continuation'
 export interface FlowActivities {
   describeGenkitFlow(flowName: string): Promise<FlowDescription>;
   /** Runs one attempt: the flow's result, or the input it now waits for. */
-  runGenkitFlowActivity(request: FlowActivityRequest): Promise<FlowAttemptOutcome>;
+  runGenkitFlowActivity(request: FlowActivityRequest): Promise<FlowAttemptResult>;
   /** Local activity, at continue-as-new: seals what the run carries (`undefined` without a context key). */
   sealGenkitContinuation(carried: CarriedState): Promise<ContinuationSeal | undefined>;
   /** Local activity, when a continued execution starts: whether what it carries came from its own continue-as-new. */
@@ -84,91 +88,120 @@ export function createFlowActivities(
 
     async runGenkitFlowActivity(request) {
       assertScheduledByRunGenkitFlow(request.flowName);
-      const ctx = Context.current();
-      const { workflowExecution } = ctx.info;
-      if (!workflowExecution) throw new Error('runGenkitFlowActivity must be called from a workflow');
-      const attempt = request.attempt ?? ctx.info.attempt;
-      // Before anything runs: the caller identity in `context` must come from a starter holding the context key.
-      const signedRun = {
-        namespace: ctx.info.workflowNamespace ?? ctx.info.activityNamespace,
-        workflowId: workflowExecution.workflowId,
-        flowName: request.flowName,
-        input: request.input,
-        context: request.context,
-      };
-      assertTrustedContext(trustOf(), signedRun, request.contextSignature, attempt);
+      if (!request.reportOptions) return runAttempt(request);
+      // The run does not know the flow's registered options: this attempt reports them (the lookup a run started
+      // with them skips), and runs the flow only when they would have scheduled it as it was.
       const found = await findFlow(request.flowName);
-      if (!found) throw await flowNotFound(request.flowName, attempt);
-
-      const abort = new AbortController();
-      const onCancel = () => abort.abort(ctx.cancellationSignal.reason);
-      ctx.cancellationSignal.addEventListener('abort', onCancel);
-      const untrack = tracker.track(abort);
-
-      const transport = temporalTransport(ctx.client, workflowExecution.workflowId, workflowExecution.runId);
-      const writer = new JournalWriter(
-        transport,
-        { execution: request.execution, attempt: ctx.info.attempt },
-        abort.signal,
-        encodesPayloads(ctx.client.options.loadedDataConverter),
-      );
-      let run: DurableRun | undefined;
-      let chunkIndex = 0;
-      // The step in flight travels in the heartbeat details (read with describe), not in a signal: a signal
-      // would cost the run a workflow task per slow step, queued in front of the step's own journal write.
-      const heartbeatDetails = (): FlowAttemptHeartbeat => ({
-        attempt,
-        lease: writer.lease,
-        stepsCompleted: writer.journalSize,
-        stepInFlight: run?.stepsInFlight.current,
-      });
-      const heartbeats = startHeartbeats(ctx, heartbeatDetails);
+      if (!found) throw await flowNotFound(request.flowName, request.attempt ?? Context.current().info.attempt);
+      const registeredOptions = found.options;
+      const { taskQueue, heartbeatTimeoutMs } = Context.current().info;
+      if (!schedulesAlike(registeredOptions, request.reportOptions, taskQueue, heartbeatTimeoutMs)) {
+        return { kind: 'notRun', registeredOptions };
+      }
+      const settings = attemptSettings(runOptions(registeredOptions, request.reportOptions.startOptions));
       try {
-        const claim = request.claimWithFirstWrite
-          ? { ...writer.claimWithFirstWrite(), claimed: undefined }
-          : await writer.claim();
-        const { entries } = claim;
-        if (request.durable) {
-          run = new DurableRun(entries, writer, request.nonRetryableStatuses, abort.signal);
-          run.prices = request.prices ?? {};
-          run.setBudget(request.budget, claim.claimed?.paid);
-          if (options.largeResults) run.maxStepBytes = MAX_OFFLOADED_STEP_RESULT_BYTES;
-          run.stepsInFlight.onChange = heartbeats.beat;
-        }
-        const onChunk = run
-          ? (chunk: unknown) => run!.emit(chunk)
-          : (chunk: unknown) => writer.chunk(chunkIndex++, chunk);
-        const invoke = () =>
-          found.flow.run(request.input, { context: request.context, abortSignal: abort.signal, onChunk });
-        const completed = (run ? run.enter(invoke) : invoke()).then(({ result }): FlowAttemptOutcome => ({
-          kind: 'completed',
-          result,
-        }));
-        // A flow body that ignores its abortSignal must not hold the attempt open: the attempt ends at once and
-        // anything the body still does is fenced out of the journal by the next attempt's claim.
-        const outcome = await untilAborted(run ? Promise.race([completed, run.suspended]) : completed, abort.signal);
-        if (outcome.kind === 'completed' && !options.largeResults) assertResultFits(outcome.result);
-        // Records the failures the flow caught and went on past; a divergence fails the attempt even if caught.
-        await (run ? run.finish() : writer.flush());
-        return outcome;
+        return { ...(await runAttempt({ ...request, ...settings })), registeredOptions };
       } catch (err) {
-        // The failure that ends this attempt must not be replayed: the next attempt runs that step again.
-        const cause = run ? run.abandon(err) : err;
-        // Chunks streamed before the failure are kept (a reader sees them before the error); never lost silently.
-        if (!abort.signal.aborted) await writer.flush().catch(() => undefined);
-        // The failure itself tells the workflow what went wrong (no separate signal: one workflow task, not two).
-        throw toFailure(cause, abort.signal, request, attempt);
-      } finally {
-        run?.close();
-        // Whatever the body still runs (parallel branches of a suspended attempt) is told to stop.
-        if (!abort.signal.aborted) abort.abort(ATTEMPT_ENDED);
-        heartbeats.stop();
-        writer.close();
-        untrack();
-        ctx.cancellationSignal.removeEventListener('abort', onCancel);
+        // A failed attempt reports them too: the run decides on its retry with them.
+        throw withRegisteredOptions(err, registeredOptions);
       }
     },
   };
+
+  async function runAttempt(request: FlowActivityRequest): Promise<FlowAttemptOutcome> {
+    const ctx = Context.current();
+    const { workflowExecution } = ctx.info;
+    if (!workflowExecution) throw new Error('runGenkitFlowActivity must be called from a workflow');
+    const attempt = request.attempt ?? ctx.info.attempt;
+    // Before anything runs: the caller identity in `context` must come from a starter holding the context key.
+    const signedRun = {
+      namespace: ctx.info.workflowNamespace ?? ctx.info.activityNamespace,
+      workflowId: workflowExecution.workflowId,
+      flowName: request.flowName,
+      input: request.input,
+      context: request.context,
+    };
+    assertTrustedContext(trustOf(), signedRun, request.contextSignature, attempt);
+    const found = await findFlow(request.flowName);
+    if (!found) throw await flowNotFound(request.flowName, attempt);
+
+    const abort = new AbortController();
+    const onCancel = () => abort.abort(ctx.cancellationSignal.reason);
+    ctx.cancellationSignal.addEventListener('abort', onCancel);
+    const untrack = tracker.track(abort);
+
+    const transport = temporalTransport(ctx.client, workflowExecution.workflowId, workflowExecution.runId);
+    const writer = new JournalWriter(
+      transport,
+      { execution: request.execution, attempt: ctx.info.attempt },
+      abort.signal,
+      encodesPayloads(ctx.client.options.loadedDataConverter),
+    );
+    let run: DurableRun | undefined;
+    let chunkIndex = 0;
+    // The step in flight travels in the heartbeat details (read with describe), not in a signal: a signal
+    // would cost the run a workflow task per slow step, queued in front of the step's own journal write.
+    const heartbeatDetails = (): FlowAttemptHeartbeat => ({
+      attempt,
+      lease: writer.lease,
+      stepsCompleted: writer.journalSize,
+      stepInFlight: run?.stepsInFlight.current,
+    });
+    const heartbeats = startHeartbeats(ctx, heartbeatDetails);
+    try {
+      const claim = request.claimWithFirstWrite
+        ? { ...writer.claimWithFirstWrite(), claimed: undefined }
+        : await writer.claim();
+      const { entries } = claim;
+      if (request.durable) {
+        run = new DurableRun(entries, writer, request.nonRetryableStatuses, abort.signal);
+        run.prices = request.prices ?? {};
+        run.setBudget(request.budget, claim.claimed?.paid);
+        if (options.largeResults) run.maxStepBytes = MAX_OFFLOADED_STEP_RESULT_BYTES;
+        run.stepsInFlight.onChange = heartbeats.beat;
+      }
+      const onChunk = run
+        ? (chunk: unknown) => run!.emit(chunk)
+        : (chunk: unknown) => writer.chunk(chunkIndex++, chunk);
+      const invoke = () =>
+        found.flow.run(request.input, { context: request.context, abortSignal: abort.signal, onChunk });
+      const completed = (run ? run.enter(invoke) : invoke()).then(({ result }): FlowAttemptOutcome => ({
+        kind: 'completed',
+        result,
+      }));
+      // A flow body that ignores its abortSignal must not hold the attempt open: the attempt ends at once and
+      // anything the body still does is fenced out of the journal by the next attempt's claim.
+      const outcome = await untilAborted(run ? Promise.race([completed, run.suspended]) : completed, abort.signal);
+      if (outcome.kind === 'completed' && !options.largeResults) assertResultFits(outcome.result);
+      // Records the failures the flow caught and went on past; a divergence fails the attempt even if caught.
+      await (run ? run.finish() : writer.flush());
+      return outcome;
+    } catch (err) {
+      // The failure that ends this attempt must not be replayed: the next attempt runs that step again.
+      const cause = run ? run.abandon(err) : err;
+      // Chunks streamed before the failure are kept (a reader sees them before the error); never lost silently.
+      if (!abort.signal.aborted) await writer.flush().catch(() => undefined);
+      // The failure itself tells the workflow what went wrong (no separate signal: one workflow task, not two).
+      throw toFailure(cause, abort.signal, request, attempt);
+    } finally {
+      run?.close();
+      // Whatever the body still runs (parallel branches of a suspended attempt) is told to stop.
+      if (!abort.signal.aborted) abort.abort(ATTEMPT_ENDED);
+      heartbeats.stop();
+      writer.close();
+      untrack();
+      ctx.cancellationSignal.removeEventListener('abort', onCancel);
+    }
+  }
+}
+
+/** The failure of an attempt asked to report the flow's options, with them in its details (`FlowFailureDetails`). */
+function withRegisteredOptions(err: unknown, registeredOptions: TemporalFlowOptions): unknown {
+  const details = err instanceof ApplicationFailure ? err.details : undefined;
+  const first = details?.[0];
+  if (!details || typeof first !== 'object' || first === null) return err;
+  details[0] = { ...(first as FlowFailureDetails), registeredOptions };
+  return err;
 }
 
 /** The reason handed to a finished attempt's abort signal. */

@@ -101,3 +101,32 @@ describe('workflow-task timeout at start', () => {
     ).rejects.toThrow(/Invalid duration: "soon"/);
   });
 });
+
+describe("what the run is told about the flow's registered options", () => {
+  const optionsOf = async (flow: FlowRef) => {
+    const { request } = await started({}, flow);
+    return {
+      registeredOptions: request?.registeredOptions,
+      learnOptions: request?.learnOptions,
+      expectedOptions: request?.expectedOptions,
+    };
+  };
+
+  it('a flow defined in this process: its options, no lookup and nothing to learn', async () => {
+    rememberFlowOptions('knownFlow', { heartbeatTimeout: '5s' });
+    try {
+      expect(await optionsOf('knownFlow')).toEqual({ registeredOptions: { heartbeatTimeout: '5s' } });
+    } finally {
+      forgetFlowOptions();
+    }
+  });
+
+  it('a bare name: the run learns them from its first attempt', async () => {
+    expect(await optionsOf('someFlow')).toEqual({ learnOptions: true });
+  });
+
+  it("a flowRef from the workers' manifest: learnt, the first attempt scheduled with the manifest's", async () => {
+    const ref = flowRef('someFlow', { temporal: { heartbeatTimeout: '3s' } });
+    expect(await optionsOf(ref)).toEqual({ learnOptions: true, expectedOptions: { heartbeatTimeout: '3s' } });
+  });
+});
