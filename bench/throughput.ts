@@ -33,6 +33,8 @@ export interface ThroughputSample {
   activityScheduleToStartMs: { p50: number; p95: number; max: number };
   /** Workflow task schedule → start, ms. */
   workflowTaskScheduleToStartMs: { p50: number; p95: number; max: number };
+  /** Per run (means): workflow tasks started, of them timed out (a sticky task not picked up in time: replayed elsewhere), history events. */
+  perRun: { workflowTasks: number; workflowTasksTimedOut: number; events: number };
 }
 
 export interface ThroughputResult {
@@ -45,10 +47,17 @@ export interface ThroughputResult {
   hand: { one: number; two: number; ratio: number };
   /** ours ratio / hand ratio: 1 = ours gains from a second process what the machine gives a plain worker. */
   ratioOfRatios: number;
+  /** The same per round (each round's four configurations ran back to back): how noisy one round is. */
+  perRoundOfCeiling: number[];
   samples: ThroughputSample[];
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The middle sample, or the mean of the two middle ones (the default 2 rounds: their mean, not the faster one). */
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
 const summary = (xs: number[]) => ({ p50: pct(xs, 50), p95: pct(xs, 95), max: Math.max(0, ...xs) });
@@ -79,12 +88,17 @@ async function histories(client: Client, ids: string[]) {
   const activity: number[] = [];
   const workflowTask: number[] = [];
   const perIdentity = new Map<string, number>();
+  let workflowTasks = 0;
+  let timedOut = 0;
+  let eventCount = 0;
   const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
     Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
   for (const id of ids) {
     const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
     const scheduled = new Map<string, number>();
+    eventCount += events.length;
     for (const e of events) {
+      if (e.workflowTaskTimedOutEventAttributes) timedOut++;
       const at = ms(e.eventTime);
       const eid = String(e.eventId);
       if (e.activityTaskScheduledEventAttributes || e.workflowTaskScheduledEventAttributes) scheduled.set(eid, at);
@@ -94,10 +108,15 @@ async function histories(client: Client, ids: string[]) {
         perIdentity.set(a.identity ?? '?', (perIdentity.get(a.identity ?? '?') ?? 0) + 1);
       }
       const w = e.workflowTaskStartedEventAttributes;
-      if (w) workflowTask.push(at - (scheduled.get(String(w.scheduledEventId)) ?? at));
+      if (w) {
+        workflowTasks++;
+        workflowTask.push(at - (scheduled.get(String(w.scheduledEventId)) ?? at));
+      }
     }
   }
-  return { activity, workflowTask, perIdentity };
+  const n = Math.max(1, ids.length);
+  const perRun = { workflowTasks: workflowTasks / n, workflowTasksTimedOut: timedOut / n, events: eventCount / n };
+  return { activity, workflowTask, perIdentity, perRun };
 }
 
 export async function measureThroughput(opts: {
@@ -130,8 +149,24 @@ export async function measureThroughput(opts: {
   const hand = { one: rate('hand', 1), two: rate('hand', 2), ratio: 0 };
   ours.ratio = ours.two / ours.one;
   hand.ratio = hand.two / hand.one;
+  const perRoundOfCeiling = Array.from({ length: opts.rounds }, (_, r) => {
+    const round = samples.slice(r * 4, r * 4 + 4);
+    const get = (side: ThroughputSide, n: number) =>
+      round.find((s) => s.side === side && s.processes === n)!.runsPerSecond;
+    return get('ours', 2) / get('ours', 1) / (get('hand', 2) / get('hand', 1));
+  });
   const { runs, steps, cpuMs, rounds } = opts;
-  return { runs, steps, cpuMs, rounds, ours, hand, ratioOfRatios: ours.ratio / hand.ratio, samples };
+  return {
+    runs,
+    steps,
+    cpuMs,
+    rounds,
+    ours,
+    hand,
+    ratioOfRatios: ours.ratio / hand.ratio,
+    perRoundOfCeiling,
+    samples,
+  };
 }
 
 async function oneRound(
@@ -143,9 +178,13 @@ async function oneRound(
 ): Promise<ThroughputSample> {
   // A fresh queue per round: no sticky workflow state or backlog carries over between rounds.
   const taskQueue = `bench-tput-${side}-${processes}-${round}-${Date.now().toString(36)}`;
+  // BENCH_P6_PROFILE=1: each worker writes a CPU profile of its main thread into BENCH_P6_PROFILE_DIR when it exits
+  // (cpu-profile-preload.cjs); the workers are then stopped with SIGTERM so that they exit.
+  const profDir = process.env.BENCH_P6_PROFILE === '1' ? process.env.BENCH_P6_PROFILE_DIR : undefined;
   const target = {
     address: opts.address,
     taskQueue,
+    ...(profDir && { env: { NODE_OPTIONS: `--require ${require.resolve('./cpu-profile-preload.cjs')}` } }),
     ...(side === 'ours'
       ? { bundlePath: opts.bundlePath }
       : { bundlePath: handBundle, script: require.resolve('./throughput-hand-worker') }),
@@ -203,10 +242,11 @@ async function oneRound(
       activityTasksPerWorker: workers.map((w) => h.perIdentity.get(`worker-${w.pid}`) ?? 0),
       activityScheduleToStartMs: summary(h.activity),
       workflowTaskScheduleToStartMs: summary(h.workflowTask),
+      perRun: h.perRun,
     };
     if (process.env.BENCH_P6_VERBOSE) console.error(`[P6] ${JSON.stringify(sample)}`);
     return sample;
   } finally {
-    await Promise.all(workers.map((w) => stopWorkerProcess(w, 'SIGKILL')));
+    await Promise.all(workers.map((w) => stopWorkerProcess(w, profDir ? 'SIGTERM' : 'SIGKILL')));
   }
 }
