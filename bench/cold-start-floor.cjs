@@ -2,8 +2,11 @@
 // Worker.create (bundle read, the workflow thread and its V8 context, the native worker), run — and nothing of
 // genkitx-temporal or Genkit. Started by bench/cold-start.ts with the same probe as the worker entry, so its "own"
 // share is the part of the entry's own start-up that Temporal itself takes.
-// Env: TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE, WORKFLOW_BUNDLE_PATH.
+// With FLOOR_GENKIT=1 it also requires `genkit` first (nothing else of it): a hand-written worker for Genkit flows
+// loads Genkit too, so this variant is the floor the library's entry is judged against (P4's ratio row).
+// Env: TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE, WORKFLOW_BUNDLE_PATH, FLOOR_GENKIT.
 'use strict';
+if (process.env.FLOOR_GENKIT === '1') require('genkit');
 const { NativeConnection, Worker } = require('@temporalio/worker');
 
 async function main() {

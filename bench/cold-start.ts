@@ -26,6 +26,14 @@ export interface ColdStartResult {
   runtimeBundling: ColdStartSample;
   /** A hand-written Temporal worker with the same prebuilt bundle (bench/cold-start-floor.cjs): Temporal's share. */
   temporalFloor: ColdStartSample;
+  /** The same hand-written worker that also requires `genkit` first (FLOOR_GENKIT=1). */
+  temporalGenkitFloor: ColdStartSample;
+  /** Median spawn → polling, ours (prebuilt) / the hand-written worker with Genkit's import. */
+  floorRatio: number;
+  /** The same against the hand-written worker without Genkit. */
+  floorRatioWithoutGenkit: number;
+  /** The per-start ratios, ours / the hand-written worker with Genkit started right after it (pairs of one round). */
+  pairedFloorRatios: number[];
   /** Median spawn → polling, prebuilt / runtime bundling. */
   ratio: number;
   /** Median ms to require `genkit` and `@temporalio/worker` (the floor) and `genkitx-temporal`, fresh processes. */
@@ -51,7 +59,7 @@ function buildWorkerApp(dir: string): void {
   execFileSync(process.execPath, ['dist/build-bundle.js', 'dist/workflow-bundle.js'], { cwd: dir, stdio: 'ignore' });
 }
 
-type Side = 'prebuilt' | 'runtime' | 'floor';
+type Side = 'prebuilt' | 'runtime' | 'floor' | 'floorGenkit';
 
 function startOnce(dir: string, address: string, side: Side): Promise<ColdStartSample> {
   const prebuilt = side !== 'runtime';
@@ -63,10 +71,12 @@ function startOnce(dir: string, address: string, side: Side): Promise<ColdStartS
     NODE_ENV: 'production',
   };
   delete env.PORT;
+  if (side === 'floorGenkit') env.FLOOR_GENKIT = '1';
+  else delete env.FLOOR_GENKIT;
   if (prebuilt) env.WORKFLOW_BUNDLE_PATH = join(dir, 'dist/workflow-bundle.js');
   else delete env.WORKFLOW_BUNDLE_PATH;
   const started = performance.now();
-  const entry = side === 'floor' ? join(__dirname, 'cold-start-floor.cjs') : 'dist/main.js';
+  const entry = side === 'floor' || side === 'floorGenkit' ? join(__dirname, 'cold-start-floor.cjs') : 'dist/main.js';
   const child = spawn(process.execPath, ['--require', join(__dirname, 'cold-start-probe.cjs'), entry], {
     cwd: dir,
     env,
@@ -118,15 +128,13 @@ export async function measureColdStart(opts: { address: string; runs: number }):
   try {
     // Warm the file system cache for every side.
     await startOnce(dir, opts.address, 'prebuilt');
-    await startOnce(dir, opts.address, 'floor');
-    const sides = {
-      prebuilt: [] as ColdStartSample[],
-      runtime: [] as ColdStartSample[],
-      floor: [] as ColdStartSample[],
-    };
+    await startOnce(dir, opts.address, 'floorGenkit');
+    const sides: Record<Side, ColdStartSample[]> = { prebuilt: [], runtime: [], floor: [], floorGenkit: [] };
     for (let i = 0; i < opts.runs; i++) {
-      for (const side of ['prebuilt', 'runtime', 'floor'] as const)
-        sides[side].push(await startOnce(dir, opts.address, side));
+      // Ours and the hand-written floors next to each other, the order turning each round (machine drift hits
+      // both alike); bundling at start last, it is the slowest.
+      const order: Side[] = i % 2 === 0 ? ['prebuilt', 'floorGenkit', 'floor'] : ['floor', 'floorGenkit', 'prebuilt'];
+      for (const side of [...order, 'runtime' as const]) sides[side].push(await startOnce(dir, opts.address, side));
     }
     const floor: number[] = [];
     const library: number[] = [];
@@ -136,11 +144,16 @@ export async function measureColdStart(opts: { address: string; runs: number }):
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const [prebuilt, runtimeBundling] = [medianOf(sides.prebuilt), medianOf(sides.runtime)];
+    const [temporalFloor, temporalGenkitFloor] = [medianOf(sides.floor), medianOf(sides.floorGenkit)];
     return {
       runsPerSide: opts.runs,
       prebuilt,
       runtimeBundling,
-      temporalFloor: medianOf(sides.floor),
+      temporalFloor,
+      temporalGenkitFloor,
+      floorRatio: prebuilt.spawnToPollingMs / temporalGenkitFloor.spawnToPollingMs,
+      floorRatioWithoutGenkit: prebuilt.spawnToPollingMs / temporalFloor.spawnToPollingMs,
+      pairedFloorRatios: sides.prebuilt.map((s, i) => s.spawnToPollingMs / sides.floorGenkit[i].spawnToPollingMs),
       ratio: prebuilt.spawnToPollingMs / runtimeBundling.spawnToPollingMs,
       importFloorMs: median(floor),
       libraryImportMs: median(library),

@@ -65,8 +65,12 @@ const TARGETS = {
   p3TermMs: 1_500,
   p4Ratio: 0.3,
   p4OwnMs: 300,
+  /** Ours spawn -> polling / a hand-written Temporal worker's (with Genkit's import), same bundle. */
+  p4FloorRatio: 1.05,
   p5OverheadMs: 5,
   p6Ratio: 1.7,
+  /** Or ours gains at least this share of what a second process gives a hand-written worker (the ceiling). */
+  p6OfCeiling: 0.95,
   p8HttpRatio: 1.2,
   p8HandRatio: 1.1,
   p8ColdImportRatio: 1.5,
@@ -215,6 +219,17 @@ async function main() {
           target: `<= ${TARGETS.p4Ratio}x`,
           meets: r.ratio <= TARGETS.p4Ratio,
         });
+        const genkitImportMs = r.temporalGenkitFloor.importMs - r.temporalFloor.importMs;
+        rows.push({
+          id: 'P4',
+          what: 'worker cold start vs a hand-written Temporal worker',
+          method: `spawn -> polling of ours (prebuilt bundle) vs bench/cold-start-floor.cjs started the same way with the same bundle: a plain NativeConnection + Worker.create + run with one no-op activity and require('genkit') first (FLOOR_GENKIT=1; no genkitx-temporal, no flows module, no health server, no settings); ${r.runsPerSide} starts per side, interleaved, medians; Genkit's import is ${ms(genkitImportMs)} of the floor's ${ms(r.temporalGenkitFloor.spawnToPollingMs)}, so the row counts it on both sides (any Genkit worker loads it); without it (Temporal alone, ${ms(r.temporalFloor.spawnToPollingMs)}) the ratio is ${x(r.floorRatioWithoutGenkit)}; per-round pairs ${r.pairedFloorRatios.map(x).join(', ')}`,
+          value: split(r.prebuilt),
+          baseline: split(r.temporalGenkitFloor),
+          ratio: x(r.floorRatio),
+          target: `<= ${TARGETS.p4FloorRatio}x`,
+          meets: r.floorRatio <= TARGETS.p4FloorRatio,
+        });
         rows.push({
           id: 'P4',
           what: 'own start-up beyond imports (prebuilt)',
@@ -258,7 +273,10 @@ async function main() {
       if (wanted('P6')) {
         const r = await measureThroughput({
           address,
+          client,
           bundlePath,
+          dir,
+          serverPid,
           runs: sizes.p6Runs,
           steps: sizes.p6Steps,
           cpuMs: sizes.p6CpuMs,
@@ -266,15 +284,25 @@ async function main() {
         });
         results.p6 = r;
         progress('P6');
+        const work = `${r.runs} runs of ${r.steps} steps x ${r.cpuMs} ms CPU started together, to the last result`;
         rows.push({
           id: 'P6',
           what: 'throughput, 2 worker processes vs 1',
-          method: `${r.runs} runs of ${r.steps} steps x ${r.cpuMs} ms CPU started together, to the last result; a fresh queue and fresh processes per round, ${r.rounds} alternating rounds per side, medians`,
-          value: `${r.twoWorkersRunsPerSecond.toFixed(2)} runs/s`,
-          baseline: `${r.oneWorkerRunsPerSecond.toFixed(2)} runs/s`,
-          ratio: x(r.ratio),
-          target: `>= ${TARGETS.p6Ratio}x`,
-          meets: r.ratio >= TARGETS.p6Ratio,
+          method: `${work}; a fresh queue and fresh processes per configuration, ${r.rounds} rounds of the 4 configurations (ours 1 / hand-written 1 / ours 2 / hand-written 2, order turning), medians`,
+          value: `${r.ours.two.toFixed(2)} runs/s`,
+          baseline: `${r.ours.one.toFixed(2)} runs/s`,
+          ratio: x(r.ours.ratio),
+          target: `>= ${TARGETS.p6Ratio}x, or the machine's ceiling`,
+          meets: r.ours.ratio >= TARGETS.p6Ratio || r.ratioOfRatios >= TARGETS.p6OfCeiling,
+        });
+        rows.push({
+          id: 'P6',
+          what: 'throughput ceiling: hand-written worker, 2 processes vs 1',
+          method: `the baseline pair: a plain Temporal Worker process (bench/throughput-hand-worker.ts, no genkitx-temporal) running a hand-written workflow whose ${r.steps} activities burn the same CPU, same runs, interleaved with ours; the ratio is what this machine gives a second process; ours / this ratio = ${x(r.ratioOfRatios)} (per round ${r.perRoundOfCeiling.map(x).join(', ')})`,
+          value: `${r.hand.two.toFixed(2)} runs/s`,
+          baseline: `${r.hand.one.toFixed(2)} runs/s`,
+          ratio: x(r.hand.ratio),
+          target: '-',
         });
       }
       if (wanted('P7')) {

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { genkit, z } from 'genkit';
 import { defineTemporalFlow, step, temporal } from '../../src';
+import { burn } from './burn';
 import { note } from './ledger';
 
 export const ai = genkit({ plugins: [temporal()] });
@@ -75,14 +76,6 @@ export const failoverFlow = defineTemporalFlow(
     return run;
   },
 );
-
-/** Busy-waits `ms` of CPU: a step bound by the worker's own work (serialising, parsing, a local model). */
-function burn(ms: number): number {
-  const until = performance.now() + ms;
-  let x = 0;
-  while (performance.now() < until) x = (x * 31 + 7) % 1_000_003;
-  return x;
-}
 
 /** `steps` steps of `cpuMs` CPU each: throughput scales with worker processes, not with activity slots. */
 export const cpuFlow = defineTemporalFlow(
