@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { startFlowWorkflow, WORKFLOW_TYPE, type FlowRunRequest } from '../../src';
 import { getTemporalClient } from '../../src/client/connection';
 import { VERSIONING_MEMO } from '../../src/common/defaults';
+import { readRunTimings } from '../../src/http/console/run-history';
 import {
   learnNoopFlow,
   pinnedFlow,
@@ -133,6 +134,9 @@ describe('a run started by name learns its flow’s options from its first attem
     ]);
     expect(countByType(events).MARKER_RECORDED).toBeUndefined();
     expect(shortHeartbeatFlow.__action.name).toBe('shortHeartbeatFlow');
+    // The run console says the first activity only reported the options, not that it completed the flow.
+    const timings = await readRunTimings(await getTemporalClient(opts()), handle, events.length);
+    expect(timings?.attempts.map((a) => a.outcome)).toEqual(['reported options', 'completed']);
     // The price, for such flows: an activity (5 events) where the lookup cost a marker.
     const lookedUp = await startByName('shortHeartbeatFlow', 21, {});
     await lookedUp.result();

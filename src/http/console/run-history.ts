@@ -24,7 +24,16 @@ export interface AttemptTiming {
   scheduledAt?: number;
   startedAt?: number;
   endedAt?: number;
-  outcome: 'running' | 'scheduled' | 'completed' | 'suspended' | 'failed' | 'timed out' | 'cancelled';
+  outcome:
+    | 'running'
+    | 'scheduled'
+    | 'completed'
+    | 'suspended'
+    /** A run started by name: the first attempt only reported the flow's options, and the flow ran in the next. */
+    | 'reported options'
+    | 'failed'
+    | 'timed out'
+    | 'cancelled';
   error?: { status?: string; message: string };
   /** When it claimed the journal: every step recorded before then is replayed, not run again. */
   claimedAt?: number;
@@ -92,6 +101,7 @@ async function analyseHistory(client: Client, events: HistoryEvent[]): Promise<R
         if (activityEnd.outcome === 'completed') {
           const [result] = ((await decodePayloads(client, activityEnd.payloads)) ?? []) as { kind?: string }[];
           if (result?.kind === 'suspended') attempt.outcome = 'suspended';
+          if (result?.kind === 'notRun') attempt.outcome = 'reported options';
         }
         if (activityEnd.message && !attempt.error) attempt.error = { message: activityEnd.message };
       }

@@ -259,6 +259,8 @@ function outcomeText(a: AttemptTiming): string {
   switch (a.outcome) {
     case 'suspended':
       return 'Suspended to wait for input';
+    case 'reported options':
+      return "Reported the flow's options (the flow did not run)";
     case 'timed out':
       return 'Lost (worker stopped heartbeating or ran out of time)';
     case 'scheduled':
