@@ -143,7 +143,15 @@ export function judgeAttempt(
       return verdict('ours', 'live worker busy, its event loop held', seen);
     }
   }
-  return verdict('ours', 'no fault in flight');
+  return verdict('ours', 'no fault in flight', nearestFault(from, faults));
+}
+
+/** The last fault that began before `at`, as a hint for reading (" (last fault: SIGKILL of worker 9, 2.1 s before)"). */
+function nearestFault(at: number, faults: readonly Fault[]): string {
+  const before = faults.filter((f) => f.at <= at).sort((a, b) => b.at - a.at)[0];
+  if (!before) return '';
+  const what = before.kind === 'server down' ? 'dev server down' : `${before.kind} of worker ${before.pid}`;
+  return ` (last fault before it began: ${what}, ${((at - before.at) / 1000).toFixed(1)} s before)`;
 }
 
 /** Failure type (or timeout type) and message, with the innermost cause's message when there is one. */

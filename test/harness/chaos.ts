@@ -83,6 +83,8 @@ export interface ScenarioReport {
   failovers: number;
   /** The same for failovers (attempts re-run on a fresh budget): lost workers and restarts, or ours. */
   failoverCauses: Record<string, number>;
+  /** Each failover judged ours, as for retried runs (what to look into). */
+  oursFailovers: string[];
   /** Worker exits that were not what the driver asked for (SIGTERM → 0, SIGKILL → killed), with output tails. */
   badExits: number;
   /** Every worker exit: what was sent and how it ended, counted (`SIGTERM → 0`, `none → 1`, …). */
@@ -420,6 +422,7 @@ export function summarise(
   const retryCauses: Record<string, number> = {};
   const failoverCauses: Record<string, number> = {};
   const retriedRuns: ScenarioReport['retriedRuns'] = [];
+  const oursFailovers: string[] = [];
   let runsRetriedForOurs = 0;
   ctx.attempts.forEach((attempts, i) => {
     const spent: string[] = [];
@@ -429,7 +432,10 @@ export function summarise(
       const v = judgeAttempt(a, ctx.timeline, stalls);
       const tally = isFailover(a) ? failoverCauses : retryCauses;
       tally[v.key] = (tally[v.key] ?? 0) + 1;
-      if (isFailover(a)) continue;
+      if (isFailover(a)) {
+        if (v.cost === 'ours') oursFailovers.push(`run ${i}: ${v.why}`);
+        continue;
+      }
       spent.push(`${v.cost}: ${v.why}`);
       ours ||= v.cost === 'ours';
     }
@@ -471,6 +477,7 @@ export function summarise(
     retriedRuns,
     failovers: ok.reduce((n, x) => n + x.failovers, 0),
     failoverCauses,
+    oursFailovers,
     badExits,
     workerExits,
     workerCrashes: ctx.exits.filter((e) => e.sent === 'none').length,
@@ -519,6 +526,8 @@ export function causesReport(r: ScenarioReport): string[] {
     ...counted('attempts spent (retries), by cause:', r.retryCauses),
     ...r.retriedRuns.flatMap((x) => [`  ${x.run}:`, ...x.attempts.map((a) => `    ${a}`)]),
     ...counted('attempts failed over, by cause:', r.failoverCauses),
+    ...(r.oursFailovers.length ? [`  of ours (the first 20; all in the JSON):`] : []),
+    ...r.oursFailovers.slice(0, 20).map((x) => `    ${x}`),
     ...counted('worker exits (signal sent → exit):', r.workerExits),
     ...r.exitDetails.map((e) => `  worker ${e.pid} (sent ${e.sent}) exited ${e.exit}; its output ends:\n${e.output}`),
   ];
