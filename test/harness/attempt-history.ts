@@ -20,6 +20,12 @@ export interface Stall {
   cpuMs: number;
 }
 
+/** A heartbeat call of this run that the server itself logged as slow: it ended at `at` after `ms`. */
+export interface SlowHeartbeat {
+  at: number;
+  ms: number;
+}
+
 /** One flow attempt as history shows it. */
 export interface AttemptRecord {
   /** 1-based, in the order the workflow scheduled them. */
@@ -40,7 +46,8 @@ export interface AttemptRecord {
 export interface AttemptVerdict {
   /**
    * `fault`: lost to a fault the driver injected (its own cost); `load`: its worker was alive but waited for a
-   * core (the machine's other processes had them); `ours`: nothing outside our code explains it.
+   * core, or the server logged the run's heartbeat call as slow (it could not record it in time);
+   * `ours`: nothing outside our code explains it.
    */
   cost: 'fault' | 'load' | 'ours';
   /** For counting: cost, how it ended and the fault (e.g. `fault: timeout:HEARTBEAT, worker got SIGKILL`). */
@@ -111,6 +118,8 @@ export function judgeAttempt(
   faults: readonly Fault[],
   stalls: readonly Stall[] = [],
   graceMs = 15_000,
+  /** This run's heartbeat calls the server logged as slow (see `DevServerOptions.slowCalls`). */
+  slowHeartbeats: readonly SlowHeartbeat[] = [],
 ): AttemptVerdict {
   const from = a.startedAt ?? a.scheduledAt;
   const to = a.endedAt ?? Number.POSITIVE_INFINITY;
@@ -142,6 +151,14 @@ export function judgeAttempt(
       if (starved) return verdict('load', 'live worker starved of CPU', seen);
       return verdict('ours', 'live worker busy, its event loop held', seen);
     }
+    // The worker sent its heartbeats, but the server took seconds to record one (its own log says so).
+    const slow = slowHeartbeats.find((x) => x.ms >= 1_000 && x.at - x.ms <= to && x.at >= from);
+    if (slow)
+      return verdict(
+        'load',
+        'live worker, the server was slow to record its heartbeat',
+        ` (a heartbeat call took ${(slow.ms / 1000).toFixed(1)} s)`,
+      );
   }
   return verdict('ours', 'no fault in flight', nearestFault(from, faults));
 }

@@ -14,7 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { stepValue } from './worker-flows';
 import { flowAttempts, isFailover, judgeAttempt, type AttemptRecord, type Fault, type Stall } from './attempt-history';
 import { awaitChaosRun, startChaosRun, type ChaosRunSpec, type RunOutcome } from './chaos-runs';
-import { startPersistentDevServer, type DevServerProcess } from './dev-server-process';
+import { startPersistentDevServer, type DevServerProcess, type SlowCall } from './dev-server-process';
 import { checkNoRepeats, readLedger } from './ledger';
 import {
   spawnWorkerProcess,
@@ -118,7 +118,8 @@ export const defaultChaosOptions: Omit<ChaosOptions, 'cliPath' | 'log' | 'bundle
 export async function runChaos(options: ChaosOptions): Promise<ScenarioReport[]> {
   const log = options.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'genkitx-chaos-'));
-  const server = await startPersistentDevServer(options.cliPath, join(dir, 'temporal.sqlite'));
+  // The server's own log of slow calls tells a heartbeat it could not record in time from one never sent.
+  const server = await startPersistentDevServer(options.cliPath, join(dir, 'temporal.sqlite'), { slowCalls: true });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   try {
@@ -302,6 +303,8 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
       deadline,
     );
     return summarise('worker SIGKILLs + dev server restart', faults, outcomes, readLedger(ledger), {
+      workflowIds: specs.map((s) => s.workflowId),
+      slowCalls: server.slowCalls(),
       expected,
       reference,
       started: phaseStart,
@@ -360,6 +363,8 @@ async function rollingScenario(o: ChaosOptions, server: DevServerProcess, client
       deadline,
     );
     return summarise('rolling SIGTERM every 2 s', faults, outcomes, readLedger(ledger), {
+      workflowIds: specs.map((s) => s.workflowId),
+      slowCalls: server.slowCalls(),
       expected,
       started,
       finished,
@@ -398,6 +403,9 @@ export function summarise(
     attempts: AttemptRecord[][];
     /** The faults injected, with their times. */
     timeline: Fault[];
+    /** The runs' workflow IDs (same order as `outcomes`) and the calls the server logged as slow. */
+    workflowIds?: string[];
+    slowCalls?: SlowCall[];
     attemptsMustBeOne?: boolean;
   },
 ): ScenarioReport {
@@ -424,12 +432,18 @@ export function summarise(
   const retriedRuns: ScenarioReport['retriedRuns'] = [];
   const oursFailovers: string[] = [];
   let runsRetriedForOurs = 0;
+  const slowHeartbeats = new Map<string, SlowCall[]>();
+  for (const c of ctx.slowCalls ?? []) {
+    if (c.method !== 'RecordActivityTaskHeartbeat') continue;
+    slowHeartbeats.set(c.workflowId, [...(slowHeartbeats.get(c.workflowId) ?? []), c]);
+  }
   ctx.attempts.forEach((attempts, i) => {
     const spent: string[] = [];
+    const slow = slowHeartbeats.get(ctx.workflowIds?.[i] ?? '') ?? [];
     let ours = false;
     for (const a of attempts) {
       if (a.end === 'completed' || a.end === 'open') continue;
-      const v = judgeAttempt(a, ctx.timeline, stalls);
+      const v = judgeAttempt(a, ctx.timeline, stalls, undefined, slow);
       const tally = isFailover(a) ? failoverCauses : retryCauses;
       tally[v.key] = (tally[v.key] ?? 0) + 1;
       if (isFailover(a)) {

@@ -3,6 +3,7 @@
 // out as ours; a SIGKILLed worker's heartbeat timeout and a failure during the server restart as the fault's cost.
 import { describe, expect, it } from 'vitest';
 import { FailureTypes } from '../../../src/common/failures';
+import { parseSlowCall } from '../../harness/dev-server-process';
 import { flowAttempts, isFailover, judgeAttempt, type AttemptRecord, type Fault } from '../../harness/attempt-history';
 
 const at = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
@@ -127,5 +128,33 @@ describe('judging an attempt against the faults', () => {
     // A stall of another worker, or one long before, does not explain it.
     expect(judgeAttempt(attempt({}), [], [{ ...waited, pid: 8 }]).cost).toBe('ours');
     expect(judgeAttempt(attempt({}), [], [{ ...waited, at: 5_000 }]).cost).toBe('ours');
+  });
+
+  it('a heartbeat timeout of a live worker whose heartbeat call the server logged as slow is the load on the server', () => {
+    const slow = [{ at: 19_000, ms: 5_000 }];
+    expect(judgeAttempt(attempt({}), [], [], undefined, slow)).toMatchObject({
+      cost: 'load',
+      key: 'load: timeout:HEARTBEAT, live worker, the server was slow to record its heartbeat',
+    });
+    // A quick call, or one outside the attempt, does not explain it.
+    expect(judgeAttempt(attempt({}), [], [], undefined, [{ at: 19_000, ms: 200 }]).cost).toBe('ours');
+    expect(judgeAttempt(attempt({}), [], [], undefined, [{ at: 40_000, ms: 5_000 }]).cost).toBe('ours');
+  });
+});
+
+describe("the dev server's slow-call log", () => {
+  it('reads a slow heartbeat call: method, workflow, when it ended (UTC) and how long it took', () => {
+    const line =
+      'time=2026-12-07T22:17:22.871 level=WARN msg="Slow gRPC call" wf-id=hb-7 wf-run-id=01a2 duration=5.029524801s ' +
+      'method=/temporal.api.workflowservice.v1.WorkflowService/RecordActivityTaskHeartbeat';
+    expect(parseSlowCall(line)).toEqual({
+      method: 'RecordActivityTaskHeartbeat',
+      workflowId: 'hb-7',
+      at: Date.UTC(2026, 11, 7, 22, 17, 22, 871),
+      ms: 5030,
+    });
+    expect(
+      parseSlowCall('time=2026-12-07T22:17:14.730 level=ERROR msg="Update workflow execution operation failed."'),
+    ).toBeUndefined();
   });
 });
