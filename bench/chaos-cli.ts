@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { resolveTemporalCli } from '../scripts/temporal-cli.mjs';
-import { chaosTable, defaultChaosOptions, runChaos, type ChaosOptions } from '../test/harness/chaos';
+import { causesReport, chaosTable, defaultChaosOptions, runChaos, type ChaosOptions } from '../test/harness/chaos';
 
 type Sizes = typeof defaultChaosOptions;
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -33,10 +33,7 @@ async function main() {
   const reports = await runChaos(opts);
   console.log('\nchaos: faults injected and outcomes');
   console.table(chaosTable(reports));
-  for (const r of reports) {
-    for (const [cause, n] of Object.entries(r.retryCauses))
-      console.log(`${r.scenario}: ${n} run(s) retried after ${cause}`);
-  }
+  for (const r of reports) console.log(`\n${causesReport(r).join('\n')}`);
   const violations = reports.flatMap((r) => r.violations.map((v) => `${r.scenario}: ${v}`));
   for (const v of violations) console.log(`VIOLATION ${v}`);
   mkdirSync(join(__dirname, 'results'), { recursive: true });

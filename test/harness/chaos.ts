@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { stepValue } from './worker-flows';
+import { flowAttempts, isFailover, judgeAttempt, type AttemptRecord, type Fault, type Stall } from './attempt-history';
 import { awaitChaosRun, startChaosRun, type ChaosRunSpec, type RunOutcome } from './chaos-runs';
-import { startPersistentDevServer, type DevServerProcess } from './dev-server-process';
+import { startPersistentDevServer, type DevServerProcess, type SlowCall } from './dev-server-process';
 import { checkNoRepeats, readLedger } from './ledger';
 import {
   spawnWorkerProcess,
@@ -37,8 +38,8 @@ export interface ChaosOptions {
   killEveryMs: number;
   maxKills: number;
   /**
-   * Scenario 1: faults stop this long after the first start; then the runs must recover. Without a window, kills
-   * every few seconds on a starved machine can outpace failover (each kill costs a heartbeat timeout) forever.
+   * Both scenarios: faults stop this long after the first start; then the runs must recover. Without a window,
+   * kills or restarts every few seconds on a starved machine can outpace failover forever.
    */
   chaosWindowMs: number;
   /** Scenario 1: SIGKILL the dev server this many ms after the first start (0: never), down for `serverDownMs`. */
@@ -50,7 +51,7 @@ export interface ChaosOptions {
   rollingEveryMs: number;
   /** A prebuilt workflow bundle to use (default: bundled at start). */
   bundlePath?: string;
-  /** Each scenario must finish within this. */
+  /** The reference runs, and then the faulted runs of each scenario, must each finish within this. */
   timeoutMs: number;
   log?: (line: string) => void;
 }
@@ -70,13 +71,28 @@ export interface ScenarioReport {
   inFlightStepsReRun: number;
   /** Runs that needed a second attempt (lost workers must not cost attempts). */
   runsRetried: number;
-  /** Why the retried runs spent an attempt: their last errors, counted. */
+  /**
+   * Why attempts were spent, from the runs' histories: each failed or timed-out attempt that was not a failover,
+   * judged against the faults in flight (`fault: …` is the fault's own cost, `ours: …` a defect), counted.
+   */
   retryCauses: Record<string, number>;
+  /** Retried runs spent on a cause of ours: must be 0. */
+  runsRetriedForOurs: number;
+  /** Every retried run and what ended each of its spent attempts (type, message, worker, fault in flight). */
+  retriedRuns: Array<{ run: string; attempts: string[] }>;
   failovers: number;
-  /** Exit codes of SIGTERMed workers that were not 0. */
+  /** The same for failovers (attempts re-run on a fresh budget): lost workers and restarts, or ours. */
+  failoverCauses: Record<string, number>;
+  /** Each failover judged ours, as for retried runs (what to look into). */
+  oursFailovers: string[];
+  /** Worker exits that were not what the driver asked for (SIGTERM → 0, SIGKILL → killed), with output tails. */
   badExits: number;
-  /** Workers that exited on their own (reported; the runs' checks decide whether it mattered). */
+  /** Every worker exit: what was sent and how it ended, counted (`SIGTERM → 0`, `none → 1`, …). */
+  workerExits: Record<string, number>;
+  /** Workers that exited on their own (reported with their output below). */
   workerCrashes: number;
+  /** The bad exits and crashes: pid, what was sent, exit, and the last of the worker's output. */
+  exitDetails: WorkerExit[];
   seconds: number;
   violations: string[];
 }
@@ -102,7 +118,8 @@ export const defaultChaosOptions: Omit<ChaosOptions, 'cliPath' | 'log' | 'bundle
 export async function runChaos(options: ChaosOptions): Promise<ScenarioReport[]> {
   const log = options.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'genkitx-chaos-'));
-  const server = await startPersistentDevServer(options.cliPath, join(dir, 'temporal.sqlite'));
+  // The server's own log of slow calls tells a heartbeat it could not record in time from one never sent.
+  const server = await startPersistentDevServer(options.cliPath, join(dir, 'temporal.sqlite'), { slowCalls: true });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   try {
@@ -118,21 +135,43 @@ export async function runChaos(options: ChaosOptions): Promise<ScenarioReport[]>
   }
 }
 
+/** How one worker process ended: what the driver sent it (none: it exited on its own), and its exit. */
+export interface WorkerExit {
+  pid: number;
+  sent: 'SIGKILL' | 'SIGTERM' | 'none';
+  exit: number | string;
+  /** The last of its stdout and stderr (only for exits that were not what was asked for). */
+  output?: string;
+}
+
+/** Whether an exit is what the signal sent asks for: SIGTERM drains and exits 0, SIGKILL kills. */
+export function expectedExit(e: Pick<WorkerExit, 'sent' | 'exit'>): boolean {
+  return (e.sent === 'SIGTERM' && e.exit === 0) || (e.sent === 'SIGKILL' && e.exit === 'SIGKILL');
+}
+
 interface Env {
   dir: string;
   bundlePath: string;
   log: (line: string) => void;
 }
 
-/** A pool of worker processes on one queue; `replace` swaps one for a fresh process. */
-function workerPool(target: WorkerTarget) {
+/** A pool of worker processes on one queue; `replace` swaps one for a fresh process. Every exit is recorded. */
+function workerPool(target: WorkerTarget, faults: Fault[]) {
   const workers: WorkerProcess[] = [];
-  const exits: Array<number | string> = [];
   const pending = new Set<Promise<unknown>>();
-  const stopped = new WeakSet<WorkerProcess>();
-  /** Workers that exited without being told to (e.g. while the dev server was down). */
-  const crashes: Array<number | string> = [];
-  const watch = (w: WorkerProcess) => (void w.exited.then((code) => stopped.has(w) || crashes.push(code)), w);
+  const sent = new WeakMap<WorkerProcess, 'SIGKILL' | 'SIGTERM'>();
+  /** Every worker exit, as it happens (those of the final clean-up are left out: SIGKILL on purpose). */
+  const exits: WorkerExit[] = [];
+  let closing = false;
+  const watch = (w: WorkerProcess) => {
+    void w.exited.then((exit) => {
+      if (closing && !sent.has(w)) return;
+      const e: WorkerExit = { pid: w.pid, sent: sent.get(w) ?? 'none', exit };
+      if (!expectedExit(e)) e.output = w.output().slice(-4_000);
+      exits.push(e);
+    });
+    return w;
+  };
   const track = <T>(p: Promise<T>) => (pending.add(p), p.finally(() => pending.delete(p)));
   // A replacement may start while the dev server is down: it then fails to connect and is started again.
   const spawnPatiently = async () => {
@@ -145,41 +184,62 @@ function workerPool(target: WorkerTarget) {
       }
     }
   };
-  const stop = (w: WorkerProcess, signal: NodeJS.Signals) => (stopped.add(w), stopWorkerProcess(w, signal));
+  const stop = (w: WorkerProcess, signal: 'SIGKILL' | 'SIGTERM') => {
+    sent.set(w, signal);
+    faults.push({ kind: signal, pid: w.pid, at: Date.now() });
+    return stopWorkerProcess(w, signal);
+  };
   return {
     workers,
     exits,
-    crashes,
     async add(n: number) {
       workers.push(...(await Promise.all(Array.from({ length: n }, () => track(spawnPatiently())))));
     },
     /** Stops `victim` with `signal` and starts its replacement at the same time (as a platform would). */
-    replace(victim: WorkerProcess, signal: NodeJS.Signals): Promise<void> {
+    replace(victim: WorkerProcess, signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
       workers.splice(workers.indexOf(victim), 1);
       return track(
-        Promise.all([stop(victim, signal), spawnPatiently()]).then(([code, fresh]) => {
-          exits.push(code);
+        Promise.all([stop(victim, signal), spawnPatiently()]).then(([, fresh]) => {
           workers.push(fresh);
         }),
       );
     },
-    /** Waits for replacements under way, then SIGKILLs every worker. */
+    /** Waits for replacements under way, then SIGKILLs every worker (not recorded as a fault or an exit). */
     async stopAll() {
       await Promise.allSettled([...pending]);
-      await Promise.all(workers.splice(0).map((w) => stop(w, 'SIGKILL')));
+      closing = true;
+      await Promise.all(workers.splice(0).map((w) => stopWorkerProcess(w, 'SIGKILL')));
     },
   };
+}
+
+/** The flow attempts of each run, from its history (read again while the server answers slowly). */
+async function attemptsOf(client: Client, workflowIds: string[], deadline: number): Promise<AttemptRecord[][]> {
+  const out: AttemptRecord[][] = [];
+  for (let i = 0; i < workflowIds.length; i += 20) {
+    const batch = workflowIds.slice(i, i + 20).map(async (id) => {
+      for (;;) {
+        try {
+          return flowAttempts((await client.workflow.getHandle(id).fetchHistory()).events ?? []);
+        } catch (err) {
+          if (Date.now() > deadline) throw err;
+          await sleep(250);
+        }
+      }
+    });
+    out.push(...(await Promise.all(batch)));
+  }
+  return out;
 }
 
 async function killScenario(o: ChaosOptions, server: DevServerProcess, client: Client, env: Env) {
   const taskQueue = 'chaos-kill';
   const ledger = join(env.dir, 'kill-ledger.txt');
-  const pool = workerPool({
-    address: server.address,
-    taskQueue,
-    bundlePath: env.bundlePath,
-    env: { LEDGER_FILE: ledger },
-  });
+  const timeline: Fault[] = [];
+  const pool = workerPool(
+    { address: server.address, taskQueue, bundlePath: env.bundlePath, env: { LEDGER_FILE: ledger } },
+    timeline,
+  );
   await pool.add(2);
   const started = Date.now();
   const deadline = started + o.timeoutMs;
@@ -196,6 +256,9 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
     env.log(`[chaos] reference runs done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const faults = { 'worker SIGKILL + restart': 0, 'dev server SIGKILL + restart': 0 };
     const phaseStart = Date.now();
+    // The chaos phase gets the whole budget: on a loaded machine the reference runs alone took over half of it,
+    // and a completed run was reported as timed out when its progress could not be read before the deadline.
+    const phaseDeadline = phaseStart + o.timeoutMs;
     let done = false;
     // Two independent fault loops: a worker replacement (a process start, seconds on a busy machine) must not
     // delay the server restart. A kill needs another worker up, so the queue is never left without one.
@@ -217,30 +280,42 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
       await sleep(o.serverKillAtMs);
       if (done) return;
       env.log(`[chaos] SIGKILL dev server at +${Date.now() - phaseStart} ms`);
+      const outage: Fault = { kind: 'server down', at: Date.now() };
+      timeline.push(outage);
       await server.kill();
       await sleep(o.serverDownMs);
       await server.start();
+      outage.until = Date.now();
       faults['dev server SIGKILL + restart']++;
       env.log(`[chaos] dev server back at +${Date.now() - phaseStart} ms`);
     })();
     const outcomes = await Promise.all(
       specs.map(async (s, i) => {
         await sleep(i * o.startGapMs);
-        await startChaosRun(client, taskQueue, s, deadline);
-        return awaitChaosRun(client, s.workflowId, deadline);
+        await startChaosRun(client, taskQueue, s, phaseDeadline);
+        return awaitChaosRun(client, s.workflowId, phaseDeadline);
       }),
     );
     done = true;
+    const finished = Date.now();
     await Promise.all([killLoop, serverLoop, ...replacing]);
     const expected = specs.map((s) => Array.from({ length: s.steps }, (_, i) => stepValue(s.topic, i)));
-    const report = summarise('worker SIGKILLs + dev server restart', faults, outcomes, readLedger(ledger), {
+    const attempts = await attemptsOf(
+      client,
+      specs.map((s) => s.workflowId),
+      phaseDeadline,
+    );
+    return summarise('worker SIGKILLs + dev server restart', faults, outcomes, readLedger(ledger), {
+      workflowIds: specs.map((s) => s.workflowId),
+      slowCalls: server.slowCalls(),
       expected,
       reference,
       started: phaseStart,
-      exits: [],
-      crashes: pool.crashes,
+      finished,
+      exits: pool.exits,
+      attempts,
+      timeline,
     });
-    return report;
   } finally {
     await pool.stopAll();
   }
@@ -249,12 +324,11 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
 async function rollingScenario(o: ChaosOptions, server: DevServerProcess, client: Client, env: Env) {
   const taskQueue = 'chaos-rolling';
   const ledger = join(env.dir, 'rolling-ledger.txt');
-  const pool = workerPool({
-    address: server.address,
-    taskQueue,
-    bundlePath: env.bundlePath,
-    env: { LEDGER_FILE: ledger },
-  });
+  const timeline: Fault[] = [];
+  const pool = workerPool(
+    { address: server.address, taskQueue, bundlePath: env.bundlePath, env: { LEDGER_FILE: ledger } },
+    timeline,
+  );
   await pool.add(3); // one can stop every 2 s while the others take over
   const started = Date.now();
   const deadline = started + o.timeoutMs;
@@ -264,7 +338,9 @@ async function rollingScenario(o: ChaosOptions, server: DevServerProcess, client
   const replacements: Promise<void>[] = [];
   const timer = setInterval(() => {
     const up = pool.workers.filter((w) => !stopping.has(w));
-    if (done || up.length < 2) return;
+    // Restarts stop after the chaos window (a deploy ends): on a starved machine a worker that lives 2 s never gets
+    // warm enough to finish a workflow task within its timeout, and restarts without end outpace any recovery.
+    if (done || up.length < 2 || Date.now() - started > o.chaosWindowMs) return;
     const oldest = up[0];
     stopping.add(oldest);
     faults['rolling SIGTERM + restart']++;
@@ -280,14 +356,24 @@ async function rollingScenario(o: ChaosOptions, server: DevServerProcess, client
       }),
     );
     done = true;
+    const finished = Date.now();
     clearInterval(timer);
     await Promise.all(replacements);
     const expected = specs.map((s) => Array.from({ length: s.steps }, (_, i) => stepValue(s.topic, i)));
+    const attempts = await attemptsOf(
+      client,
+      specs.map((s) => s.workflowId),
+      deadline,
+    );
     return summarise('rolling SIGTERM every 2 s', faults, outcomes, readLedger(ledger), {
+      workflowIds: specs.map((s) => s.workflowId),
+      slowCalls: server.slowCalls(),
       expected,
       started,
+      finished,
       exits: pool.exits,
-      crashes: pool.crashes,
+      attempts,
+      timeline,
       attemptsMustBeOne: true,
     });
   } finally {
@@ -313,8 +399,16 @@ export function summarise(
     expected: string[][];
     reference?: RunOutcome[];
     started: number;
-    exits: Array<number | string>;
-    crashes: Array<number | string>;
+    /** When the runs were done (the histories are read after). */
+    finished?: number;
+    exits: WorkerExit[];
+    /** Each run's flow attempts, from its history (same order as `outcomes`). */
+    attempts: AttemptRecord[][];
+    /** The faults injected, with their times. */
+    timeline: Fault[];
+    /** The runs' workflow IDs (same order as `outcomes`) and the calls the server logged as slow. */
+    workflowIds?: string[];
+    slowCalls?: SlowCall[];
     attemptsMustBeOne?: boolean;
   },
 ): ScenarioReport {
@@ -331,16 +425,58 @@ export function summarise(
     if (x.ok && !same(x.output, ctx.expected[i])) wrongOutput++;
   });
   const { repeated, reExecuted } = checkNoRepeats(ledger.filter((l) => !l.run.endsWith('-ref')));
+  const stalls: Stall[] = ledger
+    .filter((l) => l.ev === 'stall')
+    .map((l) => ({ pid: l.pid, at: l.at, ms: l.ms ?? 0, cpuMs: l.cpuMs ?? 0 }));
   const runsRetried = ok.filter((x) => x.attempt > 1).length;
+  // Every attempt that ended without completing, judged against the faults: spent ones (retries) and failovers.
   const retryCauses: Record<string, number> = {};
-  for (const x of ok) if (x.lastError) retryCauses[x.lastError] = (retryCauses[x.lastError] ?? 0) + 1;
-  const badExits = ctx.exits.filter((c) => c !== 0).length;
+  const failoverCauses: Record<string, number> = {};
+  const retriedRuns: ScenarioReport['retriedRuns'] = [];
+  const oursFailovers: string[] = [];
+  let runsRetriedForOurs = 0;
+  const slowHeartbeats = new Map<string, SlowCall[]>();
+  for (const c of ctx.slowCalls ?? []) {
+    if (c.method !== 'RecordActivityTaskHeartbeat') continue;
+    slowHeartbeats.set(c.workflowId, [...(slowHeartbeats.get(c.workflowId) ?? []), c]);
+  }
+  ctx.attempts.forEach((attempts, i) => {
+    const spent: string[] = [];
+    const slow = slowHeartbeats.get(ctx.workflowIds?.[i] ?? '') ?? [];
+    let ours = false;
+    for (const a of attempts) {
+      if (a.end === 'completed' || a.end === 'open') continue;
+      const v = judgeAttempt(a, ctx.timeline, stalls, undefined, slow);
+      const tally = isFailover(a) ? failoverCauses : retryCauses;
+      tally[v.key] = (tally[v.key] ?? 0) + 1;
+      if (isFailover(a)) {
+        if (v.cost === 'ours') oursFailovers.push(`run ${i}: ${v.why}`);
+        continue;
+      }
+      spent.push(`${v.cost}: ${v.why}`);
+      ours ||= v.cost === 'ours';
+    }
+    const outcome = outcomes[i];
+    const attempt = outcome?.ok ? outcome.attempt : undefined;
+    // History and the run's own count must agree; if not, say so rather than trust either.
+    if (attempt !== undefined && attempt - 1 !== spent.length)
+      spent.push(`ours: the run reports attempt ${attempt}, its history shows ${spent.length} spent attempt(s)`);
+    if (!spent.length) return;
+    retriedRuns.push({ run: outcome?.ok ? `run ${i}` : `run ${i} (${outcome?.reason})`, attempts: spent });
+    if (ours || spent.some((s) => s.startsWith('ours'))) runsRetriedForOurs++;
+  });
+  const badExitList = ctx.exits.filter((e) => !expectedExit(e));
+  const badExits = badExitList.length;
+  const workerExits: Record<string, number> = {};
+  for (const e of ctx.exits) workerExits[`${e.sent} → ${e.exit}`] = (workerExits[`${e.sent} → ${e.exit}`] ?? 0) + 1;
   for (const x of outcomes) if (!x.ok) violations.push(`run ${x.reason}: ${x.detail.slice(0, 200)}`);
   if (wrongOutput) violations.push(`${wrongOutput} runs returned another output than an uninterrupted run`);
   for (const r of repeated.slice(0, 5))
     violations.push(`journaled step ran again: ${r.run} ${r.step} (${r.startedAgainAt - r.doneAt} ms after its ack)`);
   if (ctx.attemptsMustBeOne && runsRetried) violations.push(`${runsRetried} runs spent an attempt on a shutdown`);
-  if (badExits) violations.push(`SIGTERMed workers exited with ${ctx.exits.filter((c) => c !== 0).join(', ')}`);
+  if (runsRetriedForOurs) violations.push(`${runsRetriedForOurs} runs spent an attempt on a cause of ours`);
+  for (const e of badExitList)
+    violations.push(`worker ${e.pid} exited ${e.exit} (sent: ${e.sent}); its output ends:\n${e.output ?? ''}`);
   return {
     scenario,
     faults,
@@ -354,10 +490,16 @@ export function summarise(
     inFlightStepsReRun: reExecuted,
     runsRetried,
     retryCauses,
+    runsRetriedForOurs,
+    retriedRuns,
     failovers: ok.reduce((n, x) => n + x.failovers, 0),
+    failoverCauses,
+    oursFailovers,
     badExits,
-    workerCrashes: ctx.crashes.length,
-    seconds: (Date.now() - ctx.started) / 1000,
+    workerExits,
+    workerCrashes: ctx.exits.filter((e) => e.sent === 'none').length,
+    exitDetails: badExitList,
+    seconds: ((ctx.finished ?? Date.now()) - ctx.started) / 1000,
     violations,
   };
 }
@@ -378,6 +520,7 @@ export function chaosTable(reports: ScenarioReport[]) {
         'journaled steps re-run': r.journaledStepsRepeated,
         'in-flight steps re-run': r.inFlightStepsReRun,
         'runs retried': r.runsRetried,
+        'retried for ours': r.runsRetriedForOurs,
         failovers: r.failovers,
         'bad exits': r.badExits,
         'worker crashes': r.workerCrashes,
@@ -386,4 +529,23 @@ export function chaosTable(reports: ScenarioReport[]) {
       },
     ]),
   );
+}
+
+/** What the table cannot hold: why attempts were spent or failed over, every retried run, every worker exit. */
+export function causesReport(r: ScenarioReport): string[] {
+  const counted = (title: string, tally: Record<string, number>) => [
+    `${r.scenario}: ${title}${Object.keys(tally).length ? '' : ' none'}`,
+    ...Object.entries(tally)
+      .sort((a, b) => b[1] - a[1])
+      .map(([cause, n]) => `  ${n} x ${cause}`),
+  ];
+  return [
+    ...counted('attempts spent (retries), by cause:', r.retryCauses),
+    ...r.retriedRuns.flatMap((x) => [`  ${x.run}:`, ...x.attempts.map((a) => `    ${a}`)]),
+    ...counted('attempts failed over, by cause:', r.failoverCauses),
+    ...(r.oursFailovers.length ? [`  of ours (the first 20; all in the JSON):`] : []),
+    ...r.oursFailovers.slice(0, 20).map((x) => `    ${x}`),
+    ...counted('worker exits (signal sent → exit):', r.workerExits),
+    ...r.exitDetails.map((e) => `  worker ${e.pid} (sent ${e.sent}) exited ${e.exit}; its output ends:\n${e.output}`),
+  ];
 }

@@ -14,6 +14,16 @@ export interface DevServerProcess {
   start(): Promise<void>;
   /** Kills it for good. */
   stop(): Promise<void>;
+  /** With `slowCalls`: the calls the server logged as slow ("Slow gRPC call"), over all its starts. */
+  slowCalls(): SlowCall[];
+}
+
+/** A call the server itself logged as slow: which method, for which workflow, when it ended and how long it took. */
+export interface SlowCall {
+  method: string;
+  workflowId: string;
+  at: number;
+  ms: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -23,18 +33,42 @@ export async function freePort(): Promise<number> {
 export interface DevServerOptions {
   /** Registers the kit's search attributes and dynamic config (KIT_DEV_SERVER_ARGS); default true. */
   kitArgs?: boolean;
+  /** Logs at warn level and keeps the server's own "Slow gRPC call" lines (see `slowCalls`); default false. */
+  slowCalls?: boolean;
+}
+
+const SLOW_CALL = /^time=(\S+) .*msg="Slow gRPC call" wf-id=(\S+) .*duration=([\d.]+)(ms|s) method=\S*\/(\w+)$/;
+
+/** One line of the dev server's log as a slow call, if it is one (its times are UTC). */
+export function parseSlowCall(line: string): SlowCall | undefined {
+  const m = SLOW_CALL.exec(line);
+  if (!m) return undefined;
+  const ms = Number(m[3]) * (m[4] === 's' ? 1000 : 1);
+  return { method: m[5]!, workflowId: m[2]!, at: Date.parse(`${m[1]}Z`), ms: Math.round(ms) };
 }
 
 /** Starts `temporal server start-dev --db-filename <dbFile>` and waits until its frontend answers. */
 export async function startPersistentDevServer(
   cliPath: string,
   dbFile: string,
-  { kitArgs = true }: DevServerOptions = {},
+  { kitArgs = true, slowCalls: keepSlowCalls = false }: DevServerOptions = {},
 ): Promise<DevServerProcess> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let output = '';
+  const slowCalls: SlowCall[] = [];
+  const readSlowCalls = () => {
+    let partial = '';
+    return (d: Buffer) => {
+      const lines = (partial + d).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const call = parseSlowCall(line);
+        if (call) slowCalls.push(call);
+      }
+    };
+  };
   const start = async () => {
     output = '';
     child = spawn(
@@ -50,13 +84,17 @@ export async function startPersistentDevServer(
         '--db-filename',
         dbFile,
         '--log-level',
-        'error',
+        keepSlowCalls ? 'warn' : 'error',
         ...(kitArgs ? KIT_DEV_SERVER_ARGS : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.on('data', (d) => (output = (output + d).slice(-10_000)));
     child.stderr!.on('data', (d) => (output = (output + d).slice(-10_000)));
+    if (keepSlowCalls) {
+      child.stdout!.on('data', readSlowCalls());
+      child.stderr!.on('data', readSlowCalls());
+    }
     const c = child;
     await waitForTemporal(address, {
       timeoutMs: 60_000,
@@ -71,5 +109,5 @@ export async function startPersistentDevServer(
     await gone;
   };
   await start();
-  return { address, dbFile, child: () => child!, kill, start, stop: () => kill() };
+  return { address, dbFile, child: () => child!, kill, start, stop: () => kill(), slowCalls: () => slowCalls };
 }

@@ -11,9 +11,10 @@ export interface LedgerLine {
    * activity: the flow body began on a worker (a new flow attempt, a failover, or the resumption after an input);
    * start: a step or tool began (a real, paid execution); done: it finished (where noted after `step()` returned:
    * the journal holds its result, so a later `start` of it is a repeat);
-   * model: one real model call (`fault`: it failed).
+   * model: one real model call (`fault`: it failed);
+   * stall: the worker process's event loop went unserved for `ms` (it used `cpuMs` of CPU meanwhile).
    */
-  ev: 'activity' | 'start' | 'done' | 'model';
+  ev: 'activity' | 'start' | 'done' | 'model' | 'stall';
   /** What ran: `step:charge`, `tool:lookup`, `model:research`, `s3`, … */
   step: string;
   /** The run it belongs to: the workflow id in a durable run (or a label the flow passes), 'local' outside one. */
@@ -24,6 +25,9 @@ export interface LedgerLine {
   fault?: string;
   /** A model call that answered: the tokens (input + output) it reported, what the provider bills. */
   tokens?: number;
+  /** A stall: how long the event loop went unserved, and the process's CPU time in that span. */
+  ms?: number;
+  cpuMs?: number;
 }
 
 /** Appends a line (one `write` with O_APPEND: lines from several processes never interleave). No-op without LEDGER_FILE. */

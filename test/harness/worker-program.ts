@@ -3,10 +3,12 @@
 // Args: address namespace taskQueue workflowBundlePath flowModule… (WORKER_MAX_ACTIVITIES caps activity slots;
 // WORKER_DEPLOYMENT and WORKER_BUILD_ID run it as that Worker Deployment Version).
 import { startTemporalWorker } from '../../src';
+import { monitorStalls } from './stall-monitor';
 
 const [address, namespace, taskQueue, bundlePath, ...flowModules] = process.argv.slice(2);
 
 async function main() {
+  monitorStalls();
   // The flows register themselves on import; loaded through `require` so they share this process's copy of src/.
   for (const module of flowModules) require(module);
   const maxActivities = Number(process.env.WORKER_MAX_ACTIVITIES) || undefined;
