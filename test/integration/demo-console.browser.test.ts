@@ -76,7 +76,9 @@ describeWithTool('Chromium', skipReason)('npm run demo -- --keep: the console li
       // The run reaches its approval through the demo's faults (a 429, a 503, a worker SIGKILLed): the page
       // refreshes itself until the form is there.
       const form = page.getByRole('form', { name: 'Input approval' });
-      await form.waitFor({ timeout: 240_000 });
+      await form.waitFor({ timeout: 240_000 }).catch((err: Error) => {
+        throw new Error(`${err.message}\nWhat the demo printed:\n${output}`);
+      });
       expect(await page.locator('#run-status').textContent()).toContain('Waiting for input');
       await form.getByLabel('reviewer').fill('browser-reviewer');
       await form.getByLabel('note').fill('approved from the link the demo printed');
