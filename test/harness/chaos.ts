@@ -149,6 +149,40 @@ export function expectedExit(e: Pick<WorkerExit, 'sent' | 'exit'>): boolean {
   return (e.sent === 'SIGTERM' && e.exit === 0) || (e.sent === 'SIGKILL' && e.exit === 'SIGKILL');
 }
 
+/**
+ * Records how each watched worker process ends: the signal it was sent (`stopping`), its exit, and the last of
+ * its output when the exit is not what that signal asks for. After `closing()` (the final clean-up's SIGKILLs),
+ * exits of workers sent nothing are left out.
+ */
+export class WorkerExitLog {
+  readonly exits: WorkerExit[] = [];
+  private readonly sent = new WeakMap<WorkerProcess, 'SIGKILL' | 'SIGTERM'>();
+  private closed = false;
+
+  watch(w: WorkerProcess): WorkerProcess {
+    void w.exited.then((exit) => {
+      if (this.closed && !this.sent.has(w)) return;
+      const e: WorkerExit = { pid: w.pid, sent: this.sent.get(w) ?? 'none', exit };
+      if (!expectedExit(e)) e.output = w.output().slice(-4_000);
+      this.exits.push(e);
+    });
+    return w;
+  }
+
+  stopping(w: WorkerProcess, signal: 'SIGKILL' | 'SIGTERM'): void {
+    this.sent.set(w, signal);
+  }
+
+  closing(): void {
+    this.closed = true;
+  }
+
+  /** The exits that were not what was asked for, each with the worker's output. */
+  bad(): WorkerExit[] {
+    return this.exits.filter((e) => !expectedExit(e));
+  }
+}
+
 interface Env {
   dir: string;
   bundlePath: string;
@@ -159,25 +193,14 @@ interface Env {
 function workerPool(target: WorkerTarget, faults: Fault[]) {
   const workers: WorkerProcess[] = [];
   const pending = new Set<Promise<unknown>>();
-  const sent = new WeakMap<WorkerProcess, 'SIGKILL' | 'SIGTERM'>();
   /** Every worker exit, as it happens (those of the final clean-up are left out: SIGKILL on purpose). */
-  const exits: WorkerExit[] = [];
-  let closing = false;
-  const watch = (w: WorkerProcess) => {
-    void w.exited.then((exit) => {
-      if (closing && !sent.has(w)) return;
-      const e: WorkerExit = { pid: w.pid, sent: sent.get(w) ?? 'none', exit };
-      if (!expectedExit(e)) e.output = w.output().slice(-4_000);
-      exits.push(e);
-    });
-    return w;
-  };
+  const exitLog = new WorkerExitLog();
   const track = <T>(p: Promise<T>) => (pending.add(p), p.finally(() => pending.delete(p)));
   // A replacement may start while the dev server is down: it then fails to connect and is started again.
   const spawnPatiently = async () => {
     for (let tries = 1; ; tries++) {
       try {
-        return watch(await spawnWorkerProcess(target));
+        return exitLog.watch(await spawnWorkerProcess(target));
       } catch (err) {
         if (tries >= 10) throw err;
         await sleep(1_000);
@@ -185,13 +208,13 @@ function workerPool(target: WorkerTarget, faults: Fault[]) {
     }
   };
   const stop = (w: WorkerProcess, signal: 'SIGKILL' | 'SIGTERM') => {
-    sent.set(w, signal);
+    exitLog.stopping(w, signal);
     faults.push({ kind: signal, pid: w.pid, at: Date.now() });
     return stopWorkerProcess(w, signal);
   };
   return {
     workers,
-    exits,
+    exits: exitLog.exits,
     async add(n: number) {
       workers.push(...(await Promise.all(Array.from({ length: n }, () => track(spawnPatiently())))));
     },
@@ -207,7 +230,7 @@ function workerPool(target: WorkerTarget, faults: Fault[]) {
     /** Waits for replacements under way, then SIGKILLs every worker (not recorded as a fault or an exit). */
     async stopAll() {
       await Promise.allSettled([...pending]);
-      closing = true;
+      exitLog.closing();
       await Promise.all(workers.splice(0).map((w) => stopWorkerProcess(w, 'SIGKILL')));
     },
   };

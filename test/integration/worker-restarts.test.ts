@@ -11,7 +11,7 @@ import { alwaysUnavailableFlow, middlewareRetryFlow, retryLoopFlow, tenStepFlow 
 import { address, namespace, uniqueTaskQueue, waitFor } from '../helpers/temporal';
 import { readLedger } from '../harness/ledger';
 import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
-import { expectedExit, type WorkerExit } from '../harness/chaos';
+import { WorkerExitLog } from '../harness/chaos';
 
 const dir = mkdtempSync(join(tmpdir(), 'restarts-'));
 const ledgerFile = join(dir, 'ledger.txt');
@@ -19,9 +19,8 @@ const gateFile = join(dir, 'gate');
 const env = { LEDGER_FILE: ledgerFile, GATE_FILE: gateFile, FAIL_DIR: join(dir, 'fail-once') };
 const workers: WorkerProcess[] = [];
 /** Every worker exit (those of the final clean-up aside): what was sent, the exit, and output when unexpected. */
-const exits: WorkerExit[] = [];
-const sent = new Map<WorkerProcess, 'SIGKILL' | 'SIGTERM'>();
-let cleaningUp = false;
+const exitLog = new WorkerExitLog();
+const exits = exitLog.exits;
 
 const ledger = () => readLedger(ledgerFile);
 const count = (step: string) => ledger().filter((e) => e.step === step).length;
@@ -31,25 +30,18 @@ const opts = () => ({ address: address(), namespace: namespace(), taskQueue });
 
 /** A worker process whose exit is recorded: a crash (no signal sent) shows too, with its output. */
 async function spawnWatched(): Promise<WorkerProcess> {
-  const w = await spawnWorker(taskQueue, env);
-  void w.exited.then((exit) => {
-    if (cleaningUp && !sent.has(w)) return;
-    const e: WorkerExit = { pid: w.pid, sent: sent.get(w) ?? 'none', exit };
-    if (!expectedExit(e)) e.output = w.output().slice(-4_000);
-    exits.push(e);
-  });
-  return w;
+  return exitLog.watch(await spawnWorker(taskQueue, env));
 }
 
 /** The exits that were not what was asked for, each with the worker's output (what a failure message shows). */
-const badExits = () => exits.filter((e) => !expectedExit(e));
+const badExits = () => exitLog.bad();
 
 beforeAll(async () => {
   taskQueue = uniqueTaskQueue('restarts');
   workers.push(...(await Promise.all([spawnWatched(), spawnWatched()])));
 });
 afterAll(async () => {
-  cleaningUp = true;
+  exitLog.closing();
   for (const w of workers) w.child.kill('SIGKILL');
   await closeTemporalClients();
   rmSync(dir, { recursive: true, force: true });
@@ -57,7 +49,7 @@ afterAll(async () => {
 
 /** Replaces `victim` by a fresh worker process, after stopping it with `signal`. */
 async function replace(victim: WorkerProcess, signal: 'SIGKILL' | 'SIGTERM') {
-  sent.set(victim, signal);
+  exitLog.stopping(victim, signal);
   victim.child.kill(signal);
   await victim.exited;
   workers.splice(workers.indexOf(victim), 1);
