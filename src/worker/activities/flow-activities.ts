@@ -13,7 +13,7 @@ import {
 } from '../journal/durable-run';
 import { AttemptSupersededError, JournalWriteError, JournalWriter, temporalTransport } from '../journal/journal-writer';
 import { MAX_FLOW_RESULT_BYTES, MAX_OFFLOADED_STEP_RESULT_BYTES } from '../../common/defaults';
-import { findFlow, listFlowNames } from '../registry';
+import { findFlow, listFlowNames, type RegisteredFlow } from '../registry';
 import {
   FailureTypes,
   type FlowActivityRequest,
@@ -100,7 +100,7 @@ export function createFlowActivities(
       }
       const settings = attemptSettings(runOptions(registeredOptions, request.reportOptions.startOptions));
       try {
-        return { ...(await runAttempt({ ...request, ...settings })), registeredOptions };
+        return { ...(await runAttempt({ ...request, ...settings }, found)), registeredOptions };
       } catch (err) {
         // A failed attempt reports them too: the run decides on its retry with them.
         throw withRegisteredOptions(err, registeredOptions);
@@ -108,7 +108,8 @@ export function createFlowActivities(
     },
   };
 
-  async function runAttempt(request: FlowActivityRequest): Promise<FlowAttemptOutcome> {
+  /** One attempt of the flow; `known` is the flow when the caller has looked it up already. */
+  async function runAttempt(request: FlowActivityRequest, known?: RegisteredFlow): Promise<FlowAttemptOutcome> {
     const ctx = Context.current();
     const { workflowExecution } = ctx.info;
     if (!workflowExecution) throw new Error('runGenkitFlowActivity must be called from a workflow');
@@ -122,7 +123,7 @@ export function createFlowActivities(
       context: request.context,
     };
     assertTrustedContext(trustOf(), signedRun, request.contextSignature, attempt);
-    const found = await findFlow(request.flowName);
+    const found = known ?? (await findFlow(request.flowName));
     if (!found) throw await flowNotFound(request.flowName, attempt);
 
     const abort = new AbortController();
