@@ -48,7 +48,8 @@ export const devServer = { globalSetup: ['test/global-setup.ts'], setupFiles: ['
 
 export default defineConfig({
   test: {
-    reporters: ['default', 'json'],
+    // The third names the run's unhandled errors for npm test's closing lines (scripts/run-tests.mjs).
+    reporters: ['default', 'json', './scripts/unhandled-errors-reporter.mjs'],
     outputFile: { json: 'test-results.json' },
     // Only the unit project runs in threads: one thread (with more, vitest's recycling of non-isolated threads
     // terminated one mid-run: "Terminating worker thread").

@@ -27,30 +27,36 @@ const args = process.argv.slice(2);
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const given = (...names) => args.some((a) => names.some((n) => a === n || a.startsWith(`${n}=`)));
 
-/** One vitest run; its exit status and its JSON report (undefined when it wrote none). */
+const dir = mkdtempSync(join(tmpdir(), 'genkitx-temporal-tests-'));
+const readJson = (file, otherwise) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : otherwise);
+
+/**
+ * One vitest run; its exit status, its JSON report (undefined when it wrote none) and its unhandled errors
+ * (scripts/unhandled-errors-reporter.mjs, a reporter of vitest.config.ts).
+ */
 function runVitest(extra, outputFile) {
   rmSync(outputFile, { force: true });
+  const errorsFile = `${outputFile}.unhandled.json`;
   const run = spawnSync(process.execPath, [vitest, 'run', `--outputFile.json=${outputFile}`, ...extra, ...args], {
     cwd: root,
     stdio: 'inherit',
+    env: { ...process.env, GENKITX_UNHANDLED_ERRORS: errorsFile },
   });
-  return {
-    status: run.status,
-    report: existsSync(outputFile) ? JSON.parse(readFileSync(outputFile, 'utf8')) : undefined,
-  };
+  return { status: run.status, report: readJson(outputFile, undefined), unhandledErrors: readJson(errorsFile, []) };
 }
 
 let runStatus;
 let merged;
+let unhandledErrors;
 if (given('--project', '--config', '-c')) {
-  ({ status: runStatus, report: merged } = runVitest([], report));
+  ({ status: runStatus, report: merged, unhandledErrors } = runVitest([], report));
 } else {
-  const dir = mkdtempSync(join(tmpdir(), 'genkitx-temporal-tests-'));
   // A file filter in the args may match files of one pass only: a pass with none is not a failure by itself.
   const atOnce = given('--maxWorkers') ? [] : [`--maxWorkers=${FILES_AT_ONCE}`];
   const first = runVitest([`--project=!${ALONE}`, '--passWithNoTests', ...atOnce], join(dir, 'first.json'));
   const alone = runVitest([`--project=${ALONE}`, '--passWithNoTests', '--maxWorkers=1'], join(dir, 'alone.json'));
   merged = mergeReports([first.report, alone.report]);
+  unhandledErrors = [...first.unhandledErrors, ...alone.unhandledErrors];
   runStatus = first.status || alone.status;
   // Neither pass found a test file (a filter that matches nothing): fail as one vitest run does.
   if (runStatus === 0 && merged && merged.testResults.length === 0) {
@@ -58,15 +64,18 @@ if (given('--project', '--config', '-c')) {
     runStatus = 1;
   }
   if (merged) writeFileSync(report, JSON.stringify(merged));
-  rmSync(dir, { recursive: true, force: true });
 }
+rmSync(dir, { recursive: true, force: true });
 
 const summary = summarize(merged, {
   runStatus,
   ci: isCi(),
   nameFilter: args.some((a) => a === '-t' || a.startsWith('--testNamePattern') || a.startsWith('-t=')),
   root,
+  unhandledErrors,
 });
 if (merged && !given('--project', '--config', '-c')) process.stdout.write(`\nJSON report written to ${report}\n`);
-process.stdout.write(`\n${summary.line}\n${summary.notes.map((n) => `${n}\n`).join('')}`);
+// What failed goes just before the closing line, so the tail of a CI log names it.
+const lines = [...summary.failures, summary.line, ...summary.notes];
+process.stdout.write(`\n${lines.map((l) => `${l}\n`).join('')}`);
 process.exit(summary.exitCode);

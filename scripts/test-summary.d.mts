@@ -11,7 +11,12 @@ export interface VitestJsonReport {
     name: string;
     status: string;
     message?: string;
-    assertionResults: Array<{ fullName: string; status: string; duration?: number | null }>;
+    assertionResults: Array<{
+      fullName: string;
+      status: string;
+      duration?: number | null;
+      failureMessages?: string[] | null;
+    }>;
   }>;
 }
 
@@ -21,15 +26,32 @@ export interface TestSummary {
   skipped: number;
   /** `N passed, N failed, N skipped` */
   line: string;
+  /** Lines printed before it: what failed (tests, files, unhandled errors), empty when nothing did. */
+  failures: string[];
   /** Lines printed after it (why CI=true failed the run). */
   notes: string[];
   exitCode: number;
 }
 
+/** An error thrown outside any test, as scripts/unhandled-errors-reporter.mjs writes it. */
+export interface UnhandledTestError {
+  name: string;
+  message: string;
+  testFile?: string;
+  testName?: string;
+  stack?: string;
+}
+
 /** The closing line and exit status of `npm test` from vitest's JSON report (undefined when none was written). */
 export declare function summarize(
   report: VitestJsonReport | undefined,
-  options: { runStatus: number | null; ci: boolean; nameFilter?: boolean; root?: string },
+  options: {
+    runStatus: number | null;
+    ci: boolean;
+    nameFilter?: boolean;
+    root?: string;
+    unhandledErrors?: UnhandledTestError[];
+  },
 ): TestSummary;
 
 /** One JSON report from several vitest runs' reports: counts added, files in run order; undefined if none. */

@@ -13,20 +13,28 @@ const MAX_LISTED = 20;
 
 /**
  * @param {object | undefined} report vitest's JSON report (undefined when vitest wrote none)
- * @param {{ runStatus: number | null, ci: boolean, nameFilter?: boolean, root?: string }} options
+ * @param {{ runStatus: number | null, ci: boolean, nameFilter?: boolean, root?: string,
+ *   unhandledErrors?: Array<{ name: string, message: string, testFile?: string, testName?: string, stack?: string }> }} options
  *   `runStatus`: vitest's exit status; `nameFilter`: a `-t` pattern was given (vitest reports the tests it
- *   filtered out as skipped, so they are not held against the run).
- * @returns {{ passed: number, failed: number, skipped: number, line: string, notes: string[], exitCode: number }}
+ *   filtered out as skipped, so they are not held against the run); `unhandledErrors`: what
+ *   scripts/unhandled-errors-reporter.mjs wrote.
+ * @returns {{ passed: number, failed: number, skipped: number, line: string, failures: string[], notes: string[],
+ *   exitCode: number }}
  */
-export function summarize(report, { runStatus, ci, nameFilter = false, root = process.cwd() }) {
+export function summarize(report, { runStatus, ci, nameFilter = false, root = process.cwd(), unhandledErrors = [] }) {
   const files = report?.testResults ?? [];
   const passed = report?.numPassedTests ?? 0;
-  // A file that fails to load fails no single test, and neither does a crashed run: neither may read as green.
+  // A file that fails to load (or whose hook fails) fails no single test, an unhandled error fails none either,
+  // and neither does a crashed run: none of them may read as green.
   const brokenFiles = files.filter(
     (f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed'),
-  ).length;
-  let failed = (report?.numFailedTests ?? 0) + brokenFiles;
+  );
+  let failed = (report?.numFailedTests ?? 0) + brokenFiles.length + unhandledErrors.length;
   if (runStatus !== 0 && failed === 0) failed = 1;
+  const failures = listFailures(files, brokenFiles, unhandledErrors, root);
+  if (failures.length === 0 && runStatus !== 0) {
+    failures.push(`vitest exited with status ${runStatus} and named no failed test: read its output above`);
+  }
   const skipped = (report?.numPendingTests ?? 0) + (report?.numTodoTests ?? 0);
 
   const notes = [];
@@ -40,7 +48,48 @@ export function summarize(report, { runStatus, ci, nameFilter = false, root = pr
     if (listed.length > MAX_LISTED) notes.push(`  … and ${listed.length - MAX_LISTED} more`);
     if (exitCode === 0) exitCode = 1;
   }
-  return { passed, failed, skipped, line: `${passed} passed, ${failed} failed, ${skipped} skipped`, notes, exitCode };
+  return {
+    passed,
+    failed,
+    skipped,
+    line: `${passed} passed, ${failed} failed, ${skipped} skipped`,
+    failures,
+    notes,
+    exitCode,
+  };
+}
+
+/** The first line of a message, trimmed: enough to tell failures apart in a list. */
+const firstLine = (text) =>
+  (text ?? '')
+    .split('\n')
+    .find((l) => l.trim())
+    ?.trim() ?? '';
+/** `: <first line>`, or nothing when there is no message. */
+const withReason = (text) => (firstLine(text) ? `: ${firstLine(text)}` : '');
+
+/**
+ * What failed, one line each (at most MAX_LISTED), so the end of a CI log names it: failed tests with the first
+ * line of their failure, files that failed without a failed test, and unhandled errors with the test they came from.
+ */
+function listFailures(files, brokenFiles, unhandledErrors, root) {
+  const lines = [
+    ...files.flatMap((f) =>
+      f.assertionResults
+        .filter((t) => t.status === 'failed')
+        .map((t) => `  ${relative(root, f.name)}: ${t.fullName}${withReason(t.failureMessages?.[0])}`),
+    ),
+    ...brokenFiles.map((f) => `  ${relative(root, f.name)} (the file, no single test)${withReason(f.message)}`),
+    ...unhandledErrors.map((e) => {
+      const where = e.testFile ? `${relative(root, e.testFile)}${e.testName ? `: ${e.testName}` : ''}` : 'no test';
+      const stack = e.stack ? `\n${e.stack.replace(/^\s*/gm, '      ')}` : '';
+      return `  unhandled ${e.name} (${where})${withReason(e.message)}${stack}`;
+    }),
+  ];
+  if (lines.length === 0) return [];
+  const listed = lines.slice(0, MAX_LISTED);
+  if (lines.length > MAX_LISTED) listed.push(`  … and ${lines.length - MAX_LISTED} more`);
+  return ['Failed:', ...listed];
 }
 
 /**

@@ -58,4 +58,19 @@ describe('npm test runner', { timeout: 70_000 }, () => {
     expect(r.closing).toContain('2 passed, 0 failed, 1 skipped');
     expect(r.report?.numPassedTests, 'the report is where GENKITX_TEST_REPORT says').toBe(2);
   });
+
+  it('names what failed just above the closing line: a failed test, and an error left behind by a passing one', async () => {
+    const r = await runTests({ FAKE_FAILURES: '1' });
+    expect(r.status, r.output).toBe(1);
+    // The unhandled error fails no test, but it is counted, so the line cannot read as one failure short.
+    expect(r.closing.at(-1)).toBe('1 passed, 2 failed, 0 skipped');
+    const end = r.closing.slice(r.closing.lastIndexOf('Failed:'));
+    expect(end[1]).toBe(
+      "  test/fixtures/test-runner/failures.fixture.ts: fails an assertion: AssertionError: the fixture failed on purpose: expected 'the answer' to be 'another answer' // Object.is equality",
+    );
+    expect(end[2]).toBe(
+      '  unhandled RangeError (test/fixtures/test-runner/failures.fixture.ts: passes, then leaves an error behind): left behind by the fixture',
+    );
+    expect(end.join('\n'), 'with where it was thrown').toContain('failures.fixture.ts:');
+  });
 });

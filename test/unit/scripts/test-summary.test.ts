@@ -91,6 +91,61 @@ describe('npm test summary', () => {
   });
 });
 
+describe('what failed, listed just above the closing line', () => {
+  it('names failed tests with the first line of their failure, and files that failed without one', () => {
+    const r = report({ 'test/a.test.ts': [['a fails', 'failed']] }, ['test/broken.test.ts']);
+    r.testResults[0]!.assertionResults[0]!.failureMessages = [
+      '\nAssertionError: expected 1 to be 2\n    at a.test.ts:3',
+    ];
+    const s = summarize(r, { runStatus: 1, ci: false, root });
+    expect(s.failures).toEqual([
+      'Failed:',
+      '  test/a.test.ts: a fails: AssertionError: expected 1 to be 2',
+      '  test/broken.test.ts (the file, no single test): boom',
+    ]);
+  });
+
+  it('counts an unhandled error as a failure and names the test it came from, with its stack', () => {
+    const r = report({ 'test/a.test.ts': [['works', 'passed']] });
+    const s = summarize(r, {
+      runStatus: 1,
+      ci: false,
+      root,
+      unhandledErrors: [
+        {
+          name: 'TypeError',
+          message: 'x is undefined',
+          testFile: `${root}/test/a.test.ts`,
+          testName: 'works',
+          stack: '    at f (a.ts:1:2)',
+        },
+        { name: 'Error', message: 'late\nsecond line' },
+      ],
+    });
+    expect(s.line).toBe('1 passed, 2 failed, 0 skipped');
+    expect(s.failures).toEqual([
+      'Failed:',
+      '  unhandled TypeError (test/a.test.ts: works): x is undefined\n      at f (a.ts:1:2)',
+      '  unhandled Error (no test): late',
+    ]);
+  });
+
+  it('a failed run that names nothing says so, rather than listing nothing', () => {
+    const s = summarize(report({ 'test/a.test.ts': [['works', 'passed']] }), { runStatus: 1, ci: false, root });
+    expect(s.failures).toEqual(['vitest exited with status 1 and named no failed test: read its output above']);
+    expect(
+      summarize(report({ 'test/a.test.ts': [['works', 'passed']] }), { runStatus: 0, ci: false, root }).failures,
+    ).toEqual([]);
+  });
+
+  it('lists at most 20 failures', () => {
+    const tests = Array.from({ length: 23 }, (_, i): [string, Status] => [`t${i}`, 'failed']);
+    const s = summarize(report({ 'test/many.test.ts': tests }), { runStatus: 1, ci: false, root });
+    expect(s.failures).toHaveLength(22);
+    expect(s.failures.at(-1)).toBe('  … and 3 more');
+  });
+});
+
 describe("npm test's two vitest runs, one report", () => {
   it('adds the counts and keeps every file, so the closing line counts both runs', () => {
     const first = report({
