@@ -11,6 +11,7 @@
 //   other test files competing for the CPU.
 // Minutes-long runs have their own command: npm run test:long (vitest.long.config.ts).
 import { configDefaults, defineConfig } from 'vitest/config';
+import LongFilesFirst from './test/long-files-first';
 
 /** Every project's limits (vitest.long.config.ts's too). */
 export const shared = {
@@ -50,6 +51,7 @@ export default defineConfig({
   test: {
     // The third names the run's unhandled errors for npm test's closing lines (scripts/run-tests.mjs).
     reporters: ['default', 'json', './scripts/unhandled-errors-reporter.mjs'],
+    sequence: { sequencer: LongFilesFirst },
     outputFile: { json: 'test-results.json' },
     // Only the unit project runs in threads: one thread (with more, vitest's recycling of non-isolated threads
     // terminated one mid-run: "Terminating worker thread").
