@@ -49,12 +49,14 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /**
- * Resolves once a client can reach the server's default namespace. Throws what `exited()` returns as soon as the
- * server process is gone, or a timeout error after `timeoutMs`.
+ * Resolves once a client can reach `namespace` (default `default`) on the server. Throws what `exited()` returns as
+ * soon as the server process is gone, or a timeout error after `timeoutMs`. A namespace only the expected server
+ * was started with (`--namespace`) makes the check one of identity: a free port picked earlier can be taken by
+ * another process's server before ours binds it, and that server answers for `default` too.
  */
 export async function waitForTemporal(
   address: string,
-  options: { timeoutMs: number; exited: () => Error | undefined; pollMs?: number },
+  options: { timeoutMs: number; exited: () => Error | undefined; pollMs?: number; namespace?: string },
 ): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
@@ -63,7 +65,7 @@ export async function waitForTemporal(
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
-        await connection.workflowService.describeNamespace({ namespace: 'default' });
+        await connection.workflowService.describeNamespace({ namespace: options.namespace ?? 'default' });
         return;
       } finally {
         await connection.close();

@@ -1,6 +1,7 @@
 // A Temporal dev server as a child process on a fixed port and a persistent SQLite file, so a chaos run can
 // SIGKILL it and start it again on the same state (the SDK's TestWorkflowEnvironment cannot be restarted).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { freePorts, KIT_DEV_SERVER_ARGS, waitForTemporal } from '../../src/testing/local-process-helpers';
 
 export interface DevServerProcess {
@@ -47,14 +48,42 @@ export function parseSlowCall(line: string): SlowCall | undefined {
   return { method: m[5]!, workflowId: m[2]!, at: Date.parse(`${m[1]}Z`), ms: Math.round(ms) };
 }
 
-/** Starts `temporal server start-dev --db-filename <dbFile>` and waits until its frontend answers. */
+/** How many fresh ports the first start tries: the port picked can be taken before the server binds it. */
+const FIRST_START_TRIES = 3;
+
+/**
+ * Starts `temporal server start-dev --db-filename <dbFile>` and waits until its frontend answers, as this server:
+ * it is started with a namespace of its own and ready once that namespace answers. A free port is picked, released
+ * and only then bound by the server, and the dev servers other test files start in the meantime pick ports of their
+ * own the same way; on fresh-clone CI one such race left this server dead and another one answering at its address
+ * (a SIGSTOP "froze" nothing). A first start that fails is tried again on a fresh port.
+ */
 export async function startPersistentDevServer(
   cliPath: string,
   dbFile: string,
-  { kitArgs = true, slowCalls: keepSlowCalls = false }: DevServerOptions = {},
+  options: DevServerOptions = {},
 ): Promise<DevServerProcess> {
-  const port = await freePort();
+  for (let tries = 1; ; tries++) {
+    const server = devServerOnPort(cliPath, dbFile, await freePort(), options);
+    try {
+      await server.start();
+      return server;
+    } catch (err) {
+      await server.stop();
+      if (tries >= FIRST_START_TRIES) throw err;
+    }
+  }
+}
+
+function devServerOnPort(
+  cliPath: string,
+  dbFile: string,
+  port: number,
+  { kitArgs = true, slowCalls: keepSlowCalls = false }: DevServerOptions,
+): DevServerProcess {
   const address = `127.0.0.1:${port}`;
+  // Only this server has it: whoever else answers at the address is not taken for it.
+  const ownNamespace = `own-${randomUUID().slice(0, 8)}`;
   let child: ChildProcess | undefined;
   let output = '';
   const slowCalls: SlowCall[] = [];
@@ -85,6 +114,8 @@ export async function startPersistentDevServer(
         dbFile,
         '--log-level',
         keepSlowCalls ? 'warn' : 'error',
+        '--namespace',
+        ownNamespace,
         ...(kitArgs ? KIT_DEV_SERVER_ARGS : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -97,6 +128,7 @@ export async function startPersistentDevServer(
     }
     const c = child;
     await waitForTemporal(address, {
+      namespace: ownNamespace,
       timeoutMs: 60_000,
       exited: () => (c.exitCode !== null ? new Error(`dev server exited (${c.exitCode}):\n${output}`) : undefined),
     });
@@ -108,6 +140,5 @@ export async function startPersistentDevServer(
     c.kill(signal);
     await gone;
   };
-  await start();
   return { address, dbFile, child: () => child!, kill, start, stop: () => kill(), slowCalls: () => slowCalls };
 }

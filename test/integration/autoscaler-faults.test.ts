@@ -3,7 +3,7 @@
 // rewrite its state on every tick; a Cloud Run call answered CANCELLED is retried. Real dev servers (one of its own,
 // frozen with SIGSTOP; the shared one is never stopped), the real `@google-cloud/run` client and the local fake of
 // the Cloud Run Admin REST API.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -22,6 +22,16 @@ import { greetFlow } from '../fixtures/basic-flows';
 import { startFakeCloudRunApi, type FakeCloudRunApi } from '../harness/cloud-run-api';
 import { startPersistentDevServer, type DevServerProcess } from '../harness/dev-server-process';
 import { address, namespace, newClient, startWorker, uniqueTaskQueue, waitFor } from '../helpers/temporal';
+
+/** A process's state letter from /proc (`T` once SIGSTOP has stopped it), or why it could not be read. */
+function processState(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!;
+  } catch (err) {
+    return `unreadable: ${(err as Error).message}`;
+  }
+}
 
 const POOL = 'projects/p/locations/us-central1/workerPools/genkit-workers';
 const policy: ScalingPolicy = {
@@ -195,7 +205,9 @@ describe('a frozen Temporal server', () => {
     await waitFor(async () => (await handler()).outcome === 'scaled', 30_000, 'a first decision');
     expect(fake.count(POOL)).toBe(1);
 
-    server!.child().kill('SIGSTOP');
+    const child = server!.child();
+    expect(child.exitCode, 'our dev server is still running before it is frozen').toBeNull();
+    child.kill('SIGSTOP');
     const before = patches().length;
     const started = Date.now();
     const bound = new Promise<'still hanging'>((r) => setTimeout(() => r('still hanging'), 30_000).unref());
@@ -203,7 +215,9 @@ describe('a frozen Temporal server', () => {
     const tookMs = Date.now() - started;
     console.log(`[autoscaler-faults] frozen server: the run failed after ${tookMs} ms`);
     expect(result).not.toBe('still hanging');
-    expect(result).toMatchObject({ outcome: 'error' });
+    // Once on fresh-clone CI a frozen server "answered" in 13 ms: say what was frozen and what the run read.
+    const state = { pid: child.pid, procState: processState(child.pid!), exitCode: child.exitCode, log: logs.at(-1) };
+    expect(result, JSON.stringify(state)).toMatchObject({ outcome: 'error' });
     expect(logs.at(-1)).toMatchObject({ severity: 'ERROR', error: { name: 'TemporalCallTimeoutError' } });
     expect(logs.at(-1)!.message).toContain('TEMPORAL_ADDRESS');
     expect(tookMs).toBeGreaterThanOrEqual(1_900);
