@@ -1,10 +1,18 @@
 // Genkit statuses reach Firebase callers as the matching HttpsError codes, with no schema or internals leaked.
 import { HttpsError } from 'firebase-functions/v2/https';
-import { describe, expect, it } from 'vitest';
+import { logger } from 'firebase-functions/logger';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { z } from 'zod';
 import { GenkitError } from '../../../src/client/genkit-error';
 import { flowRef, startFlowWorkflow } from '../../../src/client';
 import { callableCodeOf, toHttpsError } from '../../../src/firebase';
+
+// What toHttpsError logs for internal errors: kept out of the test output, and read by the test that checks it.
+let logged: MockInstance<typeof logger.error>;
+beforeEach(() => {
+  logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+});
+afterEach(() => logged.mockRestore());
 
 const mapped: Array<[string, string, number]> = [
   ['INVALID_ARGUMENT', 'invalid-argument', 400],
@@ -46,6 +54,16 @@ describe('Genkit status → HttpsError', () => {
       expect(e.details).toBeUndefined();
     }
     expect(callableCodeOf('NOT_A_STATUS')).toBe('internal');
+  });
+
+  it('logs an internal error with its cause (the caller sees only INTERNAL), and nothing for a mapped one', () => {
+    const cause = new Error('db password is hunter2');
+    toHttpsError(cause);
+    expect(logged).toHaveBeenCalledTimes(1);
+    expect(logged).toHaveBeenCalledWith('Unhandled error', cause);
+    toHttpsError(new GenkitError({ status: 'NOT_FOUND', message: 'gone' }));
+    toHttpsError(new HttpsError('aborted', 'try again'));
+    expect(logged).toHaveBeenCalledTimes(1);
   });
 
   it('Temporal unreachable (gRPC UNAVAILABLE, also as a cause) is unavailable, so clients retry', () => {
