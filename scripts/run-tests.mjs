@@ -34,9 +34,10 @@ const readJson = (file, otherwise) => (existsSync(file) ? JSON.parse(readFileSyn
  * One vitest run; its exit status, its JSON report (undefined when it wrote none) and its unhandled errors
  * (scripts/unhandled-errors-reporter.mjs, a reporter of vitest.config.ts).
  */
+let runs = 0;
 function runVitest(extra, outputFile) {
   rmSync(outputFile, { force: true });
-  const errorsFile = `${outputFile}.unhandled.json`;
+  const errorsFile = join(dir, `unhandled-${++runs}.json`);
   const run = spawnSync(process.execPath, [vitest, 'run', `--outputFile.json=${outputFile}`, ...extra, ...args], {
     cwd: root,
     stdio: 'inherit',
