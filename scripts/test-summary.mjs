@@ -66,7 +66,10 @@ const firstLine = (text) =>
     .find((l) => l.trim())
     ?.trim() ?? '';
 /** `: <first line>`, or nothing when there is no message. */
-const withReason = (text) => (firstLine(text) ? `: ${firstLine(text)}` : '');
+const withReason = (text) => {
+  const line = firstLine(text);
+  return line ? `: ${line}` : '';
+};
 
 /**
  * What failed, one line each (at most MAX_LISTED), so the end of a CI log names it: failed tests with the first

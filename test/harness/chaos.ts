@@ -255,6 +255,35 @@ async function attemptsOf(client: Client, workflowIds: string[], deadline: numbe
   return out;
 }
 
+/** Starts the runs `gapMs` apart and waits for each one's outcome. */
+function runAll(
+  client: Client,
+  taskQueue: string,
+  specs: ChaosRunSpec[],
+  gapMs: number,
+  deadline: number,
+): Promise<RunOutcome[]> {
+  return Promise.all(
+    specs.map(async (s, i) => {
+      await sleep(i * gapMs);
+      await startChaosRun(client, taskQueue, s, deadline);
+      return awaitChaosRun(client, s.workflowId, deadline);
+    }),
+  );
+}
+
+/** What a scenario's verdict reads besides the outcomes: each run's expected output, its attempts, slow calls. */
+async function evidenceOf(client: Client, server: DevServerProcess, specs: ChaosRunSpec[], deadline: number) {
+  const workflowIds = specs.map((s) => s.workflowId);
+  const attempts = await attemptsOf(client, workflowIds, deadline);
+  return {
+    workflowIds,
+    slowCalls: server.slowCalls(),
+    expected: specs.map((s) => Array.from({ length: s.steps }, (_, i) => stepValue(s.topic, i))),
+    attempts,
+  };
+}
+
 async function killScenario(o: ChaosOptions, server: DevServerProcess, client: Client, env: Env) {
   const taskQueue = 'chaos-kill';
   const ledger = join(env.dir, 'kill-ledger.txt');
@@ -269,13 +298,10 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
   const specs = Array.from({ length: o.runs }, (_, i) => spec('kill', i, o.steps, o.stepMs));
   try {
     // The uninterrupted reference: the same inputs, no faults, no step time (the output does not depend on it).
-    const reference = await Promise.all(
-      specs.slice(0, o.referenceRuns).map(async (s) => {
-        const ref = { ...s, workflowId: `${s.workflowId}-ref`, run: `${s.run}-ref`, stepMs: 0 };
-        await startChaosRun(client, taskQueue, ref, deadline);
-        return awaitChaosRun(client, ref.workflowId, deadline);
-      }),
-    );
+    const references = specs
+      .slice(0, o.referenceRuns)
+      .map((s) => ({ ...s, workflowId: `${s.workflowId}-ref`, run: `${s.run}-ref`, stepMs: 0 }));
+    const reference = await runAll(client, taskQueue, references, 0, deadline);
     env.log(`[chaos] reference runs done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const faults = { 'worker SIGKILL + restart': 0, 'dev server SIGKILL + restart': 0 };
     const phaseStart = Date.now();
@@ -312,31 +338,16 @@ async function killScenario(o: ChaosOptions, server: DevServerProcess, client: C
       faults['dev server SIGKILL + restart']++;
       env.log(`[chaos] dev server back at +${Date.now() - phaseStart} ms`);
     })();
-    const outcomes = await Promise.all(
-      specs.map(async (s, i) => {
-        await sleep(i * o.startGapMs);
-        await startChaosRun(client, taskQueue, s, phaseDeadline);
-        return awaitChaosRun(client, s.workflowId, phaseDeadline);
-      }),
-    );
+    const outcomes = await runAll(client, taskQueue, specs, o.startGapMs, phaseDeadline);
     done = true;
     const finished = Date.now();
     await Promise.all([killLoop, serverLoop, ...replacing]);
-    const expected = specs.map((s) => Array.from({ length: s.steps }, (_, i) => stepValue(s.topic, i)));
-    const attempts = await attemptsOf(
-      client,
-      specs.map((s) => s.workflowId),
-      phaseDeadline,
-    );
     return summarise('worker SIGKILLs + dev server restart', faults, outcomes, readLedger(ledger), {
-      workflowIds: specs.map((s) => s.workflowId),
-      slowCalls: server.slowCalls(),
-      expected,
+      ...(await evidenceOf(client, server, specs, phaseDeadline)),
       reference,
       started: phaseStart,
       finished,
       exits: pool.exits,
-      attempts,
       timeline,
     });
   } finally {
@@ -371,31 +382,17 @@ async function rollingScenario(o: ChaosOptions, server: DevServerProcess, client
   }, o.rollingEveryMs);
   try {
     const specs = Array.from({ length: o.rollingRuns }, (_, i) => spec('roll', i, o.rollingSteps, 200));
-    const outcomes = await Promise.all(
-      specs.map(async (s, i) => {
-        await sleep(i * 300); // runs start over the restarts, so every restart lands in the middle of several
-        await startChaosRun(client, taskQueue, s, deadline);
-        return awaitChaosRun(client, s.workflowId, deadline);
-      }),
-    );
+    // Runs start 300 ms apart, over the restarts, so every restart lands in the middle of several.
+    const outcomes = await runAll(client, taskQueue, specs, 300, deadline);
     done = true;
     const finished = Date.now();
     clearInterval(timer);
     await Promise.all(replacements);
-    const expected = specs.map((s) => Array.from({ length: s.steps }, (_, i) => stepValue(s.topic, i)));
-    const attempts = await attemptsOf(
-      client,
-      specs.map((s) => s.workflowId),
-      deadline,
-    );
     return summarise('rolling SIGTERM every 2 s', faults, outcomes, readLedger(ledger), {
-      workflowIds: specs.map((s) => s.workflowId),
-      slowCalls: server.slowCalls(),
-      expected,
+      ...(await evidenceOf(client, server, specs, deadline)),
       started,
       finished,
       exits: pool.exits,
-      attempts,
       timeline,
       attemptsMustBeOne: true,
     });

@@ -40,7 +40,7 @@ export function startHeartbeats(ctx: Context, details: () => unknown): Heartbeat
     if (!stopped) ctx.heartbeat(details());
   };
   const intervalMs = heartbeatIntervalMs(ctx.info.heartbeatTimeoutMs);
-  const attempt: Ticking = { due: Date.now() + intervalMs, intervalMs, beat };
+  const attempt: Ticking = { due: Date.now() + intervalMs, beat };
   const leave = tickerFor(intervalMs).join(attempt);
   return {
     beat,
@@ -54,7 +54,6 @@ export function startHeartbeats(ctx: Context, details: () => unknown): Heartbeat
 interface Ticking {
   /** When this attempt beats next (ms since the epoch). */
   due: number;
-  intervalMs: number;
   beat(): void;
 }
 
@@ -80,7 +79,7 @@ class Ticker {
     const now = Date.now();
     for (const attempt of this.attempts) {
       if (now < attempt.due) continue;
-      attempt.due = now + attempt.intervalMs;
+      attempt.due = now + this.intervalMs;
       attempt.beat();
     }
   }
